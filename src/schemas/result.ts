@@ -1,0 +1,40 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { MetricName, Recommendation, Status } from './common.ts'
+
+const Num = Type.Union([Type.Number(), Type.Null()])
+
+export const MetricResult = Type.Object({
+  metric: MetricName,
+  status: Status,
+  canary: Num,
+  baseline: Num,
+  effect: Type.Union([Type.Number(), Type.Null()], { description: 'Canary relative to baseline, as a ratio' }),
+  pValue: Type.Union([Type.Number(), Type.Null()], { description: 'Anytime-valid p-value where a test applies (before multiplicity adjustment)' }),
+  adjustedPValue: Type.Optional(Num),
+  ci: Type.Optional(Type.Union([Type.Object({ low: Type.Number(), high: Type.Number() }), Type.Null()])),
+  detail: Type.String()
+}, { $id: 'MetricResult' })
+export type MetricResult = Static<typeof MetricResult>
+
+export const AppResult = Type.Object({
+  app: Type.String(),
+  team: Type.Optional(Type.String()),
+  owners: Type.Optional(Type.Array(Type.String())),
+  critical: Type.Boolean(),
+  verdict: Status,
+  reasons: Type.Array(Type.String()),
+  canaryHosts: Type.Array(Type.String(), { description: 'Canary host names as reported for this app' }),
+  baselineHosts: Type.Array(Type.String(), { description: 'Baseline host names as reported for this app' }),
+  metrics: Type.Array(MetricResult)
+}, { $id: 'AppResult' })
+export type AppResult = Static<typeof AppResult>
+
+export const CheckpointResult = Type.Object({
+  recommendation: Recommendation,
+  reasons: Type.Array(Type.String()),
+  asOf: Type.String({ format: 'date-time' }),
+  window: Type.Object({ from: Type.String({ format: 'date-time' }), until: Type.String({ format: 'date-time' }) }),
+  summary: Type.Record(Status, Type.Integer(), { description: 'Number of apps per verdict' }),
+  apps: Type.Array(AppResult)
+}, { $id: 'CheckpointResult' })
+export type CheckpointResult = Static<typeof CheckpointResult>
