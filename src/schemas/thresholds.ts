@@ -1,5 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { AppName, Status } from './common.ts'
+import { AppName, HostName, Status } from './common.ts'
+
+export { AppName, HostName }
 
 /** Practical-significance margins. Every field is optional in requests; defaults fill the rest. */
 export const Thresholds = Type.Object({

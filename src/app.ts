@@ -1,0 +1,92 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import rateLimit from '@fastify/rate-limit'
+import type { Config } from './config.ts'
+import { GonogoError } from './errors.ts'
+import { loggerOptions } from './logger.ts'
+import authPlugin from './plugins/auth.ts'
+import metricsPlugin from './plugins/metrics.ts'
+import redisPlugin from './plugins/redis.ts'
+import swaggerPlugin from './plugins/swagger.ts'
+import nerdgraphPlugin from './plugins/nerdgraph.ts'
+import analysesRoutes from './routes/analyses/index.ts'
+import healthRoutes from './routes/health/index.ts'
+
+export interface BuildOptions {
+  config: Config
+  /** false silences logs (tests); otherwise pino at config.LOG_LEVEL. */
+  logger?: boolean
+  /** Where NerdGraph is and the key to send (the embedded simulator's when one runs); default from config. */
+  nerdgraph?: { url: string, apiKey: string }
+}
+
+/**
+ * Builds the app without listening, so tests drive it with inject() and the
+ * process entry (server.ts) decides about ports, roles and signals.
+ */
+export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
+  const { config } = opts
+  const app = Fastify({
+    logger: opts.logger === false ? false : loggerOptions(config.LOG_LEVEL),
+    bodyLimit: config.GONOGO_BODY_LIMIT,
+    // Unknown fields are refused with a 400 rather than silently dropped.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    disableRequestLogging: false
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err.validation !== undefined) {
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: validationMessage(err) })
+    }
+    const status = err instanceof GonogoError ? err.statusCode : (err.statusCode ?? 500)
+    if (status >= 500) req.log.error({ err }, 'request failed')
+    else req.log.info({ err: err.message }, 'request refused')
+    const exposed = status < 500 || err instanceof GonogoError
+    return reply.code(status).send({
+      statusCode: status,
+      error: httpError(status),
+      message: exposed ? err.message : 'internal error; see the service log'
+    })
+  })
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({
+    statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}`
+  }))
+
+  await app.register(metricsPlugin)
+  await app.register(rateLimit, { max: config.GONOGO_RATE_LIMIT, timeWindow: '1 minute' })
+  await app.register(swaggerPlugin)
+  await app.register(authPlugin, { tokens: config.apiTokens })
+  await app.register(redisPlugin, { url: config.REDIS_URL })
+  await app.register(nerdgraphPlugin, {
+    config,
+    url: opts.nerdgraph?.url ?? config.nerdgraphUrl,
+    apiKey: opts.nerdgraph?.apiKey ?? config.NEW_RELIC_API_KEY ?? ''
+  })
+  await app.register(healthRoutes)
+  if (config.GONOGO_ROLE !== 'worker') {
+    await app.register(analysesRoutes, { config })
+  }
+  return app
+}
+
+/** Fastify's message with the path spelled the way a caller wrote the body ("body.apps.0"). */
+function validationMessage (err: FastifyError): string {
+  const first = err.validation?.[0]
+  if (first === undefined) return err.message
+  const context = err.validationContext ?? 'body'
+  const path = first.instancePath.split('/').filter(Boolean).join('.')
+  const where = path.length > 0 ? `${context}.${path}` : context
+  const params = first.params as Record<string, unknown>
+  if (first.keyword === 'additionalProperties') return `${where} has an unknown field "${String(params.additionalProperty)}"`
+  if (first.keyword === 'required') return `${where} is missing the field "${String(params.missingProperty)}"`
+  return `${where} ${first.message ?? 'is invalid'}`
+}
+
+function httpError (status: number): string {
+  const names: Record<number, string> = {
+    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+    413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+    502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout'
+  }
+  return names[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
+}

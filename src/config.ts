@@ -1,0 +1,101 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { ConfigError } from './errors.ts'
+
+const Int = (min: number, max: number, def: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: def, description })
+
+/**
+ * The environment, declared once: validation, defaults, the Config type and the
+ * README's configuration table all come from this schema.
+ */
+export const EnvSchema = Type.Object({
+  NEW_RELIC_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'User API key (NRAK-...) for NerdGraph. Required unless GONOGO_SIM_SCENARIO is set.' })),
+  NEW_RELIC_ACCOUNT_ID: Type.Optional(Type.Integer({ minimum: 1, description: 'Default account id for analyses and rollouts that do not name one.' })),
+  NEW_RELIC_REGION: Type.Union([Type.Literal('us'), Type.Literal('eu')], { default: 'us', description: 'NerdGraph region: us or eu.' }),
+  NERDGRAPH_URL: Type.Optional(Type.String({ format: 'uri', pattern: '^https?://', description: 'NerdGraph endpoint; overrides the region (e.g. a simulator).' })),
+  NERDGRAPH_CONCURRENCY: Int(1, 25, 5, 'Concurrent NerdGraph requests (New Relic allows 25 per user).'),
+  NERDGRAPH_TIMEOUT_MS: Int(1000, 600000, 30000, 'Timeout of one NerdGraph request, ms.'),
+  NERDGRAPH_MAX_RETRIES: Int(0, 10, 4, 'Retries of a NerdGraph request on 429, 5xx, timeouts and network errors.'),
+  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://', description: 'Redis for queues and state (AOF on, maxmemory-policy noeviction).' }),
+  GONOGO_REDIS_PREFIX: Type.String({ default: 'gonogo', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Prefix of every Redis key and queue.' }),
+  PORT: Int(0, 65535, 3000, 'HTTP port.'),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'HTTP bind address (0.0.0.0 in containers).' }),
+  GONOGO_ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'all: API and workers; api or worker to run them apart.' }),
+  GONOGO_API_TOKENS: Type.Optional(Type.String({ minLength: 1, description: 'Comma-separated bearer tokens; when set every mutating request needs one.' })),
+  GONOGO_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of this service, for links in chat messages.' })),
+  GONOGO_MAX_APPS: Int(1, 5000, 200, 'Most apps in one analysis or rollout.'),
+  GONOGO_MAX_HOSTS: Int(1, 5000, 200, 'Most canary or baseline hosts in one analysis or rollout.'),
+  GONOGO_MAX_WINDOW_HOURS: Int(1, 24 * 31, 72, 'Longest analysis or rollout window, hours.'),
+  GONOGO_RATE_LIMIT: Int(1, 1000000, 600, 'Requests per minute per client IP.'),
+  GONOGO_BODY_LIMIT: Int(1024, 10485760, 262144, 'Largest request body, bytes.'),
+  GONOGO_WEBHOOK_ALLOW_HOSTS: Type.Optional(Type.String({ description: 'Comma-separated hosts that notify targets may use over http or on private addresses (e.g. 127.0.0.1 for tests).' })),
+  GONOGO_NOTIFY_DEFAULT: Type.Optional(Type.String({ description: 'A default notify target as JSON, e.g. {"kind":"slack","url":"https://hooks.slack.com/..."}.' })),
+  GONOGO_SIM_SCENARIO: Type.Optional(Type.String({ minLength: 1, description: 'Run an embedded NerdGraph simulator on this scenario file instead of New Relic (demo, trials).' })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
+})
+export type Env = Static<typeof EnvSchema>
+
+export interface Config extends Env {
+  nerdgraphUrl: string
+  apiTokens: string[]
+  webhookAllowHosts: string[]
+}
+
+const NUMERIC = new Set(Object.entries(EnvSchema.properties)
+  .filter(([, s]) => (s as { type?: string }).type === 'integer').map(([k]) => k))
+
+/**
+ * Reads and validates the environment. Every bad variable is reported, each on
+ * its own line, in one ConfigError so a operator fixes them all in one go.
+ */
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {}
+  const problems: string[] = []
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value === undefined || value === '') continue
+    if (NUMERIC.has(key)) {
+      const n = Number(value)
+      if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+        problems.push(`${key} must be an integer, got ${JSON.stringify(value)}`)
+        continue
+      }
+      raw[key] = n
+    } else {
+      raw[key] = value
+    }
+  }
+  const withDefaults = Value.Default(EnvSchema, raw) as Env
+  for (const error of Value.Errors(EnvSchema, withDefaults)) {
+    const key = error.path.replace(/^\//, '')
+    if (problems.some(p => p.startsWith(key + ' '))) continue
+    problems.push(`${key} ${describe(error.schema, error.message)}, got ${JSON.stringify(error.value)}`)
+  }
+  if (withDefaults.NEW_RELIC_API_KEY === undefined && withDefaults.GONOGO_SIM_SCENARIO === undefined) {
+    problems.push('NEW_RELIC_API_KEY is required (or set GONOGO_SIM_SCENARIO to run on the embedded simulator)')
+  }
+  if (withDefaults.GONOGO_NOTIFY_DEFAULT !== undefined) {
+    try {
+      JSON.parse(withDefaults.GONOGO_NOTIFY_DEFAULT)
+    } catch {
+      problems.push('GONOGO_NOTIFY_DEFAULT must be a JSON object like {"kind":"slack","url":"https://..."}')
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+
+  const list = (s?: string) => (s ?? '').split(',').map(x => x.trim()).filter(x => x.length > 0)
+  return {
+    ...withDefaults,
+    nerdgraphUrl: withDefaults.NERDGRAPH_URL ??
+      (withDefaults.NEW_RELIC_REGION === 'eu' ? 'https://api.eu.newrelic.com/graphql' : 'https://api.newrelic.com/graphql'),
+    apiTokens: list(withDefaults.GONOGO_API_TOKENS),
+    webhookAllowHosts: list(withDefaults.GONOGO_WEBHOOK_ALLOW_HOSTS).map(h => h.toLowerCase())
+  }
+}
+
+function describe (schema: { description?: string, minimum?: number, maximum?: number, anyOf?: Array<{ const?: unknown }> }, fallback: string): string {
+  if (schema.anyOf !== undefined) return `must be one of ${schema.anyOf.map(s => String(s.const)).join(', ')}`
+  if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be between ${schema.minimum} and ${schema.maximum}`
+  return fallback.toLowerCase()
+}

@@ -1,0 +1,44 @@
+import type { CheckpointResult } from '../schemas/result.ts'
+import type { EventType, NotifyTarget } from '../schemas/notify.ts'
+
+/**
+ * What a rollout tells the notifier after each checkpoint. The rollouts worker
+ * builds it; src/notify turns it into events and deliveries.
+ */
+export interface CheckpointOutcome {
+  rollout: {
+    id: string
+    name: string
+    state: string
+    timezone: string
+    startAt: string
+    decisionAt: string
+    apps: Array<{ name: string, team?: string, owners?: string[], critical?: boolean }>
+    canaryHosts: string[]
+    /** With secrets: only the notifier sees these. */
+    notify: NotifyTarget[]
+  }
+  /** 0-based index of the checkpoint in the rollout's plan (manual runs get their own index). */
+  checkpointIndex: number
+  kind: 'checkpoint' | 'decision' | 'manual'
+  /** The checkpoint time (end of the window judged). */
+  at: string
+  /** The result, or null when the checkpoint failed. */
+  result: CheckpointResult | null
+  /** The previous successful result of this rollout, to detect verdict changes. */
+  previous: CheckpointResult | null
+  /** Why the checkpoint failed, when it did. */
+  error?: string
+}
+
+/** One delivery failure the notifier records on the rollout once retries are spent. */
+export interface DeliveryFailure {
+  eventId: string
+  type: EventType
+  kind: NotifyTarget['kind']
+  /** Scheme and host of the target only. */
+  target: string
+  attempts: number
+  error: string
+  at: string
+}

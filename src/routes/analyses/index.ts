@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../../config.ts'
+import { AnalysisRequest } from '../../schemas/analysis.ts'
+import { ErrorBody } from '../../schemas/common.ts'
+import { CheckpointResult } from '../../schemas/result.ts'
+import { BadRequestError } from '../../errors.ts'
+import { runAnalysis } from '../../services/analysis.ts'
+import { parseTime, validateTarget, validateWindow } from '../../services/target.ts'
+
+/** Allowed drift between the caller's clock and ours before `until` counts as the future. */
+const CLOCK_SKEW_MS = 5 * 60_000
+
+/** POST /v1/analyses: judge one window now and answer with the checkpoint result. */
+const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  app.post('/v1/analyses', {
+    schema: {
+      tags: ['analyses'],
+      summary: 'Analyse a window once',
+      description: 'Fetches the window [from, until) from New Relic, compares canary hosts with baseline hosts app by app, and answers with the checkpoint result. Nothing is stored.',
+      security: [{ bearer: [] }],
+      body: AnalysisRequest,
+      response: { 200: CheckpointResult, 400: ErrorBody, 401: ErrorBody, 502: ErrorBody, 504: ErrorBody }
+    }
+  }, async (req) => {
+    const now = Date.now()
+    const target = validateTarget(req.body, config)
+    const from = parseTime(req.body.from, 'from')
+    let until = parseTime(req.body.until, 'until')
+    validateWindow(from, until, ['from', 'until'], config, now)
+    if (until > now + CLOCK_SKEW_MS) {
+      throw new BadRequestError('body.until is in the future; analyse up to now, or create a rollout to be judged as data arrives')
+    }
+    until = Math.min(until, now)
+    req.log.info({ apps: target.apps.length, from: req.body.from, until: req.body.until }, 'analysis started')
+    const { result } = await runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now })
+    app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'ok' })
+    req.log.info({ recommendation: result.recommendation, summary: result.summary }, 'analysis done')
+    return result
+  })
+}
+
+export default analyses

@@ -1,0 +1,39 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+
+const Health = Type.Object({ status: Type.String() })
+const Ready = Type.Object({ status: Type.String(), redis: Type.String() })
+
+/** Liveness says the process answers; readiness says Redis answers too. */
+const health: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/healthz', {
+    schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } },
+    config: { rateLimit: false }
+  }, async () => ({ status: 'ok' }))
+
+  app.get('/readyz', {
+    schema: { tags: ['health'], summary: 'Redis is reachable', response: { 200: Ready, 503: Ready } },
+    config: { rateLimit: false }
+  }, async (_req, reply) => {
+    try {
+      const pong = await withTimeout(app.redis.ping(), 2000)
+      return { status: 'ready', redis: pong }
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', redis: (err as Error).message })
+    }
+  })
+}
+
+async function withTimeout<T> (p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([p, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export default health

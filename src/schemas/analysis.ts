@@ -1,0 +1,9 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { TargetFields } from './target.ts'
+
+export const AnalysisRequest = Type.Object({
+  ...TargetFields,
+  from: Type.String({ format: 'date-time', description: 'Start of the window (ISO-8601 with offset)' }),
+  until: Type.String({ format: 'date-time', description: 'End of the window, exclusive' })
+}, { additionalProperties: false, $id: 'AnalysisRequest' })
+export type AnalysisRequest = Static<typeof AnalysisRequest>

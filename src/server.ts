@@ -1,0 +1,35 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.ts'
+import { loadConfig, type Config } from './config.ts'
+import { ConfigError } from './errors.ts'
+import { startEmbeddedSimulator } from './sim/embedded.ts'
+
+/** Process entry: configuration, optional embedded simulator, HTTP and workers by role, graceful shutdown. */
+async function main (): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`gonogo: ${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const sim = config.GONOGO_SIM_SCENARIO === undefined ? undefined : await startEmbeddedSimulator(config)
+  const app = await buildApp({ config: sim?.config ?? config, nerdgraph: sim?.nerdgraph })
+  if (sim !== undefined) {
+    app.addHook('onClose', async () => { await sim.handle.close() })
+    app.log.warn({ scenario: config.GONOGO_SIM_SCENARIO, nerdgraph: sim.nerdgraph.url, accountId: sim.config.NEW_RELIC_ACCOUNT_ID },
+      'running on the embedded NerdGraph simulator, not New Relic')
+  }
+  closeWithGrace({ delay: 15000 }, async ({ signal, err }) => {
+    if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await app.close()
+  })
+  // Every role listens: workers answer /healthz, /readyz and /metrics for probes and scrapes.
+  await app.listen({ port: config.PORT, host: config.HOST })
+}
+
+await main()

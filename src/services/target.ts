@@ -1,0 +1,83 @@
+import type { Config } from '../config.ts'
+import { BadRequestError } from '../errors.ts'
+import { hostKey } from '../judge/hosts.ts'
+import { normalizeApp, type AppRef, type AppSpec, type Policy, type Thresholds } from '../schemas/thresholds.ts'
+
+/** A validated description of what to compare: the part analyses and rollouts share. */
+export interface Target {
+  accountId: number
+  apps: AppSpec[]
+  canaryHosts: string[]
+  baselineHosts: string[] | null
+  policy?: Policy
+  thresholds?: Thresholds
+}
+
+export interface TargetInput {
+  accountId?: number
+  apps: AppRef[]
+  canaryHosts: string[]
+  baselineHosts?: string[]
+  policy?: Policy
+  thresholds?: Thresholds
+}
+
+/**
+ * Checks what JSON Schema cannot: configured caps, duplicates, overlaps and the
+ * default account. Every refusal names the field so a caller can fix it.
+ */
+export function validateTarget (input: TargetInput, config: Config): Target {
+  const apps = input.apps.map(normalizeApp)
+  if (apps.length > config.GONOGO_MAX_APPS) {
+    throw new BadRequestError(`body.apps has ${apps.length} apps; at most ${config.GONOGO_MAX_APPS} are allowed (GONOGO_MAX_APPS)`)
+  }
+  const seen = new Set<string>()
+  for (const [i, app] of apps.entries()) {
+    if (app.name.trim() !== app.name) throw new BadRequestError(`body.apps.${i} name "${app.name}" has leading or trailing spaces`)
+    if (seen.has(app.name)) throw new BadRequestError(`body.apps.${i} "${app.name}" is listed twice`)
+    seen.add(app.name)
+  }
+  const canaryHosts = uniqueHosts(input.canaryHosts, 'canaryHosts', config)
+  const baselineHosts = input.baselineHosts === undefined ? null : uniqueHosts(input.baselineHosts, 'baselineHosts', config)
+  if (baselineHosts !== null) {
+    const canaryKeys = new Set(canaryHosts.map(hostKey))
+    const both = baselineHosts.find(h => canaryKeys.has(hostKey(h)))
+    if (both !== undefined) throw new BadRequestError(`body.baselineHosts names "${both}", which is also a canary host`)
+  }
+  const accountId = input.accountId ?? config.NEW_RELIC_ACCOUNT_ID
+  if (accountId === undefined) {
+    throw new BadRequestError('body.accountId is required because NEW_RELIC_ACCOUNT_ID is not configured')
+  }
+  return { accountId, apps, canaryHosts, baselineHosts, policy: input.policy, thresholds: input.thresholds }
+}
+
+function uniqueHosts (hosts: string[], field: string, config: Config): string[] {
+  if (hosts.length > config.GONOGO_MAX_HOSTS) {
+    throw new BadRequestError(`body.${field} has ${hosts.length} hosts; at most ${config.GONOGO_MAX_HOSTS} are allowed (GONOGO_MAX_HOSTS)`)
+  }
+  const seen = new Map<string, string>()
+  for (const [i, host] of hosts.entries()) {
+    if (host.trim() !== host || host.length === 0) throw new BadRequestError(`body.${field}.${i} "${host}" has leading or trailing spaces`)
+    const key = hostKey(host)
+    if (seen.has(key)) throw new BadRequestError(`body.${field}.${i} "${host}" repeats "${seen.get(key) ?? host}" (host names are matched case-insensitively)`)
+    seen.set(key, host)
+  }
+  return hosts
+}
+
+/** Parses an ISO-8601 time already checked by the schema; refuses what Date cannot read. */
+export function parseTime (value: string, field: string): number {
+  const ms = Date.parse(value)
+  if (!Number.isFinite(ms)) throw new BadRequestError(`body.${field} "${value}" is not a date-time`)
+  return ms
+}
+
+/** Checks a window: ordered, bounded, not in the future (beyond a little clock skew). */
+export function validateWindow (from: number, until: number, names: [string, string], config: Config, now: number, allowFuture = false): void {
+  if (until <= from) throw new BadRequestError(`body.${names[1]} must be after body.${names[0]}`)
+  const hours = (until - from) / 3_600_000
+  if (hours > config.GONOGO_MAX_WINDOW_HOURS) {
+    throw new BadRequestError(`the window from body.${names[0]} to body.${names[1]} is ${hours.toFixed(1)} hours; at most ${config.GONOGO_MAX_WINDOW_HOURS} are allowed (GONOGO_MAX_WINDOW_HOURS)`)
+  }
+  if (!allowFuture && from >= now) throw new BadRequestError(`body.${names[0]} is in the future: there is no data yet`)
+}

@@ -1,0 +1,27 @@
+import type { Config } from '../config.ts'
+import { ConfigError } from '../errors.ts'
+import { loadScenario, ScenarioError, startSimulator, type SimulatorHandle } from './index.ts'
+
+const SIM_KEY = 'embedded-simulator-key'
+
+/**
+ * Starts the simulator inside the service process (GONOGO_SIM_SCENARIO), so the
+ * demo and trials run without a New Relic account. The scenario's account
+ * becomes the default account.
+ */
+export async function startEmbeddedSimulator (config: Config): Promise<{ handle: SimulatorHandle, config: Config, nerdgraph: { url: string, apiKey: string } }> {
+  const path = config.GONOGO_SIM_SCENARIO as string
+  let scenario
+  try {
+    scenario = loadScenario(path)
+  } catch (err) {
+    if (err instanceof ScenarioError) throw new ConfigError([`GONOGO_SIM_SCENARIO ${path}: ${err.message}`])
+    throw new ConfigError([`GONOGO_SIM_SCENARIO ${path}: ${(err as Error).message}`])
+  }
+  const handle = await startSimulator({ scenario, port: 0, apiKey: SIM_KEY })
+  return {
+    handle,
+    config: { ...config, NEW_RELIC_ACCOUNT_ID: config.NEW_RELIC_ACCOUNT_ID ?? scenario.accountId },
+    nerdgraph: { url: handle.url, apiKey: SIM_KEY }
+  }
+}
