@@ -1,21 +1,13 @@
 import closeWithGrace from 'close-with-grace'
+import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
-import { loadConfig, type Config } from './config.ts'
+import { loadConfig } from './config.ts'
 import { ConfigError } from './errors.ts'
 import { startEmbeddedSimulator } from './sim/embedded.ts'
 
 /** Process entry: configuration, optional embedded simulator, HTTP and workers by role, graceful shutdown. */
-async function main (): Promise<void> {
-  let config: Config
-  try {
-    config = loadConfig()
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`gonogo: ${err.message}\n`)
-      process.exit(2)
-    }
-    throw err
-  }
+async function start (): Promise<FastifyInstance> {
+  const config = loadConfig()
   const sim = config.GONOGO_SIM_SCENARIO === undefined ? undefined : await startEmbeddedSimulator(config)
   const app = await buildApp({ config: sim?.config ?? config, nerdgraph: sim?.nerdgraph })
   if (sim !== undefined) {
@@ -30,6 +22,16 @@ async function main (): Promise<void> {
   })
   // Every role listens: workers answer /healthz, /readyz and /metrics for probes and scrapes.
   await app.listen({ port: config.PORT, host: config.HOST })
+  return app
 }
 
-await main()
+try {
+  await start()
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`gonogo: ${err.message}\n`)
+    process.exit(2)
+  }
+  process.stderr.write(`gonogo: could not start: ${(err as Error).stack ?? String(err)}\n`)
+  process.exit(1)
+}

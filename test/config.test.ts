@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { EnvSchema, loadConfig } from '../src/config.ts'
+import { ConfigError } from '../src/errors.ts'
+
+t.test('defaults fill what is not set', async (t) => {
+  const config = loadConfig({ NEW_RELIC_API_KEY: 'NRAK-x' })
+  t.equal(config.PORT, 3000)
+  t.equal(config.REDIS_URL, 'redis://127.0.0.1:6379')
+  t.equal(config.nerdgraphUrl, 'https://api.newrelic.com/graphql')
+  t.same(config.apiTokens, [])
+})
+
+t.test('region and explicit URL pick the endpoint', async (t) => {
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', NEW_RELIC_REGION: 'eu' }).nerdgraphUrl, 'https://api.eu.newrelic.com/graphql')
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', NEW_RELIC_REGION: 'eu', NERDGRAPH_URL: 'http://127.0.0.1:9/graphql' }).nerdgraphUrl, 'http://127.0.0.1:9/graphql')
+})
+
+t.test('lists are split and trimmed', async (t) => {
+  const config = loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: ' a, b ,,c', GONOGO_WEBHOOK_ALLOW_HOSTS: '127.0.0.1, Hooks.Local' })
+  t.same(config.apiTokens, ['a', 'b', 'c'])
+  t.same(config.webhookAllowHosts, ['127.0.0.1', 'hooks.local'])
+})
+
+t.test('every bad variable is named, each once', async (t) => {
+  const err = t.throws(() => loadConfig({
+    PORT: 'abc', NEW_RELIC_REGION: 'asia', NERDGRAPH_CONCURRENCY: '40', REDIS_URL: 'http://x', LOG_LEVEL: 'loud', NEW_RELIC_ACCOUNT_ID: '12.5'
+  })) as ConfigError
+  t.ok(err instanceof ConfigError)
+  const named = err.problems.map(p => p.split(' ')[0]).sort()
+  t.same(named, ['LOG_LEVEL', 'NERDGRAPH_CONCURRENCY', 'NEW_RELIC_ACCOUNT_ID', 'NEW_RELIC_API_KEY', 'NEW_RELIC_REGION', 'PORT', 'REDIS_URL'])
+  t.match(err.message, /NERDGRAPH_CONCURRENCY must be between 1 and 25, got 40/)
+})
+
+t.test('the simulator stands in for the API key', async (t) => {
+  t.doesNotThrow(() => loadConfig({ GONOGO_SIM_SCENARIO: 'x.json' }))
+})
+
+t.test('a malformed default notify target is refused at start-up', async (t) => {
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_NOTIFY_DEFAULT: '{nope' }), /GONOGO_NOTIFY_DEFAULT/)
+})
+
+t.test('.env.example and the README document every variable', async (t) => {
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  for (const key of Object.keys(EnvSchema.properties)) {
+    t.match(example, new RegExp(`^#? ?${key}=`, 'm'), `${key} in .env.example`)
+    t.match(readme, new RegExp(`\\| \`${key}\` \\|`), `${key} in the README table`)
+  }
+})
