@@ -15,6 +15,12 @@ export interface CheckpointOutcome {
     decisionAt: string
     apps: Array<{ name: string, team?: string, owners?: string[], critical?: boolean }>
     canaryHosts: string[]
+    /**
+     * Checkpoints in the rollout's plan, the decision included, for "checkpoint
+     * n of N" in messages. Optional: when absent the notifier assumes hourly
+     * checkpoints from startAt to decisionAt.
+     */
+    checkpointCount?: number
     /** With secrets: only the notifier sees these. */
     notify: NotifyTarget[]
   }

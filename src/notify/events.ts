@@ -1,0 +1,63 @@
+import type { EventType } from '../schemas/notify.ts'
+import type { CheckpointResult } from '../schemas/result.ts'
+import type { CheckpointOutcome } from './types.ts'
+
+/** One verdict that moved between the previous result and this one; app null is the recommendation. */
+export interface Change {
+  app: string | null
+  from: string
+  to: string
+}
+
+/** Something worth telling receivers about, derived from one CheckpointOutcome. */
+export interface NotifyEvent {
+  /** `<rolloutId>.<checkpointIndex>.<type>`: the same however often the checkpoint job is retried. */
+  id: string
+  type: EventType
+  occurredAt: string
+  outcome: CheckpointOutcome
+  /** Verdicts that changed since `previous` (empty for the first result or a failed checkpoint). */
+  changes: Change[]
+}
+
+/**
+ * The events of one checkpoint outcome, in the order receivers should see
+ * them: the checkpoint's own event (checkpoint.completed for checkpoint and
+ * manual runs, decision.made for the decision, checkpoint.failed when there
+ * is no result), then verdict.changed when something moved.
+ */
+export function eventsFor (outcome: CheckpointOutcome, occurredAt: Date = new Date()): NotifyEvent[] {
+  const at = occurredAt.toISOString()
+  const make = (type: EventType, changes: Change[]): NotifyEvent => ({
+    id: eventId(outcome.rollout.id, outcome.checkpointIndex, type), type, occurredAt: at, outcome, changes
+  })
+  if (outcome.result === null) return [make('checkpoint.failed', [])]
+  const changes = outcome.previous === null ? [] : changesBetween(outcome.previous, outcome.result)
+  const events = [make(outcome.kind === 'decision' ? 'decision.made' : 'checkpoint.completed', changes)]
+  if (changes.length > 0) events.push(make('verdict.changed', changes))
+  return events
+}
+
+/** The deterministic id of an event. */
+export function eventId (rolloutId: string, checkpointIndex: number, type: EventType): string {
+  return `${rolloutId}.${checkpointIndex}.${type}`
+}
+
+/**
+ * What moved from `previous` to `current`: the recommendation first, then
+ * each app whose verdict differs, in the current result's order. An app new
+ * in this result counts as a change from "none"; an app that disappeared is
+ * not reported (the rollout's app list does not shrink mid-way).
+ */
+export function changesBetween (previous: CheckpointResult, current: CheckpointResult): Change[] {
+  const changes: Change[] = []
+  if (previous.recommendation !== current.recommendation) {
+    changes.push({ app: null, from: previous.recommendation, to: current.recommendation })
+  }
+  const before = new Map(previous.apps.map(a => [a.app, a.verdict]))
+  for (const app of current.apps) {
+    const was = before.get(app.app)
+    if (was !== app.verdict) changes.push({ app: app.app, from: was ?? 'none', to: app.verdict })
+  }
+  return changes
+}

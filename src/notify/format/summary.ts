@@ -1,0 +1,169 @@
+import type { Recommendation, Status } from '../../schemas/common.ts'
+import type { AppResult } from '../../schemas/result.ts'
+import type { Change, NotifyEvent } from '../events.ts'
+import { formatLocalTime } from './time.ts'
+
+/** A flagged (not PASS) app as a message shows it. */
+export interface FlaggedApp {
+  app: string
+  verdict: Status
+  critical: boolean
+  team?: string
+  owners: string[]
+  /** One-line reasons, the judge's own words with the numbers. */
+  reasons: string[]
+}
+
+/**
+ * What a chat message says, independent of Slack or Teams markup: built once
+ * from an event so both kinds tell the same story in the same order.
+ */
+export interface Summary {
+  rolloutId: string
+  rolloutName: string
+  /** null when the checkpoint failed and there is no result. */
+  recommendation: Recommendation | null
+  /** "🔴 NO GO", "🟢 GO", "🟡 INCONCLUSIVE" or "⚠️ Checkpoint failed". */
+  headline: string
+  /** "Checkpoint 3 of 6", "Decision" or "Manual checkpoint". */
+  stage: string
+  /** "14 May 15:30 IST": the checkpoint time in the rollout's timezone. */
+  time: string
+  canaryHosts: string[]
+  /** Why the rollout got its recommendation. */
+  reasons: string[]
+  /** Apps not PASS, worst first. */
+  flagged: FlaggedApp[]
+  passCount: number
+  appCount: number
+  changes: Change[]
+  /** Why the checkpoint failed (checkpoint.failed only). */
+  error?: string
+  /** The last good recommendation, for a failed checkpoint's message. */
+  previousRecommendation?: Recommendation
+  links: { rollout?: string, recommendation?: string }
+}
+
+export const RECOMMENDATION_EMOJI: Record<Recommendation, string> = { GO: '🟢', NO_GO: '🔴', INCONCLUSIVE: '🟡' }
+export const VERDICT_EMOJI: Record<Status, string> = { FAIL: '🔴', NO_DATA: '⚫', WARN: '🟠', INCONCLUSIVE: '🟡', PASS: '✅' }
+/** Worst first: what a release manager must look at before the rest. */
+const SEVERITY: Record<Status, number> = { FAIL: 0, NO_DATA: 1, WARN: 2, INCONCLUSIVE: 3, PASS: 4 }
+const MAX_ERROR_CHARS = 500
+
+/** "NO_GO" reads as "NO GO" in a message; the API keeps the enum spelling. */
+export function label (value: string): string {
+  return value.replace(/_/g, ' ')
+}
+
+/**
+ * Builds the summary of an event. `publicUrl` is GONOGO_PUBLIC_URL; without
+ * it the message has no links rather than links to nowhere.
+ */
+export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
+  const { outcome } = event
+  const { rollout, result } = outcome
+  const known = new Map(rollout.apps.map(a => [a.name, a]))
+  const flagged = (result?.apps ?? [])
+    .filter(a => a.verdict !== 'PASS')
+    .map(a => flaggedApp(a, known.get(a.app)))
+    .sort((a, b) => SEVERITY[a.verdict] - SEVERITY[b.verdict] || Number(b.critical) - Number(a.critical) || a.app.localeCompare(b.app))
+  const appCount = result?.apps.length ?? 0
+  const base = publicUrl?.replace(/\/+$/, '')
+  const rolloutUrl = base === undefined || base === '' ? undefined : `${base}/v1/rollouts/${encodeURIComponent(rollout.id)}`
+  return {
+    rolloutId: rollout.id,
+    rolloutName: rollout.name,
+    recommendation: result?.recommendation ?? null,
+    headline: result === null
+      ? '⚠️ Checkpoint failed'
+      : `${RECOMMENDATION_EMOJI[result.recommendation]} ${label(result.recommendation)}`,
+    stage: stageOf(event),
+    time: formatLocalTime(outcome.at, rollout.timezone),
+    canaryHosts: rollout.canaryHosts,
+    reasons: result?.reasons ?? [],
+    flagged,
+    passCount: appCount - flagged.length,
+    appCount,
+    changes: event.changes,
+    error: result === null ? oneLine(outcome.error ?? 'unknown error').slice(0, MAX_ERROR_CHARS) : undefined,
+    previousRecommendation: result === null ? outcome.previous?.recommendation : undefined,
+    links: rolloutUrl === undefined ? {} : { rollout: rolloutUrl, recommendation: `${rolloutUrl}/recommendation` }
+  }
+}
+
+/** "Checkpoint 3 of 6", "Decision" or "Manual checkpoint". */
+function stageOf (event: NotifyEvent): string {
+  const { outcome } = event
+  if (outcome.kind === 'decision') return 'Decision'
+  if (outcome.kind === 'manual') return 'Manual checkpoint'
+  const total = outcome.rollout.checkpointCount ?? hourlyCount(outcome.rollout.startAt, outcome.rollout.decisionAt)
+  const n = outcome.checkpointIndex + 1
+  return total !== undefined && n <= total ? `Checkpoint ${n} of ${total}` : `Checkpoint ${n}`
+}
+
+function hourlyCount (startAt: string, decisionAt: string): number | undefined {
+  const ms = Date.parse(decisionAt) - Date.parse(startAt)
+  return Number.isFinite(ms) && ms > 0 ? Math.ceil(ms / 3_600_000) : undefined
+}
+
+function flaggedApp (app: AppResult, known?: { team?: string, owners?: string[], critical?: boolean }): FlaggedApp {
+  // The judge's reasons are the one-liners; a result without them falls back to the failing metrics' details.
+  const reasons = app.reasons.length > 0
+    ? app.reasons
+    : app.metrics.filter(m => m.status !== 'PASS').map(m => m.detail)
+  const team = app.team ?? known?.team
+  return {
+    app: app.app,
+    verdict: app.verdict,
+    critical: app.critical || known?.critical === true,
+    ...(team === undefined ? {} : { team }),
+    owners: app.owners ?? known?.owners ?? [],
+    reasons: reasons.map(oneLine)
+  }
+}
+
+/** Collapses whitespace so a stack trace or multi-line reason cannot break a message's layout. */
+export function oneLine (text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
+
+/** Cuts text to `max` characters with an ellipsis. */
+export function clip (text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, Math.max(0, max - 1)) + '…'
+}
+
+/** "9 other apps PASS", "All 12 apps PASS", "No apps analysed". */
+export function passLine (s: Summary): string {
+  if (s.appCount === 0) return 'No apps analysed'
+  if (s.flagged.length === 0) return `All ${s.appCount} app${s.appCount === 1 ? '' : 's'} PASS`
+  if (s.passCount === 0) return 'No other app passes'
+  return `${s.passCount} other app${s.passCount === 1 ? '' : 's'} PASS`
+}
+
+/** "Checkout: PASS → FAIL" or "Recommendation: GO → NO GO". */
+export function changeLine (c: Change): string {
+  return `${c.app ?? 'Recommendation'}: ${label(c.from)} → ${label(c.to)}`
+}
+
+/** "Team payments · Owners alice, bob", or '' when neither is known. */
+export function ownershipLine (app: FlaggedApp): string {
+  const parts: string[] = []
+  if (app.team !== undefined && app.team !== '') parts.push(`Team ${app.team}`)
+  if (app.owners.length > 0) parts.push(`Owners ${app.owners.join(', ')}`)
+  return parts.join(' · ')
+}
+
+/** "Checkpoint 3 of 6 · 14 May 15:30 IST · canary PRDIIS09". */
+export function contextLine (s: Summary): string {
+  const hosts = s.canaryHosts.length === 0
+    ? ''
+    : ` · canary ${s.canaryHosts.length <= 3 ? s.canaryHosts.join(', ') : `${s.canaryHosts.slice(0, 3).join(', ')} +${s.canaryHosts.length - 3}`}`
+  return `${s.stage} · ${s.time}${hosts}`
+}
+
+/** The plain-text one-liner used for notifications and fallbacks. */
+export function fallbackText (s: Summary): string {
+  if (s.recommendation === null) return `${s.headline}: ${s.rolloutName} (${s.stage}, ${s.time}): ${s.error ?? ''}`
+  const flagged = s.flagged.length === 0 ? '' : `${s.flagged.length} app${s.flagged.length === 1 ? '' : 's'} flagged, `
+  return `${s.headline}: ${s.rolloutName} (${s.stage}, ${s.time}). ${flagged}${passLine(s)}.`
+}

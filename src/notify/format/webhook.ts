@@ -1,0 +1,33 @@
+import type { NotifyEvent } from '../events.ts'
+
+/**
+ * The generic webhook body: `{ id, type, occurredAt, rollout, checkpoint,
+ * result }`, plus `changes` (verdict.changed and any event with changes),
+ * `previous` (verdict.changed) and `error` (checkpoint.failed). The rollout
+ * is described without its notify targets: their URLs and secrets are
+ * credentials, and a receiver has no use for them.
+ */
+export function webhookBody (event: NotifyEvent): Record<string, unknown> {
+  const { outcome } = event
+  const { rollout } = outcome
+  return {
+    id: event.id,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    rollout: {
+      id: rollout.id,
+      name: rollout.name,
+      state: rollout.state,
+      timezone: rollout.timezone,
+      startAt: rollout.startAt,
+      decisionAt: rollout.decisionAt,
+      canaryHosts: rollout.canaryHosts,
+      apps: rollout.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical }))
+    },
+    checkpoint: { index: outcome.checkpointIndex, kind: outcome.kind, at: outcome.at },
+    result: outcome.result,
+    ...(event.changes.length > 0 ? { changes: event.changes } : {}),
+    ...(event.type === 'verdict.changed' ? { previous: outcome.previous } : {}),
+    ...(outcome.result === null ? { error: outcome.error ?? 'unknown error' } : {})
+  }
+}
