@@ -9,6 +9,10 @@ import metricsPlugin from './plugins/metrics.ts'
 import redisPlugin from './plugins/redis.ts'
 import swaggerPlugin from './plugins/swagger.ts'
 import nerdgraphPlugin from './plugins/nerdgraph.ts'
+import queuesPlugin from './plugins/queues.ts'
+import workersPlugin from './plugins/workers.ts'
+import type { CheckpointNotifier } from './jobs/notifier.ts'
+import rolloutsRoutes from './routes/rollouts/index.ts'
 import analysesRoutes from './routes/analyses/index.ts'
 import healthRoutes from './routes/health/index.ts'
 
@@ -18,6 +22,8 @@ export interface BuildOptions {
   logger?: boolean
   /** Where NerdGraph is and the key to send (the embedded simulator's when one runs); default from config. */
   nerdgraph?: { url: string, apiKey: string }
+  /** Told after every rollout checkpoint and decision (the notify module's Notifier); default tells nobody. */
+  notifier?: CheckpointNotifier
 }
 
 /**
@@ -62,9 +68,15 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     url: opts.nerdgraph?.url ?? config.nerdgraphUrl,
     apiKey: opts.nerdgraph?.apiKey ?? config.NEW_RELIC_API_KEY ?? ''
   })
+  // Rollouts: the store and queue in every role, the worker unless api-only, the routes unless worker-only.
+  await app.register(queuesPlugin, { config })
+  if (config.GONOGO_ROLE !== 'api') {
+    await app.register(workersPlugin, { config, notifier: opts.notifier })
+  }
   await app.register(healthRoutes)
   if (config.GONOGO_ROLE !== 'worker') {
     await app.register(analysesRoutes, { config })
+    await app.register(rolloutsRoutes, { config })
   }
   return app
 }

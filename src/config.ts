@@ -31,6 +31,14 @@ export const EnvSchema = Type.Object({
   GONOGO_BODY_LIMIT: Int(1024, 10485760, 262144, 'Largest request body, bytes.'),
   GONOGO_WEBHOOK_ALLOW_HOSTS: Type.Optional(Type.String({ description: 'Comma-separated hosts that notify targets may use over http or on private addresses (e.g. 127.0.0.1 for tests).' })),
   GONOGO_NOTIFY_DEFAULT: Type.Optional(Type.String({ description: 'A default notify target as JSON, e.g. {"kind":"slack","url":"https://hooks.slack.com/..."}.' })),
+  // Rollouts (src/jobs, src/routes/rollouts).
+  GONOGO_MIN_CHECKPOINT_SECONDS: Int(1, 86400, 60, 'Shortest checkpointEvery a rollout may ask for, seconds.'),
+  GONOGO_MAX_CHECKPOINTS: Int(1, 100000, 1000, 'Most checkpoints in one rollout plan (window / checkpointEvery).'),
+  GONOGO_WORKER_CONCURRENCY: Int(1, 64, 4, 'Rollout jobs one worker process runs at once.'),
+  GONOGO_CHECKPOINT_ATTEMPTS: Int(1, 20, 4, 'Tries of a checkpoint whose New Relic data cannot be read before it is recorded as failed.'),
+  GONOGO_CHECKPOINT_BACKOFF_MS: Int(0, 3600000, 30000, 'Wait before the first retry of a failed checkpoint; doubles on each further retry.'),
+  GONOGO_CHECKPOINT_LAG_SECONDS: Int(0, 3600, 60, 'How long after its time a checkpoint runs, so New Relic has ingested the data up to it.'),
+  GONOGO_MANUAL_WAIT_MS: Int(0, 120000, 10000, 'How long POST /v1/rollouts/{id}/checkpoints waits for the result before answering 202.'),
   GONOGO_SIM_SCENARIO: Type.Optional(Type.String({ minLength: 1, description: 'Run an embedded NerdGraph simulator on this scenario file instead of New Relic (demo, trials).' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })

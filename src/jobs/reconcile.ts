@@ -1,0 +1,45 @@
+import type { Queue } from 'bullmq'
+import type { CheckpointStore } from '../store/checkpoint-store.ts'
+import type { RolloutStore } from '../store/rollout-store.ts'
+import type { Log } from './advance.ts'
+import type { AdvanceJobData, RolloutScheduler } from './queue.ts'
+
+/** Most live rollouts looked at in one pass. */
+const MAX_LIVE = 10_000
+
+/**
+ * Makes sure every live rollout has its jobs: re-adds what is missing (a crash
+ * between storing a rollout and enqueueing its jobs) and retries jobs that
+ * failed for good (Redis trouble outlasting the job's attempts). Run when a
+ * worker starts; everything it does is idempotent.
+ */
+export async function reconcile (deps: {
+  rollouts: RolloutStore
+  checkpoints: CheckpointStore
+  scheduler: RolloutScheduler
+  now: () => number
+  lagMs: number
+  log: Log
+}): Promise<{ rollouts: number, retried: number }> {
+  const queue: Queue<AdvanceJobData> = deps.scheduler.queue
+  const ids = [
+    ...await deps.rollouts.idsIn('scheduled', MAX_LIVE),
+    ...await deps.rollouts.idsIn('monitoring', MAX_LIVE)
+  ]
+  const live = new Set(ids)
+  let retried = 0
+  for (const job of await queue.getJobs(['failed'], 0, 5000)) {
+    if (live.has(job.data.rolloutId)) {
+      await job.retry('failed').catch(() => {})
+      retried++
+    }
+  }
+  for (const rollout of await deps.rollouts.getMany(ids)) {
+    const recorded = new Set<number>()
+    for (let i = 0; i < rollout.statuses.length; i++) if (rollout.statuses[i] !== '-') recorded.add(i)
+    await deps.scheduler.schedule(rollout.spec, deps.now(), deps.lagMs, recorded)
+    for (const m of await deps.checkpoints.pendingManual(rollout.spec.id)) await deps.scheduler.runManual(rollout.spec.id, m.index)
+  }
+  if (ids.length > 0 || retried > 0) deps.log.info({ rollouts: ids.length, retried }, 'reconciled the jobs of live rollouts')
+  return { rollouts: ids.length, retried }
+}

@@ -1,0 +1,189 @@
+import { UpstreamError } from '../errors.ts'
+import type { CheckpointOutcome } from '../notify/types.ts'
+import type { Recommendation } from '../schemas/common.ts'
+import type { CheckpointResult } from '../schemas/result.ts'
+import type { HeldLock } from '../store/lock.ts'
+import { STATUS_CHAR, type CheckpointRecord, type StoredRollout } from '../store/types.ts'
+import type { AdvanceDeps, Evidence } from './advance.ts'
+import { checkpointLabel, describeFailedDecision, describeResult } from './messages.ts'
+import { buildPlan } from './plan.ts'
+
+/** One thing to run: a plan entry or a manual request. */
+export interface WorkItem {
+  index: number
+  kind: 'checkpoint' | 'decision' | 'manual'
+  /** End of the window [startAt, at) judged, epoch ms. */
+  at: number
+}
+
+export type RunOutcome =
+  | { kind: 'recorded' }
+  | { kind: 'retry', at: number }
+  | { kind: 'stop' }
+  | { kind: 'lost-lock' }
+
+/**
+ * Runs one checkpoint (one try) and records it. A failed read is retried later
+ * with exponential backoff until the attempts are spent; then it is recorded as
+ * failed with its cause. A failed decision is recorded as the final word with
+ * recommendation INCONCLUSIVE: a deployment gate needs an answer at decisionAt,
+ * and that answer must never be GO on data nobody read.
+ */
+export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, lock: HeldLock, remaining: number): Promise<RunOutcome> {
+  const { spec } = rollout
+  const rolloutId = spec.id
+  const attempt = await deps.checkpoints.addAttempt(rolloutId, item.index)
+  const startedAt = deps.now()
+  const ctx = { rolloutId, index: item.index, kind: item.kind, at: new Date(item.at).toISOString(), attempt }
+  deps.log.info(ctx, `${checkpointLabel(spec, item.index, item.kind)} started`)
+
+  const evidenceIndex = lastOkPlanIndex(rollout, item)
+  const evidence = evidenceIndex === null ? undefined : parseEvidence(await deps.checkpoints.evidence(rolloutId, evidenceIndex))
+  let out: { result: CheckpointResult, evidence: Evidence } | undefined
+  let failure: Error | undefined
+  try {
+    out = await deps.analyse(spec.target, { from: spec.startAt, until: item.at }, {
+      asOf: startedAt,
+      evidence,
+      slowThresholdsS: evidence === undefined ? undefined : deps.slowThresholds(evidence)
+    })
+  } catch (err) {
+    failure = err instanceof Error ? err : new Error(String(err))
+  }
+  const finishedAt = deps.now()
+  const durationMs = finishedAt - startedAt
+
+  if (failure !== undefined) {
+    const upstream = failure instanceof UpstreamError
+    const logFields = { ...ctx, durationMs, err: upstream ? failure.message : failure }
+    if (attempt < deps.settings.attempts) {
+      const retryAt = finishedAt + deps.settings.backoffMs * 2 ** (attempt - 1)
+      await deps.checkpoints.setNotBefore(rolloutId, item.index, retryAt)
+      deps.log.warn({ ...logFields, retryAt: new Date(retryAt).toISOString() }, 'checkpoint failed; will retry')
+      return { kind: 'retry', at: retryAt }
+    }
+    if (upstream) deps.log.warn(logFields, 'checkpoint failed on its last attempt')
+    else deps.log.error(logFields, 'checkpoint failed on its last attempt (not a New Relic error)')
+  }
+
+  const error = failure === undefined
+    ? undefined
+    : (failure instanceof UpstreamError ? failure.message : `internal error (${failure.name}); see the worker log`)
+  const record: CheckpointRecord = {
+    index: item.index,
+    kind: item.kind,
+    at: new Date(item.at).toISOString(),
+    status: out === undefined ? 'failed' : 'ok',
+    attempts: attempt,
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    durationMs,
+    ...(error === undefined ? {} : { error }),
+    result: out?.result ?? null
+  }
+  const previous = await deps.checkpoints.latestResult(rolloutId)
+  const latest = latestFor(rollout, item, record, previous)
+  const recorded = await deps.checkpoints.record({
+    rolloutId,
+    record,
+    statusChar: item.kind === 'manual' ? '' : (out === undefined ? STATUS_CHAR.failed : STATUS_CHAR.ok),
+    evidence: out === undefined ? '' : JSON.stringify(out.evidence),
+    latest: latest?.json ?? '',
+    recommendation: latest?.recommendation ?? '',
+    decision: item.kind === 'decision',
+    now: finishedAt,
+    lockToken: lock.token
+  })
+  if (recorded === 'lost-lock') {
+    deps.log.warn(ctx, 'lost the rollout lock before recording; another worker takes over')
+    return { kind: 'lost-lock' }
+  }
+  if (recorded !== 'ok' && recorded !== 'duplicate') {
+    deps.log.info({ ...ctx, state: recorded }, 'checkpoint not recorded: the rollout is no longer live')
+    return { kind: 'stop' }
+  }
+  if (recorded === 'duplicate') return { kind: 'recorded' }
+
+  const recommendation = latest?.recommendation ?? null
+  deps.onRecorded?.({ rolloutId, name: spec.name, kind: item.kind, outcome: record.status === 'ok' ? 'ok' : 'failed', recommendation })
+  deps.log.info({ ...ctx, durationMs, status: record.status, recommendation: out?.result.recommendation ?? null, remaining },
+    `${checkpointLabel(spec, item.index, item.kind)} ${record.status === 'ok' ? 'done' : 'recorded as failed'}`)
+  await notify(deps, rollout, item, record, previous)
+  return { kind: 'recorded' }
+}
+
+/** The pre-serialised latest recommendation this record publishes, if it publishes one. */
+function latestFor (rollout: StoredRollout, item: WorkItem, record: CheckpointRecord, previous: CheckpointResult | null): { json: string, recommendation: Recommendation } | undefined {
+  const checkpoint = { index: item.index, kind: item.kind, at: record.at }
+  if (record.result !== null) {
+    return {
+      recommendation: record.result.recommendation,
+      json: JSON.stringify({
+        recommendation: record.result.recommendation,
+        checkpoint,
+        message: describeResult(rollout.spec, item.index, item.kind, item.at, record.result),
+        result: record.result
+      })
+    }
+  }
+  if (item.kind !== 'decision') return undefined
+  return {
+    recommendation: 'INCONCLUSIVE',
+    json: JSON.stringify({
+      recommendation: 'INCONCLUSIVE',
+      checkpoint,
+      message: describeFailedDecision(rollout.spec, item.at, record.error ?? 'unknown error', previous),
+      error: record.error,
+      result: null
+    })
+  }
+}
+
+/**
+ * The evidence a checkpoint builds on: that of the last successful plan entry
+ * before it. Manual checkpoints read the chain but never extend it, so the
+ * decision is the same whether or not anyone pressed "run now".
+ */
+function lastOkPlanIndex (rollout: StoredRollout, item: WorkItem): number | null {
+  const { spec, statuses } = rollout
+  const plan = buildPlan(spec.startAt, spec.decisionAt, spec.everyMs)
+  for (let i = Math.min(statuses.length, plan.length) - 1; i >= 0; i--) {
+    if (item.kind !== 'manual' && i >= item.index) continue
+    if (item.kind === 'manual' && plan[i].at > item.at) continue
+    if (statuses[i] === STATUS_CHAR.ok) return i
+  }
+  return null
+}
+
+function parseEvidence (json: string | null): Evidence | undefined {
+  return json === null ? undefined : JSON.parse(json) as Evidence
+}
+
+async function notify (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, record: CheckpointRecord, previous: CheckpointResult | null): Promise<void> {
+  const { spec } = rollout
+  const outcome: CheckpointOutcome = {
+    rollout: {
+      id: spec.id,
+      name: spec.name,
+      state: item.kind === 'decision' ? 'decided' : 'monitoring',
+      timezone: spec.timezone,
+      startAt: new Date(spec.startAt).toISOString(),
+      decisionAt: new Date(spec.decisionAt).toISOString(),
+      apps: spec.target.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical })),
+      canaryHosts: spec.target.canaryHosts,
+      notify: spec.notify
+    },
+    checkpointIndex: item.index,
+    kind: item.kind,
+    at: record.at,
+    result: record.result,
+    previous,
+    ...(record.error === undefined ? {} : { error: record.error })
+  }
+  try {
+    await deps.notifier.publish(outcome)
+  } catch (err) {
+    // Recorded is recorded: a notifier outage must not make the checkpoint run again.
+    deps.log.error({ rolloutId: spec.id, index: item.index, err }, 'could not hand the checkpoint to the notifier')
+  }
+}

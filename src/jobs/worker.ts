@@ -1,0 +1,55 @@
+import { DelayedError, Worker, type Job } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { advanceRollout, type AdvanceDeps } from './advance.ts'
+import { QUEUE_NAME, type AdvanceJobData } from './queue.ts'
+
+export interface CheckpointWorkerOptions {
+  /** A connection with maxRetriesPerRequest: null, as BullMQ workers need. */
+  connection: Redis
+  prefix: string
+  concurrency: number
+  deps: Omit<AdvanceDeps, 'signal'>
+}
+
+/**
+ * The BullMQ worker of rollout jobs. The processor is advanceRollout; a run
+ * that must come back later (lock busy, retry backoff, shutdown) moves its job
+ * to delayed without spending a BullMQ attempt.
+ */
+export class CheckpointWorker {
+  readonly worker: Worker<AdvanceJobData>
+  readonly #stopping = new AbortController()
+  #closed: Promise<void> | undefined
+
+  constructor (opts: CheckpointWorkerOptions) {
+    const deps: AdvanceDeps = { ...opts.deps, signal: this.#stopping.signal }
+    const log = opts.deps.log
+    this.worker = new Worker<AdvanceJobData>(QUEUE_NAME, async (job: Job<AdvanceJobData>, token?: string) => {
+      const outcome = await advanceRollout(deps, job.data.rolloutId, { index: job.data.index, reason: job.data.reason })
+      if (outcome.kind === 'done') return { ran: outcome.ran }
+      await job.moveToDelayed(outcome.at, token)
+      throw new DelayedError(`rollout ${job.data.rolloutId}: ${outcome.why}`)
+    }, {
+      connection: opts.connection,
+      prefix: opts.prefix,
+      concurrency: opts.concurrency,
+      // A worker that dies mid-job loses the job lock after lockDuration; the
+      // stalled check hands the job to another worker, whose run finds the
+      // rollout lock free by then (same TTL) and resumes after the last record.
+      lockDuration: 30_000,
+      stalledInterval: 30_000,
+      maxStalledCount: 2
+    })
+    this.worker.on('error', (err) => log.error({ err }, 'checkpoint worker error'))
+    this.worker.on('failed', (job, err) => {
+      log.error({ err, jobId: job?.id, rolloutId: job?.data.rolloutId, attemptsMade: job?.attemptsMade }, 'rollout job failed')
+    })
+  }
+
+  /** Stops taking jobs, lets a running catch-up stop after its current checkpoint, waits for it. Idempotent. */
+  async close (): Promise<void> {
+    this.#stopping.abort()
+    this.#closed ??= this.worker.close()
+    await this.#closed
+  }
+}

@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Config } from '../../config.ts'
+import { ConflictError, NotFoundError } from '../../errors.ts'
+import { formatLocal } from '../../jobs/timezone.ts'
+import { ErrorBody } from '../../schemas/common.ts'
+import { Checkpoint, CheckpointList, IdParams, RolloutId } from '../../schemas/rollout.ts'
+import type { CheckpointRecord } from '../../store/types.ts'
+
+const IndexParams = Type.Object({ id: RolloutId, index: Type.Integer({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false })
+
+/** GET the checkpoints of a rollout (all, or one), and POST one to run now. */
+const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  app.get('/v1/rollouts/:id/checkpoints', {
+    schema: {
+      tags: ['rollouts'],
+      summary: 'Recorded checkpoints, by time',
+      description: 'Every recorded checkpoint (plan entries and manual runs), ok or failed, with its result or error.',
+      params: IdParams,
+      response: { 200: CheckpointList, 400: ErrorBody, 404: ErrorBody }
+    }
+  }, async (req) => {
+    if (await app.rollouts.latest(req.params.id) === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
+    return { items: await app.checkpointStore.list(req.params.id) }
+  })
+
+  app.get('/v1/rollouts/:id/checkpoints/:index', {
+    schema: {
+      tags: ['rollouts'],
+      summary: 'One recorded checkpoint',
+      params: IndexParams,
+      response: { 200: Checkpoint, 400: ErrorBody, 404: ErrorBody }
+    }
+  }, async (req) => {
+    const { id, index } = req.params
+    const record = await app.checkpointStore.get(id, index)
+    if (record === null) throw new NotFoundError(`rollout ${id} has no recorded checkpoint ${index}`)
+    return record
+  })
+
+  app.post('/v1/rollouts/:id/checkpoints', {
+    schema: {
+      tags: ['rollouts'],
+      summary: 'Run a checkpoint now',
+      description: 'Judges [startAt, now) outside the plan. Answers 201 with the checkpoint when it is recorded within GONOGO_MANUAL_WAIT_MS, else 202 with it pending (poll the Location). A request while another is pending joins it. Manual checkpoints read the evidence of the plan but never change the decision. 409 before startAt, at or after decisionAt, and once decided or cancelled.',
+      security: [{ bearer: [] }],
+      params: IdParams,
+      response: { 201: Checkpoint, 202: Checkpoint, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+    }
+  }, async (req, reply) => {
+    const { id } = req.params
+    const stored = await app.rollouts.get(id)
+    if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
+    const { spec } = stored
+    const now = Date.now()
+    if (stored.state === 'decided' || stored.state === 'cancelled') throw new ConflictError(`rollout ${id} is ${stored.state}`)
+    if (now <= spec.startAt) throw new ConflictError(`rollout ${id} starts at ${formatLocal(spec.startAt, spec.timezone)}; there is no data to judge yet`)
+    if (now >= spec.decisionAt) throw new ConflictError(`rollout ${id} is due for its decision; it runs without being asked`)
+
+    const asked = await app.checkpointStore.requestManual(id, now, spec.planLength)
+    if (asked.outcome === 'state') throw new ConflictError(`rollout ${id} is ${asked.state}`)
+    if (asked.outcome === 'new') await app.scheduler.runManual(id, asked.index)
+    const location = `/v1/rollouts/${id}/checkpoints/${asked.index}`
+    const record = await waitForRecord(app.checkpointStore.get.bind(app.checkpointStore), id, asked.index, config.GONOGO_MANUAL_WAIT_MS)
+    if (record !== null) return reply.code(201).header('location', location).send(record)
+    const pending: CheckpointRecord = { index: asked.index, kind: 'manual', at: new Date(asked.at).toISOString(), status: 'pending', attempts: 0, result: null }
+    return reply.code(202).header('location', location).send(pending)
+  })
+}
+
+/** Polls for a record, backing off from 25 ms to 500 ms, until it exists or the wait is over. */
+async function waitForRecord (
+  get: (id: string, index: number) => Promise<CheckpointRecord | null>, id: string, index: number, waitMs: number
+): Promise<CheckpointRecord | null> {
+  const deadline = Date.now() + waitMs
+  let pause = 25
+  for (;;) {
+    const record = await get(id, index)
+    if (record !== null || Date.now() >= deadline) return record
+    await new Promise(resolve => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))))
+    pause = Math.min(pause * 2, 500)
+  }
+}
+
+export default checkpoints

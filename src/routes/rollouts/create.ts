@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Config } from '../../config.ts'
+import { BadRequestError, GonogoError } from '../../errors.ts'
+import { validateNotifyTargets } from '../../notify/validate.ts'
+import { ErrorBody } from '../../schemas/common.ts'
+import { Rollout, RolloutRequest } from '../../schemas/rollout.ts'
+import { newRolloutId } from '../../store/ids.ts'
+import type { Idempotency } from '../../store/rollout-store.ts'
+import { buildSpec } from './spec.ts'
+import { rolloutView } from './view.ts'
+
+const Headers = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Retrying a create with the same key and body returns the first rollout instead of making another (remembered 24 h)' }))
+})
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+
+/** POST /v1/rollouts: validate, store, schedule its checkpoints; 201 with the rollout. */
+const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  app.post('/v1/rollouts', {
+    schema: {
+      tags: ['rollouts'],
+      summary: 'Create a rollout',
+      description: 'Stores the rollout and schedules its checkpoints (startAt + k * checkpointEvery, strictly before decisionAt) and the decision at decisionAt. Checkpoints already due run at once, in order; a past decisionAt decides right after.',
+      security: [{ bearer: [] }],
+      headers: Headers,
+      body: RolloutRequest,
+      response: { 201: Rollout, 400: ErrorBody, 401: ErrorBody, 422: ErrorBody }
+    }
+  }, async (req, reply) => {
+    const now = Date.now()
+    const spec = buildSpec(req.body, config, newRolloutId(now), now)
+    await validateNotifyTargets(spec.notify, config)
+    const key = req.headers['idempotency-key']
+    const idem: Idempotency | undefined = key === undefined
+      ? undefined
+      : { keyHash: sha256(key), fingerprint: sha256(JSON.stringify(req.body)) }
+    const outcome = await app.rollouts.create(spec, idem)
+    let id = spec.id
+    if (!outcome.created) {
+      if (outcome.fingerprint !== idem?.fingerprint) {
+        throw new BadRequestError('the Idempotency-Key was already used with a different body', 422)
+      }
+      id = outcome.id
+      reply.header('idempotent-replayed', 'true')
+    }
+    const stored = await app.rollouts.get(id)
+    if (stored === null) throw new GonogoError('GONOGO_STORE', `rollout ${id} vanished right after it was stored`)
+    // Scheduling is idempotent (job ids), so a replayed create also repairs a create that stored but failed to enqueue.
+    await app.scheduler.schedule(stored.spec, now, config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000)
+    if (outcome.created) req.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: req.body.startAt, decisionAt: req.body.decisionAt }, 'rollout created')
+    return reply.code(201).header('location', `/v1/rollouts/${id}`).send(rolloutView(stored))
+  })
+}
+
+export default create

@@ -1,0 +1,36 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { NotFoundError } from '../../errors.ts'
+import { ErrorBody } from '../../schemas/common.ts'
+import { IdParams, ListQuery, Rollout, RolloutPage } from '../../schemas/rollout.ts'
+import { rolloutSummary, rolloutView } from './view.ts'
+
+/** GET /v1/rollouts (newest first, paged by cursor, filtered by state) and GET /v1/rollouts/{id}. */
+const read: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/v1/rollouts', {
+    schema: {
+      tags: ['rollouts'],
+      summary: 'List rollouts',
+      description: 'Newest first. Pass the nextCursor of a page as cursor to get the next, older page.',
+      querystring: ListQuery,
+      response: { 200: RolloutPage, 400: ErrorBody }
+    }
+  }, async (req) => {
+    const { items, nextCursor } = await app.rollouts.list(req.query)
+    return { items: items.map(rolloutSummary), nextCursor }
+  })
+
+  app.get('/v1/rollouts/:id', {
+    schema: {
+      tags: ['rollouts'],
+      summary: 'Get a rollout with its plan',
+      params: IdParams,
+      response: { 200: Rollout, 400: ErrorBody, 404: ErrorBody }
+    }
+  }, async (req) => {
+    const stored = await app.rollouts.get(req.params.id)
+    if (stored === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
+    return rolloutView(stored)
+  })
+}
+
+export default read

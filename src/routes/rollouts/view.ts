@@ -1,0 +1,65 @@
+import { buildPlan } from '../../jobs/plan.ts'
+import { formatLocal } from '../../jobs/timezone.ts'
+import { viewTarget } from '../../notify/view.ts'
+import type { PlanEntry, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
+import type { StoredRollout } from '../../store/types.ts'
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function planStatus (c: string | undefined, state: StoredRollout['state']): PlanEntry['status'] {
+  if (c === 'o') return 'ok'
+  if (c === 'f') return 'failed'
+  return state === 'cancelled' ? 'skipped' : 'pending'
+}
+
+/** The parts of a rollout shared by its full view and its list entry. */
+function common (r: StoredRollout): Omit<RolloutSummary, 'progress'> {
+  const { spec } = r
+  const next = r.state === 'decided' || r.state === 'cancelled' ? -1 : r.statuses.indexOf('-')
+  return {
+    id: spec.id,
+    name: spec.name,
+    state: r.state,
+    accountId: spec.target.accountId,
+    apps: spec.target.apps,
+    canaryHosts: spec.target.canaryHosts,
+    baselineHosts: spec.target.baselineHosts,
+    startAt: iso(spec.startAt),
+    decisionAt: iso(spec.decisionAt),
+    checkpointEvery: spec.checkpointEvery,
+    timezone: spec.timezone,
+    ...(spec.target.policy === undefined ? {} : { policy: spec.target.policy }),
+    ...(spec.target.thresholds === undefined ? {} : { thresholds: spec.target.thresholds }),
+    notify: spec.notify.map(viewTarget),
+    recommendation: r.recommendation,
+    nextAt: next < 0 ? null : iso(next === spec.planLength - 1 ? spec.decisionAt : spec.startAt + (next + 1) * spec.everyMs),
+    createdAt: iso(spec.createdAt),
+    updatedAt: iso(r.updatedAt),
+    ...(r.startedAt === undefined ? {} : { startedAt: iso(r.startedAt) }),
+    ...(r.decidedAt === undefined ? {} : { decidedAt: iso(r.decidedAt) }),
+    ...(r.cancelledAt === undefined ? {} : { cancelledAt: iso(r.cancelledAt) })
+  }
+}
+
+/** The full view: everything but notify secrets, with the plan and each entry's status. */
+export function rolloutView (r: StoredRollout): Rollout {
+  const plan = buildPlan(r.spec.startAt, r.spec.decisionAt, r.spec.everyMs).map((e): PlanEntry => ({
+    index: e.index,
+    kind: e.kind,
+    at: iso(e.at),
+    localAt: formatLocal(e.at, r.spec.timezone),
+    status: planStatus(r.statuses[e.index], r.state)
+  }))
+  return { ...common(r), plan }
+}
+
+/** A list entry: the plan is summarised (a plan may have a thousand entries). */
+export function rolloutSummary (r: StoredRollout): RolloutSummary {
+  let ok = 0
+  let failed = 0
+  for (const c of r.statuses) {
+    if (c === 'o') ok++
+    else if (c === 'f') failed++
+  }
+  return { ...common(r), progress: { ok, failed, total: r.spec.planLength } }
+}

@@ -1,0 +1,128 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ErrorBody, Recommendation } from './common.ts'
+import { NotifyTarget, NotifyTargetView } from './notify.ts'
+import { CheckpointResult } from './result.ts'
+import { AppSpec, Policy, Thresholds } from './thresholds.ts'
+import { TargetFields } from './target.ts'
+
+export { ErrorBody }
+
+/** Rollout ids are ULIDs: 26 Crockford base32 characters, sortable by creation time. */
+export const RolloutId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'Rollout id (ULID)' })
+
+export const RolloutState = Type.Union([
+  Type.Literal('scheduled'), Type.Literal('monitoring'), Type.Literal('decided'), Type.Literal('cancelled')
+], { $id: 'RolloutState', description: 'scheduled until startAt, monitoring until the decision, then decided; or cancelled' })
+export type RolloutState = Static<typeof RolloutState>
+
+const DateTime = (description: string) => Type.String({ format: 'date-time', maxLength: 40, description })
+
+export const RolloutRequest = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'What is rolled out, for people: "PRDIIS09 joins the IIS pool"' }),
+  ...TargetFields,
+  startAt: DateTime('When the canary hosts start taking traffic: the start of every window judged'),
+  decisionAt: DateTime('When the Go/No-Go call is made: the final checkpoint'),
+  checkpointEvery: Type.Optional(Type.String({ minLength: 2, maxLength: 40, description: 'ISO-8601 duration between checkpoints (PT1H, PT30M, PT1H30M, P1D; no months or years); default PT1H' })),
+  timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone for display and messages, e.g. Asia/Kolkata; default UTC' })),
+  notify: Type.Optional(Type.Array(NotifyTarget, { maxItems: 20, description: 'Where checkpoint and decision messages go' }))
+}, { additionalProperties: false, $id: 'RolloutRequest' })
+export type RolloutRequest = Static<typeof RolloutRequest>
+
+export const PlanEntryStatus = Type.Union([
+  Type.Literal('pending'), Type.Literal('ok'), Type.Literal('failed'), Type.Literal('skipped')
+], { description: 'pending until it runs; ok or failed once recorded; skipped when the rollout was cancelled first' })
+
+export const PlanEntry = Type.Object({
+  index: Type.Integer({ minimum: 0 }),
+  kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('decision')]),
+  at: Type.String({ format: 'date-time', description: 'Checkpoint time (UTC): the end of the window [startAt, at) judged' }),
+  localAt: Type.String({ description: 'The same instant in the rollout timezone, with its offset' }),
+  status: PlanEntryStatus
+}, { $id: 'PlanEntry' })
+export type PlanEntry = Static<typeof PlanEntry>
+
+/** Fields shared by a rollout's full view and its list entry. */
+const RolloutFields = {
+  id: RolloutId,
+  name: Type.String(),
+  state: RolloutState,
+  accountId: Type.Integer(),
+  apps: Type.Array(AppSpec),
+  canaryHosts: Type.Array(Type.String()),
+  baselineHosts: Type.Union([Type.Array(Type.String()), Type.Null()], { description: 'null: every other host reporting for each app' }),
+  startAt: Type.String({ format: 'date-time' }),
+  decisionAt: Type.String({ format: 'date-time' }),
+  checkpointEvery: Type.String(),
+  timezone: Type.String(),
+  policy: Type.Optional(Policy),
+  thresholds: Type.Optional(Thresholds),
+  notify: Type.Array(NotifyTargetView, { description: 'Kinds and hosts only: webhook paths and secrets are never returned' }),
+  recommendation: Type.Union([Recommendation, Type.Null()], { description: 'Latest recommendation (the decision once decided), null before the first successful checkpoint' }),
+  nextAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Time of the next plan entry not yet run; null once decided or cancelled' }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  startedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When monitoring began' })),
+  decidedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  cancelledAt: Type.Optional(Type.String({ format: 'date-time' }))
+}
+
+export const Rollout = Type.Object({
+  ...RolloutFields,
+  plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' })
+}, { $id: 'Rollout' })
+export type Rollout = Static<typeof Rollout>
+
+export const RolloutSummary = Type.Object({
+  ...RolloutFields,
+  progress: Type.Object({
+    ok: Type.Integer({ minimum: 0 }),
+    failed: Type.Integer({ minimum: 0 }),
+    total: Type.Integer({ minimum: 1, description: 'Plan entries, the decision included' })
+  })
+}, { $id: 'RolloutSummary' })
+export type RolloutSummary = Static<typeof RolloutSummary>
+
+export const RolloutPage = Type.Object({
+  items: Type.Array(RolloutSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next (older) page; null on the last page' })
+}, { $id: 'RolloutPage' })
+export type RolloutPage = Static<typeof RolloutPage>
+
+export const ListQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(RolloutId),
+  state: Type.Optional(RolloutState)
+}, { additionalProperties: false })
+export type ListQuery = Static<typeof ListQuery>
+
+export const IdParams = Type.Object({ id: RolloutId }, { additionalProperties: false })
+
+export const CheckpointKind = Type.Union([Type.Literal('checkpoint'), Type.Literal('decision'), Type.Literal('manual')])
+
+export const Checkpoint = Type.Object({
+  index: Type.Integer({ minimum: 0, description: 'Plan index; manual checkpoints are numbered after the plan' }),
+  kind: CheckpointKind,
+  at: Type.String({ format: 'date-time', description: 'End of the window [startAt, at) judged' }),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('failed'), Type.Literal('pending')], { description: 'pending only in a 202 answer to a manual run' }),
+  attempts: Type.Integer({ minimum: 0, description: 'Tries it took (New Relic reads retried with backoff)' }),
+  startedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
+  error: Type.Optional(Type.String({ description: 'Why it failed' })),
+  result: Type.Union([CheckpointResult, Type.Null()])
+}, { $id: 'Checkpoint' })
+export type Checkpoint = Static<typeof Checkpoint>
+
+export const CheckpointList = Type.Object({ items: Type.Array(Checkpoint) }, { $id: 'CheckpointList' })
+
+export const RecommendationView = Type.Object({
+  rolloutId: RolloutId,
+  state: RolloutState,
+  final: Type.Boolean({ description: 'true once the rollout is decided: this is the Go/No-Go call' }),
+  recommendation: Type.Union([Recommendation, Type.Null()], { description: 'null before the first successful checkpoint' }),
+  checkpoint: Type.Union([Type.Object({ index: Type.Integer(), kind: CheckpointKind, at: Type.String({ format: 'date-time' }) }), Type.Null()], { description: 'The checkpoint the recommendation comes from' }),
+  message: Type.String({ description: 'One line for people' }),
+  error: Type.Optional(Type.String({ description: 'Why the decision could not read its data, when it could not' })),
+  result: Type.Union([CheckpointResult, Type.Null()])
+}, { $id: 'RecommendationView' })
+export type RecommendationView = Static<typeof RecommendationView>

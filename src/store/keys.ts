@@ -1,0 +1,38 @@
+import type { RolloutState } from '../schemas/rollout.ts'
+
+/**
+ * Every Redis key the rollouts store uses, under GONOGO_REDIS_PREFIX. BullMQ's
+ * own keys live beside them as `<prefix>:checkpoints:*`.
+ */
+export class Keys {
+  readonly prefix: string
+
+  constructor (prefix: string) {
+    this.prefix = prefix
+  }
+
+  /** Hash: spec (JSON, immutable), state, timestamps, recommendation, statuses, latest, manualSeq. */
+  rollout (id: string): string { return `${this.prefix}:rollout:${id}` }
+  /** Hash: checkpoint index -> checkpoint record (JSON, API shape). */
+  checkpoints (id: string): string { return `${this.prefix}:rollout:${id}:checkpoints` }
+  /** Hash: checkpoint index -> the judge's evidence after that checkpoint (JSON). */
+  evidence (id: string): string { return `${this.prefix}:rollout:${id}:evidence` }
+  /** Hash: checkpoint index -> tries so far, and "<index>:notBefore" -> earliest next try (ms). */
+  attempts (id: string): string { return `${this.prefix}:rollout:${id}:attempts` }
+  /** Hash: index of a requested manual checkpoint -> its time (ms), until it is recorded. */
+  manual (id: string): string { return `${this.prefix}:rollout:${id}:manual` }
+  /** String: the token of the worker advancing this rollout. */
+  lock (id: string): string { return `${this.prefix}:rollout:${id}:lock` }
+  /** Sorted set (all scores 0, ordered by id = creation time) of every rollout, or of one state. */
+  index (state?: RolloutState): string { return state === undefined ? `${this.prefix}:index:rollouts` : `${this.prefix}:index:rollouts:${state}` }
+  /** The index keys of all states, in the order the Lua scripts expect. */
+  stateIndexes (): string[] { return STATES.map(s => this.index(s)) }
+  /** String: "<rollout id>|<body fingerprint>" for an Idempotency-Key, expiring after a day. */
+  idempotency (keyHash: string): string { return `${this.prefix}:idempotency:${keyHash}` }
+  /** Every key of one rollout, for deletion in tests and housekeeping. */
+  allOf (id: string): string[] {
+    return [this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.lock(id)]
+  }
+}
+
+export const STATES: RolloutState[] = ['scheduled', 'monitoring', 'decided', 'cancelled']

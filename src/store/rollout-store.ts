@@ -1,0 +1,109 @@
+import type { Redis } from 'ioredis'
+import type { Recommendation } from '../schemas/common.ts'
+import type { RolloutState } from '../schemas/rollout.ts'
+import { Keys } from './keys.ts'
+import { withScripts, type ScriptedRedis } from './scripts.ts'
+import { STATUS_CHAR, type RolloutSpec, type StoredRollout } from './types.ts'
+
+const FIELDS = ['spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses'] as const
+
+/** An Idempotency-Key, hashed, and a fingerprint of the body it came with. */
+export interface Idempotency { keyHash: string, fingerprint: string }
+
+export type CreateOutcome = { created: true } | { created: false, id: string, fingerprint: string }
+
+/** How long an Idempotency-Key is remembered. */
+const IDEMPOTENCY_TTL_S = 24 * 3600
+
+/**
+ * Rollouts in Redis: one hash per rollout plus sorted-set indexes (all, and per
+ * state) ordered by id, which is ordered by creation time.
+ */
+export class RolloutStore {
+  readonly keys: Keys
+  readonly #redis: ScriptedRedis
+
+  constructor (redis: Redis, prefix: string) {
+    this.#redis = withScripts(redis)
+    this.keys = new Keys(prefix)
+  }
+
+  /** Stores a new rollout as `scheduled`, unless the Idempotency-Key was used before (then says by which rollout). */
+  async create (spec: RolloutSpec, idem?: Idempotency): Promise<CreateOutcome> {
+    const k = this.keys
+    const statuses = STATUS_CHAR.pending.repeat(spec.planLength)
+    const existing = await this.#redis.gonogoCreateRollout(
+      k.rollout(spec.id), k.index(), k.index('scheduled'), k.idempotency(idem?.keyHash ?? 'none'),
+      spec.id, JSON.stringify(spec), spec.createdAt, statuses, idem?.fingerprint ?? '', IDEMPOTENCY_TTL_S
+    ) as string | null
+    if (existing === null) return { created: true }
+    const bar = existing.indexOf('|')
+    return { created: false, id: existing.slice(0, bar), fingerprint: existing.slice(bar + 1) }
+  }
+
+  /** One rollout, or null when the id is unknown. */
+  async get (id: string): Promise<StoredRollout | null> {
+    return parse(await this.#redis.hmget(this.keys.rollout(id), ...FIELDS))
+  }
+
+  /** Several rollouts in one round trip, skipping unknown ids. */
+  async getMany (ids: string[]): Promise<StoredRollout[]> {
+    if (ids.length === 0) return []
+    const pipeline = this.#redis.pipeline()
+    for (const id of ids) pipeline.hmget(this.keys.rollout(id), ...FIELDS)
+    const replies = await pipeline.exec() ?? []
+    const out: StoredRollout[] = []
+    for (const [err, values] of replies) {
+      if (err !== null) throw err
+      const r = parse(values as Array<string | null>)
+      if (r !== null) out.push(r)
+    }
+    return out
+  }
+
+  /** Newest first; `cursor` is the last id of the previous page. */
+  async list (opts: { state?: RolloutState, limit: number, cursor?: string }): Promise<{ items: StoredRollout[], nextCursor: string | null }> {
+    const max = opts.cursor === undefined ? '+' : `(${opts.cursor}`
+    const ids = await this.#redis.zrevrangebylex(this.keys.index(opts.state), max, '-', 'LIMIT', 0, opts.limit + 1)
+    const page = ids.slice(0, opts.limit)
+    return { items: await this.getMany(page), nextCursor: ids.length > opts.limit ? page[page.length - 1] : null }
+  }
+
+  /** Ids in one state, newest first, at most `max`. */
+  async idsIn (state: RolloutState, max: number): Promise<string[]> {
+    return await this.#redis.zrevrangebylex(this.keys.index(state), '+', '-', 'LIMIT', 0, max)
+  }
+
+  /**
+   * Moves a rollout to `to` if its state is one of `from`, atomically.
+   * Returns whether it moved and the state it had (null for an unknown id).
+   */
+  async transition (id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number): Promise<{ moved: boolean, state: RolloutState | null }> {
+    const [moved, state] = await this.#redis.gonogoTransition(
+      this.keys.rollout(id), ...this.keys.stateIndexes(), id, to, `,${from.join(',')},`, now, stamp
+    ) as [number, string]
+    return { moved: moved === 1, state: state === '' ? null : state as RolloutState }
+  }
+
+  /** The state and the pre-serialised latest recommendation, in one command (the hot read path). */
+  async latest (id: string): Promise<{ state: RolloutState, latest: string | null, recommendation: string | null } | null> {
+    const [state, latest, recommendation] = await this.#redis.hmget(this.keys.rollout(id), 'state', 'latest', 'recommendation')
+    return state === null ? null : { state: state as RolloutState, latest, recommendation }
+  }
+}
+
+function parse (values: Array<string | null>): StoredRollout | null {
+  const [spec, state, updatedAt, startedAt, decidedAt, cancelledAt, recommendation, statuses] = values
+  if (spec === null || state === null) return null
+  const num = (s: string | null) => (s === null ? undefined : Number(s))
+  return {
+    spec: JSON.parse(spec) as RolloutSpec,
+    state: state as RolloutState,
+    updatedAt: Number(updatedAt),
+    startedAt: num(startedAt),
+    decidedAt: num(decidedAt),
+    cancelledAt: num(cancelledAt),
+    recommendation: (recommendation === null || recommendation === '') ? null : recommendation as Recommendation,
+    statuses: statuses ?? ''
+  }
+}
