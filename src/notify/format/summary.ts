@@ -163,7 +163,8 @@ export function contextLine (s: Summary): string {
 
 /** The plain-text one-liner used for notifications and fallbacks. */
 export function fallbackText (s: Summary): string {
-  if (s.recommendation === null) return `${s.headline}: ${s.rolloutName} (${s.stage}, ${s.time}): ${s.error ?? ''}`
+  const head = `${s.headline} · ${s.rolloutName} · ${s.stage} · ${s.time}`
+  if (s.recommendation === null) return `${head}. Error: ${s.error ?? 'unknown'}`
   const flagged = s.flagged.length === 0 ? '' : `${s.flagged.length} app${s.flagged.length === 1 ? '' : 's'} flagged, `
-  return `${s.headline}: ${s.rolloutName} (${s.stage}, ${s.time}). ${flagged}${passLine(s)}.`
+  return `${head}. ${flagged}${passLine(s)}.`
 }

@@ -31,7 +31,8 @@ export function teamsMessage (s: Summary): Record<string, unknown> {
     body.push(text(`**Error:** ${s.error ?? 'unknown'}`))
     if (s.previousRecommendation !== undefined) body.push(text(`The last recommendation still stands: **${label(s.previousRecommendation)}**.`))
   } else {
-    if (s.reasons.length > 0) body.push(text(joinWithin(s.reasons, TEAMS_LIMITS.textChars)))
+    // A markdown list: Teams joins plain single-newline lines into one paragraph.
+    if (s.reasons.length > 0) body.push(text(joinWithin(s.reasons.map(r => `- ${r}`), TEAMS_LIMITS.textChars, n => `- +${n} more`)))
     if (s.changes.length > 0) {
       body.push(text('What changed', { weight: 'Bolder' }))
       body.push(text(joinWithin(s.changes.map(c => `- ${changeLine(c)}`), TEAMS_LIMITS.textChars, n => `- +${n} more changes`), { spacing: 'None' }))

@@ -1,0 +1,61 @@
+import t from 'tap'
+import { eventsFor } from '../../src/notify/events.ts'
+import { deliveryHeaders, USER_AGENT } from '../../src/notify/headers.ts'
+import { renderBody, wants } from '../../src/notify/render.ts'
+import { verifySignature } from '../../src/notify/signature.ts'
+import { SECRET, outcome } from './helpers/fixtures.ts'
+
+const webhook = { kind: 'webhook' as const, url: 'https://hooks.example.com/gonogo?token=abc', secret: SECRET }
+const slack = { kind: 'slack' as const, url: 'https://hooks.slack.com/services/T/B/SECRETPATH' }
+
+t.test('the body is { id, type, occurredAt, rollout, checkpoint, result } without targets', async t => {
+  const o = outcome({ notify: [webhook, slack] })
+  const [completed, changed] = eventsFor(o, new Date('2025-05-14T10:00:03Z'))
+  const body = JSON.parse(renderBody('webhook', completed))
+  t.same(Object.keys(body), ['id', 'type', 'occurredAt', 'rollout', 'checkpoint', 'result', 'changes'])
+  t.equal(body.id, 'ro_01JTEST.2.checkpoint.completed')
+  t.equal(body.type, 'checkpoint.completed')
+  t.equal(body.occurredAt, '2025-05-14T10:00:03.000Z')
+  t.same(body.checkpoint, { index: 2, kind: 'checkpoint', at: '2025-05-14T10:00:00.000Z' })
+  t.equal(body.rollout.id, 'ro_01JTEST')
+  t.equal(body.rollout.timezone, 'Asia/Kolkata')
+  t.same(body.result, o.result)
+  t.notOk('notify' in body.rollout)
+  const raw = renderBody('webhook', changed)
+  t.notMatch(raw, /hooks\.slack\.com|hooks\.example\.com|SECRETPATH|whsec/, 'no URL or secret anywhere')
+  const verdict = JSON.parse(raw)
+  t.equal(verdict.type, 'verdict.changed')
+  t.equal(verdict.changes.length, 3)
+  t.equal(verdict.previous.recommendation, 'GO')
+})
+
+t.test('a failed checkpoint carries the error and a null result', async t => {
+  const body = JSON.parse(renderBody('webhook', eventsFor(outcome({ result: null, error: 'boom' }))[0]))
+  t.equal(body.type, 'checkpoint.failed')
+  t.equal(body.result, null)
+  t.equal(body.error, 'boom')
+})
+
+t.test('headers: type, delivery id, user agent and a signature over the exact body', async t => {
+  const [event] = eventsFor(outcome())
+  const body = renderBody('webhook', event)
+  const now = Date.parse('2025-05-14T10:00:09Z')
+  const h = deliveryHeaders({ type: event.type, eventId: event.id, body }, webhook, now)
+  t.equal(h['content-type'], 'application/json')
+  t.match(h['user-agent'], /^gonogo\/\d+\.\d+\.\d+/)
+  t.equal(h['user-agent'], USER_AGENT)
+  t.equal(h['x-gonogo-event'], 'checkpoint.completed')
+  t.equal(h['x-gonogo-delivery'], 'ro_01JTEST.2.checkpoint.completed')
+  t.match(h['x-gonogo-signature'], /^t=1747216809,v1=[0-9a-f]{64}$/)
+  t.ok(verifySignature(SECRET, h['x-gonogo-signature'], body, 300, 1747216809))
+  const chat = deliveryHeaders({ type: event.type, eventId: event.id, body }, slack, now)
+  t.same(Object.keys(chat).sort(), ['content-type', 'user-agent'], 'chat targets get no gonogo headers')
+})
+
+t.test('chat targets skip verdict.changed (it is inside the checkpoint message); webhooks get all', async t => {
+  const [completed, changed] = eventsFor(outcome())
+  t.ok(wants('webhook', changed))
+  t.notOk(wants('slack', changed))
+  t.notOk(wants('teams', changed))
+  t.ok(wants('slack', completed))
+})
