@@ -1,0 +1,76 @@
+/**
+ * Error rate: canary errors per transaction against the baseline's, with the anytime-valid
+ * conditional-binomial e-process (e-process.ts), a rate-ratio CI, and practical margins.
+ */
+import type { EProcessState, RateCounts } from '../e-process.ts'
+import { compareRates, neededCanaryN, type RateComparison } from '../rate-ratio.ts'
+import { CI_LEVEL, grossRatio } from '../constants.ts'
+import { formatCount, formatP, formatPercent, formatRatio, formatRatioCi, plural } from '../format.ts'
+import type { AppSides } from '../sides.ts'
+import { measureRate, roughCount, sequentialStatus, type RateMeasure } from './sequential.ts'
+import type { CheckContext, CheckOutcome } from './types.ts'
+
+/** Cumulative error counts of the window. */
+export function errorCounts (sides: AppSides): RateCounts {
+  return { canaryN: sides.canary.count, canaryX: sides.canary.errors, baselineN: sides.baseline.count, baselineX: sides.baseline.errors }
+}
+
+/** Feeds this look's errors into the app's error-rate e-process. */
+export function measureErrorRate (prev: EProcessState, sides: AppSides): RateMeasure {
+  return measureRate(prev, errorCounts(sides))
+}
+
+/** Does the data rule out an error-rate regression that matters? */
+export function excludesErrorRegression (cmp: RateComparison, margin: { ratio: number, minAbsDiff: number }): boolean {
+  if (cmp.absDiffUpper !== null && cmp.absDiffUpper < margin.minAbsDiff) return true
+  return cmp.ci !== null && cmp.ci.high !== null && cmp.ci.high < grossRatio(margin.ratio)
+}
+
+/** Status and explanation of the error-rate check, given the Holm-adjusted p-value. */
+export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValue: number): CheckOutcome {
+  const margin = ctx.thresholds.errorRate
+  const base = { metric: 'errorRate' as const, pValue: m.pValue, adjustedPValue }
+  const counts = m.counts ?? errorCounts(ctx.sides)
+  const cmp = m.cmp ?? compareRates(counts, CI_LEVEL)
+  const canary = cmp.canaryRate
+  const baseline = cmp.baselineRate
+  if (!ctx.canaryReports) {
+    return { result: { ...base, status: 'NO_DATA', canary: null, baseline, effect: null, ci: null, detail: `no error data from ${ctx.canaryLabel}` }, short: '' }
+  }
+  if (canary === null || baseline === null) {
+    return {
+      result: { ...base, status: 'INCONCLUSIVE', canary, baseline, effect: null, ci: null, detail: `error rate ${formatPercent(canary ?? 0)} on ${ctx.canaryLabel}; no baseline traffic to compare with` },
+      short: 'no baseline to compare with'
+    }
+  }
+  const ratioLabel = cmp.unbounded ? 'x inf' : cmp.ratio === null ? 'x n/a' : `x${formatRatio(cmp.ratio)}`
+  const diff = canary - baseline
+  const marginMet = diff >= margin.minAbsDiff && (cmp.unbounded || (cmp.ratio !== null && cmp.ratio >= margin.ratio))
+  const excluded = excludesErrorRegression(cmp, margin)
+  const status = sequentialStatus({ evidence: adjustedPValue <= ctx.alpha, suggestive: m.pValue <= ctx.alpha, marginMet, excluded })
+  const ci = cmp.ci !== null && cmp.ci.high !== null ? { low: cmp.ci.low, high: cmp.ci.high } : null
+  const ciText = ci !== null ? `, ${formatRatioCi(ci)}` : cmp.ci !== null ? `, 95% CI ${formatRatio(cmp.ci.low)}-inf` : ''
+  const core = `error rate ${formatPercent(canary)} on ${ctx.canaryLabel} vs ${formatPercent(baseline)} on ${ctx.baselineLabel}`
+  const stats = `(${ratioLabel}${ciText}, ${formatP(m.pValue)})`
+  let detail: string
+  if (counts.canaryX === 0 && counts.baselineX === 0) {
+    detail = `no errors on ${ctx.canaryLabel} (${formatCount(counts.canaryN)} transactions) nor on ${ctx.baselineLabel} (${formatCount(counts.baselineN)})`
+  } else {
+    detail = `${core} ${stats}`
+  }
+  if (status === 'WARN' && adjustedPValue <= ctx.alpha) {
+    detail += `: higher, but under the x${formatRatio(margin.ratio)} and +${formatPercent(margin.minAbsDiff)} margin`
+  } else if (status === 'WARN') {
+    detail += `: not significant across ${ctx.nTests} tests (adjusted ${formatP(adjustedPValue)})`
+  } else if (status === 'INCONCLUSIVE') {
+    const share = counts.canaryN / (counts.canaryN + counts.baselineN)
+    const need = neededCanaryN(baseline, share, c => excludesErrorRegression(compareRates(c, CI_LEVEL), margin), counts.canaryN)
+    detail = need !== null && need <= counts.canaryN
+      ? `not enough evidence either way yet: ${core} ${stats}`
+      : `too little traffic to tell: ${formatCount(counts.canaryN)} canary transactions (${plural(counts.canaryX, 'error')}, ${formatPercent(canary)}) vs ${formatPercent(baseline)} on ${ctx.baselineLabel}` +
+        (need !== null ? `, would need ${roughCount(need)}` : '')
+  }
+  const effect = cmp.ratio
+  const short = status === 'INCONCLUSIVE' ? 'too little traffic' : `error rate ${ratioLabel}`
+  return { result: { ...base, status, canary, baseline, effect, ci, detail }, short }
+}

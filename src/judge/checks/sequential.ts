@@ -1,0 +1,55 @@
+/**
+ * Shared by the error-rate and latency checks: feeding a look into an e-process and
+ * turning evidence, margin and precision into a status.
+ */
+import type { Status } from '../../schemas/common.ts'
+import { anytimeP, updateEProcess, type EProcessState, type RateCounts } from '../e-process.ts'
+import { compareRates, type RateComparison } from '../rate-ratio.ts'
+import { CI_LEVEL } from '../constants.ts'
+
+export interface RateMeasure {
+  /** Cumulative counts of the window (null when not available this look). */
+  counts: RateCounts | null
+  cmp: RateComparison | null
+  state: EProcessState
+  /** Anytime-valid p-value, min(1, 1/max_t E_t). */
+  pValue: number
+}
+
+/** Continues an e-process with this look's cumulative counts (unchanged when counts are null). */
+export function measureRate (prev: EProcessState, counts: RateCounts | null): RateMeasure {
+  if (counts === null) return { counts, cmp: null, state: prev, pValue: anytimeP(prev) }
+  const { state } = updateEProcess(prev, counts)
+  return { counts, cmp: compareRates(counts, CI_LEVEL), state, pValue: anytimeP(state) }
+}
+
+export interface SequentialFacts {
+  /** Holm-adjusted anytime p-value <= alpha. */
+  evidence: boolean
+  /** Raw anytime p-value <= alpha (not corrected for the other apps and metrics). */
+  suggestive: boolean
+  /** The effect is over the practical margin. */
+  marginMet: boolean
+  /** The data rules out a regression that matters (see constants.GROSS_FACTOR). */
+  excluded: boolean
+}
+
+/**
+ * FAIL needs corrected evidence and the margin; corrected evidence below the margin, or an
+ * effect over the margin that is significant only before correction, is WARN; no evidence
+ * is PASS only when the data rules out a regression, else INCONCLUSIVE.
+ */
+export function sequentialStatus (f: SequentialFacts): Status {
+  if (f.evidence && f.marginMet) return 'FAIL'
+  if (f.evidence) return 'WARN'
+  if (f.suggestive && f.marginMet) return 'WARN'
+  if (f.excluded) return 'PASS'
+  return 'INCONCLUSIVE'
+}
+
+/** "~2,400" with two significant digits: it is an order of magnitude, not a promise. */
+export function roughCount (n: number): string {
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, n))) - 1)
+  const r = Math.ceil(n / 10 ** digits) * 10 ** digits
+  return `~${r.toLocaleString('en-US')}`
+}

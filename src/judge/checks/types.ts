@@ -1,0 +1,32 @@
+/**
+ * What every check sees and returns.
+ */
+import type { MetricResult } from '../../schemas/result.ts'
+import type { ResolvedThresholds } from '../../schemas/thresholds.ts'
+import type { AppData } from '../input.ts'
+import type { AppSides } from '../sides.ts'
+
+export interface CheckContext {
+  app: string
+  data: AppData
+  sides: AppSides
+  thresholds: ResolvedThresholds
+  /** Family-wise alpha of the policy. */
+  alpha: number
+  /** Apps in this checkpoint (Bonferroni for checks outside the Holm family). */
+  nApps: number
+  /** Size of the Holm family (error-rate and latency tests of all apps). */
+  nTests: number
+  /** "PRDIIS09" or "2 new hosts". */
+  canaryLabel: string
+  /** "4 existing hosts". */
+  baselineLabel: string
+  /** False when coverage is NO_DATA: no other check may PASS. */
+  canaryReports: boolean
+}
+
+/** A metric result plus a few words for the recommendation's reasons ("error rate x3.1"). */
+export interface CheckOutcome {
+  result: MetricResult
+  short: string
+}

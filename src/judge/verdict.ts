@@ -1,0 +1,70 @@
+/**
+ * App verdicts and the rollout's recommendation.
+ */
+import type { Status, Recommendation } from '../schemas/common.ts'
+import type { AppResult } from '../schemas/result.ts'
+import type { ResolvedPolicy } from '../schemas/thresholds.ts'
+import { SEVERITY } from './constants.ts'
+import type { CheckOutcome } from './checks/types.ts'
+
+/**
+ * Worst status in the order NO_DATA > FAIL > WARN > INCONCLUSIVE > PASS. NO_DATA comes
+ * first because it means we cannot see the canary at all, so nothing else about it can be
+ * trusted, and a monitoring gap needs a different fix (install the agent) than a FAIL.
+ * In practice the two cannot collide: coverage is NO_DATA only when the canary sent no
+ * transactions, and then no other check can FAIL. Empty input is PASS.
+ */
+export function worstStatus (statuses: Iterable<Status>): Status {
+  let worst = SEVERITY.length - 1
+  for (const s of statuses) worst = Math.min(worst, SEVERITY.indexOf(s))
+  return SEVERITY[worst]
+}
+
+/** An app's verdict (worst of its checks) and reasons (the details of non-PASS checks, worst first). */
+export function appVerdict (outcomes: CheckOutcome[]): { verdict: Status, reasons: string[], short: string } {
+  const verdict = worstStatus(outcomes.map(o => o.result.status))
+  const nonPass = outcomes.filter(o => o.result.status !== 'PASS')
+    .sort((a, b) => SEVERITY.indexOf(a.result.status) - SEVERITY.indexOf(b.result.status))
+  const short = [...new Set(outcomes.filter(o => o.result.status === verdict && o.short !== '').map(o => o.short))].join(', ')
+  return { verdict, reasons: nonPass.map(o => o.result.detail), short }
+}
+
+/** Apps per verdict, every status present. */
+export function summarize (apps: Array<{ verdict: Status }>): Record<Status, number> {
+  const out = { PASS: 0, WARN: 0, FAIL: 0, NO_DATA: 0, INCONCLUSIVE: 0 }
+  for (const a of apps) out[a.verdict]++
+  return out
+}
+
+export interface JudgedApp { result: AppResult, short: string }
+
+/**
+ * The recommendation under the policy: NO_GO when any app's verdict is in noGoOn; else
+ * INCONCLUSIVE when an INCONCLUSIVE app counts (critical ones by default); else GO.
+ * Reasons are short lines a person reads in a chat message.
+ */
+export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recommendation: Recommendation, reasons: string[] } {
+  if (apps.length === 0) return { recommendation: 'INCONCLUSIVE', reasons: ['no apps to judge'] }
+  const by = (s: Status): JudgedApp[] => apps.filter(a => a.result.verdict === s)
+  const line = (s: Status, list: JudgedApp[], qualifier = ''): string =>
+    `${list.length} ${qualifier}app${list.length === 1 ? '' : 's'} ${s}: ` +
+    list.slice(0, 5).map(a => a.short !== '' ? `${a.result.app} (${a.short})` : a.result.app).join(', ') + (list.length > 5 ? ` and ${list.length - 5} more` : '')
+  const reasons: string[] = []
+  const blocking = SEVERITY.filter(s => policy.noGoOn.includes(s) && by(s).length > 0)
+  for (const s of blocking) reasons.push(line(s, by(s)))
+  if (blocking.length > 0) return { recommendation: 'NO_GO', reasons }
+  const inconclusive = by('INCONCLUSIVE')
+  const counting = policy.inconclusiveOn === 'any' ? inconclusive : policy.inconclusiveOn === 'critical' ? inconclusive.filter(a => a.result.critical) : []
+  if (counting.length > 0) {
+    reasons.push(line('INCONCLUSIVE', counting, policy.inconclusiveOn === 'critical' ? 'critical ' : ''))
+    return { recommendation: 'INCONCLUSIVE', reasons }
+  }
+  const summary = summarize(apps.map(a => a.result))
+  if (summary.PASS === apps.length) return { recommendation: 'GO', reasons: [`all ${apps.length} app${apps.length === 1 ? '' : 's'} PASS`] }
+  reasons.push(`no app ${policy.noGoOn.join(' or ')}; ${summary.PASS} of ${apps.length} PASS`)
+  for (const s of SEVERITY) {
+    if (s === 'PASS' || by(s).length === 0) continue
+    reasons.push(line(s, by(s)) + (s === 'INCONCLUSIVE' && policy.inconclusiveOn === 'critical' ? ' (not critical)' : ''))
+  }
+  return { recommendation: 'GO', reasons }
+}

@@ -1,0 +1,150 @@
+/** Each check through judge() on hand-made data. */
+import t from 'tap'
+import { judge } from '../../src/judge/index.ts'
+import type { MetricResult } from '../../src/schemas/result.ts'
+import type { AppData } from '../../src/judge/input.ts'
+import { appData, checkpoint, CANARY, type AppSpecData } from './helpers.ts'
+
+function metrics (spec: AppSpecData | AppData, extra: Partial<Parameters<typeof judge>[0]> = {}): Record<string, MetricResult> {
+  const data = 'window' in spec ? spec : appData(spec)
+  const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: Date.UTC(2025, 8, 8, 10), ...extra })
+  return Object.fromEntries(out.result.apps[0].metrics.map(m => [m.metric, m]))
+}
+
+t.test('coverage', async t => {
+  const silent = metrics({ canary: { count: 0, errors: 0 }, baseline: { count: 12345, errors: 10 } })
+  t.equal(silent.coverage.status, 'NO_DATA')
+  t.match(silent.coverage.detail, /no data from PRDIIS09 while 4 existing hosts served 12,345 transactions: is the APM agent installed/)
+  for (const m of ['errorRate', 'latency', 'throughput', 'newErrors']) t.equal(silent[m].status, 'NO_DATA', `${m} NO_DATA when the canary is silent`)
+  const nobody = judge({ data: checkpoint([]), apps: [{ name: 'Wrong.Name' }], asOf: 0 })
+  t.equal(nobody.result.apps[0].verdict, 'NO_DATA')
+  t.match(nobody.result.apps[0].reasons.join('\n'), /is the app name right/)
+  const zero = metrics({ canary: { count: 0, errors: 0 }, baseline: { count: 0, errors: 0 } })
+  t.equal(zero.coverage.status, 'NO_DATA', 'zero traffic both sides')
+  const ok = metrics({ canary: { count: 1000, errors: 0 }, baseline: { count: 4000, errors: 0 } })
+  t.equal(ok.coverage.status, 'PASS')
+})
+
+t.test('coverage: one of two canaries silent is a WARN naming it', async t => {
+  const data = appData({ canary: { count: 1000, errors: 5 }, baseline: { count: 4000, errors: 20 } })
+  const out = judge({ data: { ...checkpoint([data]), canaryHosts: ['prdiis09', 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: 0 })
+  const cov = out.result.apps[0].metrics.find(m => m.metric === 'coverage')
+  t.equal(cov?.status, 'WARN')
+  t.match(cov?.detail, /no data from PRDIIS10/)
+})
+
+t.test('error rate: a clear regression FAILs with the numbers in one line', async t => {
+  const m = metrics({ canary: { count: 10000, errors: 390 }, baseline: { count: 30000, errors: 300, hosts: 3 } })
+  t.equal(m.errorRate.status, 'FAIL')
+  t.match(m.errorRate.detail, /^error rate 3\.9% on PRDIIS09 vs 1\.0% on 3 existing hosts \(x3\.9, 95% CI 3\.\d-4\.\d, p<0\.001\)$/)
+  t.ok(m.errorRate.ci !== null && m.errorRate.ci !== undefined && m.errorRate.ci.low > 3 && m.errorRate.ci.high < 5)
+  t.ok((m.errorRate.adjustedPValue ?? 1) <= 0.05)
+})
+
+t.test('error rate: significant but under the margin is WARN, not FAIL', async t => {
+  // 1.15x on a million transactions: real, small.
+  const m = metrics({ canary: { count: 1_000_000, errors: 11_500 }, baseline: { count: 4_000_000, errors: 40_000 } })
+  t.equal(m.errorRate.status, 'WARN')
+  t.match(m.errorRate.detail, /under the x1\.25/)
+  // Ratio over the margin but absolute difference under 0.1 pp.
+  const tiny = metrics({ canary: { count: 10_000_000, errors: 2_000 }, baseline: { count: 40_000_000, errors: 4_000 } })
+  t.equal(tiny.errorRate.status, 'WARN', 'x2 of 0.01% is +0.01 pp')
+})
+
+t.test('error rate: low traffic is INCONCLUSIVE with what it would take', async t => {
+  const m = metrics({ canary: { count: 14, errors: 0 }, baseline: { count: 60, errors: 1 } })
+  t.equal(m.errorRate.status, 'INCONCLUSIVE')
+  t.match(m.errorRate.detail, /too little traffic to tell: 14 canary transactions \(0 errors, 0%\) vs 1\.7% on 4 existing hosts, would need ~[\d,]+/)
+})
+
+t.test('error rate: no errors anywhere at high traffic is PASS; at low traffic INCONCLUSIVE', async t => {
+  const hi = metrics({ canary: { count: 50_000, errors: 0 }, baseline: { count: 200_000, errors: 0 } })
+  t.equal(hi.errorRate.status, 'PASS')
+  t.match(hi.errorRate.detail, /no errors on PRDIIS09 \(50,000 transactions\) nor on 4 existing hosts \(200,000\)/)
+  const lo = metrics({ canary: { count: 300, errors: 0 }, baseline: { count: 1200, errors: 0 } })
+  t.equal(lo.errorRate.status, 'INCONCLUSIVE')
+})
+
+t.test('error rate: mid traffic at equal rates PASSes after one hour (not INCONCLUSIVE for hours)', async t => {
+  const m = metrics({ canary: { count: 2400, errors: 24 }, baseline: { count: 9600, errors: 96 } })
+  t.equal(m.errorRate.status, 'PASS', m.errorRate.detail)
+})
+
+t.test('error rate: all errors, canary only, baseline without errors', async t => {
+  const all = metrics({ canary: { count: 100, errors: 100 }, baseline: { count: 400, errors: 400 } })
+  t.not(all.errorRate.status, 'FAIL')
+  const canaryOnly = metrics({ canary: { count: 500, errors: 5 }, baseline: { count: 0, errors: 0 } })
+  t.equal(canaryOnly.errorRate.status, 'INCONCLUSIVE')
+  t.match(canaryOnly.errorRate.detail, /no baseline traffic/)
+  const newOnly = metrics({ canary: { count: 5000, errors: 60 }, baseline: { count: 20000, errors: 0 } })
+  t.equal(newOnly.errorRate.status, 'FAIL', 'errors only on the canary')
+  t.equal(newOnly.errorRate.effect, null, 'unbounded ratio is null, not Infinity')
+  t.match(newOnly.errorRate.detail, /x inf/)
+})
+
+t.test('latency: slow share and p95 over the margin FAIL; second opinion in the detail', async t => {
+  const series = []
+  for (let i = 0; i < 60; i++) {
+    series.push({ host: CANARY, startMs: i * 60000, count: 40, errors: 0, p95S: 0.5 + (i % 7) * 0.01 })
+    for (let h = 1; h <= 4; h++) series.push({ host: `PRDIIS0${h}`, startMs: i * 60000, count: 40, errors: 0, p95S: 0.4 + ((i + h) % 7) * 0.01 })
+  }
+  const m = metrics({ canary: { count: 2400, errors: 0, slow: 240, p95S: 0.5 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 }, series })
+  t.equal(m.latency.status, 'FAIL')
+  t.equal(m.latency.effect, 1.25)
+  t.match(m.latency.detail, /^p95 500 ms on PRDIIS09 vs 400 ms on 4 existing hosts \(x1\.25\); slow share \(> 400 ms\) 10\.0% vs 5\.0% \(x2\.0, 95% CI [\d.]+-[\d.]+, p<0\.001\); per-minute p95 \+100 ms \(Mann-Whitney p<0\.001, 60 vs 240 buckets\)$/)
+})
+
+t.test('latency: missing percentiles and slow counts do not crash or PASS blindly', async t => {
+  const m = metrics({ canary: { count: 2400, errors: 0, slow: null, p95S: null }, baseline: { count: 9600, errors: 0, slow: null, p95S: null }, slowThresholdS: null })
+  t.equal(m.latency.status, 'INCONCLUSIVE')
+  t.equal(m.latency.effect, null)
+  t.match(m.latency.detail, /no slow-latency threshold yet/)
+})
+
+t.test('latency: equal latency at mid traffic PASSes', async t => {
+  const m = metrics({ canary: { count: 2400, errors: 0, slow: 120, p95S: 0.4 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 } })
+  t.equal(m.latency.status, 'PASS', m.latency.detail)
+})
+
+t.test('throughput', async t => {
+  const starved = metrics({ canary: { count: 1000, errors: 0 }, baseline: { count: 8000, errors: 0 } })
+  t.equal(starved.throughput.status, 'FAIL', starved.throughput.detail)
+  t.ok(Math.abs((starved.throughput.effect ?? 0) - (1000 / 9000) / 0.2) < 1e-9)
+  t.match(starved.throughput.detail, /PRDIIS09 served 11\.1% of 9,000 transactions, expected 20\.0% \(x0\.56 of its share, p<0\.001\)/)
+  const moderate = metrics({ canary: { count: 1600, errors: 0 }, baseline: { count: 8000, errors: 0 } })
+  t.equal(moderate.throughput.status, 'WARN', moderate.throughput.detail)
+  const fine = metrics({ canary: { count: 2000, errors: 0 }, baseline: { count: 8000, errors: 0 } })
+  t.equal(fine.throughput.status, 'PASS')
+  const tiny = metrics({ canary: { count: 1, errors: 0 }, baseline: { count: 9, errors: 0 } })
+  t.equal(tiny.throughput.status, 'INCONCLUSIVE')
+  const weighted = metrics({ canary: { count: 1000, errors: 0 }, baseline: { count: 8000, errors: 0 } }, { thresholds: { throughput: { canaryWeight: 0.5 } } })
+  t.equal(weighted.throughput.status, 'PASS', 'a half-weight canary should get ~11%')
+})
+
+t.test('new errors', async t => {
+  const base = { canary: { count: 2400, errors: 30 }, baseline: { count: 9600, errors: 100 } }
+  const common = [{ host: CANARY, errorClass: 'System.TimeoutException', count: 25 }, { host: 'PRDIIS01', errorClass: 'System.TimeoutException', count: 100 }]
+  const clean = metrics({ ...base, classes: common })
+  t.equal(clean.newErrors.status, 'PASS', 'classes common to all servers are never the canary\'s fault')
+  const fresh = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'System.IO.DirectoryNotFoundException', count: 5 }] })
+  t.equal(fresh.newErrors.status, 'FAIL')
+  t.match(fresh.newErrors.detail, /new on PRDIIS09: System\.IO\.DirectoryNotFoundException x5/)
+  const once = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'Rare', count: 1 }] })
+  t.equal(once.newErrors.status, 'WARN', 'a single occurrence is a WARN')
+  const seenBefore = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'Old', count: 5 }], preClasses: [{ host: 'PRDIIS02', errorClass: 'Old', count: 1 }] })
+  t.equal(seenBefore.newErrors.status, 'PASS', 'seen in the pre-window on another host: not new')
+  const caseInsensitive = metrics({ ...base, classes: [{ host: 'prdiis09', errorClass: 'X', count: 5 }] })
+  t.equal(caseInsensitive.newErrors.status, 'FAIL', 'host names match case-insensitively')
+  // Without pre-window traffic, two occurrences on a 20% host are p = 0.04 < 0.05.
+  const noPre = metrics({ ...base, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 2 }] })
+  t.equal(noPre.newErrors.status, 'FAIL')
+  const halfPool = metrics({ canary: { count: 5000, errors: 3 }, baseline: { count: 5000, errors: 0, hosts: 1 }, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 3 }] })
+  t.equal(halfPool.newErrors.status, 'WARN', 'with half the traffic, 3 of 3 on the canary is p = 0.125')
+})
+
+t.test('canary hosts configured in another case still match', async t => {
+  const data = appData({ canary: { count: 10000, errors: 390 }, baseline: { count: 30000, errors: 300, hosts: 3 } })
+  const out = judge({ data: { ...checkpoint([data]), canaryHosts: [' prdiis09 '] }, apps: [{ name: data.app }], asOf: 0 })
+  t.same(out.result.apps[0].canaryHosts, ['PRDIIS09'])
+  t.equal(out.result.apps[0].verdict, 'FAIL')
+})
