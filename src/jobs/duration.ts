@@ -14,7 +14,9 @@ const DAY = 24 * HOUR
 const WEEK = 7 * DAY
 
 /** Why a duration was refused, phrased to follow the field name. */
-export class DurationError extends Error {}
+export class DurationError extends Error {
+  override name = 'DurationError'
+}
 
 /**
  * Parses `PT30M`, `PT1H30M`, `P1D`, `PT90S`, `P1W` into milliseconds.

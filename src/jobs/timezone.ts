@@ -41,7 +41,7 @@ function formatter (tz: string): Intl.DateTimeFormat {
 export function formatLocal (ms: number, tz: string): string {
   const parts: Record<string, string> = {}
   for (const p of formatter(tz).formatToParts(new Date(ms))) parts[p.type] = p.value
-  // longOffset is "GMT+05:30", or "GMT" for UTC itself.
+  // longOffset is "GMT+05:30", and "GMT" or "GMT+00:00" at offset zero, depending on the ICU version.
   const offset = (parts.timeZoneName ?? 'GMT').replace(/^GMT/, '')
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset === '' ? 'Z' : offset}`
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset === '' || offset === '+00:00' ? 'Z' : offset}`
 }
