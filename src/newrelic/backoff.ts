@@ -20,6 +20,8 @@ export function parseRetryAfter (value: string | string[] | undefined, now: numb
   const text = raw.trim()
   if (text === '') return undefined
   if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000)
+  // An HTTP date has a weekday and month name; bare numbers that are not delays are junk.
+  if (!/[a-z]/i.test(text)) return undefined
   const at = Date.parse(text)
   if (Number.isNaN(at)) return undefined
   return Math.max(0, at - now)

@@ -86,7 +86,8 @@ export class NrqlTemplateError extends NerdGraphError {
 
 function describe (what: string, d: NerdGraphErrorDetails): string {
   const parts = [what]
-  if (d.status !== undefined) parts.push(`(HTTP ${d.status})`)
+  // A 200 carrying GraphQL errors says nothing the error class does not.
+  if (d.status !== undefined && (d.status < 200 || d.status > 299)) parts.push(`(HTTP ${d.status})`)
   if (d.attempts !== undefined && d.attempts > 0) parts.push(`after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`)
   if (d.queries !== undefined && d.queries.length > 0) {
     const shown = d.queries.slice(0, KEYS_IN_MESSAGE).join(', ')

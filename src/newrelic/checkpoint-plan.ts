@@ -1,0 +1,86 @@
+/**
+ * Which NRQL queries a checkpoint needs, chunked to New Relic's limits.
+ *
+ * Facet arithmetic (FACET_LIMIT = 5,000 facets per query):
+ * - host stats (FACET appName, host): before we know host counts we put
+ *   HOST_QUERY_APPS = 100 apps in a query, room for 50 hosts per app on average;
+ * - error classes (FACET appName, host, error.class): ERROR_QUERY_APPS = 25 apps,
+ *   room for 200 host x class pairs per app;
+ * - slow counts (FACET appName, host): with known hosts, packed to <= 5,000 app x host pairs;
+ * - side latency (FACET appName): one facet per app; the `host IN` list (union of
+ *   the apps' side hosts) is capped at MAX_LIST_ITEMS;
+ * - series (FACET appName, host TIMESERIES): app x host pairs x buckets <= 5,000,
+ *   so with 61 buckets (1 h window, 1-minute buckets) 81 pairs fit in a query, with
+ *   241 buckets (8 h window, 2-minute buckets) 20 pairs; an app with more hosts than
+ *   that is split over several queries by host (its counts add up per host).
+ * A query that still comes back with 5,000 facets is split and re-run (run-specs.ts).
+ */
+import { packApps, slices, type AppHosts } from './chunk.ts'
+import { FACET_LIMIT } from './limits.ts'
+import { MAX_LIST_ITEMS } from './nrql.ts'
+import type { QuerySpec } from './run-specs.ts'
+
+export const HOST_QUERY_APPS = 100
+export const ERROR_QUERY_APPS = 25
+
+/** A time interval [since, until), epoch ms. */
+export interface Interval {
+  since: number
+  until: number
+}
+
+/** Host stats and error classes over one interval: needs nothing but app names. */
+export function intervalSpecs (name: 'window' | 'pre', apps: string[], interval: Interval): QuerySpec[] {
+  const values = { since: interval.since, until: interval.until }
+  return [
+    ...slices(apps, HOST_QUERY_APPS).map(chunk => ({ tag: `hosts.${name}`, template: 'host-stats' as const, apps: chunk, values })),
+    ...slices(apps, ERROR_QUERY_APPS).map(chunk => ({ tag: `errors.${name}`, template: 'error-classes' as const, apps: chunk, values }))
+  ]
+}
+
+/**
+ * Duration percentiles and counts of one side per app over an interval, for apps
+ * with at least one reported host on that side. Percentiles do not add up, so an
+ * app's side is never split across queries.
+ */
+export function sideSpecs (tag: string, interval: Interval, sides: AppHosts[]): QuerySpec[] {
+  const packs = packApps(sides, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: 0, splitApp: false })
+  return packs.map(pack => ({ tag, template: 'side-latency', apps: pack.apps, hosts: pack.hosts, values: { since: interval.since, until: interval.until } }))
+}
+
+/** Per app, host and bucket over the window, for apps with reported hosts. */
+export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: number, hosts: AppHosts[]): QuerySpec[] {
+  const packs = packApps(hosts, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: buckets, splitApp: true })
+  return packs.map(pack => ({
+    tag: 'series',
+    template: 'host-series',
+    apps: pack.apps,
+    hosts: pack.hosts,
+    values: { since: window.since, until: window.until, bucketMinutes }
+  }))
+}
+
+/**
+ * Slow counts per app and host over the window, one query per group of apps that
+ * share a threshold. With `hosts` known, groups are packed to the facet limit;
+ * without, HOST_QUERY_APPS apps per query as for host stats.
+ */
+export function slowSpecs (window: Interval, thresholds: Map<string, number>, hosts?: Map<string, readonly string[]>): QuerySpec[] {
+  const groups = new Map<number, string[]>()
+  for (const [app, threshold] of thresholds) {
+    const group = groups.get(threshold)
+    if (group === undefined) groups.set(threshold, [app])
+    else group.push(app)
+  }
+  const specs: QuerySpec[] = []
+  for (const [threshold, apps] of groups) {
+    const values = { since: window.since, until: window.until, threshold }
+    const chunks = hosts === undefined
+      ? slices(apps, HOST_QUERY_APPS)
+      : packApps(apps.map(app => ({ app, hosts: hosts.get(app) ?? [] })), {
+        maxApps: MAX_LIST_ITEMS, maxHosts: FACET_LIMIT, maxFacets: FACET_LIMIT, facetsPerHost: 1, splitApp: false
+      }).map(pack => pack.apps)
+    for (const chunk of chunks) specs.push({ tag: 'slow', template: 'slow-count', apps: chunk, values })
+  }
+  return specs
+}

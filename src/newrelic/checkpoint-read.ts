@@ -1,0 +1,89 @@
+/**
+ * Turns NRQL rows of the checkpoint queries into the judge's shapes, grouped by app.
+ * Rows for apps we did not ask about are ignored; odd values read as null or 0.
+ */
+import type { ErrorClassCount, HostStats, SeriesPoint } from '../judge/input.ts'
+import { bucketStartMs, countOf, facetOf, numberOf, percentileOf, type Row } from './parse.ts'
+
+/** Count and percentiles of one side of one app. */
+export interface SideRow {
+  count: number
+  p50S: number | null
+  p95S: number | null
+  p99S: number | null
+}
+
+/** Appends `value` to the list under `key`. */
+function push<T> (map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
+}
+
+/** host-stats rows -> HostStats per app. */
+export function readHostStats (rows: Row[], into = new Map<string, HostStats[]>()): Map<string, HostStats[]> {
+  for (const row of rows) {
+    const facet = facetOf(row, ['appName', 'host'])
+    if (facet === null) continue
+    const count = countOf(row, 'count')
+    push(into, facet.appName, {
+      host: facet.host,
+      count,
+      errors: countOf(row, 'errors'),
+      durationAvgS: count > 0 ? numberOf(row, 'durationAvg') : null
+    })
+  }
+  return into
+}
+
+/** error-classes rows -> ErrorClassCount per app. */
+export function readErrorClasses (rows: Row[], into = new Map<string, ErrorClassCount[]>()): Map<string, ErrorClassCount[]> {
+  for (const row of rows) {
+    const facet = facetOf(row, ['appName', 'host', 'error.class'])
+    if (facet === null) continue
+    push(into, facet.appName, { host: facet.host, errorClass: facet['error.class'], count: countOf(row, 'count') })
+  }
+  return into
+}
+
+/** side-latency rows -> one SideRow per app. */
+export function readSides (rows: Row[], into = new Map<string, SideRow>()): Map<string, SideRow> {
+  for (const row of rows) {
+    const facet = facetOf(row, ['appName'])
+    if (facet === null) continue
+    const count = countOf(row, 'count')
+    const p = (n: number): number | null => count > 0 ? percentileOf(row, 'duration', n) : null
+    into.set(facet.appName, { count, p50S: p(50), p95S: p(95), p99S: p(99) })
+  }
+  return into
+}
+
+/** slow-count rows -> slow transactions per app and host. */
+export function readSlow (rows: Row[], into = new Map<string, Map<string, number>>()): Map<string, Map<string, number>> {
+  for (const row of rows) {
+    const facet = facetOf(row, ['appName', 'host'])
+    if (facet === null) continue
+    let byHost = into.get(facet.appName)
+    if (byHost === undefined) into.set(facet.appName, byHost = new Map())
+    byHost.set(facet.host, (byHost.get(facet.host) ?? 0) + countOf(row, 'slow'))
+  }
+  return into
+}
+
+/** host-series rows -> SeriesPoint per app. */
+export function readSeries (rows: Row[], into = new Map<string, SeriesPoint[]>()): Map<string, SeriesPoint[]> {
+  for (const row of rows) {
+    const facet = facetOf(row, ['appName', 'host'])
+    const startMs = bucketStartMs(row)
+    if (facet === null || startMs === null) continue
+    const count = countOf(row, 'count')
+    push(into, facet.appName, {
+      host: facet.host,
+      startMs,
+      count,
+      errors: countOf(row, 'errors'),
+      p95S: count > 0 ? percentileOf(row, 'duration', 95) : null
+    })
+  }
+  return into
+}

@@ -1,0 +1,191 @@
+/**
+ * Fetches everything the judge needs for one checkpoint in at most three rounds of
+ * NerdGraph requests (each round is one request while it has at most
+ * maxQueriesPerRequest queries):
+ *
+ * 1. per app and host, window and pre-window: counts, errors, mean duration, error
+ *    classes; plus slow counts for apps whose threshold the rollout already carries.
+ *    This tells us which hosts report for each app.
+ * 2. with those host names split into canary and baseline (case-insensitively):
+ *    each side's percentiles and count in the window, the baseline's percentiles in
+ *    the pre-window (for apps that need a threshold), and per-host series.
+ * 3. slow counts for apps whose threshold was just computed from round 2.
+ *
+ * A rollout carries its thresholds after its first checkpoint, so later checkpoints
+ * need two rounds.
+ */
+import { splitHosts, type HostSplit } from '../judge/hosts.ts'
+import type { AppData, CheckpointData, ErrorClassCount, HostStats, SeriesPoint, SideLatency } from '../judge/input.ts'
+import type { AppHosts } from './chunk.ts'
+import { intervalSpecs, seriesSpecs, sideSpecs, slowSpecs, type Interval } from './checkpoint-plan.ts'
+import { readErrorClasses, readHostStats, readSeries, readSides, readSlow, type SideRow } from './checkpoint-read.ts'
+import type { NerdGraphClient, NerdGraphLogger } from './client.ts'
+import { bucketCountFor, bucketMinutesFor } from './limits.ts'
+import type { Row } from './parse.ts'
+import { runSpecs, type Answer } from './run-specs.ts'
+
+const HOUR_MS = 3_600_000
+/** Default pre-window length before `from`. */
+export const DEFAULT_PRE_WINDOW_MS = 2 * HOUR_MS
+/** The pre-window never starts earlier than this before `from`. */
+export const MAX_PRE_WINDOW_MS = 24 * HOUR_MS
+
+export interface FetchRequest {
+  accountId: number
+  apps: string[]
+  canaryHosts: string[]
+  baselineHosts: string[] | null
+  /** Window [from, until), epoch ms. */
+  from: number
+  until: number
+  /** Start of the pre-window [preFrom, from); default from - 2 h, never before from - 24 h. */
+  preFrom?: number
+  /** Thresholds (s) a rollout already carries; apps missing here get one computed now. */
+  slowThresholdsS?: Record<string, number>
+}
+
+export interface FetchOptions {
+  logger?: NerdGraphLogger
+}
+
+/**
+ * Fetches one checkpoint's data for `req.apps` (returned in that order, duplicates
+ * dropped; an app with no data has empty hosts). Rejects with a NerdGraphError when
+ * NerdGraph fails, with a TypeError/RangeError for a malformed request, and with
+ * NrqlTemplateError for a name that cannot be written into NRQL, before any request.
+ */
+export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRequest, opts: FetchOptions = {}): Promise<CheckpointData> {
+  const { apps, preFrom, given } = normalise(req)
+  const { accountId, from, until, canaryHosts, baselineHosts } = req
+  const log = opts.logger
+  const window: Interval = { since: from, until }
+  const pre: Interval | null = preFrom < from ? { since: preFrom, until: from } : null
+  const bucketMinutes = bucketMinutesFor(from, until)
+
+  // Round 1: what each app reported per host; slow counts where the threshold is known.
+  const round1 = await runSpecs(client, accountId, [
+    ...intervalSpecs('window', apps, window),
+    ...(pre === null ? [] : intervalSpecs('pre', apps, pre)),
+    ...slowSpecs(window, given)
+  ], log)
+  const windowHosts = readHostStats(rowsOf(round1, 'hosts.window'))
+  const preHosts = readHostStats(rowsOf(round1, 'hosts.pre'))
+  const windowErrors = readErrorClasses(rowsOf(round1, 'errors.window'))
+  const preErrors = readErrorClasses(rowsOf(round1, 'errors.pre'))
+  const slow = readSlow(rowsOf(round1, 'slow'))
+
+  const splits = new Map<string, HostSplit>()
+  const reported = new Map<string, string[]>()
+  for (const app of apps) {
+    const hosts = (windowHosts.get(app) ?? []).map(h => h.host)
+    reported.set(app, hosts)
+    splits.set(app, splitHosts(hosts, canaryHosts, baselineHosts))
+  }
+  const needThreshold = apps.filter(app => !given.has(app))
+  const preBaselines: AppHosts[] = pre === null
+    ? []
+    : needThreshold.map(app => ({ app, hosts: splitHosts((preHosts.get(app) ?? []).map(h => h.host), canaryHosts, baselineHosts).baseline }))
+
+  // Round 2: per-side percentiles need host names; series need host counts to chunk.
+  const round2 = await runSpecs(client, accountId, [
+    ...sideSpecs('canary.window', window, apps.map(app => ({ app, hosts: splits.get(app)!.canary }))),
+    ...sideSpecs('baseline.window', window, apps.map(app => ({ app, hosts: splits.get(app)!.baseline }))),
+    ...(pre === null ? [] : sideSpecs('baseline.pre', pre, preBaselines)),
+    ...seriesSpecs(window, bucketMinutes, bucketCountFor(from, until, bucketMinutes), apps.map(app => ({ app, hosts: reported.get(app)! })))
+  ], log)
+  const canary = readSides(rowsOf(round2, 'canary.window'))
+  const baseline = readSides(rowsOf(round2, 'baseline.window'))
+  const preBaseline = readSides(rowsOf(round2, 'baseline.pre'))
+  const series = readSeries(rowsOf(round2, 'series'))
+
+  // Thresholds: the rollout's, else the baseline's p95 before the rollout, else during it.
+  const thresholds = new Map<string, number | null>(apps.map(app => [app, given.get(app) ?? positive(preBaseline.get(app)?.p95S) ?? positive(baseline.get(app)?.p95S)]))
+  const computed = new Map<string, number>()
+  for (const app of needThreshold) {
+    const threshold = thresholds.get(app)
+    if (threshold != null && reported.get(app)!.length > 0) computed.set(app, threshold)
+  }
+
+  // Round 3: slow counts with the thresholds just computed.
+  if (computed.size > 0) {
+    const round3 = await runSpecs(client, accountId, slowSpecs(window, computed, reported), log)
+    readSlow(rowsOf(round3, 'slow'), slow)
+  }
+
+  const appData = apps.map((app): AppData => {
+    const split = splits.get(app)!
+    const threshold = thresholds.get(app) ?? null
+    const slowByHost = slow.get(app)
+    return {
+      app,
+      slowThresholdS: threshold,
+      window: {
+        hosts: sortHosts(windowHosts.get(app)),
+        canary: sideLatency(canary.get(app), split.canary, slowByHost, threshold),
+        baseline: sideLatency(baseline.get(app), split.baseline, slowByHost, threshold),
+        series: sortSeries(series.get(app)),
+        errorClasses: sortErrors(windowErrors.get(app))
+      },
+      pre: {
+        hosts: sortHosts(preHosts.get(app)),
+        errorClasses: sortErrors(preErrors.get(app))
+      }
+    }
+  })
+
+  return { from, until, preFrom, bucketMinutes, canaryHosts: [...canaryHosts], baselineHosts: baselineHosts === null ? null : [...baselineHosts], apps: appData }
+}
+
+/** Checks the request and derives the app list, pre-window start and given thresholds. */
+function normalise (req: FetchRequest): { apps: string[], preFrom: number, given: Map<string, number> } {
+  if (!Array.isArray(req.apps) || req.apps.some(a => typeof a !== 'string')) throw new TypeError('apps must be a list of app names')
+  if (!Array.isArray(req.canaryHosts) || req.canaryHosts.some(h => typeof h !== 'string')) throw new TypeError('canaryHosts must be a list of host names')
+  if (req.baselineHosts !== null && (!Array.isArray(req.baselineHosts) || req.baselineHosts.some(h => typeof h !== 'string'))) {
+    throw new TypeError('baselineHosts must be a list of host names or null')
+  }
+  if (!Number.isSafeInteger(req.from) || !Number.isSafeInteger(req.until) || req.from < 0) throw new RangeError('from and until must be epoch milliseconds')
+  if (req.from >= req.until) throw new RangeError(`from (${req.from}) must be before until (${req.until})`)
+  const requestedPre = req.preFrom ?? req.from - DEFAULT_PRE_WINDOW_MS
+  if (!Number.isSafeInteger(requestedPre) || requestedPre > req.from) throw new RangeError(`preFrom must be epoch milliseconds not after from, got ${req.preFrom}`)
+  const preFrom = Math.max(0, requestedPre, req.from - MAX_PRE_WINDOW_MS)
+  const apps = [...new Set(req.apps)]
+  const given = new Map<string, number>()
+  for (const [app, threshold] of Object.entries(req.slowThresholdsS ?? {})) {
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) throw new RangeError(`slow threshold for ${app} must be a positive number of seconds, got ${threshold}`)
+    if (apps.includes(app)) given.set(app, threshold)
+  }
+  return { apps, preFrom, given }
+}
+
+function rowsOf (answers: Answer[], tag: string): Row[] {
+  return answers.filter(a => a.spec.tag === tag).flatMap(a => a.rows)
+}
+
+function sideLatency (row: SideRow | undefined, hosts: string[], slowByHost: Map<string, number> | undefined, threshold: number | null): SideLatency {
+  let slow: number | null = null
+  if (threshold !== null) {
+    slow = 0
+    for (const host of hosts) slow += slowByHost?.get(host) ?? 0
+  }
+  return { count: row?.count ?? 0, p50S: row?.p50S ?? null, p95S: row?.p95S ?? null, p99S: row?.p99S ?? null, slow }
+}
+
+function positive (value: number | null | undefined): number | null {
+  return value != null && value > 0 ? value : null
+}
+
+function sortHosts (hosts: HostStats[] | undefined): HostStats[] {
+  return [...(hosts ?? [])].sort((a, b) => compare(a.host, b.host))
+}
+
+function sortSeries (points: SeriesPoint[] | undefined): SeriesPoint[] {
+  return [...(points ?? [])].sort((a, b) => compare(a.host, b.host) || a.startMs - b.startMs)
+}
+
+function sortErrors (errors: ErrorClassCount[] | undefined): ErrorClassCount[] {
+  return [...(errors ?? [])].sort((a, b) => compare(a.host, b.host) || b.count - a.count || compare(a.errorClass, b.errorClass))
+}
+
+function compare (a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}

@@ -1,0 +1,79 @@
+/**
+ * Runs a set of planned NRQL queries in one client call (as few HTTP requests as
+ * the client's batch size allows) and re-runs, split in two, any query whose facets
+ * hit New Relic's limit, so a result is never silently cut short when splitting helps.
+ */
+import type { NerdGraphClient, NerdGraphLogger } from './client.ts'
+import { FACET_LIMIT } from './limits.ts'
+import { renderNrql, type NrqlValue, type TemplateName } from './nrql.ts'
+import { rowsOf, type Row } from './parse.ts'
+
+/** One planned query: a template over some apps (and hosts). */
+export interface QuerySpec {
+  /** What the rows are for; routes the answer, and names the query in errors. */
+  tag: string
+  template: TemplateName
+  apps: string[]
+  /** For templates with {{hosts}}. */
+  hosts?: string[]
+  /** The other placeholders (since, until, threshold, bucketMinutes). */
+  values: Record<string, NrqlValue>
+}
+
+export interface Answer {
+  spec: QuerySpec
+  rows: Row[]
+}
+
+/** Renders a spec to NRQL. */
+export function specNrql (spec: QuerySpec): string {
+  return renderNrql(spec.template, { ...spec.values, apps: spec.apps, ...(spec.hosts === undefined ? {} : { hosts: spec.hosts }) })
+}
+
+/**
+ * Runs `specs` for `accountId`. Returns one answer per executed query (a split
+ * query answers in parts, all with the original tag). Renders everything before
+ * sending anything, so a bad value fails before any request.
+ */
+export async function runSpecs (client: NerdGraphClient, accountId: number, specs: QuerySpec[], logger?: NerdGraphLogger): Promise<Answer[]> {
+  const answers: Answer[] = []
+  let todo = specs
+  while (todo.length > 0) {
+    const keys = todo.map((spec, i) => `${spec.tag}[${i}]`)
+    const queries: Record<string, string> = {}
+    todo.forEach((spec, i) => { queries[keys[i]] = specNrql(spec) })
+    const results = await client.nrql(accountId, queries)
+    const next: QuerySpec[] = []
+    todo.forEach((spec, i) => {
+      const rows = rowsOf(results[keys[i]])
+      if (distinctFacets(rows) >= FACET_LIMIT) {
+        const parts = split(spec)
+        if (parts !== null) {
+          next.push(...parts)
+          return
+        }
+        logger?.warn({ query: keys[i], facets: FACET_LIMIT }, 'NRQL result hit the facet limit and cannot be split further; keeping what came back')
+      }
+      answers.push({ spec, rows })
+    })
+    todo = next
+  }
+  return answers
+}
+
+/** Distinct facet values among rows (TIMESERIES rows repeat a facet once per bucket). */
+function distinctFacets (rows: Row[]): number {
+  if (rows.length < FACET_LIMIT && !rows.some(r => 'beginTimeSeconds' in r)) return rows.length
+  return new Set(rows.map(r => JSON.stringify(r.facet ?? null))).size
+}
+
+/**
+ * Halves a spec by apps. One app is not split further: queries that name hosts
+ * list at most MAX_LIST_ITEMS of them, far under the facet limit, so only
+ * host-stats, error-classes and slow-count of a single huge app can get here.
+ */
+function split (spec: QuerySpec): QuerySpec[] | null {
+  if (spec.apps.length < 2) return null
+  const half = Math.ceil(spec.apps.length / 2)
+  return [spec.apps.slice(0, half), spec.apps.slice(half)].map(apps => ({ ...spec, apps }))
+}
