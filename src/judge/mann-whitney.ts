@@ -24,13 +24,16 @@ export interface MannWhitneyResult {
  * Null when either sample is empty; p = 1 when every value ties (no information).
  */
 export function mannWhitneyU (x: readonly number[], y: readonly number[], alternative: Alternative = 'two-sided', continuity = true): MannWhitneyResult | null {
-  const n1 = x.length
-  const n2 = y.length
+  return mannWhitneySorted(sorted(x), sorted(y), alternative, continuity)
+}
+
+/** mannWhitneyU on samples already sorted ascending (saves the sort when the caller has one). */
+export function mannWhitneySorted (xs: Float64Array, ys: Float64Array, alternative: Alternative = 'two-sided', continuity = true): MannWhitneyResult | null {
+  const n1 = xs.length
+  const n2 = ys.length
   if (n1 === 0 || n2 === 0) return null
   const n = n1 + n2
-  // Sort each sample (typed, numeric) and merge: mid-ranks and tie groups in O(n log n).
-  const xs = sorted(x)
-  const ys = sorted(y)
+  // Merge the sorted samples: mid-ranks and tie groups in one pass.
   let r1 = 0
   let tieTerm = 0
   let i = 0
@@ -61,7 +64,7 @@ export function mannWhitneyU (x: readonly number[], y: readonly number[], altern
 }
 
 /** Sorted copy as Float64Array. */
-function sorted (v: readonly number[]): Float64Array {
+export function sorted (v: readonly number[]): Float64Array {
   return Float64Array.from(v).sort()
 }
 
@@ -86,23 +89,47 @@ function countAtMost (x: Float64Array, y: Float64Array, d: number): number {
 export function kthPairwiseDifference (xs: readonly number[] | Float64Array, ys: readonly number[] | Float64Array, k: number): number {
   const x = xs instanceof Float64Array ? xs : sorted(xs)
   const y = ys instanceof Float64Array ? ys : sorted(ys)
+  return orderStatistics(x, y, k, 1)[0]
+}
+
+/**
+ * The k-th .. (k+count-1)-th smallest pairwise differences of sorted x and y (NaN outside
+ * 1..n·m). The first bracket is centred on median(x) - median(y), where the Hodges-Lehmann
+ * estimate lies, and widened until it holds the wanted ranks; then bisection narrows it.
+ */
+export function orderStatistics (x: Float64Array, y: Float64Array, k: number, count: number): number[] {
   const n = x.length
   const m = y.length
   const total = n * m
-  if (total === 0 || !(k >= 1 && k <= total)) return NaN
+  const kLast = k + count - 1
+  if (total === 0 || !(k >= 1 && kLast <= total)) return new Array<number>(count).fill(NaN)
   const minD = x[0] - y[m - 1]
-  let hi = x[n - 1] - y[0]
-  let lo = minD - Math.max(1, hi - minD)
+  const maxD = x[n - 1] - y[0]
+  // Invariant: countLo = #(d <= lo) < k and kLast <= countHi = #(d <= hi).
+  let lo = minD - Math.max(1, maxD - minD)
+  let hi = maxD
   let countLo = 0
   let countHi = total
+  const guess = x[n >> 1] - y[m >> 1]
+  let width = Math.max((maxD - minD) / Math.sqrt(n + m), Number.MIN_VALUE)
+  for (let tries = 0; tries < 6 && width < maxD - minD; tries++, width *= 4) {
+    const a = guess - width
+    const b = guess + width
+    const ca = a > lo ? countAtMost(x, y, a) : countLo
+    const cb = b < hi ? countAtMost(x, y, b) : countHi
+    if (ca < k && a > lo) { lo = a; countLo = ca }
+    if (cb >= kLast && b < hi) { hi = b; countHi = cb }
+    if (ca < k && cb >= kLast) break
+  }
   const few = Math.max(1024, n + m)
-  // Invariant: countLo = #(d <= lo) < k <= countHi = #(d <= hi).
-  for (;;) {
-    if (countHi - countLo <= few) break
+  while (countHi - countLo > few) {
     const mid = lo + (hi - lo) / 2
-    if (!(mid > lo && mid < hi)) return hi // adjacent doubles: only hi is left in (lo, hi]
+    if (!(mid > lo && mid < hi)) return new Array<number>(count).fill(hi) // adjacent doubles: all left equal hi
     const c = countAtMost(x, y, mid)
-    if (c >= k) { hi = mid; countHi = c } else { lo = mid; countLo = c }
+    if (c >= kLast) { hi = mid; countHi = c } else if (c < k) { lo = mid; countLo = c } else {
+      // mid separates the wanted ranks: find each on its own.
+      return Array.from({ length: count }, (_, i) => orderStatistics(x, y, k + i, 1)[0])
+    }
   }
   // List the differences in (lo, hi]: for each x_i, the y_j in [x_i - hi, x_i - lo).
   const out = new Float64Array(countHi - countLo)
@@ -116,17 +143,22 @@ export function kthPairwiseDifference (xs: readonly number[] | Float64Array, ys:
     for (let jj = jStart; jj < jEnd && filled < out.length; jj++) out[filled++] = x[i] - y[jj]
   }
   const listed = out.subarray(0, filled).sort()
-  return listed[Math.min(filled - 1, k - countLo - 1)]
+  return Array.from({ length: count }, (_, i) => listed[Math.min(filled - 1, k + i - countLo - 1)])
 }
 
 /** Hodges-Lehmann estimate of the shift of x relative to y: median of x_i - y_j. */
 export function hodgesLehmann (xs: readonly number[], ys: readonly number[]): number | null {
   if (xs.length === 0 || ys.length === 0) return null
-  const x = sorted(xs)
-  const y = sorted(ys)
+  return hodgesLehmannSorted(sorted(xs), sorted(ys))
+}
+
+/** hodgesLehmann on samples already sorted ascending. */
+export function hodgesLehmannSorted (x: Float64Array, y: Float64Array): number | null {
   const total = x.length * y.length
-  if (total % 2 === 1) return kthPairwiseDifference(x, y, (total + 1) / 2)
-  return (kthPairwiseDifference(x, y, total / 2) + kthPairwiseDifference(x, y, total / 2 + 1)) / 2
+  if (total === 0) return null
+  if (total % 2 === 1) return orderStatistics(x, y, (total + 1) / 2, 1)[0]
+  const [a, b] = orderStatistics(x, y, total / 2, 2)
+  return (a + b) / 2
 }
 
 /**
@@ -141,9 +173,7 @@ export function shiftInterval (xs: readonly number[], ys: readonly number[], con
   const n1 = x.length
   const n2 = y.length
   const total = n1 * n2
-  const estimate = total % 2 === 1
-    ? kthPairwiseDifference(x, y, (total + 1) / 2)
-    : (kthPairwiseDifference(x, y, total / 2) + kthPairwiseDifference(x, y, total / 2 + 1)) / 2
+  const estimate = hodgesLehmannSorted(x, y) as number
   const zq = normalQuantile(1 - (1 - conf) / 2, 0, 1)
   const c = Math.floor(total / 2 - zq * Math.sqrt(total * (n1 + n2 + 1) / 12))
   if (c < 1) return { estimate, low: null, high: null }

@@ -39,8 +39,8 @@ export function appSides (data: AppData, canaryHosts: string[], baselineHosts: s
     preCanary: totals(data.pre.hosts, preSplit.canary),
     preBaseline: totals(data.pre.hosts, preSplit.baseline),
     preOtherCount,
-    isCanary: host => canaryKeys.has(hostKey(host)),
-    isBaseline: host => baselineKeys.has(hostKey(host)) || (baselineHosts === null && !canaryKeys.has(hostKey(host)))
+    isCanary: memo(host => canaryKeys.has(hostKey(host))),
+    isBaseline: memo(host => baselineKeys.has(hostKey(host)) || (baselineHosts === null && !canaryKeys.has(hostKey(host))))
   }
 }
 
@@ -77,4 +77,14 @@ export function classCounts (rows: ErrorClassCount[], keep: (host: string) => bo
     if (c > 0) out.set(row.errorClass, (out.get(row.errorClass) ?? 0) + c)
   }
   return out
+}
+
+/** Series have a point per host and minute: classify each host name once. */
+function memo (f: (host: string) => boolean): (host: string) => boolean {
+  const seen = new Map<string, boolean>()
+  return host => {
+    let v = seen.get(host)
+    if (v === undefined) { v = f(host); seen.set(host, v) }
+    return v
+  }
 }

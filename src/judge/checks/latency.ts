@@ -5,7 +5,7 @@
  */
 import type { EProcessState, RateCounts } from '../e-process.ts'
 import { compareRates, neededCanaryN, type RateComparison } from '../rate-ratio.ts'
-import { hodgesLehmann, mannWhitneyU } from '../mann-whitney.ts'
+import { hodgesLehmannSorted, mannWhitneySorted, sorted } from '../mann-whitney.ts'
 import { CI_LEVEL, MW_WARN_P, grossRatio } from '../constants.ts'
 import { formatCount, formatP, formatPercent, formatRatio, formatRatioCi, formatSeconds } from '../format.ts'
 import type { AppData } from '../input.ts'
@@ -49,15 +49,16 @@ export interface SecondOpinion {
 
 /** Mann-Whitney (two-sided, tie- and continuity-corrected) and Hodges-Lehmann on bucket p95s. */
 export function secondOpinion (data: AppData, sides: AppSides): SecondOpinion | null {
-  const { canary, baseline } = bucketP95s(data, sides)
-  const mw = mannWhitneyU(canary, baseline, 'two-sided')
-  const shift = hodgesLehmann(canary, baseline)
+  const buckets = bucketP95s(data, sides)
+  const canary = sorted(buckets.canary)
+  const sortedBase = sorted(buckets.baseline)
+  const mw = mannWhitneySorted(canary, sortedBase, 'two-sided')
+  const shift = hodgesLehmannSorted(canary, sortedBase)
   if (mw === null || shift === null) return null
-  const sortedBase = Float64Array.from(baseline).sort()
   const median = sortedBase.length % 2 === 1
     ? sortedBase[(sortedBase.length - 1) / 2]
     : (sortedBase[sortedBase.length / 2 - 1] + sortedBase[sortedBase.length / 2]) / 2
-  return { p: mw.p, shiftS: shift, relShift: median > 0 ? shift / median : null, nCanary: canary.length, nBaseline: baseline.length }
+  return { p: mw.p, shiftS: shift, relShift: median > 0 ? shift / median : null, nCanary: canary.length, nBaseline: sortedBase.length }
 }
 
 function excludesLatencyRegression (cmp: RateComparison, margin: number): boolean {
