@@ -24,7 +24,7 @@ export default fp<NerdGraphPluginOptions>(async (app, opts) => {
     concurrency: config.NERDGRAPH_CONCURRENCY,
     timeoutMs: config.NERDGRAPH_TIMEOUT_MS,
     maxRetries: config.NERDGRAPH_MAX_RETRIES,
-    logger: app.log.child({ component: 'nerdgraph' }),
+    logger: app.log,
     onRequest: (info) => {
       app.metrics.nerdgraphRequests.inc({ outcome: info.error ?? String(info.status) })
       app.metrics.nerdgraphLatency.observe(info.ms / 1000)

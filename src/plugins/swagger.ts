@@ -21,7 +21,6 @@ export default fp(async (app) => {
         { name: 'health', description: 'Liveness, readiness, metrics' }
       ]
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 }, { name: 'swagger' })

@@ -5,5 +5,5 @@ export const AnalysisRequest = Type.Object({
   ...TargetFields,
   from: Type.String({ format: 'date-time', description: 'Start of the window (ISO-8601 with offset)' }),
   until: Type.String({ format: 'date-time', description: 'End of the window, exclusive' })
-}, { additionalProperties: false, $id: 'AnalysisRequest' })
+}, { additionalProperties: false })
 export type AnalysisRequest = Static<typeof AnalysisRequest>

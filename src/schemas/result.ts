@@ -13,7 +13,7 @@ export const MetricResult = Type.Object({
   adjustedPValue: Type.Optional(Num),
   ci: Type.Optional(Type.Union([Type.Object({ low: Type.Number(), high: Type.Number() }), Type.Null()])),
   detail: Type.String()
-}, { $id: 'MetricResult' })
+})
 export type MetricResult = Static<typeof MetricResult>
 
 export const AppResult = Type.Object({
@@ -26,7 +26,7 @@ export const AppResult = Type.Object({
   canaryHosts: Type.Array(Type.String(), { description: 'Canary host names as reported for this app' }),
   baselineHosts: Type.Array(Type.String(), { description: 'Baseline host names as reported for this app' }),
   metrics: Type.Array(MetricResult)
-}, { $id: 'AppResult' })
+})
 export type AppResult = Static<typeof AppResult>
 
 export const CheckpointResult = Type.Object({
@@ -36,5 +36,5 @@ export const CheckpointResult = Type.Object({
   window: Type.Object({ from: Type.String({ format: 'date-time' }), until: Type.String({ format: 'date-time' }) }),
   summary: Type.Record(Status, Type.Integer(), { description: 'Number of apps per verdict' }),
   apps: Type.Array(AppResult)
-}, { $id: 'CheckpointResult' })
+})
 export type CheckpointResult = Static<typeof CheckpointResult>

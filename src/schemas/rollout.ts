@@ -12,7 +12,7 @@ export const RolloutId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', desc
 
 export const RolloutState = Type.Union([
   Type.Literal('scheduled'), Type.Literal('monitoring'), Type.Literal('decided'), Type.Literal('cancelled')
-], { $id: 'RolloutState', description: 'scheduled until startAt, monitoring until the decision, then decided; or cancelled' })
+], { description: 'scheduled until startAt, monitoring until the decision, then decided; or cancelled' })
 export type RolloutState = Static<typeof RolloutState>
 
 const DateTime = (description: string) => Type.String({ format: 'date-time', maxLength: 40, description })
@@ -25,7 +25,7 @@ export const RolloutRequest = Type.Object({
   checkpointEvery: Type.Optional(Type.String({ minLength: 2, maxLength: 40, description: 'ISO-8601 duration between checkpoints (PT1H, PT30M, PT1H30M, P1D; no months or years); default PT1H' })),
   timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone for display and messages, e.g. Asia/Kolkata; default UTC' })),
   notify: Type.Optional(Type.Array(NotifyTarget, { maxItems: 20, description: 'Where checkpoint and decision messages go' }))
-}, { additionalProperties: false, $id: 'RolloutRequest' })
+}, { additionalProperties: false })
 export type RolloutRequest = Static<typeof RolloutRequest>
 
 export const PlanEntryStatus = Type.Union([
@@ -38,7 +38,7 @@ export const PlanEntry = Type.Object({
   at: Type.String({ format: 'date-time', description: 'Checkpoint time (UTC): the end of the window [startAt, at) judged' }),
   localAt: Type.String({ description: 'The same instant in the rollout timezone, with its offset' }),
   status: PlanEntryStatus
-}, { $id: 'PlanEntry' })
+})
 export type PlanEntry = Static<typeof PlanEntry>
 
 /** Fields shared by a rollout's full view and its list entry. */
@@ -69,7 +69,7 @@ const RolloutFields = {
 export const Rollout = Type.Object({
   ...RolloutFields,
   plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' })
-}, { $id: 'Rollout' })
+})
 export type Rollout = Static<typeof Rollout>
 
 export const RolloutSummary = Type.Object({
@@ -79,13 +79,13 @@ export const RolloutSummary = Type.Object({
     failed: Type.Integer({ minimum: 0 }),
     total: Type.Integer({ minimum: 1, description: 'Plan entries, the decision included' })
   })
-}, { $id: 'RolloutSummary' })
+})
 export type RolloutSummary = Static<typeof RolloutSummary>
 
 export const RolloutPage = Type.Object({
   items: Type.Array(RolloutSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next (older) page; null on the last page' })
-}, { $id: 'RolloutPage' })
+})
 export type RolloutPage = Static<typeof RolloutPage>
 
 export const ListQuery = Type.Object({
@@ -110,10 +110,10 @@ export const Checkpoint = Type.Object({
   durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
   error: Type.Optional(Type.String({ description: 'Why it failed' })),
   result: Type.Union([CheckpointResult, Type.Null()])
-}, { $id: 'Checkpoint' })
+})
 export type Checkpoint = Static<typeof Checkpoint>
 
-export const CheckpointList = Type.Object({ items: Type.Array(Checkpoint) }, { $id: 'CheckpointList' })
+export const CheckpointList = Type.Object({ items: Type.Array(Checkpoint) })
 
 export const RecommendationView = Type.Object({
   rolloutId: RolloutId,
@@ -124,5 +124,5 @@ export const RecommendationView = Type.Object({
   message: Type.String({ description: 'One line for people' }),
   error: Type.Optional(Type.String({ description: 'Why the decision could not read its data, when it could not' })),
   result: Type.Union([CheckpointResult, Type.Null()])
-}, { $id: 'RecommendationView' })
+})
 export type RecommendationView = Static<typeof RecommendationView>
