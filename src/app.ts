@@ -1,9 +1,12 @@
+import { STATUS_CODES } from 'node:http'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import rateLimit from '@fastify/rate-limit'
 import type { Config } from './config.ts'
 import { GonogoError } from './errors.ts'
 import { loggerOptions } from './logger.ts'
+import { validationMessage, validatorCompiler } from './validation.ts'
+import type { ErrorObject } from 'ajv'
 import authPlugin from './plugins/auth.ts'
 import metricsPlugin from './plugins/metrics.ts'
 import redisPlugin from './plugins/redis.ts'
@@ -34,15 +37,14 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(config.LOG_LEVEL),
-    bodyLimit: config.GONOGO_BODY_LIMIT,
-    // Unknown fields are refused with a 400 rather than silently dropped.
-    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
-    disableRequestLogging: false
+    bodyLimit: config.GONOGO_BODY_LIMIT
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation !== undefined) {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: validationMessage(err) })
+      const message = validationMessage(err.validation as ErrorObject[], err.validationContext ?? 'body', err.message)
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message })
     }
     const status = err instanceof GonogoError ? err.statusCode : (err.statusCode ?? 500)
     if (status >= 500) req.log.error({ err }, 'request failed')
@@ -81,24 +83,6 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   return app
 }
 
-/** Fastify's message with the path spelled the way a caller wrote the body ("body.apps.0"). */
-function validationMessage (err: FastifyError): string {
-  const first = err.validation?.[0]
-  if (first === undefined) return err.message
-  const context = err.validationContext ?? 'body'
-  const path = first.instancePath.split('/').filter(Boolean).join('.')
-  const where = path.length > 0 ? `${context}.${path}` : context
-  const params = first.params as Record<string, unknown>
-  if (first.keyword === 'additionalProperties') return `${where} has an unknown field "${String(params.additionalProperty)}"`
-  if (first.keyword === 'required') return `${where} is missing the field "${String(params.missingProperty)}"`
-  return `${where} ${first.message ?? 'is invalid'}`
-}
-
 function httpError (status: number): string {
-  const names: Record<number, string> = {
-    400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
-    413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
-    502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout'
-  }
-  return names[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
+  return STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
 }

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { buildTestApp, POOL_ADD } from '../helpers/app.ts'
+import { cleanPrefix, uniquePrefix } from '../helpers/redis.ts'
+
+const prefix = uniquePrefix('analyses')
+const scenario = JSON.parse(readFileSync(POOL_ADD, 'utf8')) as { accountId: number, apps: Array<{ name: string }> }
+const allApps = scenario.apps.map(a => a.name)
+const window = { from: '2026-11-25T04:30:00Z', until: '2026-11-25T10:00:00Z' }
+
+const test = await buildTestApp({ prefix, role: 'api', accountId: scenario.accountId, env: { NERDGRAPH_TIMEOUT_MS: '5000', GONOGO_MAX_APPS: '20' } })
+t.teardown(async () => {
+  await test.close()
+  await cleanPrefix(prefix)
+})
+const { app, sim } = test
+
+async function analyse (body: Record<string, unknown>) {
+  return await app.inject({ method: 'POST', url: '/v1/analyses', payload: body })
+}
+
+interface AppResultLike { app: string, verdict: string, reasons: string[], metrics: Array<{ metric: string, status: string, detail: string }> }
+
+t.test('the bundled scenario: regressions FAIL with reasons, the silent agent is NO_DATA, clean apps are not blamed', async (t) => {
+  // The canary is typed in lower case: the agent reports PRDIIS09.
+  const res = await analyse({ apps: allApps, canaryHosts: ['prdiis09'], ...window })
+  t.equal(res.statusCode, 200, res.body)
+  const body = res.json() as { recommendation: string, reasons: string[], apps: AppResultLike[], window: { from: string, until: string } }
+  t.equal(body.recommendation, 'NO_GO')
+  t.equal(body.window.from, '2026-11-25T04:30:00.000Z')
+  const byName = new Map(body.apps.map(a => [a.app, a]))
+  t.same(body.apps.map(a => a.app), allApps, 'apps in the order asked')
+
+  const metric = (app: string, name: string) => byName.get(app)?.metrics.find(m => m.metric === name)
+  t.equal(byName.get('Billing.Service')?.verdict, 'FAIL')
+  t.equal(metric('Billing.Service', 'errorRate')?.status, 'FAIL')
+  t.match(metric('Billing.Service', 'errorRate')?.detail, /error rate .* on PRDIIS09 vs .* on 4 existing hosts \(x\d/)
+  t.equal(byName.get('Customer Portal')?.verdict, 'FAIL')
+  t.equal(metric('Customer Portal', 'latency')?.status, 'FAIL')
+  t.match(metric('Customer Portal', 'latency')?.detail, /p95 .* on PRDIIS09 vs/)
+  t.equal(metric('Auth.Gateway v2', 'newErrors')?.status, 'FAIL')
+  t.match(metric('Auth.Gateway v2', 'newErrors')?.detail, /System\.IO\.DirectoryNotFoundException/)
+  t.equal(byName.get("O'Brien's API")?.verdict, 'NO_DATA')
+  t.match(body.reasons.join('\n'), /O'Brien's API/)
+
+  const flagged = new Set(['Billing.Service', 'Customer Portal', 'Auth.Gateway v2', "O'Brien's API"])
+  for (const a of body.apps) {
+    if (flagged.has(a.app)) continue
+    t.ok(['PASS', 'INCONCLUSIVE'].includes(a.verdict), `${a.app} is ${a.verdict}: ${a.reasons.join('; ')}`)
+    t.notOk(a.metrics.some(m => m.status === 'FAIL'), `${a.app} has no FAIL`)
+  }
+  t.ok(body.apps.filter(a => a.verdict === 'PASS').length >= 6, 'most clean apps PASS')
+})
+
+t.test('the clean apps alone are GO', async (t) => {
+  const res = await analyse({ apps: ['RESTAPI', 'Search Service', 'Orders API'], canaryHosts: ['PRDIIS09'], ...window })
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.json().recommendation, 'GO')
+})
+
+t.test('an app nobody reports is never PASS', async (t) => {
+  const res = await analyse({ apps: ['RESTAPI', 'No Such App'], canaryHosts: ['PRDIIS09'], ...window })
+  t.equal(res.statusCode, 200, res.body)
+  const missing = (res.json().apps as AppResultLike[]).find(a => a.app === 'No Such App')
+  t.ok(missing !== undefined && missing.verdict !== 'PASS', `verdict ${missing?.verdict}`)
+  t.match(missing?.reasons.join(' '), /no transactions|no data/i)
+})
+
+t.test('a critical app with too little traffic makes the call INCONCLUSIVE', async (t) => {
+  const res = await analyse({
+    apps: ['RESTAPI', { name: 'Payroll.Export', critical: true }],
+    canaryHosts: ['PRDIIS09'],
+    from: '2026-11-25T04:30:00Z',
+    until: '2026-11-25T05:00:00Z'
+  })
+  t.equal(res.statusCode, 200, res.body)
+  const body = res.json() as { recommendation: string, apps: AppResultLike[] }
+  t.equal(body.apps[1].verdict, 'INCONCLUSIVE')
+  t.equal(body.recommendation, 'INCONCLUSIVE')
+})
+
+t.test('bad bodies get 400 naming the field', async (t) => {
+  const ok = { apps: ['RESTAPI'], canaryHosts: ['PRDIIS09'], ...window }
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['unknown field', { ...ok, canary: ['x'] }, /unknown field "canary"/],
+    ['missing apps', { canaryHosts: ['PRDIIS09'], ...window }, /apps/],
+    ['empty apps', { ...ok, apps: [] }, /body\.apps/],
+    ['empty canaryHosts', { ...ok, canaryHosts: [] }, /body\.canaryHosts/],
+    ['until before from', { ...ok, from: window.until, until: window.from }, /body\.until must be after body\.from/],
+    ['not a time', { ...ok, from: 'yesterday' }, /body\.from/],
+    ['wrong type', { ...ok, apps: 'RESTAPI' }, /body\.apps/],
+    ['too many apps', { ...ok, apps: Array.from({ length: 21 }, (_, i) => `app ${i}`) }, /at most 20/],
+    ['a huge string', { ...ok, apps: ['x'.repeat(5000)] }, /body\.apps\.0/],
+    ['a control character', { ...ok, apps: ['RESTAPI\n'] }, /body\.apps\.0/],
+    ['duplicate apps', { ...ok, apps: ['RESTAPI', 'RESTAPI'] }, /listed twice/],
+    ['canary also baseline', { ...ok, baselineHosts: ['prdiis09'] }, /also a canary host/],
+    ['duplicate hosts', { ...ok, canaryHosts: ['PRDIIS09', 'prdiis09'] }, /case-insensitively/],
+    ['window too long', { ...ok, from: '2026-11-01T00:00:00Z' }, /GONOGO_MAX_WINDOW_HOURS/],
+    ['future window', { ...ok, until: new Date(Date.now() + 86_400_000).toISOString() }, /future/],
+    ['bad threshold', { ...ok, thresholds: { errorRate: { ratio: 0.5 } } }, /body\.thresholds\.errorRate\.ratio/],
+    ['bad policy', { ...ok, policy: { inconclusiveOn: 'sometimes' } }, /body\.policy\.inconclusiveOn/],
+    ['unknown app field', { ...ok, apps: [{ name: 'RESTAPI', tier: 1 }] }, /unknown field "tier"/]
+  ]
+  for (const [name, body, message] of cases) {
+    const res = await analyse(body)
+    t.equal(res.statusCode, 400, `${name}: ${res.body}`)
+    t.match(res.json(), { statusCode: 400, error: 'Bad Request', message }, name)
+  }
+  const notJson = await app.inject({ method: 'POST', url: '/v1/analyses', headers: { 'content-type': 'application/json' }, payload: '{"apps": [' })
+  t.equal(notJson.statusCode, 400)
+})
+
+t.test('New Relic failures are 502/504 with the cause', async (t) => {
+  t.teardown(() => sim.setFaults({}))
+  sim.setFaults({ rate500: 1 })
+  const down = await analyse({ apps: ['RESTAPI'], canaryHosts: ['PRDIIS09'], ...window })
+  t.equal(down.statusCode, 502, down.body)
+  t.match(down.json().message, /New Relic could not be read/)
+
+  sim.setFaults({ rateHang: 1 })
+  const slow = await analyse({ apps: ['RESTAPI'], canaryHosts: ['PRDIIS09'], ...window })
+  t.equal(slow.statusCode, 504, slow.body)
+  t.match(slow.json().message, /did not answer in time/)
+
+  sim.setFaults({})
+  const wrongAccount = await analyse({ accountId: 999, apps: ['RESTAPI'], canaryHosts: ['PRDIIS09'], ...window })
+  t.equal(wrongAccount.statusCode, 502, wrongAccount.body)
+  t.match(wrongAccount.json().message, /account/i)
+})
+
+t.test('health, readiness, metrics and unknown routes', async (t) => {
+  t.same((await app.inject('/healthz')).json(), { status: 'ok' })
+  t.match((await app.inject('/readyz')).json(), { status: 'ready', redis: 'PONG' })
+  const metrics = await app.inject('/metrics')
+  t.equal(metrics.statusCode, 200)
+  t.match(metrics.body, /gonogo_nerdgraph_requests_total/)
+  t.match(metrics.body, /gonogo_checkpoints_total\{kind="analysis",outcome="ok"\}/)
+  const missing = await app.inject('/v1/nothing')
+  t.equal(missing.statusCode, 404)
+  t.match(missing.json(), { statusCode: 404, error: 'Not Found', message: /no route GET \/v1\/nothing/ })
+})
