@@ -13,7 +13,7 @@ export const EnvSchema = Type.Object({
   NEW_RELIC_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'User API key (NRAK-...) for NerdGraph. Required unless GONOGO_SIM_SCENARIO is set.' })),
   NEW_RELIC_ACCOUNT_ID: Type.Optional(Type.Integer({ minimum: 1, description: 'Default account id for analyses and rollouts that do not name one.' })),
   NEW_RELIC_REGION: Type.Union([Type.Literal('us'), Type.Literal('eu')], { default: 'us', description: 'NerdGraph region: us or eu.' }),
-  NERDGRAPH_URL: Type.Optional(Type.String({ pattern: '^https?://[^\s]+$', description: 'NerdGraph endpoint; overrides the region (e.g. a simulator).' })),
+  NERDGRAPH_URL: Type.Optional(Type.String({ pattern: '^https?://\\S+$', description: 'NerdGraph endpoint; overrides the region (e.g. a simulator).' })),
   NERDGRAPH_CONCURRENCY: Int(1, 25, 5, 'Concurrent NerdGraph requests (New Relic allows 25 per user).'),
   NERDGRAPH_TIMEOUT_MS: Int(1000, 600000, 30000, 'Timeout of one NerdGraph request, ms.'),
   NERDGRAPH_MAX_RETRIES: Int(0, 10, 4, 'Retries of a NerdGraph request on 429, 5xx, timeouts and network errors.'),
