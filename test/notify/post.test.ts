@@ -1,4 +1,4 @@
-import dns from 'node:dns'
+import type dns from 'node:dns'
 import t from 'tap'
 import { guardedAgent } from '../../src/notify/guard.ts'
 import { parseRetryAfter, postOnce } from '../../src/notify/post.ts'

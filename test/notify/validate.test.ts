@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { BadRequestError, ConfigError } from '../../src/errors.ts'
 import { defaultTargets } from '../../src/notify/defaults.ts'
 import { validateNotifyTargets, type Resolve } from '../../src/notify/validate.ts'
@@ -24,7 +24,7 @@ const publicDns = fakeDns({
   'metadata.example.com': ['169.254.169.254']
 })
 
-async function refused (t: Tap.Test, targets: NotifyTarget[], config = strict, pattern: RegExp): Promise<void> {
+async function refused (t: Test, targets: NotifyTarget[], config = strict, pattern: RegExp): Promise<void> {
   const err = await validateNotifyTargets(targets, config, { resolve: publicDns }).then(() => undefined, (e: unknown) => e)
   t.ok(err instanceof BadRequestError, 'BadRequestError')
   t.match((err as Error).message, pattern)

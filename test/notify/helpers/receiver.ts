@@ -10,8 +10,8 @@ export interface Received {
   status: number
 }
 
-/** What to answer: a status (with headers/body), or hang (never answer). */
-export type Reply = { status: number, headers?: Record<string, string>, body?: string } | 'hang'
+/** What to answer: a status (with headers/body, after delayMs), or hang (never answer). */
+export type Reply = { status: number, headers?: Record<string, string>, body?: string, delayMs?: number } | 'hang'
 export type Handler = (req: Omit<Received, 'status'>, n: number) => Reply
 
 /**
@@ -33,12 +33,13 @@ export class Receiver {
 
   /** Starts listening; port 0 picks a free one (pass a port to come back on the same one). */
   static async start (handler: Handler = () => ({ status: 200, body: 'ok' }), port = 0): Promise<Receiver> {
-    let self: Receiver | undefined
+    // The request handler needs the Receiver, which needs the listening server: a holder breaks the cycle.
+    const holder: { self?: Receiver } = {}
     const server = createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', () => {
-        const r = self as Receiver
+        const r = holder.self as Receiver
         const seen = { path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() }
         const reply = r.handler(seen, r.requests.length)
         if (reply === 'hang') {
@@ -47,17 +48,22 @@ export class Receiver {
           res.on('close', () => r.#hanging.delete(res))
           return
         }
-        r.requests.push({ ...seen, status: reply.status })
-        res.writeHead(reply.status, reply.headers ?? {})
-        res.end(reply.body ?? '')
+        const answer = () => {
+          r.requests.push({ ...seen, status: reply.status })
+          res.writeHead(reply.status, reply.headers ?? {})
+          res.end(reply.body ?? '')
+        }
+        // Recorded when answered, so "delivered" means the sender got the 2xx.
+        if (reply.delayMs === undefined) answer()
+        else setTimeout(answer, reply.delayMs)
       })
     })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(port, '127.0.0.1', () => resolve())
     })
-    self = new Receiver(server, (server.address() as AddressInfo).port, handler)
-    return self
+    holder.self = new Receiver(server, (server.address() as AddressInfo).port, handler)
+    return holder.self
   }
 
   get port (): number {

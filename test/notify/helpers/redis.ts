@@ -14,7 +14,7 @@ export async function cleanup (prefix: string): Promise<void> {
   try {
     let cursor = '0'
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500)
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
       cursor = next
       if (keys.length > 0) await redis.del(...keys)
     } while (cursor !== '0')
@@ -30,7 +30,7 @@ export async function dumpPrefix (prefix: string): Promise<Map<string, string>> 
   try {
     let cursor = '0'
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500)
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
       cursor = next
       for (const key of keys) {
         const type = await redis.type(key)
