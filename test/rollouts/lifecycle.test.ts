@@ -1,0 +1,94 @@
+/** GO and the gate, cancel, the recommendation before any checkpoint, manual checkpoints. */
+import t from 'tap'
+import { jobId } from '../../src/jobs/queue.ts'
+import { buildTestApp } from '../helpers/app.ts'
+import { cleanPrefix, eventually, uniquePrefix } from '../helpers/redis.ts'
+import { healthyRollout, liveScenario } from '../helpers/scenarios.ts'
+import { waitForState } from '../helpers/wait.ts'
+
+const prefix = uniquePrefix('lifecycle')
+const now = Date.now()
+const { app, close } = await buildTestApp({ prefix, scenario: liveScenario(now) })
+t.teardown(async () => {
+  await close()
+  await cleanPrefix(prefix)
+})
+const iso = (ms: number) => new Date(ms).toISOString()
+const post = async (url: string, payload?: object) => await app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload }) })
+
+t.test('a healthy past window is GO: the gate opens', async t => {
+  const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now - 2 * 3_600_000), decisionAt: iso(now - 5 * 60_000), checkpointEvery: 'PT30M' }))
+  t.equal(res.statusCode, 201, res.body)
+  const id = res.json().id
+  const rollout = await waitForState(app, id, 'decided')
+  t.equal(rollout.plan.length, 4, 'checkpoints at +30, +60, +90 minutes and the decision')
+  t.equal(rollout.recommendation, 'GO')
+  const gate = await app.inject(`/v1/rollouts/${id}/gate`)
+  t.equal(gate.statusCode, 200)
+  t.equal(gate.json().recommendation, 'GO')
+  t.equal(gate.json().final, true)
+})
+
+t.test('before any checkpoint: recommendation null with a message; gate 409', async t => {
+  const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now + 3_600_000), decisionAt: iso(now + 4 * 3_600_000), timezone: 'Europe/London' }))
+  const id = res.json().id
+  const rec = await app.inject(`/v1/rollouts/${id}/recommendation`)
+  t.equal(rec.statusCode, 200)
+  t.same({ ...rec.json(), message: undefined }, { rolloutId: id, state: 'scheduled', final: false, recommendation: null, checkpoint: null, result: null, message: undefined })
+  t.match(rec.json().message, /no checkpoint has succeeded yet; the next is due at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)/)
+  const gate = await app.inject(`/v1/rollouts/${id}/gate`)
+  t.equal(gate.statusCode, 409)
+  t.equal(gate.json().recommendation, null)
+  const manual = await post(`/v1/rollouts/${id}/checkpoints`)
+  t.equal(manual.statusCode, 409)
+  t.match(manual.json().message, /starts at .*no data to judge yet/)
+})
+
+t.test('cancel: state, skipped plan, pending jobs removed, second cancel 409', async t => {
+  const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now + 3_600_000), decisionAt: iso(now + 4 * 3_600_000) }))
+  const { id } = res.json()
+  t.ok(await app.scheduler.queue.getJob(jobId(id, 0)), 'a delayed job waits for the first checkpoint')
+  const cancel = await post(`/v1/rollouts/${id}/cancel`)
+  t.equal(cancel.statusCode, 200)
+  t.equal(cancel.json().state, 'cancelled')
+  t.ok(cancel.json().cancelledAt)
+  t.same([...new Set(cancel.json().plan.map((p: { status: string }) => p.status))], ['skipped'])
+  t.equal(cancel.json().nextAt, null)
+  for (const what of ['start', 0, 1, 2] as const) t.notOk(await app.scheduler.queue.getJob(jobId(id, what)), `job ${what} removed`)
+  const again = await post(`/v1/rollouts/${id}/cancel`)
+  t.equal(again.statusCode, 409)
+  t.match(again.json().message, /already cancelled/)
+  t.equal((await post(`/v1/rollouts/${id}/checkpoints`)).statusCode, 409)
+  t.match((await app.inject(`/v1/rollouts/${id}/recommendation`)).json().message, /cancelled before any checkpoint/)
+  t.same((await app.inject('/v1/rollouts?state=cancelled')).json().items.map((r: { id: string }) => r.id), [id])
+})
+
+t.test('a live rollout: due checkpoints catch up, then a manual one runs now', async t => {
+  const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now - 90 * 60_000), decisionAt: iso(now + 90 * 60_000) }))
+  const { id } = res.json()
+  await eventually(async () => ((await app.rollouts.get(id))?.statuses === 'o--' ? true : undefined), 30_000, 'first checkpoint')
+  const live = (await app.inject(`/v1/rollouts/${id}`)).json()
+  t.equal(live.state, 'monitoring')
+  t.ok(live.startedAt)
+  t.equal(live.nextAt, iso(now + 30 * 60_000))
+  t.same(live.plan.map((p: { status: string }) => p.status), ['ok', 'pending', 'pending'])
+
+  const before = Date.now()
+  const manual = await post(`/v1/rollouts/${id}/checkpoints`)
+  t.equal(manual.statusCode, 201, manual.body)
+  const cp = manual.json()
+  t.equal(cp.kind, 'manual')
+  t.equal(cp.index, 3, 'numbered after the plan')
+  t.equal(cp.status, 'ok')
+  t.equal(manual.headers.location, `/v1/rollouts/${id}/checkpoints/3`)
+  t.ok(Date.parse(cp.at) >= before - 1000 && Date.parse(cp.at) <= Date.now())
+  t.equal(cp.result.window.from, iso(now - 90 * 60_000))
+  t.equal(cp.result.window.until, cp.at)
+  const list = (await app.inject(`/v1/rollouts/${id}/checkpoints`)).json().items
+  t.same(list.map((c: { index: number }) => c.index), [0, 3])
+  const rec = (await app.inject(`/v1/rollouts/${id}/recommendation`)).json()
+  t.equal(rec.final, false)
+  t.same(rec.checkpoint, { index: 3, kind: 'manual', at: cp.at })
+  t.equal((await app.rollouts.get(id))?.statuses, 'o--', 'the plan is untouched')
+  t.equal((await post(`/v1/rollouts/${id}/cancel`)).statusCode, 200)
+})

@@ -1,0 +1,47 @@
+/** GONOGO_ROLE: api-only processes no job, worker-only serves no /v1 route, all roles answer health and metrics. */
+import t from 'tap'
+import { buildTestApp, poolAddRollout, recordingNotifier } from '../helpers/app.ts'
+import { cleanPrefix, eventually, uniquePrefix } from '../helpers/redis.ts'
+
+const prefix = uniquePrefix('roles')
+const api = await buildTestApp({ prefix, role: 'api' })
+t.teardown(async () => {
+  await api.close()
+  await cleanPrefix(prefix)
+})
+
+t.test('api only: the rollout waits in the queue', async t => {
+  const res = await api.app.inject({ method: 'POST', url: '/v1/rollouts', payload: poolAddRollout() })
+  t.equal(res.statusCode, 201)
+  const { id } = res.json()
+  await new Promise(resolve => setTimeout(resolve, 1500))
+  t.equal((await api.app.rollouts.get(id))?.state, 'scheduled')
+  t.same((await api.app.inject(`/v1/rollouts/${id}/checkpoints`)).json().items, [])
+  const counts = await api.app.scheduler.queue.getJobCounts('waiting')
+  t.equal(counts.waiting, 7, 'start job and six plan jobs, all due')
+  t.match((await api.app.inject('/metrics')).body, /gonogo_queue_jobs\{queue="checkpoints",state="waiting"\} 7/)
+
+  t.test('a worker-only process picks them up', async t => {
+    const notifier = recordingNotifier()
+    const worker = await buildTestApp({ prefix, role: 'worker', sim: api.sim, notifier })
+    t.teardown(worker.close)
+    await eventually(async () => ((await api.app.rollouts.get(id))?.state === 'decided' ? true : undefined), 60_000, 'decided')
+    t.equal(notifier.outcomes.length, 6)
+    t.equal((await worker.app.inject('/v1/rollouts')).statusCode, 404, 'no API routes on a worker')
+    t.equal((await worker.app.inject({ method: 'POST', url: '/v1/analyses', payload: {} })).statusCode, 404)
+    t.equal((await worker.app.inject('/healthz')).statusCode, 200)
+    t.equal((await worker.app.inject('/readyz')).statusCode, 200)
+    t.match((await worker.app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}",[^}]*recommendation="NO_GO"\\} 1`))
+    // The API process never ran a checkpoint, yet reports the recommendation from the store.
+    t.match((await api.app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}",[^}]*recommendation="NO_GO"\\} 1`))
+    t.equal((await api.app.inject(`/v1/rollouts/${id}/recommendation`)).json().final, true)
+  })
+})
+
+t.test('/docs serves the UI and the document', async t => {
+  const ui = await api.app.inject('/docs')
+  t.ok([200, 302].includes(ui.statusCode), `GET /docs answered ${ui.statusCode}`)
+  const doc = await api.app.inject('/docs/json')
+  t.equal(doc.statusCode, 200)
+  t.ok(doc.json().paths['/v1/rollouts/{id}/gate'])
+})
