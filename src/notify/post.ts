@@ -50,7 +50,7 @@ export async function postOnce (req: PostRequest): Promise<PostResult> {
     const detail = `HTTP ${status}${snippet === '' ? '' : `: ${snippet}`}`
     if (status >= 300 && status < 400) return { ok: false, permanent: true, status, error: `${detail} (redirects are not followed)` }
     if (status === 429 || status === 503 || status === 408 || status >= 500) {
-      const retryAfterMs = status === 408 ? undefined : parseRetryAfter(res.headers['retry-after'])
+      const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined
       return { ok: false, permanent: false, status, error: detail, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
     }
     return { ok: false, permanent: true, status, error: detail }
