@@ -2,6 +2,7 @@ import dns from 'node:dns'
 import type { LookupFunction } from 'node:net'
 import { Agent, buildConnector } from 'undici'
 import { bareHost, isPublicAddress } from './address.ts'
+import { hostAllowed } from './url-policy.ts'
 
 /** A delivery was refused because the host resolved to, or connected to, a non-public address. */
 export class BlockedAddressError extends Error {
@@ -42,9 +43,8 @@ export function guardedAgent (opts: GuardOptions & { headersTimeout: number, bod
 export function guardedConnector (opts: GuardOptions): buildConnector.connector {
   const open = buildConnector({ timeout: opts.connectTimeoutMs })
   const guarded = buildConnector({ timeout: opts.connectTimeoutMs, lookup: publicOnlyLookup(opts.lookup ?? dns.lookup) })
-  const allowed = (hostname: string) => opts.allowHosts.some(h => bareHost(h.toLowerCase()) === bareHost(hostname.toLowerCase()))
   return (options, callback) => {
-    if (allowed(options.hostname)) {
+    if (hostAllowed(options.hostname, options.port, opts.allowHosts)) {
       open(options, callback)
       return
     }
@@ -64,8 +64,8 @@ export function guardedConnector (opts: GuardOptions): buildConnector.connector 
   }
 }
 
-/** A net lookup function that fails when any address of the name is not public. */
-function publicOnlyLookup (lookup: typeof dns.lookup): LookupFunction {
+/** A net lookup function that fails when any address of the name is not public (exported for tests). */
+export function publicOnlyLookup (lookup: typeof dns.lookup): LookupFunction {
   return (hostname, options, callback) => {
     lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err !== null) {

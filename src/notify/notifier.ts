@@ -231,19 +231,7 @@ export class Notifier {
   async #deliver (job: Job<DeliveryJob>): Promise<void> {
     const data = job.data
     const attempt = job.attemptsMade + 1
-    const target = await this.#resolve(data)
-    let result: PostResult
-    if (target === undefined) {
-      result = { ok: false, permanent: true, error: 'target no longer known (rollout forgotten, retention passed or default target removed)' }
-    } else {
-      result = this.#recheck(target) ?? await postOnce({
-        url: target.url,
-        body: data.body,
-        headers: deliveryHeaders(data, target),
-        timeoutMs: this.settings.timeoutMs,
-        dispatcher: this.#agent as Agent
-      })
-    }
+    const { target, result } = await this.#attempt(data)
     const log = { eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempt }
     if (result.ok) {
       this.#metrics?.notifications.inc({ kind: data.kind, outcome: 'delivered' })
@@ -258,6 +246,28 @@ export class Notifier {
     }
     await this.#giveUp(data, attempt, error)
     throw new UnrecoverableError(error)
+  }
+
+  /** Finds the target and posts once; every failure becomes a PostResult, never a throw. */
+  async #attempt (data: DeliveryJob): Promise<{ target?: NotifyTarget, result: PostResult }> {
+    let target: NotifyTarget | undefined
+    try {
+      target = await this.#resolve(data)
+    } catch (err) {
+      // A Redis hiccup: worth another attempt like any transient failure.
+      return { result: { ok: false, permanent: false, error: `could not read the target: ${(err as Error).message}` } }
+    }
+    if (target === undefined) {
+      return { result: { ok: false, permanent: true, error: 'target no longer known (rollout forgotten, retention passed or default target removed)' } }
+    }
+    const result = this.#recheck(target) ?? await postOnce({
+      url: target.url,
+      body: data.body,
+      headers: deliveryHeaders(data, target),
+      timeoutMs: this.settings.timeoutMs,
+      dispatcher: this.#agent as Agent
+    })
+    return { target, result }
   }
 
   /** Counts, logs and reports a delivery that will not be retried. */

@@ -22,11 +22,20 @@ export interface CheckedUrl {
  * ("127.0.0.1", "receiver.internal") or the host with its port ("127.0.0.1:8080").
  */
 export function isAllowedHost (url: URL, allowHosts: readonly string[]): boolean {
-  const hostname = bareHost(url.hostname).toLowerCase()
-  const host = url.host.toLowerCase()
+  return hostAllowed(url.hostname, url.port, allowHosts)
+}
+
+/**
+ * The allow-list match shared by URL checks and the connection guard, so the
+ * two never disagree: an entry is a hostname (any port) or hostname:port.
+ */
+export function hostAllowed (hostname: string, port: string | number | undefined, allowHosts: readonly string[]): boolean {
+  const bare = bareHost(hostname).toLowerCase()
+  const p = port === undefined || port === '' ? '' : String(port)
+  const withPort = p === '' ? undefined : `${bare.includes(':') ? `[${bare}]` : bare}:${p}`
   return allowHosts.some(entry => {
-    const e = entry.toLowerCase()
-    return e === host || bareHost(e) === hostname
+    const e = entry.trim().toLowerCase()
+    return bareHost(e) === bare || (withPort !== undefined && e === withPort)
   })
 }
 

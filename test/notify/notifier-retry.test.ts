@@ -137,3 +137,15 @@ t.test('a target whose host left the allow list is refused at delivery', async t
   t.equal(receiver.requests.length, 0)
   t.match(failures[0], { attempts: 1, error: /^url must use https/ })
 })
+
+t.test('the pending deliveries of a forgotten rollout fail permanently', async t => {
+  const receiver = await Receiver.start()
+  t.teardown(async () => await receiver.stop())
+  const { notifier, failures } = await setup(t, 'forget')
+  await notifier.publish(outcome({ rolloutId: 'ro_gone', notify: webhookTo(receiver.url()), previous: null }))
+  await notifier.forget('ro_gone')
+  await notifier.startWorker()
+  await receiver.waitFor(() => failures.length === 1, 'onFailure')
+  t.equal(receiver.requests.length, 0)
+  t.match(failures[0].failure, { attempts: 1, error: /target no longer known/ })
+})

@@ -1,6 +1,6 @@
 import type dns from 'node:dns'
 import t from 'tap'
-import { guardedAgent } from '../../src/notify/guard.ts'
+import { guardedAgent, publicOnlyLookup } from '../../src/notify/guard.ts'
 import { parseRetryAfter, postOnce } from '../../src/notify/post.ts'
 import { Receiver } from './helpers/receiver.ts'
 
@@ -74,4 +74,29 @@ t.test('parseRetryAfter reads seconds and HTTP dates', async t => {
   t.equal(parseRetryAfter(new Date(Date.parse('2025-01-01T00:00:30Z')).toUTCString(), Date.parse('2025-01-01T00:00:00Z')), 30_000)
   t.equal(parseRetryAfter('soon'), undefined)
   t.equal(parseRetryAfter(undefined), undefined)
+})
+
+t.test('the guarded lookup hands public answers on in both callback shapes', async t => {
+  const publicDns = ((_h: string, _o: unknown, cb: (err: null, a: dns.LookupAddress[]) => void) => {
+    cb(null, [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }])
+  }) as unknown as typeof dns.lookup
+  const lookup = publicOnlyLookup(publicDns)
+  const all = await new Promise(resolve => lookup('x.example.com', { all: true }, (_e, a) => resolve(a)))
+  t.same(all, [{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }])
+  const one = await new Promise(resolve => lookup('x.example.com', {}, (_e, a, f) => resolve([a, f])))
+  t.same(one, ['93.184.216.34', 4])
+  const mixed = publicOnlyLookup(((_h: string, _o: unknown, cb: (err: null, a: dns.LookupAddress[]) => void) => {
+    cb(null, [{ address: '93.184.216.34', family: 4 }, { address: '::ffff:10.0.0.1', family: 6 }])
+  }) as unknown as typeof dns.lookup)
+  const err = await new Promise(resolve => mixed('x.example.com', { all: true }, (e) => resolve(e)))
+  t.match(err, { code: 'GONOGO_BLOCKED_ADDRESS', message: /non-public address \(::ffff:10\.0\.0\.1\)/ })
+})
+
+t.test('an allow-list entry with a port allows that port only', async t => {
+  const receiver = await Receiver.start()
+  const exact = agent([`127.0.0.1:${receiver.port}`])
+  const other = agent(['127.0.0.1:1'])
+  t.teardown(async () => { await exact.close(); await other.close(); await receiver.stop() })
+  t.same(await postOnce({ url: receiver.url(), body: '{}', headers: {}, timeoutMs: 1000, dispatcher: exact }), { ok: true, status: 200 })
+  t.match(await postOnce({ url: receiver.url(), body: '{}', headers: {}, timeoutMs: 1000, dispatcher: other }), { ok: false, permanent: true, error: /^blocked/ })
 })

@@ -49,6 +49,13 @@ t.test('http is refused unless the host is allowed', async t => {
   await validateNotifyTargets([{ kind: 'slack', url: 'http://[::1]:9000/slack' }], allowing, { resolve: publicDns })
 })
 
+t.test('an allow-list entry may name a port', async t => {
+  const config = testConfig({ GONOGO_WEBHOOK_ALLOW_HOSTS: '127.0.0.1:8080, [::1]:9000' })
+  await validateNotifyTargets([{ kind: 'webhook', url: 'http://127.0.0.1:8080/x', secret: SECRET }], config)
+  await validateNotifyTargets([{ kind: 'webhook', url: 'http://[::1]:9000/x', secret: SECRET }], config)
+  await refused(t, [{ kind: 'webhook', url: 'http://127.0.0.1:8081/x', secret: SECRET }], config, /must use https/)
+})
+
 t.test('credentials in the URL are refused, even for allowed hosts', async t => {
   await refused(t, [{ kind: 'webhook', url: 'https://user:pass@hooks.example.com/x', secret: SECRET }], strict, /^body\.notify\.0\.url must not contain a user name or password$/)
   await refused(t, [{ kind: 'webhook', url: 'http://token@127.0.0.1/x', secret: SECRET }], allowing, /user name or password/)

@@ -1,0 +1,12 @@
+/**
+ * What the rest of gonogo uses from notify: the rollouts routes validate and
+ * show targets, the rollouts worker publishes outcomes, server start-up
+ * checks the default target, receivers (and tests) verify signatures.
+ */
+export { Notifier, type NotifierOptions, type DeliverySettings } from './notifier.ts'
+export { validateNotifyTargets, type ValidateOptions, type Resolve } from './validate.ts'
+export { defaultTargets } from './defaults.ts'
+export { viewTarget, targetOrigin } from './view.ts'
+export { verifySignature, signatureHeader } from './signature.ts'
+export { eventsFor, eventId, type NotifyEvent, type Change } from './events.ts'
+export type { CheckpointOutcome, DeliveryFailure } from './types.ts'
