@@ -1,7 +1,7 @@
 import type dns from 'node:dns'
 import { Queue, Worker } from 'bullmq'
 import { Redis, type RedisOptions } from 'ioredis'
-import pino, { type Logger } from 'pino'
+import pino from 'pino'
 import type { Agent } from 'undici'
 import type { Config } from '../config.ts'
 import type { Metrics } from '../plugins/metrics.ts'
@@ -9,6 +9,7 @@ import type { NotifyTarget } from '../schemas/notify.ts'
 import { delayFor } from './backoff.ts'
 import { defaultTargets } from './defaults.ts'
 import { guardedAgent } from './guard.ts'
+import type { NotifyLogger } from './logger.ts'
 import { QUEUE_NAME, type DeliveryJob } from './job.ts'
 import { planDeliveries } from './plan.ts'
 import { DeliveryProcessor, RetryableDeliveryError } from './processor.ts'
@@ -42,7 +43,8 @@ export interface NotifierOptions {
   /** Redis key prefix (GONOGO_REDIS_PREFIX); the queue's keys are `<prefix>:notify:*`. */
   prefix: string
   config: Pick<Config, 'webhookAllowHosts' | 'GONOGO_NOTIFY_DEFAULT' | 'GONOGO_PUBLIC_URL'>
-  logger?: Logger
+  /** pino or Fastify's app.log; notify logs through a child with component "notify". */
+  logger?: NotifyLogger
   metrics?: Pick<Metrics, 'notifications'>
   /** Called once per delivery that will not be retried any more; the rollouts store records it on the rollout. */
   onFailure?: (rolloutId: string, failure: DeliveryFailure) => Promise<void>
@@ -72,7 +74,7 @@ export class Notifier {
   readonly #prefix: string
   readonly #config: NotifierOptions['config']
   readonly #defaults: NotifyTarget[]
-  readonly #log: Logger
+  readonly #log: NotifyLogger
   readonly #metrics: NotifierOptions['metrics']
   readonly #onFailure: NotifierOptions['onFailure']
   readonly #queue: Queue<DeliveryJob>

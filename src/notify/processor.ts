@@ -1,10 +1,10 @@
 import { UnrecoverableError, type Job } from 'bullmq'
-import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { Metrics } from '../plugins/metrics.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
 import { deliveryHeaders } from './headers.ts'
 import type { DeliveryJob } from './job.ts'
+import type { NotifyLogger } from './logger.ts'
 import { postOnce, type PostResult } from './post.ts'
 import type { TargetStore } from './target-store.ts'
 import type { DeliveryFailure } from './types.ts'
@@ -27,7 +27,7 @@ export interface ProcessorDeps {
   allowHosts: readonly string[]
   timeoutMs: number
   dispatcher: Dispatcher
-  log: Logger
+  log: NotifyLogger
   metrics?: Pick<Metrics, 'notifications'>
   onFailure?: (rolloutId: string, failure: DeliveryFailure) => Promise<void>
 }
