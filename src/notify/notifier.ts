@@ -107,13 +107,14 @@ export class Notifier {
    * Queues the events of one checkpoint outcome for every target of the
    * rollout and every default target: one job per (event, target) with a
    * deterministic id, so calling it again for the same outcome (a retried
-   * checkpoint job) queues nothing new. Resolves once the jobs are in Redis,
-   * with their ids; rejects only when Redis cannot be written.
+   * checkpoint job) queues nothing new. Resolves once the jobs are in Redis
+   * (job ids: `<eventId>.<targetIndex>`, see planDeliveries); rejects only
+   * when Redis cannot be written, never because a receiver is down.
    */
-  async publish (outcome: CheckpointOutcome): Promise<string[]> {
+  async publish (outcome: CheckpointOutcome): Promise<void> {
     if (this.#closing !== undefined) throw new Error('notifier is closed')
     const planned = planDeliveries(outcome, this.#defaults, this.#config.GONOGO_PUBLIC_URL)
-    if (planned.length === 0) return []
+    if (planned.length === 0) return
     // Targets first: a job must never be picked up before the target it points at is stored.
     await this.#targets.save(outcome.rollout.id, outcome.rollout.notify)
     const s = this.settings
@@ -129,7 +130,6 @@ export class Notifier {
       }
     })))
     this.#log.debug({ rolloutId: outcome.rollout.id, checkpoint: outcome.checkpointIndex, jobs: planned.length }, 'notifications queued')
-    return planned.map(p => p.jobId)
   }
 
   /**
@@ -191,7 +191,13 @@ export class Notifier {
 
   /** Jobs in the notify queue by state, for the queue-depth gauge. */
   async jobCounts (): Promise<Record<string, number>> {
-    return await this.#queue.getJobCounts('waiting', 'active', 'delayed', 'failed')
+    return await this.#queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')
+  }
+
+  /** Ids of the jobs queued and not yet started (waiting or delayed), for tests and diagnostics. */
+  async pendingJobIds (): Promise<string[]> {
+    const jobs = await this.#queue.getJobs(['waiting', 'delayed', 'prioritized'])
+    return jobs.flatMap(j => j?.id === undefined ? [] : [j.id])
   }
 
   /** Stops the worker (letting deliveries in flight finish) and closes connections. Idempotent. */
