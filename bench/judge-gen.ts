@@ -38,8 +38,8 @@ export interface RolloutModel {
   canaryHost?: string
   hours?: number
   preHours?: number
-  /** Per-minute series (needed by Mann-Whitney and Kayenta); off makes big runs faster. */
-  series?: boolean
+  /** Per-minute series (needed by Mann-Whitney and Kayenta) for all apps or the named ones; off makes big runs faster. */
+  series?: boolean | string[]
 }
 
 const Z95 = 1.6448536269514722
@@ -69,7 +69,6 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
   const canaryHost = model.canaryHost ?? 'PRDIIS09'
   const hours = model.hours ?? 6
   const preHours = model.preHours ?? 6
-  const withSeries = model.series ?? true
   const from = Date.UTC(2025, 8, 8, 4, 30)
   const looks: CheckpointData[] = Array.from({ length: hours }, (_, t) => ({
     from,
@@ -82,6 +81,7 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
   }))
   for (const app of model.apps) {
     const eff = model.effects?.[app.name] ?? {}
+    const withSeries = Array.isArray(model.series) ? model.series.includes(app.name) : (model.series ?? true)
     const names = Object.keys(app.classes)
     const shares = names.map(n => app.classes[n])
     const mu = Math.log(app.medianMs / 1000)

@@ -39,15 +39,19 @@ export function findNewErrors (ctx: CheckContext): NewErrorClass[] {
 }
 
 /**
- * FAIL when a new class occurs at least minCount times and p0^k < alpha; WARN for new
- * classes seen once or not unlikely enough; PASS otherwise.
+ * FAIL when a new class occurs at least minCount times and p0^k <= alpha / (number of
+ * apps); WARN for new classes seen once or not unlikely enough; PASS otherwise.
+ * The Bonferroni budget across apps is needed because every app brings its own rare
+ * classes and each can turn up on the canary alone by chance: at alpha itself, about 3% of
+ * clean 25-app rollouts were NO_GO from this check alone (bench/judge.md).
  */
 export function checkNewErrors (ctx: CheckContext): CheckOutcome {
   const base = { metric: 'newErrors' as const, effect: null, ci: null }
   if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: null, baseline: null, pValue: null, detail: `no error data from ${ctx.canaryLabel}` }, short: '' }
   const found = findNewErrors(ctx)
   const { minCount } = ctx.thresholds.newErrors
-  const failing = found.filter(c => c.count >= minCount && c.p < ctx.alpha)
+  const level = ctx.alpha / Math.max(1, ctx.nApps)
+  const failing = found.filter(c => c.count >= minCount && c.p <= level)
   const canaryClasses = classCounts(ctx.data.window.errorClasses, ctx.sides.isCanary).size
   const pValue = found.length > 0 ? found[0].p : null
   if (found.length === 0) {
