@@ -1,0 +1,103 @@
+/**
+ * `npm run sim -- --scenario FILE [--port N] [--api-key KEY] [fault flags]`.
+ * The first line on stdout is the GraphQL URL, so scripts can read it; every
+ * other message goes to stderr.
+ */
+import { parseArgs } from 'node:util'
+import { FaultsError, parseFaults } from './faults.ts'
+import type { FaultOutcome, Faults } from './faults.ts'
+import { ScenarioError } from './scenario.ts'
+import { startSimulator } from './server.ts'
+
+const USAGE = `usage: npm run sim -- --scenario FILE [--port N] [--host H] [--api-key KEY]
+  [--latency-ms N] [--rate-429 X] [--rate-500 X] [--rate-503 X] [--rate-timeout X]
+  [--rate-hang X] [--retry-after S] [--script ok,429,500,503,timeout,hang]`
+
+const NUMBER_FLAGS: Record<string, keyof Faults> = {
+  'latency-ms': 'latencyMs',
+  'rate-429': 'rate429',
+  'rate-500': 'rate500',
+  'rate-503': 'rate503',
+  'rate-timeout': 'rateNrqlTimeout',
+  'rate-hang': 'rateHang',
+  'retry-after': 'retryAfterSeconds'
+}
+
+class UsageError extends Error {}
+
+function numberFlag (name: string, text: string): number {
+  const n = Number(text)
+  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${text}'`)
+  return n
+}
+
+function parse (argv: string[]): Parameters<typeof startSimulator>[0] {
+  const options = Object.fromEntries([
+    ['scenario', { type: 'string' }], ['port', { type: 'string' }], ['host', { type: 'string' }],
+    ['api-key', { type: 'string' }], ['script', { type: 'string' }], ['help', { type: 'boolean' }],
+    ...Object.keys(NUMBER_FLAGS).map(k => [k, { type: 'string' }])
+  ]) as Record<string, { type: 'string' | 'boolean' }>
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  if (values.help === true) {
+    process.stdout.write(USAGE + '\n')
+    process.exit(0)
+  }
+  if (typeof values.scenario !== 'string') throw new UsageError('--scenario FILE is required')
+  const faults: Record<string, unknown> = {}
+  for (const [flag, key] of Object.entries(NUMBER_FLAGS)) {
+    const v = values[flag]
+    if (typeof v === 'string') faults[key] = numberFlag(flag, v)
+  }
+  if (typeof values.script === 'string') faults.script = values.script.split(',').map(s => s.trim() as FaultOutcome)
+  let port = 0
+  if (typeof values.port === 'string') {
+    port = numberFlag('port', values.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be an integer 0-65535, got '${values.port}'`)
+  }
+  return {
+    scenario: values.scenario,
+    port,
+    host: typeof values.host === 'string' ? values.host : undefined,
+    apiKey: typeof values['api-key'] === 'string' ? values['api-key'] : undefined,
+    faults: parseFaults(faults)
+  }
+}
+
+async function main (): Promise<void> {
+  let opts: Parameters<typeof startSimulator>[0]
+  try {
+    opts = parse(process.argv.slice(2))
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof FaultsError) {
+      process.stderr.write(`sim: ${err.message}\n${USAGE}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  let sim
+  try {
+    sim = await startSimulator(opts)
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      process.stderr.write(`sim: invalid scenario ${String(opts.scenario)}: ${err.message}\n`)
+      process.exit(1)
+    }
+    process.stderr.write(`sim: cannot start: ${(err as Error).message}\n`)
+    process.exit(1)
+  }
+  process.stdout.write(`${sim.url}\n`)
+  process.stderr.write(`sim: serving scenario ${String(opts.scenario)} at ${sim.url} (admin at ${sim.baseUrl}/admin/faults, /admin/stats)\n`)
+  const stop = (signal: string): void => {
+    process.stderr.write(`sim: ${signal}, closing\n`)
+    sim.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.once('SIGINT', () => stop('SIGINT'))
+  process.once('SIGTERM', () => stop('SIGTERM'))
+}
+
+await main()

@@ -1,0 +1,157 @@
+/**
+ * Deterministic event generation, one hour of one (app, host) at a time, into
+ * columnar typed arrays sorted by timestamp so that time ranges and TIMESERIES
+ * buckets are contiguous index ranges (binary search, no per-event time test).
+ */
+import { minuteParams, TRANSACTION_NAME_CUM } from './model.ts'
+import type { AppModel, Model } from './model.ts'
+import { Rng } from './rng.ts'
+import { HOUR_MS, MINUTE_MS } from './time.ts'
+
+/** Events of one type in one block; row i is an event. */
+export interface EventTable {
+  n: number
+  /** Block start (epoch ms); timestamps are offsets from it. */
+  startMs: number
+  /** Timestamp offsets (ms), ascending. */
+  ts: Uint32Array
+  /** Duration in seconds. */
+  dur: Float64Array
+  /** Index into TRANSACTION_NAMES. */
+  name: Uint8Array
+  /** 0 = not an error, otherwise 1 + index into AppModel.classes. */
+  err: Uint8Array
+}
+
+/** One hour of one host of one app: its transactions and its TransactionErrors. */
+export interface Block {
+  app: AppModel
+  hostIndex: number
+  host: string
+  startMs: number
+  txn: EventTable
+  errors: EventTable
+}
+
+function emptyTable (startMs: number): EventTable {
+  return { n: 0, startMs, ts: new Uint32Array(0), dur: new Float64Array(0), name: new Uint8Array(0), err: new Uint8Array(0) }
+}
+
+/** Growable scratch columns reused across generations (one block at a time). */
+let cap = 0
+let sTs = new Uint32Array(0)
+let sDur = new Float64Array(0)
+let sName = new Uint8Array(0)
+let sErr = new Uint8Array(0)
+let spacing = new Float64Array(0)
+
+function ensureScratch (need: number): void {
+  if (need <= cap) return
+  cap = Math.max(need, cap * 2, 4096)
+  const grow = <T extends Uint32Array | Float64Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+    const next = make(cap)
+    next.set(old)
+    return next
+  }
+  sTs = grow(sTs, n => new Uint32Array(n))
+  sDur = grow(sDur, n => new Float64Array(n))
+  sName = grow(sName, n => new Uint8Array(n))
+  sErr = grow(sErr, n => new Uint8Array(n))
+}
+
+function pickIndex (cum: readonly number[], u: number): number {
+  let i = 0
+  while (i < cum.length - 1 && u >= cum[i]) i++
+  return i
+}
+
+/**
+ * Generates the events of app `app`, host `hostIndex`, in the hour starting at
+ * `hourStart` (a multiple of one hour), within the scenario window.
+ */
+export function generateBlock (model: Model, app: AppModel, hostIndex: number, hourStart: number): Block {
+  const host = app.hosts[hostIndex].name
+  const lo = Math.max(hourStart, model.from)
+  const hi = Math.min(hourStart + HOUR_MS, model.until)
+  let n = 0
+  for (let m = Math.floor(lo / MINUTE_MS) * MINUTE_MS; m < hi; m += MINUTE_MS) {
+    const p = minuteParams(app, hostIndex, m)
+    if (!p.reporting || p.mean <= 0) continue
+    const rng = Rng.fromKey(`${model.seed}\u0001${app.name}\u0001${host}\u0001${m / MINUTE_MS}`)
+    const count = rng.poisson(p.mean)
+    if (count === 0) continue
+    ensureScratch(n + count)
+    if (spacing.length < count + 1) spacing = new Float64Array(Math.max(count + 1, spacing.length * 2))
+    // Sorted uniform times from normalised exponential spacings: no sort needed.
+    let total = 0
+    for (let k = 0; k <= count; k++) {
+      total += rng.exponential()
+      spacing[k] = total
+    }
+    const logMedian = Math.log(p.medianS)
+    const sigma = p.sigma
+    const errorProbability = p.errorProbability
+    const newErrors = p.newErrors
+    const nNew = newErrors.length
+    const baseCum = app.baseCumShares
+    const nBase = baseCum.length
+    // Locals rather than the module's scratch bindings: the hot loop stays monomorphic.
+    const ts = sTs
+    const dur = sDur
+    const names = sName
+    const errs = sErr
+    const sp = spacing
+    const scale = MINUTE_MS / total
+    let kept = n
+    for (let k = 0; k < count; k++) {
+      const at = m + Math.floor(sp[k] * scale)
+      // Draws are made whether or not the event is kept so that trimming at the
+      // window edges does not shift the events that follow.
+      const nameIdx = pickIndex(TRANSACTION_NAME_CUM, rng.next())
+      const duration = Math.max(1e-6, Math.round(Math.exp(logMedian + sigma * rng.normal()) * 1e6) / 1e6)
+      let err = 0
+      if (rng.next() < errorProbability) err = 1 + pickIndex(baseCum, rng.next())
+      // A newErrors class that fires is the transaction's error (one TransactionError
+      // per error transaction), whatever the base draw said.
+      for (let j = 0; j < nNew; j++) {
+        if (rng.next() < newErrors[j][1] && err <= nBase) err = 1 + newErrors[j][0]
+      }
+      if (at < lo || at >= hi) continue
+      ts[kept] = at - hourStart
+      dur[kept] = duration
+      names[kept] = nameIdx
+      errs[kept] = err
+      kept++
+    }
+    n = kept
+  }
+  const txn: EventTable = n === 0
+    ? emptyTable(hourStart)
+    : { n, startMs: hourStart, ts: sTs.slice(0, n), dur: sDur.slice(0, n), name: sName.slice(0, n), err: sErr.slice(0, n) }
+  return { app, hostIndex, host, startMs: hourStart, txn, errors: errorTable(txn) }
+}
+
+/** The TransactionError events: a copy of the error rows, still in time order. */
+function errorTable (t: EventTable): EventTable {
+  let m = 0
+  for (let i = 0; i < t.n; i++) if (t.err[i] !== 0) m++
+  if (m === 0) return emptyTable(t.startMs)
+  const out: EventTable = {
+    n: m,
+    startMs: t.startMs,
+    ts: new Uint32Array(m),
+    dur: new Float64Array(m),
+    name: new Uint8Array(m),
+    err: new Uint8Array(m)
+  }
+  let j = 0
+  for (let i = 0; i < t.n; i++) {
+    if (t.err[i] === 0) continue
+    out.ts[j] = t.ts[i]
+    out.dur[j] = t.dur[i]
+    out.name[j] = t.name[i]
+    out.err[j] = t.err[i]
+    j++
+  }
+  return out
+}

@@ -1,0 +1,208 @@
+/**
+ * Resolves the part of NerdGraph's schema the simulator knows:
+ * `actor { account(id) { id name nrql(query, timeout) { results metadata totalResult ... } } }`,
+ * cross-account `actor { nrql(accounts, query) }`, and `actor { user accounts }`
+ * for key checks. Unknown fields answer null rather than failing the request.
+ * Each nrql field fails on its own: one bad alias does not spoil the others.
+ */
+import type { BlockStore } from '../store.ts'
+import { runNrql, NrqlSyntaxError } from '../nrql/index.ts'
+import type { ExecResult } from '../nrql/index.ts'
+import { gqlError } from './errors.ts'
+import type { GqlError } from './errors.ts'
+import { parseGraphQL } from './parse.ts'
+import type { Field, GqlDocument, GValue, Operation, Selection } from './parse.ts'
+
+export interface ResolveContext {
+  store: BlockStore
+  now: number
+  maxBuckets?: number
+  /** 'timeout': every nrql field fails with errorClass TIMEOUT (fault injection). */
+  nrqlMode: 'ok' | 'timeout'
+  /** Called once per nrql field evaluated. */
+  onNrql: () => void
+}
+
+export interface GqlResponse {
+  data?: Record<string, unknown> | null
+  errors?: GqlError[]
+}
+
+type Path = Array<string | number>
+type Vars = Record<string, unknown>
+
+class Resolver {
+  readonly ctx: ResolveContext
+  readonly doc: GqlDocument
+  readonly vars: Vars
+  readonly errors: GqlError[] = []
+
+  constructor (ctx: ResolveContext, doc: GqlDocument, vars: Vars) {
+    this.ctx = ctx
+    this.doc = doc
+    this.vars = vars
+  }
+
+  value (v: GValue | undefined): unknown {
+    if (v === undefined) return undefined
+    switch (v.kind) {
+      case 'var': return this.vars[v.name] ?? null
+      case 'null': return null
+      case 'list': return v.values.map(x => this.value(x))
+      case 'object': return Object.fromEntries(Object.entries(v.fields).map(([k, x]) => [k, this.value(x)]))
+      default: return v.value
+    }
+  }
+
+  /** Fields of a selection set with fragments merged in. */
+  fields (sels: Selection[], seen = new Set<string>()): Field[] {
+    const out: Field[] = []
+    for (const s of sels) {
+      if (s.kind === 'field') out.push(s)
+      else if (s.kind === 'inline') out.push(...this.fields(s.selections, seen))
+      else if (!seen.has(s.name)) {
+        seen.add(s.name)
+        out.push(...this.fields(this.doc.fragments.get(s.name) ?? [], seen))
+      }
+    }
+    return out
+  }
+
+  object (sels: Selection[], typeName: string, path: Path, resolve: (f: Field, path: Path) => unknown): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    for (const f of this.fields(sels)) {
+      const key = f.alias ?? f.name
+      out[key] = f.name === '__typename' ? typeName : resolve(f, [...path, key])
+    }
+    return out
+  }
+
+  /** Projects plain data through a selection set (or returns it whole without one). */
+  plain (f: Field, v: unknown, path: Path): unknown {
+    if (f.selections === undefined || v === null || v === undefined) return v ?? null
+    if (Array.isArray(v)) return v.map((x, i) => this.plain(f, x, [...path, i]))
+    if (typeof v !== 'object') return v
+    const o = v as Record<string, unknown>
+    return this.object(f.selections, String(o.__typename ?? 'Object'), path, (sub, p) => this.plain(sub, o[sub.name], p))
+  }
+
+  query (sels: Selection[]): Record<string, unknown> {
+    return this.object(sels, 'Query', [], (f, path) => {
+      if (f.name !== 'actor') return null
+      return f.selections === undefined ? null : this.actor(f.selections, path)
+    })
+  }
+
+  actor (sels: Selection[], path: Path): Record<string, unknown> {
+    const model = this.ctx.store.model
+    return this.object(sels, 'Actor', path, (f, p) => {
+      switch (f.name) {
+        case 'account': {
+          const id = this.value(f.args.id)
+          return f.selections === undefined ? null : this.account(f.selections, p, id)
+        }
+        case 'nrql': {
+          const ids = this.value(f.args.accounts)
+          return this.nrql(f, p, Array.isArray(ids) ? ids : [ids])
+        }
+        case 'user':
+          return this.plain(f, { __typename: 'User', id: 1, name: 'Simulator User', email: 'simulator@example.com' }, p)
+        case 'accounts':
+          return this.plain(f, [{ __typename: 'AccountOutline', id: model.accountId, name: model.name }], p)
+        default:
+          return null
+      }
+    })
+  }
+
+  account (sels: Selection[], path: Path, id: unknown): Record<string, unknown> {
+    const model = this.ctx.store.model
+    return this.object(sels, 'Account', path, (f, p) => {
+      switch (f.name) {
+        case 'id': return id
+        case 'name': return id === model.accountId ? model.name : null
+        case 'nrql': return this.nrql(f, p, [id])
+        default: return null
+      }
+    })
+  }
+
+  nrql (f: Field, path: Path, accountIds: unknown[]): unknown {
+    const query = this.value(f.args.query)
+    if (typeof query !== 'string' || query.trim() === '') {
+      this.errors.push(gqlError('Argument "query" of required type "Nrql!" was not provided or is not a string.', 'GRAPHQL_VALIDATION_FAILED', path, f.loc))
+      return null
+    }
+    const denied = accountIds.find(id => id !== this.ctx.store.model.accountId)
+    if (denied !== undefined || accountIds.length === 0) {
+      this.errors.push(gqlError(`Not authorized to access account ${String(denied)}`, 'FORBIDDEN', path, f.loc))
+      return null
+    }
+    if (this.ctx.nrqlMode === 'timeout') {
+      const timeout = this.value(f.args.timeout)
+      const seconds = typeof timeout === 'number' ? timeout : 5
+      this.errors.push(gqlError(`NRQL query timed out: it did not complete within ${seconds} seconds.`, 'TIMEOUT', path, f.loc))
+      return null
+    }
+    this.ctx.onNrql()
+    let res: ExecResult
+    const opts = { now: this.ctx.now, maxBuckets: this.ctx.maxBuckets }
+    try {
+      res = runNrql(this.ctx.store, query, opts)
+    } catch (err) {
+      if (!(err instanceof NrqlSyntaxError)) throw err
+      this.errors.push(gqlError(err.message, 'INVALID_INPUT', path, f.loc))
+      return null
+    }
+    if (f.selections === undefined) return null
+    return this.object(f.selections, 'CrossAccountNrdbResultContainer', path, (sub, p) => {
+      switch (sub.name) {
+        case 'results': return res.results
+        case 'metadata': return this.plain(sub, { __typename: 'NrdbMetadata', ...res.metadata }, p)
+        case 'totalResult':
+          // The facet-free aggregate, as NerdGraph gives for faceted queries.
+          return res.metadata.facets === null ? null : runNrql(this.ctx.store, query, { ...opts, ignoreFacets: true }).results[0] ?? null
+        case 'nrql': return query
+        case 'rawResponse': return { results: res.results, metadata: res.metadata }
+        default: return null
+      }
+    })
+  }
+}
+
+function pickOperation (doc: GqlDocument, name: unknown): Operation | string {
+  if (typeof name === 'string' && name !== '') {
+    return doc.operations.find(o => o.name === name) ?? `Unknown operation named "${name}".`
+  }
+  if (doc.operations.length > 1) return 'Must provide operation name if query contains multiple operations.'
+  return doc.operations[0]
+}
+
+/** Executes one GraphQL request body against the simulator's data. */
+export function executeGraphQL (ctx: ResolveContext, body: { query?: unknown, variables?: unknown, operationName?: unknown }): GqlResponse {
+  if (typeof body.query !== 'string') return { errors: [{ message: 'Must provide query string.' }] }
+  let doc: GqlDocument
+  try {
+    doc = parseGraphQL(body.query)
+  } catch (err) {
+    const e = err as Error & { loc?: { line: number, column: number } }
+    return { errors: [{ message: e.message, ...(e.loc === undefined ? {} : { locations: [e.loc] }) }] }
+  }
+  const op = pickOperation(doc, body.operationName)
+  if (typeof op === 'string') return { errors: [{ message: op }] }
+  if (op.type !== 'query') return { errors: [{ message: `The simulator answers queries only, not ${op.type}s.` }] }
+
+  const given = (typeof body.variables === 'object' && body.variables !== null ? body.variables : {}) as Vars
+  const vars: Vars = {}
+  const varErrors: GqlError[] = []
+  for (const def of op.variables) {
+    if (given[def.name] !== undefined) vars[def.name] = given[def.name]
+    else if (def.defaultValue !== undefined) vars[def.name] = new Resolver(ctx, doc, {}).value(def.defaultValue)
+    else if (def.type.endsWith('!')) varErrors.push({ message: `Variable "$${def.name}" of required type "${def.type}" was not provided.` })
+  }
+  if (varErrors.length > 0) return { errors: varErrors }
+
+  const r = new Resolver(ctx, doc, vars)
+  const data = r.query(op.selections)
+  return r.errors.length > 0 ? { data, errors: r.errors } : { data }
+}

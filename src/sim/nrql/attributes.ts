@@ -1,0 +1,115 @@
+/**
+ * How each attribute of Transaction and TransactionError is read from a block.
+ * Attributes constant over a block (appName, host) are known before generating
+ * it, which is how WHERE clauses on them skip whole (app, host) pairs. Small
+ * categorical attributes expose integer codes so predicates and facets work on
+ * lookup tables instead of strings.
+ */
+import type { EventTable } from '../generate.ts'
+import { TRANSACTION_NAMES } from '../model.ts'
+import type { AppModel } from '../model.ts'
+
+export type Value = string | number | boolean | null
+
+export interface AttrDef {
+  /** Value for every event of (app, host); present only for such attributes. */
+  constant?: (app: AppModel, host: string) => Value
+  /** Categorical: an integer code per event, below codeCount(app). */
+  code?: (t: EventTable, i: number) => number
+  codeCount?: (app: AppModel) => number
+  decode?: (app: AppModel, code: number) => Value
+  /** The value of event i (always present). */
+  get: (app: AppModel, host: string, t: EventTable, i: number) => Value
+  /** Numeric column for tight loops (duration). */
+  column?: 'dur'
+  /** The column `code` reads as is, so predicates can index it directly. */
+  codeColumn?: 'err' | 'name'
+}
+
+const appName: AttrDef = {
+  constant: app => app.name,
+  get: app => app.name
+}
+
+const hostAttr: AttrDef = {
+  constant: (_app, host) => host,
+  get: (_app, host) => host
+}
+
+const timestamp: AttrDef = {
+  get: (_app, _host, t, i) => t.startMs + t.ts[i]
+}
+
+const nameCodes: AttrDef = {
+  codeColumn: 'name',
+  code: (t: EventTable, i: number) => t.name[i],
+  codeCount: () => TRANSACTION_NAMES.length,
+  decode: (_app: AppModel, c: number) => TRANSACTION_NAMES[c],
+  get: (_app: AppModel, _host: string, t: EventTable, i: number) => TRANSACTION_NAMES[t.name[i]]
+}
+
+/** Codes of attributes derived from the error column: the column itself. */
+const errCodes = {
+  codeColumn: 'err' as const,
+  code: (t: EventTable, i: number) => t.err[i],
+  codeCount: (app: AppModel) => app.classes.length + 1
+}
+
+const TRANSACTION: Record<string, AttrDef> = {
+  appName,
+  host: hostAttr,
+  timestamp,
+  name: nameCodes,
+  transactionType: {
+    constant: () => 'Web',
+    get: () => 'Web'
+  },
+  duration: {
+    get: (_app, _host, t, i) => t.dur[i],
+    column: 'dur'
+  },
+  error: {
+    ...errCodes,
+    decode: (_app, c) => c !== 0,
+    get: (_app, _host, t, i) => t.err[i] !== 0
+  },
+  // A string, as the .NET agent reports it.
+  httpResponseCode: {
+    ...errCodes,
+    decode: (_app, c) => c !== 0 ? '500' : '200',
+    get: (_app, _host, t, i) => t.err[i] !== 0 ? '500' : '200'
+  }
+}
+
+const TRANSACTION_ERROR: Record<string, AttrDef> = {
+  appName,
+  host: hostAttr,
+  timestamp,
+  transactionName: nameCodes,
+  'error.class': {
+    ...errCodes,
+    decode: (app, c) => c === 0 ? null : app.classes[c - 1],
+    get: (app, _host, t, i) => t.err[i] === 0 ? null : app.classes[t.err[i] - 1]
+  },
+  'error.message': {
+    ...errCodes,
+    decode: (app, c) => c === 0 ? null : app.messages[c - 1],
+    get: (app, _host, t, i) => t.err[i] === 0 ? null : app.messages[t.err[i] - 1]
+  }
+}
+
+/** Attributes that events do not carry read as null, as in New Relic. */
+const MISSING: AttrDef = {
+  constant: () => null,
+  get: () => null
+}
+
+export const EVENT_TYPES: Record<string, Record<string, AttrDef>> = {
+  Transaction: TRANSACTION,
+  TransactionError: TRANSACTION_ERROR
+}
+
+/** The definition of `attr` for an event type (null-valued when unknown). */
+export function attrDef (eventType: string, attr: string): AttrDef {
+  return EVENT_TYPES[eventType]?.[attr] ?? MISSING
+}

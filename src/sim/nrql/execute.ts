@@ -1,0 +1,299 @@
+/**
+ * Runs a parsed NRQL query over the generated blocks and shapes the results
+ * the way NerdGraph returns them.
+ *
+ * Work is pushed down: WHERE terms on appName/host skip (app, host) pairs
+ * before anything is generated, the time window skips hours, and inside a
+ * block each TIMESERIES bucket is a contiguous index range found by binary
+ * search (rows are in time order).
+ */
+import type { EventTable } from '../generate.ts'
+import type { BlockStore } from '../store.ts'
+import { HOUR_MS, MINUTE_MS } from '../time.ts'
+import type { Query, TimeRef } from './ast.ts'
+import { makeAgg } from './aggregates.ts'
+import type { AggState, HostCtx } from './aggregates.ts'
+import { attrDef, EVENT_TYPES } from './attributes.ts'
+import type { AttrDef, Value } from './attributes.ts'
+import { NrqlSyntaxError } from './lexer.ts'
+import { compileWhere } from './predicate.ts'
+
+/** New Relic's default facet limit. */
+export const DEFAULT_FACET_LIMIT = 10
+/** New Relic's maximum number of TIMESERIES buckets. */
+export const DEFAULT_MAX_BUCKETS = 366
+const DEFAULT_WINDOW_MS = HOUR_MS
+const AUTO_BUCKETS_MS = [1, 5, 10, 15, 30, 60, 180, 360, 720, 1440, 10080].map(m => m * MINUTE_MS)
+const AUTO_TARGET_BUCKETS = 60
+
+export interface ExecOptions {
+  /** "now" for SINCE ... ago and the default UNTIL, epoch ms. */
+  now: number
+  maxBuckets?: number
+  /** Aggregate without the FACET clause (NerdGraph's totalResult). */
+  ignoreFacets?: boolean
+}
+
+export type Row = Record<string, unknown>
+
+export interface ExecResult {
+  results: Row[]
+  /** Events examined (after the (app, host) and time-window pushdown). */
+  scanned: number
+  metadata: {
+    eventTypes: string[]
+    facets: string[] | null
+    timeWindow: { begin: number, end: number, compareWith: null, since: string, until: string }
+    messages: string[]
+  }
+}
+
+function resolveTime (t: TimeRef | undefined, now: number, fallback: number): number {
+  if (t === undefined) return fallback
+  if (t.kind === 'abs') return t.ms
+  if (t.kind === 'ago') return now - t.ms
+  return now
+}
+
+/** First index in a[lo, hi) whose value is >= x (a is ascending). */
+function lowerBound (a: Uint32Array, lo: number, hi: number, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (a[mid] < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+interface Group {
+  values: Value[]
+}
+
+/** Facet groups of one query; a group's key is its values as JSON. */
+class Groups {
+  list: Group[] = []
+  byKey = new Map<string, number>()
+
+  id (values: Value[]): number {
+    const key = JSON.stringify(values)
+    let g = this.byKey.get(key)
+    if (g === undefined) {
+      g = this.list.length
+      this.list.push({ values })
+      this.byKey.set(key, g)
+    }
+    return g
+  }
+}
+
+/** Executes `q`; throws NrqlSyntaxError for queries New Relic would refuse at run time. */
+export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): ExecResult {
+  const model = store.model
+  const until = resolveTime(q.until, opts.now, opts.now)
+  const since = resolveTime(q.since, opts.now, until - DEFAULT_WINDOW_MS)
+  if (!(since < until)) throw new NrqlSyntaxError('SINCE must be earlier than UNTIL')
+  const span = until - since
+
+  let bucketMs = span
+  let nb = 1
+  if (q.timeseries !== undefined) {
+    bucketMs = q.timeseries.bucketMs ?? (AUTO_BUCKETS_MS.find(w => Math.ceil(span / w) <= AUTO_TARGET_BUCKETS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1])
+    nb = Math.ceil(span / bucketMs)
+    const max = opts.maxBuckets ?? DEFAULT_MAX_BUCKETS
+    if (nb > max) {
+      throw new NrqlSyntaxError(`Too many buckets: TIMESERIES ${bucketMs / 1000} seconds over this time range makes ${nb} buckets, the maximum is ${max}`)
+    }
+  }
+
+  const eventType = q.from
+  const facets = opts.ignoreFacets === true ? [] : q.facets
+  const facetDefs: AttrDef[] = facets.map(f => attrDef(eventType, f))
+  const aggs: AggState[] = q.select.map(s => makeAgg(s.agg, eventType))
+  // With TIMESERIES, facets are ranked on the whole window, kept in a separate state.
+  const ranker: AggState | null = facets.length > 0 && nb > 1 ? makeAgg(q.select[0].agg, eventType) : null
+  const groups = new Groups()
+  if (facets.length === 0) groups.id([])
+  let slots = 0
+  const ensure = (): void => {
+    const need = groups.list.length * nb
+    if (need <= slots) return
+    slots = Math.max(need, slots * 2)
+    for (const a of aggs) a.ensure(slots)
+    ranker?.ensure(Math.ceil(slots / nb))
+  }
+  ensure()
+
+  let scanned = 0
+  const known = EVENT_TYPES[eventType] !== undefined
+  const lo = Math.max(since, model.from)
+  const hi = Math.min(until, model.until)
+  if (known && lo < hi) {
+    const firstHour = Math.floor(lo / HOUR_MS) * HOUR_MS
+    for (const app of model.apps) {
+      for (let h = 0; h < app.hosts.length; h++) {
+        const host = app.hosts[h].name
+        const where = compileWhere(eventType, q.where, app, host)
+        if (where === false) continue
+        const ctx: HostCtx = { app, host, eventType }
+        const constFacets = facetDefs.every(d => d.constant !== undefined)
+        // Registered on first use so that facets without events do not appear.
+        let cg = -1
+        const constGroup = (): number => {
+          if (cg < 0) {
+            cg = groups.id(facetDefs.map(d => (d.constant as NonNullable<AttrDef['constant']>)(app, host)))
+            ensure()
+          }
+          return cg
+        }
+        for (let hour = firstHour; hour < hi; hour += HOUR_MS) {
+          const block = store.get(app.index, h, hour)
+          const t = eventType === 'Transaction' ? block.txn : block.errors
+          if (t.n === 0) continue
+          const bStart = Math.max(hour, lo)
+          const bEnd = Math.min(hour + HOUR_MS, hi)
+          for (let k = Math.floor((bStart - since) / bucketMs); k < nb; k++) {
+            const s = Math.max(since + k * bucketMs, bStart)
+            const e = Math.min(since + (k + 1) * bucketMs, bEnd)
+            if (s >= bEnd) break
+            if (e <= s) continue
+            const i0 = lowerBound(t.ts, 0, t.n, s - hour)
+            const i1 = lowerBound(t.ts, i0, t.n, e - hour)
+            if (i0 === i1) continue
+            scanned += i1 - i0
+            if (constFacets) addConstGroup(aggs, ranker, nb, k, constGroup, ctx, t, i0, i1, where)
+            else {
+              addPerEvent(aggs, ranker, nb, k, ctx, t, i0, i1, where, facetDefs, groups)
+              ensure()
+            }
+          }
+        }
+      }
+    }
+  }
+
+  return {
+    results: shape(q, facets, groups, aggs, ranker, since, until, bucketMs, nb),
+    scanned,
+    metadata: {
+      eventTypes: [eventType],
+      facets: facets.length === 0 ? null : facets,
+      timeWindow: { begin: since, end: until, compareWith: null, since: new Date(since).toISOString(), until: new Date(until).toISOString() },
+      messages: []
+    }
+  }
+}
+
+let sel = new Uint32Array(4096)
+
+function addConstGroup (
+  aggs: AggState[], ranker: AggState | null, nb: number, k: number, groupOf: () => number,
+  ctx: HostCtx, t: EventTable, i0: number, i1: number, where: true | ((t: EventTable, i: number) => boolean)
+): void {
+  if (where === true) {
+    const group = groupOf()
+    const slot = group * nb + k
+    for (const a of aggs) a.addRange(slot, ctx, t, i0, i1)
+    ranker?.addRange(group, ctx, t, i0, i1)
+    return
+  }
+  // Test each event once, then feed the survivors to every aggregate.
+  if (sel.length < i1 - i0) sel = new Uint32Array(Math.max(i1 - i0, sel.length * 2))
+  let m = 0
+  for (let i = i0; i < i1; i++) if (where(t, i)) sel[m++] = i
+  if (m === 0) return
+  const group = groupOf()
+  const slot = group * nb + k
+  for (const a of aggs) for (let j = 0; j < m; j++) a.addOne(slot, ctx, t, sel[j])
+  if (ranker !== null) for (let j = 0; j < m; j++) ranker.addOne(group, ctx, t, sel[j])
+}
+
+function addPerEvent (
+  aggs: AggState[], ranker: AggState | null, nb: number, k: number,
+  ctx: HostCtx, t: EventTable, i0: number, i1: number, where: true | ((t: EventTable, i: number) => boolean),
+  defs: AttrDef[], groups: Groups
+): void {
+  // Categorical facets map a combined code to a group through a small per-range cache.
+  const allCoded = defs.every(d => d.constant !== undefined || d.code !== undefined)
+  const cache = new Map<number, number>()
+  const groupOf = (i: number): number => {
+    if (allCoded) {
+      let code = 0
+      for (const d of defs) code = code * 256 + (d.code === undefined ? 0 : d.code(t, i))
+      const hit = cache.get(code)
+      if (hit !== undefined) return hit
+      const g = groups.id(defs.map(d => d.get(ctx.app, ctx.host, t, i)))
+      cache.set(code, g)
+      return g
+    }
+    return groups.id(defs.map(d => d.get(ctx.app, ctx.host, t, i)))
+  }
+  for (let i = i0; i < i1; i++) {
+    if (where !== true && !where(t, i)) continue
+    const g = groupOf(i)
+    const need = (g + 1) * nb
+    for (const a of aggs) a.ensure(need)
+    ranker?.ensure(g + 1)
+    for (const a of aggs) a.addOne(g * nb + k, ctx, t, i)
+    ranker?.addOne(g, ctx, t, i)
+  }
+}
+
+function compareFacets (a: { key: number | null, label: string }, b: { key: number | null, label: string }): number {
+  if (a.key !== b.key) {
+    if (a.key === null) return 1
+    if (b.key === null) return -1
+    return b.key - a.key
+  }
+  return a.label < b.label ? -1 : a.label > b.label ? 1 : 0
+}
+
+function shape (
+  q: Query, facets: string[], groups: Groups, aggs: AggState[], ranker: AggState | null,
+  since: number, until: number, bucketMs: number, nb: number
+): Row[] {
+  const timeseries = q.timeseries !== undefined
+  const keys = q.select.map(s => s.key)
+  const fill = (row: Row, slot: number, spanMs: number): Row => {
+    for (let j = 0; j < keys.length; j++) row[keys[j]] = aggs[j].result(slot, spanMs)
+    return row
+  }
+  const bucketSpan = (k: number): number => Math.min(bucketMs, until - (since + k * bucketMs))
+
+  if (facets.length === 0) {
+    if (!timeseries) return [fill({}, 0, until - since)]
+    const rows: Row[] = new Array(nb)
+    for (let k = 0; k < nb; k++) {
+      const begin = since + k * bucketMs
+      rows[k] = fill({ beginTimeSeconds: begin / 1000, endTimeSeconds: (begin + bucketMs) / 1000 }, k, bucketSpan(k))
+    }
+    return rows
+  }
+
+  const ranked = groups.list.map((g, id) => ({
+    id,
+    g,
+    key: ranker !== null ? ranker.sortKey(id, until - since) : aggs[0].sortKey(id * nb, until - since),
+    label: JSON.stringify(g.values)
+  }))
+  ranked.sort(compareFacets)
+  const top = ranked.slice(0, q.limit ?? DEFAULT_FACET_LIMIT)
+  const rows: Row[] = []
+  // Rows are built in one fixed key order so that they share a hidden class.
+  const facetRow = (row: Row, values: Value[]): Row => {
+    row.facet = facets.length === 1 ? values[0] : values
+    for (let j = 0; j < facets.length; j++) row[facets[j]] = values[j]
+    return row
+  }
+  for (const { id, g } of top) {
+    if (!timeseries) {
+      rows.push(fill(facetRow({}, g.values), id, until - since))
+      continue
+    }
+    for (let k = 0; k < nb; k++) {
+      const begin = since + k * bucketMs
+      const row = facetRow({ beginTimeSeconds: begin / 1000, endTimeSeconds: (begin + bucketMs) / 1000 }, g.values)
+      rows.push(fill(row, id * nb + k, bucketSpan(k)))
+    }
+  }
+  return rows
+}

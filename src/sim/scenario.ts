@@ -1,0 +1,260 @@
+/**
+ * Scenario files (see /work/shared/scenario-format.md): types, validation with
+ * messages that name the offending field, and loading from JSON or YAML.
+ */
+import { readFileSync } from 'node:fs'
+import { parse as parseYaml } from 'yaml'
+import { parseIsoWithOffset } from './time.ts'
+
+export interface ScenarioLatency {
+  medianMs: number
+  sigma: number
+}
+
+export interface ScenarioHost {
+  name: string
+  weight?: number
+  joins?: string
+  leaves?: string
+}
+
+export interface ScenarioEffect {
+  host: string
+  from?: string
+  until?: string
+  errorRateMultiplier?: number
+  latencyMultiplier?: number
+  trafficMultiplier?: number
+  newErrors?: Record<string, number>
+  reporting?: boolean
+}
+
+export interface ScenarioApp {
+  name: string
+  throughputRpm: number
+  latency: ScenarioLatency
+  /** Probability that a transaction is an error; absent means 0. */
+  errorRate?: number
+  errors?: Record<string, number>
+  diurnal?: number
+  hosts: ScenarioHost[]
+  effects?: ScenarioEffect[]
+}
+
+/** A scenario exactly as written in the file format (optional fields stay optional). */
+export interface Scenario {
+  name: string
+  accountId: number
+  seed: number
+  from: string
+  until: string
+  apps: ScenarioApp[]
+}
+
+/** A scenario file that does not follow the format; `field` names the culprit. */
+export class ScenarioError extends Error {
+  readonly field: string
+
+  constructor (field: string, problem: string) {
+    super(field === '' ? problem : `${field} ${problem}`)
+    this.name = 'ScenarioError'
+    this.field = field
+  }
+}
+
+const SHARE_TOLERANCE = 1e-6
+
+type Obj = Record<string, unknown>
+
+function isObj (v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function join (path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`
+  return path === '' ? key : `${path}.${key}`
+}
+
+function object (v: unknown, path: string): Obj {
+  if (!isObj(v)) throw new ScenarioError(path === '' ? 'scenario' : path, 'must be an object')
+  return v
+}
+
+function onlyKnown (o: Obj, path: string, known: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) {
+      throw new ScenarioError(join(path, key), `is not a known field (expected one of: ${known.join(', ')})`)
+    }
+  }
+}
+
+function required (o: Obj, key: string, path: string): unknown {
+  if (o[key] === undefined || o[key] === null) throw new ScenarioError(join(path, key), 'is required')
+  return o[key]
+}
+
+function str (v: unknown, path: string): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new ScenarioError(path, 'must be a non-empty string')
+  return v
+}
+
+function num (v: unknown, path: string, min: number, minInclusive: boolean, max?: number): number {
+  const okMin = typeof v === 'number' && Number.isFinite(v) && (minInclusive ? v >= min : v > min)
+  if (!okMin || (max !== undefined && (v as number) > max)) {
+    const range = max === undefined ? `${minInclusive ? '>=' : '>'} ${min}` : `between ${min} and ${max}`
+    throw new ScenarioError(path, `must be a number ${range}`)
+  }
+  return v as number
+}
+
+function int (v: unknown, path: string, positive: boolean): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || (positive && v <= 0)) {
+    throw new ScenarioError(path, positive ? 'must be a positive integer' : 'must be an integer')
+  }
+  return v
+}
+
+function time (v: unknown, path: string): number {
+  if (typeof v !== 'string') throw new ScenarioError(path, 'must be an ISO-8601 time string with an offset or Z')
+  const ms = parseIsoWithOffset(v)
+  if (ms === null) {
+    throw new ScenarioError(path, `must be an ISO-8601 time with an offset or Z (e.g. 2025-09-08T02:30:00Z), got '${v}'`)
+  }
+  return ms
+}
+
+function optional<T> (o: Obj, key: string, path: string, check: (v: unknown, p: string) => T): T | undefined {
+  const v = o[key]
+  return v === undefined ? undefined : check(v, join(path, key))
+}
+
+function classMap (v: unknown, path: string, isShares: boolean): Record<string, number> {
+  const o = object(v, path)
+  let total = 0
+  for (const [cls, value] of Object.entries(o)) {
+    if (cls.trim() === '') throw new ScenarioError(path, 'must not have an empty class name')
+    total += num(value, join(path, cls), 0, true, 1)
+  }
+  if (isShares && Object.keys(o).length > 0 && Math.abs(total - 1) > SHARE_TOLERANCE) {
+    throw new ScenarioError(path, `shares must sum to 1 (they sum to ${total})`)
+  }
+  return o as Record<string, number>
+}
+
+const TOP_FIELDS = ['name', 'accountId', 'seed', 'from', 'until', 'apps'] as const
+const APP_FIELDS = ['name', 'throughputRpm', 'latency', 'errorRate', 'errors', 'diurnal', 'hosts', 'effects'] as const
+const LATENCY_FIELDS = ['medianMs', 'sigma'] as const
+const HOST_FIELDS = ['name', 'weight', 'joins', 'leaves'] as const
+const EFFECT_FIELDS = ['host', 'from', 'until', 'errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier', 'newErrors', 'reporting'] as const
+
+function checkHost (v: unknown, path: string): void {
+  const h = object(v, path)
+  onlyKnown(h, path, HOST_FIELDS)
+  str(required(h, 'name', path), join(path, 'name'))
+  optional(h, 'weight', path, (x, p) => num(x, p, 0, false))
+  const joins = optional(h, 'joins', path, time)
+  const leaves = optional(h, 'leaves', path, time)
+  if (joins !== undefined && leaves !== undefined && leaves <= joins) {
+    throw new ScenarioError(join(path, 'leaves'), 'must be after joins')
+  }
+}
+
+function checkEffect (v: unknown, path: string, hosts: Set<string>, window: [number, number]): void {
+  const e = object(v, path)
+  onlyKnown(e, path, EFFECT_FIELDS)
+  const host = str(required(e, 'host', path), join(path, 'host'))
+  if (!hosts.has(host)) {
+    throw new ScenarioError(join(path, 'host'), `'${host}' is not one of this app's hosts (${[...hosts].join(', ')})`)
+  }
+  const from = optional(e, 'from', path, time) ?? window[0]
+  const until = optional(e, 'until', path, time) ?? window[1]
+  if (until <= from) throw new ScenarioError(join(path, 'until'), 'must be after from')
+  for (const key of ['errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier']) {
+    optional(e, key, path, (x, p) => num(x, p, 0, true))
+  }
+  optional(e, 'newErrors', path, (x, p) => classMap(x, p, false))
+  optional(e, 'reporting', path, (x, p) => {
+    if (typeof x !== 'boolean') throw new ScenarioError(p, 'must be true or false')
+    return x
+  })
+}
+
+function checkApp (v: unknown, path: string, window: [number, number]): string {
+  const a = object(v, path)
+  onlyKnown(a, path, APP_FIELDS)
+  const name = str(required(a, 'name', path), join(path, 'name'))
+  num(required(a, 'throughputRpm', path), join(path, 'throughputRpm'), 0, false)
+  const latPath = join(path, 'latency')
+  const lat = object(required(a, 'latency', path), latPath)
+  onlyKnown(lat, latPath, LATENCY_FIELDS)
+  num(required(lat, 'medianMs', latPath), join(latPath, 'medianMs'), 0, false)
+  num(required(lat, 'sigma', latPath), join(latPath, 'sigma'), 0, true)
+  optional(a, 'errorRate', path, (x, p) => num(x, p, 0, true, 1))
+  optional(a, 'errors', path, (x, p) => classMap(x, p, true))
+  optional(a, 'diurnal', path, (x, p) => num(x, p, 0, true, 1))
+
+  const hostsPath = join(path, 'hosts')
+  const hosts = required(a, 'hosts', path)
+  if (!Array.isArray(hosts) || hosts.length === 0) throw new ScenarioError(hostsPath, 'must be a non-empty array')
+  const names = new Set<string>()
+  hosts.forEach((h, i) => {
+    const hp = join(hostsPath, i)
+    checkHost(h, hp)
+    const hostName = (h as ScenarioHost).name
+    if (names.has(hostName)) throw new ScenarioError(join(hp, 'name'), `'${hostName}' is a duplicate host name in this app`)
+    names.add(hostName)
+  })
+
+  const effects = a.effects
+  if (effects !== undefined) {
+    const effectsPath = join(path, 'effects')
+    if (!Array.isArray(effects)) throw new ScenarioError(effectsPath, 'must be an array')
+    effects.forEach((e, i) => checkEffect(e, join(effectsPath, i), names, window))
+  }
+  return name
+}
+
+/**
+ * Validates a scenario object (already parsed from JSON or YAML) and returns it
+ * typed. Throws ScenarioError naming the first offending field.
+ */
+export function parseScenario (obj: unknown): Scenario {
+  const s = object(obj, '')
+  onlyKnown(s, '', TOP_FIELDS)
+  str(required(s, 'name', ''), 'name')
+  int(required(s, 'accountId', ''), 'accountId', true)
+  int(required(s, 'seed', ''), 'seed', false)
+  const from = time(required(s, 'from', ''), 'from')
+  const until = time(required(s, 'until', ''), 'until')
+  if (until <= from) throw new ScenarioError('until', 'must be after from')
+  const apps = required(s, 'apps', '')
+  if (!Array.isArray(apps) || apps.length === 0) throw new ScenarioError('apps', 'must be a non-empty array')
+  const names = new Set<string>()
+  apps.forEach((a, i) => {
+    const name = checkApp(a, `apps[${i}]`, [from, until])
+    if (names.has(name)) throw new ScenarioError(`apps[${i}].name`, `'${name}' is a duplicate app name`)
+    names.add(name)
+  })
+  return s as unknown as Scenario
+}
+
+/**
+ * Reads and validates a scenario file. YAML when the extension is .yaml/.yml or
+ * the text does not start like JSON; JSON otherwise.
+ */
+export function loadScenario (path: string): Scenario {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ScenarioError('', `cannot read scenario file ${path}: ${(err as Error).message}`)
+  }
+  const isYaml = /\.ya?ml$/i.test(path) || !/^\s*[{[]/.test(text)
+  let obj: unknown
+  try {
+    obj = isYaml ? parseYaml(text) : JSON.parse(text)
+  } catch (err) {
+    throw new ScenarioError('', `scenario file ${path} is not valid ${isYaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`)
+  }
+  return parseScenario(obj)
+}

@@ -1,0 +1,212 @@
+/**
+ * The simulator's HTTP server: NerdGraph at POST /graphql, fault injection and
+ * counters under /admin, and /healthz. Plain node:http, because fault injection
+ * needs full control of sockets (hanging requests, closing them on shutdown).
+ */
+import { createServer } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import { FaultPlan, FaultsError, parseFaults } from './faults.ts'
+import type { Faults } from './faults.ts'
+import { badApiKeyBody, httpFaultBody } from './graphql/errors.ts'
+import { executeGraphQL } from './graphql/execute.ts'
+import { buildModel } from './model.ts'
+import { loadScenario, parseScenario } from './scenario.ts'
+import type { Scenario } from './scenario.ts'
+import { BlockStore } from './store.ts'
+
+export type { Faults } from './faults.ts'
+
+export interface SimulatorOptions {
+  /** A scenario object or the path of a scenario file (JSON or YAML). */
+  scenario: Scenario | string
+  /** 0 or absent: a free port. */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** Absent: any non-empty key is accepted. */
+  apiKey?: string
+  faults?: Faults
+  /** Clock for `SINCE n minutes ago` and the default UNTIL (default Date.now). */
+  now?: () => number
+  /** Most TIMESERIES buckets per query (default 366, as New Relic). */
+  maxBuckets?: number
+  /** Most generated events kept in memory (default 16M, ~230 MB). */
+  cacheMaxEvents?: number
+}
+
+export interface SimulatorStats {
+  /** POST /graphql requests received, whatever their outcome. */
+  requests: number
+  /** nrql fields executed (a request with three aliases counts three). */
+  nrqlQueries: number
+}
+
+export interface SimulatorHandle {
+  /** 'http://127.0.0.1:PORT/graphql' */
+  url: string
+  /** 'http://127.0.0.1:PORT' */
+  baseUrl: string
+  /** Replaces the fault settings. */
+  setFaults: (f: Faults) => void
+  stats: () => SimulatorStats
+  resetStats: () => void
+  /** Stops listening and ends every open request, hanging ones included. */
+  close: () => Promise<void>
+}
+
+const MAX_BODY = 10 * 1024 * 1024
+
+function send (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed || res.headersSent) return
+  const text = body === undefined ? '' : JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers })
+  res.end(text)
+}
+
+function readBody (req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'))
+        req.destroy()
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function parseJson (text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** Starts a simulator; resolves once it is listening. */
+export async function startSimulator (opts: SimulatorOptions): Promise<SimulatorHandle> {
+  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : parseScenario(opts.scenario)
+  const store = new BlockStore(buildModel(scenario), opts.cacheMaxEvents)
+  const plan = new FaultPlan(opts.faults ?? {})
+  const now = opts.now ?? Date.now
+  const counters: SimulatorStats = { requests: 0, nrqlQueries: 0 }
+  const sockets = new Set<Socket>()
+  const timers = new Set<NodeJS.Timeout>()
+  let closed = false
+
+  const delay = (ms: number): Promise<void> => new Promise(resolve => {
+    const t = setTimeout(() => {
+      timers.delete(t)
+      resolve()
+    }, ms)
+    timers.add(t)
+  })
+
+  async function graphql (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    counters.requests++
+    const text = await readBody(req)
+    if (plan.latencyMs > 0) await delay(plan.latencyMs)
+    if (closed) return
+    const outcome = plan.next()
+    // A hanging request is simply never answered; close() destroys its socket.
+    if (outcome === 'hang') return
+    if (outcome === '429') return send(res, 429, httpFaultBody(429), { 'retry-after': String(plan.retryAfterSeconds) })
+    if (outcome === '500' || outcome === '503') return send(res, Number(outcome), httpFaultBody(Number(outcome)))
+
+    const key = req.headers['api-key']
+    const keyText = Array.isArray(key) ? key[0] : key
+    if (keyText === undefined || keyText.trim() === '') return send(res, 401, badApiKeyBody(true))
+    if (opts.apiKey !== undefined && keyText !== opts.apiKey) return send(res, 401, badApiKeyBody(false))
+
+    const body = parseJson(text)
+    if (typeof body !== 'object' || body === null) {
+      return send(res, 400, { errors: [{ message: 'The request body must be a JSON object with a "query" string.' }] })
+    }
+    const answer = executeGraphQL({
+      store,
+      now: now(),
+      maxBuckets: opts.maxBuckets,
+      nrqlMode: outcome === 'timeout' ? 'timeout' : 'ok',
+      onNrql: () => { counters.nrqlQueries++ }
+    }, body as Record<string, unknown>)
+    send(res, 200, answer)
+  }
+
+  async function admin (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/admin/faults' && req.method === 'GET') return send(res, 200, plan.get())
+    if (path === '/admin/faults' && req.method === 'PUT') {
+      const body = parseJson(await readBody(req))
+      try {
+        plan.set(parseFaults(body))
+      } catch (err) {
+        if (err instanceof FaultsError) return send(res, 400, { error: err.message })
+        throw err
+      }
+      return send(res, 200, plan.get())
+    }
+    if (path === '/admin/stats' && req.method === 'GET') return send(res, 200, { ...counters, cache: store.stats() })
+    if (path === '/admin/stats/reset' && req.method === 'POST') {
+      counters.requests = 0
+      counters.nrqlQueries = 0
+      return send(res, 200, { ...counters })
+    }
+    send(res, 404, { error: `no route ${req.method ?? ''} ${path}` })
+  }
+
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]
+    const handle = async (): Promise<void> => {
+      if (path === '/graphql' && req.method === 'POST') return await graphql(req, res)
+      if (path === '/healthz' && req.method === 'GET') return send(res, 200, { status: 'ok', scenario: store.model.name })
+      if (path.startsWith('/admin/')) return await admin(req, res, path)
+      send(res, 404, { error: `no route ${req.method ?? ''} ${path}` })
+    }
+    handle().catch((err: unknown) => {
+      send(res, 500, { errors: [{ message: `simulator error: ${(err as Error).message}`, extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }] })
+    })
+  })
+  server.on('connection', s => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+
+  const host = opts.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address()
+  const port = typeof address === 'object' && address !== null ? address.port : opts.port ?? 0
+  const hostPart = host.includes(':') ? `[${host}]` : host
+  const baseUrl = `http://${hostPart}:${port}`
+
+  return {
+    url: `${baseUrl}/graphql`,
+    baseUrl,
+    setFaults: f => plan.set(f),
+    stats: () => ({ ...counters }),
+    resetStats: () => {
+      counters.requests = 0
+      counters.nrqlQueries = 0
+    },
+    close: async () => {
+      if (closed) return
+      closed = true
+      for (const t of timers) clearTimeout(t)
+      timers.clear()
+      const done = new Promise<void>(resolve => server.close(() => resolve()))
+      for (const s of sockets) s.destroy()
+      await done
+    }
+  }
+}
