@@ -85,7 +85,7 @@ export class RolloutStore {
     return { moved: moved === 1, state: state === '' ? null : state as RolloutState }
   }
 
-  /** The state and the pre-serialised latest recommendation, in one command (the hot read path). */
+  /** The state, the pre-serialised latest recommendation and its value; null for an unknown id. */
   async latest (id: string): Promise<{ state: RolloutState, latest: string | null, recommendation: string | null } | null> {
     const [state, latest, recommendation] = await this.#redis.hmget(this.keys.rollout(id), 'state', 'latest', 'recommendation')
     return state === null ? null : { state: state as RolloutState, latest, recommendation }

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis'
 /**
  * Lua scripts: each state change of a rollout is one script, so a check and the
  * writes it guards are atomic (a cancel cannot slip between a worker's "still
- * monitoring?" and its write), and one round trip.
+ * monitoring?" and its write), and one round trip. Every change bumps the
+ * rollout's `rev`, which read caches compare against.
  *
  * State index keys are always passed in the order of STATES in keys.ts.
  */
@@ -35,7 +36,7 @@ if ARGV[5] ~= '' then
   if existing then return existing end
   redis.call('SET', KEYS[4], ARGV[1] .. '|' .. ARGV[5], 'EX', tonumber(ARGV[6]))
 end
-redis.call('HSET', KEYS[1], 'spec', ARGV[2], 'state', 'scheduled', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'statuses', ARGV[4])
+redis.call('HSET', KEYS[1], 'spec', ARGV[2], 'state', 'scheduled', 'createdAt', ARGV[3], 'updatedAt', ARGV[3], 'statuses', ARGV[4], 'rev', 1)
 redis.call('ZADD', KEYS[2], 0, ARGV[1])
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 return false
@@ -50,6 +51,7 @@ local s = redis.call('HGET', KEYS[1], 'state')
 if not s then return {0, ''} end
 if not string.find(ARGV[3], ',' .. s .. ',', 1, true) then return {0, s} end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'updatedAt', ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], ARGV[5], ARGV[4]) end
 move(ARGV[1], s, ARGV[2])
 return {1, s}
@@ -84,6 +86,7 @@ if ARGV[6] ~= '' and tonumber(ARGV[11]) >= tonumber(redis.call('HGET', KEYS[1], 
   redis.call('HSET', KEYS[1], 'latest', ARGV[6], 'latestAt', ARGV[11], 'recommendation', ARGV[7])
 end
 redis.call('HSET', KEYS[1], 'updatedAt', ARGV[9])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 local to = s
 if ARGV[8] == '1' then
   to = 'decided'

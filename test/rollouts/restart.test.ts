@@ -61,6 +61,7 @@ t.test('restart mid-rollout', async t => {
   t.same(heard.sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6], 'each checkpoint ran (and was told) exactly once across both lives')
   t.ok(first.notifier.outcomes.length >= 2, 'the first process did some')
   t.ok(second.notifier.outcomes.length >= 1, 'the second caught up the rest')
+  await second.close()
 })
 
 t.test('two workers, one API, one Redis: each checkpoint once', async t => {

@@ -11,7 +11,7 @@ const rollouts: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, opts
   await app.register(createRoute, opts)
   await app.register(readRoutes)
   await app.register(cancelRoute)
-  await app.register(recommendationRoutes)
+  await app.register(recommendationRoutes, opts)
   await app.register(checkpointRoutes, opts)
 }
 

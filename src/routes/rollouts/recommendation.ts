@@ -1,28 +1,41 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../config.ts'
 import { NotFoundError } from '../../errors.ts'
 import { formatLocal } from '../../jobs/timezone.ts'
 import { ErrorBody } from '../../schemas/common.ts'
-import { IdParams, RecommendationView } from '../../schemas/rollout.ts'
+import { IdParams, RecommendationView, type RolloutState } from '../../schemas/rollout.ts'
+import { RecommendationCache, type RenderedRecommendation } from '../../store/recommendation-cache.ts'
+
+const JSON_TYPE = 'application/json; charset=utf-8'
 
 /**
  * The read path dashboards and deployment gates poll. The latest
- * recommendation is stored pre-serialised when a checkpoint is recorded, so a
- * read is one HMGET and a string concatenation: no JSON parse, no serialiser.
+ * recommendation is stored pre-serialised when a checkpoint is recorded; a
+ * read is one small HMGET (state and revision) and cached bytes, re-rendered
+ * only when the revision moved. No JSON parse, no serialiser.
  */
-const recommendation: FastifyPluginAsyncTypebox = async (app) => {
+const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const cache = new RecommendationCache(app.redis, config.GONOGO_REDIS_PREFIX, async (id, state, latest, rec) => await render(app, id, state, latest, rec))
+
+  async function read (id: string): Promise<RenderedRecommendation> {
+    const rendered = await cache.read(id)
+    if (rendered === null) throw new NotFoundError(`no rollout with id ${id}`)
+    return rendered
+  }
+
   app.get('/v1/rollouts/:id/recommendation', {
     schema: {
       tags: ['rollouts'],
       summary: 'Latest recommendation',
-      description: 'The latest successful checkpoint\'s recommendation and result, with final: true once decided. Before any checkpoint has run it answers 200 with recommendation: null and a message saying when the first is due. A decision that could not read New Relic data is final INCONCLUSIVE with the error.',
+      description: 'The latest checkpoint\'s recommendation and result, with final: true once decided. Before any checkpoint has succeeded it answers 200 with recommendation: null and a message saying when the next is due. A decision that could not read New Relic data is final INCONCLUSIVE with the error (never GO).',
       params: IdParams,
       response: { 200: RecommendationView, 400: ErrorBody, 404: ErrorBody }
     }
   }, async (req, reply) => {
-    const { body } = await readRecommendation(app, req.params.id)
-    // A string body is sent as is; the schema above still documents it (and the tests check it parses to it).
-    return reply.type('application/json; charset=utf-8').send(body as never)
+    const { body } = await read(req.params.id)
+    // Bytes are sent as they are; the schema above documents them (the tests check they match it).
+    return reply.type(JSON_TYPE).send(body as never)
   })
 
   app.get('/v1/rollouts/:id/gate', {
@@ -34,22 +47,21 @@ const recommendation: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: RecommendationView, 400: ErrorBody, 404: ErrorBody, 409: RecommendationView }
     }
   }, async (req, reply) => {
-    const { body, recommendation } = await readRecommendation(app, req.params.id)
-    return reply.code(recommendation === 'GO' ? 200 : 409).type('application/json; charset=utf-8').send(body as never)
+    const { body, recommendation } = await read(req.params.id)
+    return reply.code(recommendation === 'GO' ? 200 : 409).type(JSON_TYPE).send(body as never)
   })
 }
 
-/** The RecommendationView JSON of a rollout and its recommendation; 404 for an unknown id. */
-async function readRecommendation (app: FastifyInstance, id: string): Promise<{ body: string, recommendation: string | null }> {
-  const row = await app.rollouts.latest(id)
-  if (row === null) throw new NotFoundError(`no rollout with id ${id}`)
-  const head = `{"rolloutId":"${id}","state":"${row.state}","final":${row.state === 'decided' ? 'true' : 'false'},`
-  if (row.latest !== null) return { body: head + row.latest.slice(1), recommendation: row.recommendation }
-  return { body: head + JSON.stringify(await nothingYet(app, id, row.state)).slice(1), recommendation: null }
+/** The RecommendationView bytes: a head with the live fields, then the stored latest object's members. */
+async function render (app: FastifyInstance, id: string, state: RolloutState, latest: Buffer | null, rec: string | null): Promise<RenderedRecommendation> {
+  const head = `{"rolloutId":"${id}","state":"${state}","final":${state === 'decided' ? 'true' : 'false'},`
+  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec }
+  const rest = JSON.stringify(await nothingYet(app, id, state)).slice(1)
+  return { body: Buffer.from(head + rest), recommendation: null }
 }
 
 /** The body before any checkpoint succeeded: a 200 with null and a message, not a 404 (the rollout exists). */
-async function nothingYet (app: FastifyInstance, id: string, state: string): Promise<object> {
+async function nothingYet (app: FastifyInstance, id: string, state: RolloutState): Promise<object> {
   const stored = await app.rollouts.get(id)
   let message = 'no checkpoint has succeeded yet'
   if (stored !== null) {
