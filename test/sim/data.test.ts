@@ -42,6 +42,9 @@ t.test('honesty: faceted counts sum to the unfaceted count', async t => {
   t.equal(await count(`SELECT count(*) FROM Transaction FACET error ${W}`), total)
   t.equal(await count(`SELECT count(*) FROM Transaction TIMESERIES 10 minutes ${W}`), total)
   t.equal(await count(`SELECT count(*) FROM Transaction FACET host TIMESERIES 1 hour ${W}`), total)
+  t.equal(await count(`SELECT count(*) FROM Transaction FACET name, error TIMESERIES 2 hours ${W}`), total, 'per-event facets with TIMESERIES')
+  t.equal(await count(`SELECT count(*) FROM Transaction WHERE duration > 0.3 OR host = 'PRDIIS09' FACET host ${W}`),
+    await count(`SELECT count(*) FROM Transaction WHERE duration > 0.3 OR host = 'PRDIIS09' ${W}`), 'per-event WHERE with constant facets')
   const errors = await count(`SELECT count(*) FROM TransactionError ${W}`)
   t.equal(await count(`SELECT count(*) FROM Transaction WHERE error IS TRUE ${W}`), errors)
   t.equal(await count(`SELECT count(*) FROM TransactionError FACET host, error.class ${W} LIMIT MAX`), errors)

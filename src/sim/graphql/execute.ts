@@ -170,6 +170,29 @@ class Resolver {
   }
 }
 
+/**
+ * Checks a variable of a scalar type the simulator's fields use (Int, Nrql,
+ * String, Boolean, Seconds, lists of them); other types pass unchecked.
+ * Returns why the value is invalid, or null.
+ */
+function invalidScalar (type: string, v: unknown): string | null {
+  const base = type.replace(/!$/, '')
+  if (v === null) return type.endsWith('!') ? `Expected non-nullable type "${type}" not to be null.` : null
+  if (base.startsWith('[')) {
+    const inner = base.slice(1, -1)
+    const items = Array.isArray(v) ? v : [v]
+    for (const item of items) {
+      const bad = invalidScalar(inner, item)
+      if (bad !== null) return bad
+    }
+    return null
+  }
+  if ((base === 'Int' || base === 'Seconds') && !Number.isInteger(v)) return `${base} cannot represent non-integer value: ${JSON.stringify(v)}`
+  if ((base === 'Nrql' || base === 'String') && typeof v !== 'string') return `${base} cannot represent a non string value: ${JSON.stringify(v)}`
+  if (base === 'Boolean' && typeof v !== 'boolean') return `Boolean cannot represent a non boolean value: ${JSON.stringify(v)}`
+  return null
+}
+
 function pickOperation (doc: GqlDocument, name: unknown): Operation | string {
   if (typeof name === 'string' && name !== '') {
     return doc.operations.find(o => o.name === name) ?? `Unknown operation named "${name}".`
@@ -196,7 +219,9 @@ export function executeGraphQL (ctx: ResolveContext, body: { query?: unknown, va
   const vars: Vars = {}
   const varErrors: GqlError[] = []
   for (const def of op.variables) {
-    if (given[def.name] !== undefined) vars[def.name] = given[def.name]
+    const bad = given[def.name] === undefined ? null : invalidScalar(def.type, given[def.name])
+    if (bad !== null) varErrors.push({ message: `Variable "$${def.name}" got invalid value ${JSON.stringify(given[def.name])}; ${bad}` })
+    else if (given[def.name] !== undefined) vars[def.name] = given[def.name]
     else if (def.defaultValue !== undefined) vars[def.name] = new Resolver(ctx, doc, {}).value(def.defaultValue)
     else if (def.type.endsWith('!')) varErrors.push({ message: `Variable "$${def.name}" of required type "${def.type}" was not provided.` })
   }
