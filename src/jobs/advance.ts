@@ -57,8 +57,9 @@ export type AdvanceOutcome =
   | { kind: 'done', ran: number }
   | { kind: 'later', at: number, why: 'busy' | 'retry' | 'stopping', ran: number }
 
-/** Retry delay when another worker holds the rollout's lock. */
+/** Retry delay when another worker holds the rollout's lock, and the most added for a job far behind. */
 const BUSY_RETRY_MS = 1000
+const MAX_EXTRA_BUSY_MS = 29_000
 
 /**
  * Advances one rollout: under its lock, runs every due checkpoint not yet
@@ -80,8 +81,20 @@ export async function advanceRollout (deps: AdvanceDeps, rolloutId: string, hint
   }
 
   const held = await deps.lock.withLock(rolloutId, async (lock) => await advanceLocked(deps, rolloutId, lock))
-  if (!held.acquired) return { kind: 'later', at: deps.now() + BUSY_RETRY_MS, why: 'busy', ran: 0 }
+  if (!held.acquired) return { kind: 'later', at: deps.now() + busyDelay(first, hint?.index), why: 'busy', ran: 0 }
   return held.value
+}
+
+/**
+ * How long a job waits when another worker holds the lock. The holder runs
+ * everything due, so a job far down a long catch-up need not knock every
+ * second: it waits longer the more unrecorded entries are ahead of it.
+ */
+function busyDelay (rollout: StoredRollout, index: number | undefined): number {
+  if (index === undefined) return BUSY_RETRY_MS
+  let ahead = 0
+  for (let i = 0; i < index && i < rollout.statuses.length; i++) if (rollout.statuses[i] === '-') ahead++
+  return BUSY_RETRY_MS + Math.min(MAX_EXTRA_BUSY_MS, ahead * 100)
 }
 
 async function advanceLocked (deps: AdvanceDeps, rolloutId: string, lock: HeldLock): Promise<AdvanceOutcome> {

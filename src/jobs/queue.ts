@@ -17,6 +17,15 @@ export interface AdvanceJobData {
   index?: number
 }
 
+/** The periodic sweep that re-adds missing jobs of live rollouts (see reconcile.ts). */
+export interface ReconcileJobData { reason: 'reconcile' }
+
+export type CheckpointJobData = AdvanceJobData | ReconcileJobData
+
+/** Id of the job scheduler that runs the sweep, and how often. */
+export const RECONCILE_SCHEDULER = 'reconcile'
+export const RECONCILE_EVERY_MS = 5 * 60_000
+
 /**
  * Deterministic job ids: "<rolloutId>-<index>", "<rolloutId>-start", "<rolloutId>-m<index>".
  * BullMQ refuses ':' in custom ids (it is its key separator), and rollout ids
@@ -40,9 +49,9 @@ export const JOB_OPTIONS: JobsOptions = {
 
 /** Enqueues and removes a rollout's jobs. */
 export class RolloutScheduler {
-  readonly queue: Queue<AdvanceJobData>
+  readonly queue: Queue<CheckpointJobData>
 
-  constructor (queue: Queue<AdvanceJobData>) {
+  constructor (queue: Queue<CheckpointJobData>) {
     this.queue = queue
   }
 
@@ -71,6 +80,15 @@ export class RolloutScheduler {
   /** A job to run a requested manual checkpoint now. */
   async runManual (rolloutId: string, index: number): Promise<void> {
     await this.queue.add('manual', { rolloutId, reason: 'manual', index }, { ...JOB_OPTIONS, jobId: jobId(rolloutId, `m${index}`) })
+  }
+
+  /** Makes the sweep run every RECONCILE_EVERY_MS on some worker (idempotent: one scheduler per queue). */
+  async scheduleReconcile (): Promise<void> {
+    await this.queue.upsertJobScheduler(RECONCILE_SCHEDULER, { every: RECONCILE_EVERY_MS }, {
+      name: 'reconcile',
+      data: { reason: 'reconcile' },
+      opts: { removeOnComplete: { count: 10 }, removeOnFail: { count: 100 } }
+    })
   }
 
   /** Removes the jobs still waiting (a running one sees the cancelled state and stops). */

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq'
 import type { CheckpointStore } from '../store/checkpoint-store.ts'
 import type { RolloutStore } from '../store/rollout-store.ts'
 import type { Log } from './advance.ts'
-import type { AdvanceJobData, RolloutScheduler } from './queue.ts'
+import type { CheckpointJobData, RolloutScheduler } from './queue.ts'
 
 /** Most live rollouts looked at in one pass. */
 const MAX_LIVE = 10_000
@@ -10,8 +10,9 @@ const MAX_LIVE = 10_000
 /**
  * Makes sure every live rollout has its jobs: re-adds what is missing (a crash
  * between storing a rollout and enqueueing its jobs) and retries jobs that
- * failed for good (Redis trouble outlasting the job's attempts). Run when a
- * worker starts; everything it does is idempotent.
+ * failed for good (Redis trouble outlasting the job's attempts). Runs when a
+ * worker starts and every few minutes (a job scheduler); everything it does
+ * is idempotent.
  */
 export async function reconcile (deps: {
   rollouts: RolloutStore
@@ -21,7 +22,7 @@ export async function reconcile (deps: {
   lagMs: number
   log: Log
 }): Promise<{ rollouts: number, retried: number }> {
-  const queue: Queue<AdvanceJobData> = deps.scheduler.queue
+  const queue: Queue<CheckpointJobData> = deps.scheduler.queue
   const ids = [
     ...await deps.rollouts.idsIn('scheduled', MAX_LIVE),
     ...await deps.rollouts.idsIn('monitoring', MAX_LIVE)
@@ -29,7 +30,7 @@ export async function reconcile (deps: {
   const live = new Set(ids)
   let retried = 0
   for (const job of await queue.getJobs(['failed'], 0, 5000)) {
-    if (live.has(job.data.rolloutId)) {
+    if ('rolloutId' in job.data && live.has(job.data.rolloutId)) {
       await job.retry('failed').catch(() => {})
       retried++
     }

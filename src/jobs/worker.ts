@@ -1,7 +1,7 @@
 import { DelayedError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { advanceRollout, type AdvanceDeps } from './advance.ts'
-import { QUEUE_NAME, type AdvanceJobData } from './queue.ts'
+import { QUEUE_NAME, type CheckpointJobData } from './queue.ts'
 
 export interface CheckpointWorkerOptions {
   /** A connection with maxRetriesPerRequest: null, as BullMQ workers need. */
@@ -9,6 +9,8 @@ export interface CheckpointWorkerOptions {
   prefix: string
   concurrency: number
   deps: Omit<AdvanceDeps, 'signal'>
+  /** Runs the periodic sweep (reconcile.ts). */
+  reconcile: () => Promise<unknown>
 }
 
 /**
@@ -17,14 +19,15 @@ export interface CheckpointWorkerOptions {
  * to delayed without spending a BullMQ attempt.
  */
 export class CheckpointWorker {
-  readonly worker: Worker<AdvanceJobData>
+  readonly worker: Worker<CheckpointJobData>
   readonly #stopping = new AbortController()
   #closed: Promise<void> | undefined
 
   constructor (opts: CheckpointWorkerOptions) {
     const deps: AdvanceDeps = { ...opts.deps, signal: this.#stopping.signal }
     const log = opts.deps.log
-    this.worker = new Worker<AdvanceJobData>(QUEUE_NAME, async (job: Job<AdvanceJobData>, token?: string) => {
+    this.worker = new Worker<CheckpointJobData>(QUEUE_NAME, async (job: Job<CheckpointJobData>, token?: string) => {
+      if (job.data.reason === 'reconcile') return await opts.reconcile()
       const outcome = await advanceRollout(deps, job.data.rolloutId, { index: job.data.index, reason: job.data.reason })
       if (outcome.kind === 'done') return { ran: outcome.ran }
       await job.moveToDelayed(outcome.at, token)
@@ -42,7 +45,8 @@ export class CheckpointWorker {
     })
     this.worker.on('error', (err) => log.error({ err }, 'checkpoint worker error'))
     this.worker.on('failed', (job, err) => {
-      log.error({ err, jobId: job?.id, rolloutId: job?.data.rolloutId, attemptsMade: job?.attemptsMade }, 'rollout job failed')
+      const rolloutId = job !== undefined && 'rolloutId' in job.data ? job.data.rolloutId : undefined
+      log.error({ err, jobId: job?.id, rolloutId, attemptsMade: job?.attemptsMade }, 'rollout job failed')
     })
   }
 

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import { Queue } from 'bullmq'
 import { Redis } from 'ioredis'
 import type { Config } from '../config.ts'
-import { QUEUE_NAME, RolloutScheduler, type AdvanceJobData } from '../jobs/queue.ts'
+import { QUEUE_NAME, RolloutScheduler, type CheckpointJobData } from '../jobs/queue.ts'
 import { CheckpointStore } from '../store/checkpoint-store.ts'
 import { RolloutStore } from '../store/rollout-store.ts'
 import type { Metrics } from './metrics.ts'
@@ -31,7 +31,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true })
   connection.on('error', (err) => app.log.warn({ err: err.message }, 'queue redis connection error'))
   await connection.connect()
-  const queue = new Queue<AdvanceJobData>(QUEUE_NAME, { connection, prefix })
+  const queue = new Queue<CheckpointJobData>(QUEUE_NAME, { connection, prefix })
   queue.on('error', (err) => app.log.error({ err }, 'checkpoints queue error'))
 
   app.decorate('rollouts', new RolloutStore(app.redis, prefix))

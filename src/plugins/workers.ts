@@ -33,7 +33,16 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
     backoffMs: config.GONOGO_CHECKPOINT_BACKOFF_MS,
     lagMs: config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000
   }
+  const sweep = async () => await reconcile({
+    rollouts: app.rollouts,
+    checkpoints: app.checkpointStore,
+    scheduler: app.scheduler,
+    now: Date.now,
+    lagMs: settings.lagMs,
+    log
+  })
   const worker = new CheckpointWorker({
+    reconcile: sweep,
     connection,
     prefix: config.GONOGO_REDIS_PREFIX,
     concurrency: config.GONOGO_WORKER_CONCURRENCY,
@@ -61,12 +70,6 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
     await worker.close()
     await connection.quit().catch(() => connection.disconnect())
   })
-  await reconcile({
-    rollouts: app.rollouts,
-    checkpoints: app.checkpointStore,
-    scheduler: app.scheduler,
-    now: Date.now,
-    lagMs: settings.lagMs,
-    log
-  })
+  await sweep()
+  await app.scheduler.scheduleReconcile()
 }, { name: 'workers', dependencies: ['queues', 'nerdgraph', 'redis', 'metrics'] })
