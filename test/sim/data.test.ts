@@ -54,6 +54,16 @@ t.test('honesty: faceted counts sum to the unfaceted count', async t => {
 
 t.test('honesty: percentiles come from the counted transactions', async t => {
   const sim = await startSim(t)
+  // The same numbers whichever execution path computes them.
+  const perEvent = await nrql(sim, `SELECT count(*), percentile(duration, 95, 50) FROM Transaction FACET host, error ${W} LIMIT MAX`)
+  const filtered = await nrql(sim, `SELECT count(*), percentile(duration, 95, 50) FROM Transaction WHERE error IS FALSE FACET host ${W}`)
+  for (const row of filtered) {
+    const same = perEvent.find(r => r.host === row.host && r.error === false)
+    t.same([same.count, same['percentile.duration']], [row.count, row['percentile.duration']], `${row.host}: FACET host, error = WHERE error IS FALSE FACET host`)
+  }
+  const [viaFilter] = await nrql(sim, `SELECT filter(percentile(duration, 95), WHERE host = 'PRDIIS09') AS p FROM Transaction ${W}`)
+  const [viaWhere] = await nrql(sim, `SELECT percentile(duration, 95) AS p FROM Transaction WHERE host = 'PRDIIS09' ${W}`)
+  t.same(viaFilter, viaWhere, 'filter(percentile) = percentile with WHERE')
   for (const where of ["host = 'PRDIIS01'", "host = 'PRDIIS09'", 'error IS TRUE']) {
     const [row] = await nrql(sim, `SELECT count(*), percentile(duration, 50, 95) FROM Transaction WHERE ${where} ${W}`)
     for (const p of [50, 95]) {

@@ -24,6 +24,8 @@ export interface AggState {
   ensure: (n: number) => void
   addRange: (slot: number, c: HostCtx, t: EventTable, lo: number, hi: number) => void
   addOne: (slot: number, c: HostCtx, t: EventTable, i: number) => void
+  /** Adds events sel[0..m) (indices into t, ascending); sel is the caller's scratch. */
+  addSel: (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number) => void
   /** The value New Relic would report; spanMs is the bucket or window length (for rate). */
   result: (slot: number, spanMs: number) => unknown
   /** Number used to order facets (first aggregate, descending); null sorts last. */
@@ -62,6 +64,11 @@ class CountState implements AggState {
 
   addOne (slot: number, c: HostCtx, t: EventTable, i: number): void {
     if (this.def === null || this.def.get(c.app, c.host, t, i) !== null) this.counts[slot]++
+  }
+
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void {
+    if (this.def === null) this.counts[slot] += m
+    else for (let j = 0; j < m; j++) this.addOne(slot, c, t, sel[j])
   }
 
   result (slot: number): number { return this.counts[slot] }
@@ -110,6 +117,10 @@ class MomentState implements AggState {
     this.max[slot] = mx
   }
 
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void {
+    for (let j = 0; j < m; j++) this.addOne(slot, c, t, sel[j])
+  }
+
   addOne (slot: number, c: HostCtx, t: EventTable, i: number): void {
     const v = this.def.column === 'dur' ? t.dur[i] : numberOrNull(this.def.get(c.app, c.host, t, i))
     if (v === null) return
@@ -131,6 +142,7 @@ class MomentState implements AggState {
 }
 
 let scratch = new Float64Array(1 << 16)
+const POOL_CHUNK = 1 << 20
 
 function growInt (a: Int32Array<ArrayBuffer>, n: number, fill: number): Int32Array<ArrayBuffer> {
   if (n <= a.length) return a
@@ -154,8 +166,10 @@ class PercentileState implements AggState {
   refHi = new Int32Array(0)
   refNext = new Int32Array(0)
   refs = 0
-  /** Single values added one by one (after a WHERE or a per-event facet). */
+  /** Single values added one by one (attributes other than duration). */
   vals: Array<number[] | undefined> = []
+  pool = new Float64Array(0)
+  poolUsed = 0
   /** Results, ps.length per slot, valid where done[slot] is 1. */
   out = new Float64Array(0)
   done = new Uint8Array(0)
@@ -176,13 +190,36 @@ class PercentileState implements AggState {
       for (let i = lo; i < hi; i++) this.addOne(slot, c, t, i)
       return
     }
+    this.addRef(slot, t.dur, lo, hi)
+  }
+
+  /** Selected durations are copied into pooled chunks (never moved, so refs stay valid). */
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void {
+    if (this.def.column !== 'dur') {
+      for (let j = 0; j < m; j++) this.addOne(slot, c, t, sel[j])
+      return
+    }
+    if (m === 0) return
+    if (this.pool.length - this.poolUsed < m) {
+      this.pool = new Float64Array(Math.max(m, POOL_CHUNK))
+      this.poolUsed = 0
+    }
+    const pool = this.pool
+    const start = this.poolUsed
+    const d = t.dur
+    for (let j = 0; j < m; j++) pool[start + j] = d[sel[j]]
+    this.poolUsed += m
+    this.addRef(slot, pool, start, start + m)
+  }
+
+  addRef (slot: number, arr: Float64Array, lo: number, hi: number): void {
     const r = this.refs++
     if (r >= this.refLo.length) {
       this.refLo = growInt(this.refLo, r + 1, 0)
       this.refHi = growInt(this.refHi, r + 1, 0)
       this.refNext = growInt(this.refNext, r + 1, -1)
     }
-    this.refArr[r] = t.dur
+    this.refArr[r] = arr
     this.refLo[r] = lo
     this.refHi[r] = hi
     this.refNext[r] = this.head[slot]
@@ -268,6 +305,14 @@ class UniqueState implements AggState {
     this.add(slot, this.def.get(c.app, c.host, t, i))
   }
 
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void {
+    if (this.def.constant !== undefined) {
+      if (m > 0) this.add(slot, this.def.constant(c.app, c.host))
+      return
+    }
+    for (let j = 0; j < m; j++) this.addOne(slot, c, t, sel[j])
+  }
+
   add (slot: number, v: Value): void {
     if (v === null) return
     let s = this.sets[slot]
@@ -309,6 +354,14 @@ class EdgeState implements AggState {
     this.offer(slot, c, t, i)
   }
 
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void {
+    if (this.latest) {
+      for (let j = m - 1; j >= 0; j--) if (this.offer(slot, c, t, sel[j])) return
+    } else {
+      for (let j = 0; j < m; j++) if (this.offer(slot, c, t, sel[j])) return
+    }
+  }
+
   /** True when event i had a value (whether or not it won). */
   offer (slot: number, c: HostCtx, t: EventTable, i: number): boolean {
     const v = this.def.get(c.app, c.host, t, i)
@@ -347,6 +400,8 @@ class WhereCache {
 class FilterState implements AggState {
   readonly inner: AggState
   readonly where: WhereCache
+  /** Own scratch: the caller's selection must survive for the aggregates after this one. */
+  mine = new Uint32Array(0)
 
   constructor (inner: AggState, where: WhereCache) {
     this.inner = inner
@@ -357,13 +412,35 @@ class FilterState implements AggState {
 
   addRange (slot: number, c: HostCtx, t: EventTable, lo: number, hi: number): void {
     const w = this.where.for(c)
-    if (w === true) this.inner.addRange(slot, c, t, lo, hi)
-    else if (w !== false) for (let i = lo; i < hi; i++) if (w(t, i)) this.inner.addOne(slot, c, t, i)
+    if (w === true) {
+      this.inner.addRange(slot, c, t, lo, hi)
+      return
+    }
+    if (w === false) return
+    if (this.mine.length < hi - lo) this.mine = new Uint32Array(Math.max(hi - lo, this.mine.length * 2, 1024))
+    const mine = this.mine
+    let k = 0
+    for (let i = lo; i < hi; i++) if (w(t, i)) mine[k++] = i
+    this.inner.addSel(slot, c, t, mine, k)
   }
 
   addOne (slot: number, c: HostCtx, t: EventTable, i: number): void {
     const w = this.where.for(c)
     if (w === true || (w !== false && w(t, i))) this.inner.addOne(slot, c, t, i)
+  }
+
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void {
+    const w = this.where.for(c)
+    if (w === true) {
+      this.inner.addSel(slot, c, t, sel, m)
+      return
+    }
+    if (w === false) return
+    if (this.mine.length < m) this.mine = new Uint32Array(Math.max(m, this.mine.length * 2, 1024))
+    const mine = this.mine
+    let k = 0
+    for (let j = 0; j < m; j++) if (w(t, sel[j])) mine[k++] = sel[j]
+    this.inner.addSel(slot, c, t, mine, k)
   }
 
   result (slot: number, spanMs: number): unknown { return this.inner.result(slot, spanMs) }
@@ -395,6 +472,11 @@ class PercentageState implements AggState {
     this.part.addOne(slot, c, t, i)
   }
 
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void {
+    this.all.addSel(slot, c, t, sel, m)
+    this.part.addSel(slot, c, t, sel, m)
+  }
+
   result (slot: number, spanMs: number): number | null {
     const all = this.all.sortKey(slot, spanMs) ?? 0
     if (all === 0) return null
@@ -417,6 +499,7 @@ class RateState implements AggState {
   ensure (n: number): void { this.inner.ensure(n) }
   addRange (slot: number, c: HostCtx, t: EventTable, lo: number, hi: number): void { this.inner.addRange(slot, c, t, lo, hi) }
   addOne (slot: number, c: HostCtx, t: EventTable, i: number): void { this.inner.addOne(slot, c, t, i) }
+  addSel (slot: number, c: HostCtx, t: EventTable, sel: Uint32Array, m: number): void { this.inner.addSel(slot, c, t, sel, m) }
 
   result (slot: number, spanMs: number): number | null {
     const v = this.inner.sortKey(slot, spanMs)

@@ -184,6 +184,17 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
 }
 
 let sel = new Uint32Array(4096)
+let selGroup = new Int32Array(4096)
+let sorted = new Uint32Array(4096)
+let localOf = new Int32Array(256).fill(-1)
+
+function ensureSel (n: number): void {
+  if (sel.length >= n) return
+  const size = Math.max(n, sel.length * 2)
+  sel = new Uint32Array(size)
+  selGroup = new Int32Array(size)
+  sorted = new Uint32Array(size)
+}
 
 function addConstGroup (
   aggs: AggState[], ranker: AggState | null, nb: number, k: number, groupOf: () => number,
@@ -197,44 +208,100 @@ function addConstGroup (
     return
   }
   // Test each event once, then feed the survivors to every aggregate.
-  if (sel.length < i1 - i0) sel = new Uint32Array(Math.max(i1 - i0, sel.length * 2))
+  ensureSel(i1 - i0)
   let m = 0
   for (let i = i0; i < i1; i++) if (where(t, i)) sel[m++] = i
   if (m === 0) return
   const group = groupOf()
   const slot = group * nb + k
-  for (const a of aggs) for (let j = 0; j < m; j++) a.addOne(slot, ctx, t, sel[j])
-  if (ranker !== null) for (let j = 0; j < m; j++) ranker.addOne(group, ctx, t, sel[j])
+  for (const a of aggs) a.addSel(slot, ctx, t, sel, m)
+  ranker?.addSel(group, ctx, t, sel, m)
 }
+
+/** Per (app, host): categorical facet codes to group ids, -1 until seen. */
+const FACET_TABLE_MAX = 1 << 16
+const facetTables = new WeakMap<HostCtx, Int32Array>()
 
 function addPerEvent (
   aggs: AggState[], ranker: AggState | null, nb: number, k: number,
   ctx: HostCtx, t: EventTable, i0: number, i1: number, where: true | ((t: EventTable, i: number) => boolean),
   defs: AttrDef[], groups: Groups
 ): void {
-  // Categorical facets map a combined code to a group through a small per-range cache.
-  const allCoded = defs.every(d => d.constant !== undefined || d.code !== undefined)
-  const cache = new Map<number, number>()
-  const groupOf = (i: number): number => {
-    if (allCoded) {
-      let code = 0
-      for (const d of defs) code = code * 256 + (d.code === undefined ? 0 : d.code(t, i))
-      const hit = cache.get(code)
-      if (hit !== undefined) return hit
-      const g = groups.id(defs.map(d => d.get(ctx.app, ctx.host, t, i)))
-      cache.set(code, g)
-      return g
-    }
-    return groups.id(defs.map(d => d.get(ctx.app, ctx.host, t, i)))
+  // Categorical facets combine their codes into one index of a lookup table.
+  const strides: number[] = []
+  let size = 1
+  for (const d of defs) {
+    strides.push(size)
+    size *= d.code !== undefined && d.codeCount !== undefined ? d.codeCount(ctx.app) : 1
   }
+  const coded = defs.every(d => d.constant !== undefined || (d.code !== undefined && d.codeCount !== undefined)) && size <= FACET_TABLE_MAX
+  let table = coded ? facetTables.get(ctx) : undefined
+  if (coded && table === undefined) {
+    table = new Int32Array(size).fill(-1)
+    facetTables.set(ctx, table)
+  }
+  const lookup = (i: number): number => groups.id(defs.map(d => d.get(ctx.app, ctx.host, t, i)))
+
+  // Pass 1: the group of every selected event.
+  ensureSel(i1 - i0)
+  let m = 0
+  let maxGroup = -1
   for (let i = i0; i < i1; i++) {
     if (where !== true && !where(t, i)) continue
-    const g = groupOf(i)
-    const need = (g + 1) * nb
-    for (const a of aggs) a.ensure(need)
-    ranker?.ensure(g + 1)
-    for (const a of aggs) a.addOne(g * nb + k, ctx, t, i)
-    ranker?.addOne(g, ctx, t, i)
+    let g: number
+    if (table !== undefined) {
+      let code = 0
+      for (let j = 0; j < defs.length; j++) {
+        const c = defs[j].code
+        if (c !== undefined) code += c(t, i) * strides[j]
+      }
+      g = table[code]
+      if (g < 0) {
+        g = lookup(i)
+        table[code] = g
+      }
+    } else {
+      g = lookup(i)
+    }
+    sel[m] = i
+    selGroup[m] = g
+    m++
+    if (g > maxGroup) maxGroup = g
+  }
+  if (m === 0) return
+  for (const a of aggs) a.ensure((maxGroup + 1) * nb)
+  ranker?.ensure(maxGroup + 1)
+
+  // Pass 2: counting sort by group (numbered locally, a range touches few), one batch per group.
+  if (localOf.length <= maxGroup) localOf = new Int32Array(Math.max(maxGroup + 1, localOf.length * 2)).fill(-1)
+  const touched: number[] = []
+  const counts: number[] = []
+  for (let j = 0; j < m; j++) {
+    const g = selGroup[j]
+    let l = localOf[g]
+    if (l < 0) {
+      l = touched.length
+      localOf[g] = l
+      touched.push(g)
+      counts.push(0)
+    }
+    counts[l]++
+    selGroup[j] = l
+  }
+  const starts: number[] = []
+  let acc = 0
+  for (const c of counts) {
+    starts.push(acc)
+    acc += c
+  }
+  const next = starts.slice()
+  for (let j = 0; j < m; j++) sorted[next[selGroup[j]]++] = sel[j]
+  for (let l = 0; l < touched.length; l++) {
+    const g = touched[l]
+    localOf[g] = -1
+    const batch = sorted.subarray(starts[l], starts[l] + counts[l])
+    for (const a of aggs) a.addSel(g * nb + k, ctx, t, batch, counts[l])
+    ranker?.addSel(g, ctx, t, batch, counts[l])
   }
 }
 
