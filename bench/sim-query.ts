@@ -9,6 +9,7 @@
  * 8 hours of 1-minute buckets is 480 buckets, over New Relic's 366, so the
  * simulator is started with maxBuckets 480 for this one query shape.
  */
+import { cpus, loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { buildModel } from '../src/sim/model.ts'
@@ -48,6 +49,7 @@ async function main (): Promise<void> {
   const totalRpm = scenario.apps.reduce((s, a) => s + a.throughputRpm, 0)
   console.log(`scenario: ${scenario.apps.length} apps x 5 hosts x 8 h, total ${totalRpm} rpm (~${(totalRpm * 480 / 1e6).toFixed(1)}M transactions)`)
   console.log(`query: ${QUERY}`)
+  console.log(`machine: ${cpus().length} cores, Node ${process.version}, load average ${loadavg().map(x => x.toFixed(1)).join(' ')}, ${new Date().toISOString().slice(0, 10)}`)
 
   // In-process executor.
   const store = new BlockStore(buildModel(scenario))
