@@ -37,6 +37,16 @@ t.test('every NRQL form of the contract, with New Relic result shapes', async t 
     t.same(Object.keys(row).sort(), ['Total Requests', 'avgDur', 'errs'])
   })
 
+  t.test('comments and the gonogo query templates', async t => {
+    const commented = await one(`-- a comment line\nSELECT count(*) // trailing\nFROM /* inline */ Transaction\n${W}`)
+    t.equal(commented.count, total)
+    const rows = await nrql(sim, `SELECT count(*) AS 'count', filter(count(*), WHERE error IS TRUE) AS 'errors', percentile(duration, 95) FROM Transaction WHERE appName IN ('RESTAPI') AND host IN ('PRDIIS01', 'PRDIIS09') FACET appName, host SINCE ${FROM_MS} UNTIL ${UNTIL_MS} TIMESERIES 60 minutes LIMIT MAX`)
+    t.equal(rows.length, 2 * 8)
+    t.same(Object.keys(rows[0]).sort(), ['appName', 'beginTimeSeconds', 'count', 'endTimeSeconds', 'errors', 'facet', 'host', 'percentile.duration'])
+    const slow = await nrql(sim, `SELECT filter(count(*), WHERE duration > 0.48184300000000001) AS 'slow' FROM Transaction WHERE appName IN ('RESTAPI') FACET appName, host SINCE ${FROM_MS} UNTIL ${UNTIL_MS} LIMIT MAX`)
+    t.equal(slow.length, 3)
+  })
+
   t.test('keywords are case-insensitive; FROM may come first', async t => {
     const a = await one(`select COUNT(*) from Transaction where APPNAME = 'x' ${W}`)
     t.equal(a.count, 0, 'attribute names are case-sensitive: APPNAME does not exist')

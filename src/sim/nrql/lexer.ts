@@ -52,6 +52,17 @@ export function tokenize (text: string): Token[] {
       i++
       continue
     }
+    // NRQL comments: -- and // to the end of the line, /* ... */ anywhere.
+    if (text.startsWith('--', i) || text.startsWith('//', i)) {
+      while (i < text.length && text[i] !== '\n') i++
+      continue
+    }
+    if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2)
+      if (end < 0) throw new NrqlSyntaxError(`Error at position ${i + 1}, unterminated comment`)
+      i = end + 2
+      continue
+    }
     const start = i
     if (c === "'") {
       // New Relic escapes a quote inside a string with a backslash: 'O\'Brien'.
