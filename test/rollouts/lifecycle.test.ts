@@ -48,6 +48,7 @@ t.test('cancel: state, skipped plan, pending jobs removed, second cancel 409', a
   const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now + 3_600_000), decisionAt: iso(now + 4 * 3_600_000) }))
   const { id } = res.json()
   t.ok(await app.scheduler.queue.getJob(jobId(id, 0)), 'a delayed job waits for the first checkpoint')
+  t.equal((await app.inject(`/v1/rollouts/${id}/recommendation`)).json().state, 'scheduled', 'read once, so it is cached')
   const cancel = await post(`/v1/rollouts/${id}/cancel`)
   t.equal(cancel.statusCode, 200)
   t.equal(cancel.json().state, 'cancelled')
@@ -59,7 +60,9 @@ t.test('cancel: state, skipped plan, pending jobs removed, second cancel 409', a
   t.equal(again.statusCode, 409)
   t.match(again.json().message, /already cancelled/)
   t.equal((await post(`/v1/rollouts/${id}/checkpoints`)).statusCode, 409)
-  t.match((await app.inject(`/v1/rollouts/${id}/recommendation`)).json().message, /cancelled before any checkpoint/)
+  const rec = (await app.inject(`/v1/rollouts/${id}/recommendation`)).json()
+  t.equal(rec.state, 'cancelled', 'the cached read saw the write at once')
+  t.match(rec.message, /cancelled before any checkpoint/)
   t.same((await app.inject('/v1/rollouts?state=cancelled')).json().items.map((r: { id: string }) => r.id), [id])
 })
 

@@ -1,8 +1,13 @@
 /** A rollout over a past window catches up at once and decides: the bundled scenario, end to end. */
 import t from 'tap'
+import { FormatRegistry } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { Checkpoint, RecommendationView, Rollout } from '../../src/schemas/rollout.ts'
 import { buildTestApp, poolAddRollout, recordingNotifier } from '../helpers/app.ts'
 import { cleanPrefix, uniquePrefix } from '../helpers/redis.ts'
 import { waitForState } from '../helpers/wait.ts'
+
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', v => Number.isFinite(Date.parse(v)))
 
 const prefix = uniquePrefix('past-window')
 const notifier = recordingNotifier()
@@ -52,6 +57,7 @@ t.test('decided NO_GO within seconds, six checkpoints in order', async t => {
   t.equal(rollout.nextAt, null)
   t.ok(rollout.decidedAt)
   t.notMatch(JSON.stringify(rollout), /SECRET|very-secret-path/)
+  t.ok(Value.Check(Rollout, rollout), 'the view matches its schema')
 
   const cps = (await app.inject(`/v1/rollouts/${rollout.id}/checkpoints`)).json().items
   t.same(cps.map((c: { index: number, kind: string, status: string }) => [c.index, c.kind, c.status]), [
@@ -61,6 +67,7 @@ t.test('decided NO_GO within seconds, six checkpoints in order', async t => {
     t.equal(c.result.window.from, '2026-11-25T04:30:00.000Z', 'every window starts at startAt')
     t.equal(c.result.window.until, c.at, 'and ends at the checkpoint time')
   }
+  for (const c of cps) t.ok(Value.Check(Checkpoint, c), `checkpoint ${c.index} matches its schema`)
   const decision = cps[5].result
   t.equal(decision.recommendation, 'NO_GO')
   const verdicts = Object.fromEntries(decision.apps.map((a: { app: string, verdict: string }) => [a.app, a.verdict]))
@@ -86,6 +93,7 @@ t.test('recommendation is final, the gate says 409, cancel says 409', async t =>
   t.same(body.checkpoint, { index: 5, kind: 'decision', at: '2026-11-25T10:00:00.000Z' })
   t.match(body.message, /^the decision at 2026-11-25T15:30:00\+05:30: NO_GO/)
   t.equal(body.result.recommendation, 'NO_GO')
+  t.ok(Value.Check(RecommendationView, body), 'the pre-serialised body matches its documented schema')
   const gate = await app.inject(`/v1/rollouts/${id}/gate`)
   t.equal(gate.statusCode, 409)
   t.same(gate.json(), body)
