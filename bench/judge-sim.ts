@@ -42,6 +42,7 @@ function pct (k: number, n: number): string {
 }
 
 const rows: string[] = []
+const inconclusiveTable: string[] = []
 const started = performance.now()
 
 // False alarms: clean rollouts of 25 apps.
@@ -51,9 +52,16 @@ if (values.only === undefined || values.only === 'clean') {
   let warnApps = 0
   let inconclusiveApps = 0
   const causes = new Map<string, number>()
+  // How long apps stay INCONCLUSIVE, by traffic: [bucket][look] -> [inconclusive, apps].
+  const buckets = [[5, 20], [20, 50], [50, 200], [200, 1000], [1000, 3001]]
+  const slow = buckets.map(() => Array.from({ length: 6 }, () => [0, 0]))
   for (let i = 0; i < nClean; i++) {
     const apps = appPopulation(new Rng(10_000 + i), 25)
     const looks = run(apps, {}, 20_000 + i)
+    for (const a of apps) {
+      const b = buckets.findIndex(([lo, hi]) => a.rpm >= lo && a.rpm < hi)
+      looks.forEach((l, t) => { slow[b][t][1]++; if (l.verdicts.get(a.name) === 'INCONCLUSIVE') slow[b][t][0]++ })
+    }
     if (looks.some(l => l.recommendation === 'NO_GO')) {
       gonogo++
       for (const c of new Set(looks.flatMap(l => l.failing))) causes.set(c, (causes.get(c) ?? 0) + 1)
@@ -67,6 +75,8 @@ if (values.only === undefined || values.only === 'clean') {
   rows.push(`| False alarms: clean 25-app rollout called NO_GO at any of 6 looks (${nClean} rollouts) | <= 5% | ${pct(gonogo, nClean)} | ${pct(kayenta, nClean)} |`)
   console.error(`false NO_GO causes: ${JSON.stringify(Object.fromEntries(causes))}`)
   console.error(`at look 6, per clean rollout: ${(warnApps / nClean).toFixed(2)} WARN apps, ${(inconclusiveApps / nClean).toFixed(2)} INCONCLUSIVE apps of 25`)
+  inconclusiveTable.push('| App traffic (rpm, whole pool) | look 1 | look 2 | look 3 | look 4 | look 5 | look 6 |', '| --- | --- | --- | --- | --- | --- | --- |')
+  buckets.forEach(([lo, hi], b) => inconclusiveTable.push(`| ${lo}-${hi === 3001 ? 3000 : hi} | ${slow[b].map(([k, n]) => pct(k, n)).join(' | ')} |`))
 }
 
 interface Scenario { name: string, rpm: number, effect: CanaryEffect, byLook: number, want: Status[], target: number }
@@ -101,3 +111,7 @@ console.log('| Row | Target | gonogo | Kayenta-style |')
 console.log('| --- | --- | --- | --- |')
 for (const r of rows) console.log(r)
 console.log(`\nbase error rate 1%, sigma 0.6, median 200 ms for detection rows; ${((performance.now() - started) / 1000).toFixed(0)} s in all`)
+if (inconclusiveTable.length > 0) {
+  console.log('\nShare of clean apps INCONCLUSIVE at each look, by traffic:\n')
+  for (const r of inconclusiveTable) console.log(r)
+}

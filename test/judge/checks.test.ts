@@ -148,3 +148,26 @@ t.test('canary hosts configured in another case still match', async t => {
   t.same(out.result.apps[0].canaryHosts, ['PRDIIS09'])
   t.equal(out.result.apps[0].verdict, 'FAIL')
 })
+
+t.test('latency: without slow counts, clearly higher per-minute p95s are a WARN (second opinion), never a FAIL', async t => {
+  const series = []
+  for (let i = 0; i < 60; i++) {
+    series.push({ host: CANARY, startMs: i * 60000, count: 40, errors: 0, p95S: 0.6 + (i % 5) * 0.01 })
+    for (let h = 1; h <= 4; h++) series.push({ host: `PRDIIS0${h}`, startMs: i * 60000, count: 40, errors: 0, p95S: 0.4 + ((i + h) % 5) * 0.01 })
+  }
+  const m = metrics({ canary: { count: 2400, errors: 0, slow: null, p95S: 0.6 }, baseline: { count: 9600, errors: 0, slow: null, p95S: 0.4 }, series })
+  t.equal(m.latency.status, 'WARN')
+  t.match(m.latency.detail, /per-minute p95s are clearly higher/)
+})
+
+t.test('adjusted p-values are Holm over two tests per app', async t => {
+  const apps = [
+    appData({ app: 'A', canary: { count: 2400, errors: 60, slow: 120 }, baseline: { count: 9600, errors: 96, slow: 480 } }),
+    appData({ app: 'B', canary: { count: 2400, errors: 24, slow: 200 }, baseline: { count: 9600, errors: 96, slow: 480 } })
+  ]
+  const out = judge({ data: checkpoint(apps), apps: [{ name: 'A' }, { name: 'B' }], asOf: 0 })
+  const tests = out.result.apps.flatMap(a => a.metrics.filter(m => m.metric === 'errorRate' || m.metric === 'latency'))
+  const raw = tests.map(m => m.pValue as number)
+  const { holm } = await import('../../src/judge/holm.ts')
+  t.same(tests.map(m => m.adjustedPValue), holm(raw))
+})
