@@ -87,7 +87,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const thresholdsFor = (spec: AppSpec): ReturnType<typeof resolveThresholds> => resolveThresholds(req.thresholds, spec.thresholds)
 
   const judged: JudgedApp[] = measured.map((m, i) => {
-    const outcomes = m.data === null || m.sides === null
+    const outcomes = m.data === null || m.sides === null || m.coverage.result.status === 'INCONCLUSIVE'
       ? missingApp(m)
       : appOutcomes(m, {
         app: m.spec.name,
@@ -142,12 +142,13 @@ function appOutcomes (m: Measured, ctx: CheckContext, pErr: number, adjErr: numb
   ]
 }
 
-/** An app the fetcher returned nothing for: every check NO_DATA, with coverage's reason. */
+/** An app no host reported: every check takes coverage's status (INCONCLUSIVE), with its reason. */
 function missingApp (m: Measured): CheckOutcome[] {
   const metrics = ['errorRate', 'latency', 'throughput', 'newErrors'] as const
+  const status: Status = m.coverage.result.status
   return [
     ...metrics.map(metric => ({
-      result: { metric, status: 'NO_DATA' as Status, canary: null, baseline: null, effect: null, pValue: null, detail: `no ${metric === 'errorRate' ? 'error' : metric === 'newErrors' ? 'error class' : metric} data for ${m.spec.name}` },
+      result: { metric, status, canary: null, baseline: null, effect: null, pValue: null, detail: `no ${metric === 'errorRate' ? 'error' : metric === 'newErrors' ? 'error class' : metric} data for ${m.spec.name}` },
       short: ''
     })),
     m.coverage

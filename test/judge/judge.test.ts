@@ -117,14 +117,15 @@ t.test('property: identical canary and baseline never FAIL, whatever the numbers
   t.equal(checked, 300)
 })
 
-t.test('apps missing from the data are NO_DATA; app order and metadata follow the request', async t => {
+t.test('apps missing from the data are INCONCLUSIVE, never PASS; app order and metadata follow the request', async t => {
   const data = appData({ app: 'A', canary: { count: 100, errors: 0 }, baseline: { count: 400, errors: 0 } })
   const out = judge({ data: checkpoint([data]), apps: [{ name: 'B', team: 'payments', owners: ['ana'], critical: true }, { name: 'A' }], asOf: ASOF })
   t.same(out.result.apps.map(a => a.app), ['B', 'A'])
-  t.equal(out.result.apps[0].verdict, 'NO_DATA')
+  t.equal(out.result.apps[0].verdict, 'INCONCLUSIVE')
+  t.ok(out.result.apps[0].metrics.every(m => m.status === 'INCONCLUSIVE'))
   t.equal(out.result.apps[0].team, 'payments')
   t.equal(out.result.apps[0].critical, true)
-  t.equal(out.result.recommendation, 'NO_GO')
-  t.equal(out.result.summary.NO_DATA, 1)
+  t.equal(out.result.recommendation, 'INCONCLUSIVE', 'a critical app nobody reports blocks GO')
+  t.equal(out.result.summary.NO_DATA, 0)
   t.equal(out.result.window.from, new Date(FROM).toISOString())
 })

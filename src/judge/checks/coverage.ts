@@ -14,7 +14,9 @@ export function checkCoverage (app: string, sides: AppSides | null): CheckOutcom
   const base = { metric: 'coverage' as const, effect: null, pValue: null }
   if (sides === null || (sides.canary.count === 0 && sides.baseline.count === 0)) {
     return {
-      result: { ...base, status: 'NO_DATA', canary: 0, baseline: 0, detail: `no transactions from any host for ${app} in the window: is the app name right and is it reporting to New Relic?` },
+      // Nobody reporting is not the canary's fault (NO_DATA means the canary alone is silent):
+      // a wrong app name or an idle app leaves us unable to tell, never PASS.
+      result: { ...base, status: 'INCONCLUSIVE', canary: 0, baseline: 0, detail: `no transactions from any host for ${app} in the window: is the app name right and is it reporting to New Relic?` },
       short: 'no data from any host'
     }
   }

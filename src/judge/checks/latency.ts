@@ -96,7 +96,10 @@ export function judgeLatency (ctx: CheckContext, m: RateMeasure, adjustedPValue:
   let status
   let note = ''
   if (cmp !== null && cmp.canaryRate !== null && cmp.baselineRate !== null) {
-    const marginMet = (p95Ratio !== null && p95Ratio >= margin) || cmp.unbounded || (cmp.ratio !== null && cmp.ratio >= margin)
+    // The margin is a p95 change a person would call a regression; the slow share is the
+    // evidence. Slow-share ratios magnify small p95 shifts (x1.10 slow share is ~+3% p95 at
+    // sigma 0.6), so they stand in for the margin only when a p95 is missing.
+    const marginMet = p95Ratio !== null ? p95Ratio >= margin : (cmp.unbounded || (cmp.ratio !== null && cmp.ratio >= margin))
     status = sequentialStatus({ evidence: adjustedPValue <= ctx.alpha, suggestive: m.pValue <= ctx.alpha, marginMet, excluded: excludesLatencyRegression(cmp, margin) })
     if (status === 'WARN' && adjustedPValue <= ctx.alpha) note = `: slower, but under the x${formatRatio(margin)} margin`
     else if (status === 'WARN') note = `: not significant across ${ctx.nTests} tests (adjusted ${formatP(adjustedPValue)})`
