@@ -25,8 +25,12 @@ import type { Row } from './parse.ts'
 import { runSpecs, type Answer } from './run-specs.ts'
 
 const HOUR_MS = 3_600_000
-/** Default pre-window length before `from`. */
-export const DEFAULT_PRE_WINDOW_MS = 2 * HOUR_MS
+/**
+ * Default pre-window length before `from`. Long enough that an error class the pool throws a
+ * few times a day shows up on a baseline host before the rollout and is not blamed on the
+ * canary, and that the baseline p95 used as the slow threshold is stable.
+ */
+export const DEFAULT_PRE_WINDOW_MS = 6 * HOUR_MS
 /** The pre-window never starts earlier than this before `from`. */
 export const MAX_PRE_WINDOW_MS = 24 * HOUR_MS
 
@@ -38,7 +42,7 @@ export interface FetchRequest {
   /** Window [from, until), epoch ms. */
   from: number
   until: number
-  /** Start of the pre-window [preFrom, from); default from - 2 h, never before from - 24 h. */
+  /** Start of the pre-window [preFrom, from); default from - 6 h, never before from - 24 h. */
   preFrom?: number
   /** Thresholds (s) a rollout already carries; apps missing here get one computed now. */
   slowThresholdsS?: Record<string, number>

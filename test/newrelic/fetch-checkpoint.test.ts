@@ -1,12 +1,12 @@
 import t from 'tap'
 import { NrqlTemplateError } from '../../src/newrelic/errors.ts'
-import { fetchCheckpointData, type FetchRequest } from '../../src/newrelic/fetch-checkpoint.ts'
+import { DEFAULT_PRE_WINDOW_MS, fetchCheckpointData, type FetchRequest } from '../../src/newrelic/fetch-checkpoint.ts'
 import { quoteList, quoteString } from '../../src/newrelic/nrql.ts'
 import type { NerdGraphClient } from '../../src/newrelic/client.ts'
 import type { AppData } from '../../src/judge/input.ts'
 import { ACCOUNT_ID, FROM, HOUR, app, clientFor, direct, directNumber, scenario, startSim } from './sim-helpers.ts'
 
-// Window 04:00-08:00 (the canary PRDIIS09 joins at 04:00); default pre-window 02:00-04:00.
+// Window 04:00-08:00 (the canary PRDIIS09 joins at 04:00); default pre-window: the 6 hours before (data from 00:00).
 const WINDOW_FROM = FROM + 2 * HOUR
 const WINDOW_UNTIL = FROM + 6 * HOUR
 const NAMES = ['RESTAPI', "O'Brien's API", 'My App.Web v2', 'Back\\slash  app']
@@ -31,7 +31,7 @@ t.test('numbers equal direct single queries', async t => {
   const client = clientFor(t, sim)
   const data = await fetchCheckpointData(client, request(NAMES))
   t.equal(sim.stats().requests, 3, 'three rounds')
-  t.equal(data.preFrom, WINDOW_FROM - 2 * HOUR)
+  t.equal(data.preFrom, WINDOW_FROM - DEFAULT_PRE_WINDOW_MS)
   t.equal(data.bucketMinutes, 1)
   t.same(data.apps.map(a => a.app), NAMES, 'apps in the order asked, names round-trip')
 
@@ -48,7 +48,7 @@ t.test('numbers equal direct single queries', async t => {
     t.equal(w.canary.p95S, await p95(client, name, ['PRDIIS09']), `${name}: canary p95`)
     t.equal(w.baseline.p95S, await p95(client, name, ['PRDIIS01', 'PRDIIS02']), `${name}: baseline p95`)
 
-    const threshold = await p95(client, name, ['PRDIIS01', 'PRDIIS02'], WINDOW_FROM - 2 * HOUR, WINDOW_FROM)
+    const threshold = await p95(client, name, ['PRDIIS01', 'PRDIIS02'], WINDOW_FROM - DEFAULT_PRE_WINDOW_MS, WINDOW_FROM)
     t.equal(appData.slowThresholdS, threshold, `${name}: threshold is the baseline p95 of the pre-window`)
     t.equal(w.canary.slow, await count(client, name, `AND host = 'PRDIIS09' AND duration > ${threshold}`), `${name}: canary slow`)
     t.equal(w.baseline.slow, await count(client, name, `AND host IN ('PRDIIS01', 'PRDIIS02') AND duration > ${threshold}`), `${name}: baseline slow`)
