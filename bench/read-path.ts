@@ -126,10 +126,13 @@ async function main (): Promise<void> {
   const tiny = `${url}/bench/tiny`
   process.stdout.write(`server ${url}, recommendation body ${bytes} bytes, ${duration}s per run, ${connections} connections\n`)
 
-  // Fixed rate first, on a fresh process, then saturation.
+  // Fixed rate first, then saturation; two interleaved rounds of each so drift hits both routes alike.
   for (const u of [bare, rec]) await load(u, { duration: 2, connections: 10, rate })
-  const fixedRec = await load(rec, { duration, connections: 10, rate })
-  const fixedBare = await load(bare, { duration, connections: 10, rate })
+  const fixed: Record<string, Run[]> = { bare: [], rec: [] }
+  for (let round = 0; round < 2; round++) {
+    fixed.rec.push(await load(rec, { duration: 2 * duration, connections: 10, rate }))
+    fixed.bare.push(await load(bare, { duration: 2 * duration, connections: 10, rate }))
+  }
   for (const u of [bare, rec, tiny]) await load(u, { duration: 1, connections })
   // Two interleaved rounds so drift (CPU frequency, GC, other load) hits both routes alike. The
   // rate limiter (per IP, per minute, at most 1,000,000 in config) must never answer here: its
@@ -141,7 +144,7 @@ async function main (): Promise<void> {
     runs.rec.push(await load(rec, { duration, connections }))
   }
   runs.tiny.push(await load(tiny, { duration, connections }))
-  const limited = [...runs.bare, ...runs.rec, ...runs.tiny, fixedRec, fixedBare].some(r => r.non2xx > 0 || r.errors > 0)
+  const limited = [...runs.bare, ...runs.rec, ...runs.tiny, ...fixed.rec, ...fixed.bare].some(r => r.non2xx > 0 || r.errors > 0)
   const mean = (rs: Run[], k: keyof Run) => rs.reduce((s, r) => s + r[k], 0) / rs.length
   child.stdin.end()
 
@@ -158,9 +161,10 @@ async function main (): Promise<void> {
     `ratio recommendation / bare (same bytes): ${(100 * ratio).toFixed(1)}%  (target >= 70%) ${ratio >= 0.7 ? 'OK' : 'MISSED'}`,
     `ratio recommendation / tiny:              ${(100 * ratioTiny).toFixed(1)}%`,
     '',
-    `fixed ${rate} req/s, 10 connections:`,
-    `  recommendation: ${fixedRec.rps.toFixed(0)} req/s, p50 ${fixedRec.p50} ms, p99 ${fixedRec.p99} ms (target <= 10 ms) ${fixedRec.p99 <= 10 ? 'OK' : 'MISSED'}, errors ${fixedRec.errors + fixedRec.non2xx}`,
-    `  bare:           ${fixedBare.rps.toFixed(0)} req/s, p50 ${fixedBare.p50} ms, p99 ${fixedBare.p99} ms`,
+    `fixed ${rate} req/s, 10 connections, ${2 * duration}s per run (two runs each):`,
+    `  recommendation: ${fixed.rec.map(r => `${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p99 ${r.p99} ms`).join(' | ')}  worst p99 ${Math.max(...fixed.rec.map(r => r.p99))} ms (target <= 10 ms) ${Math.max(...fixed.rec.map(r => r.p99)) <= 10 ? 'OK' : 'MISSED'}`,
+    `  bare:           ${fixed.bare.map(r => `${r.rps.toFixed(0)} req/s p50 ${r.p50} ms p99 ${r.p99} ms`).join(' | ')}`,
+    '',
     limited ? 'WARNING: some answers were errors or not 2xx (rate limited?); these numbers are not valid\n' : ''
   ].join('\n'))
   await new Promise(resolve => child.once('exit', resolve))
