@@ -14,6 +14,7 @@ import swaggerPlugin from './plugins/swagger.ts'
 import nerdgraphPlugin from './plugins/nerdgraph.ts'
 import queuesPlugin from './plugins/queues.ts'
 import workersPlugin from './plugins/workers.ts'
+import notifyPlugin from './plugins/notify.ts'
 import type { CheckpointNotifier } from './jobs/notifier.ts'
 import rolloutsRoutes from './routes/rollouts/index.ts'
 import analysesRoutes from './routes/analyses/index.ts'
@@ -25,7 +26,7 @@ export interface BuildOptions {
   logger?: boolean
   /** Where NerdGraph is and the key to send (the embedded simulator's when one runs); default from config. */
   nerdgraph?: { url: string, apiKey: string }
-  /** Told after every rollout checkpoint and decision (the notify module's Notifier); default tells nobody. */
+  /** Told after every rollout checkpoint and decision; default the notify module's Notifier. */
   notifier?: CheckpointNotifier
 }
 
@@ -72,8 +73,9 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   })
   // Rollouts: the store and queue in every role, the worker unless api-only, the routes unless worker-only.
   await app.register(queuesPlugin, { config })
+  await app.register(notifyPlugin, { config })
   if (config.GONOGO_ROLE !== 'api') {
-    await app.register(workersPlugin, { config, notifier: opts.notifier })
+    await app.register(workersPlugin, { config, notifier: opts.notifier ?? app.notifier })
   }
   await app.register(healthRoutes)
   if (config.GONOGO_ROLE !== 'worker') {

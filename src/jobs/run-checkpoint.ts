@@ -171,6 +171,8 @@ async function notify (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem
       decisionAt: new Date(spec.decisionAt).toISOString(),
       apps: spec.target.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical })),
       canaryHosts: spec.target.canaryHosts,
+      // Plan entries before the decision, so chat says "checkpoint 3 of 5" whatever the interval.
+      checkpointCount: spec.planLength - 1,
       notify: spec.notify
     },
     checkpointIndex: item.index,

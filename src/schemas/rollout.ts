@@ -66,9 +66,21 @@ const RolloutFields = {
   cancelledAt: Type.Optional(Type.String({ format: 'date-time' }))
 }
 
+/** A chat or webhook message that was given up on after its retries. */
+export const NotifyFailure = Type.Object({
+  eventId: Type.String(),
+  type: Type.String({ description: 'checkpoint.completed, verdict.changed, decision.made or checkpoint.failed' }),
+  kind: Type.String({ description: 'slack, teams or webhook' }),
+  target: Type.String({ description: 'Scheme and host of the target' }),
+  attempts: Type.Integer(),
+  error: Type.String(),
+  at: Type.String({ format: 'date-time' })
+})
+
 export const Rollout = Type.Object({
   ...RolloutFields,
-  plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' })
+  plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' }),
+  notifyFailures: Type.Array(NotifyFailure, { description: 'Notifications that were given up on after their retries' })
 })
 export type Rollout = Static<typeof Rollout>
 

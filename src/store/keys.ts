@@ -21,6 +21,8 @@ export class Keys {
   attempts (id: string): string { return `${this.prefix}:rollout:${id}:attempts` }
   /** Hash: index of a requested manual checkpoint -> its time (ms), until it is recorded. */
   manual (id: string): string { return `${this.prefix}:rollout:${id}:manual` }
+  /** Hash: "<event id>|<target>" -> a notification delivery that gave up (JSON); the key dedupes repeats. */
+  notifyFailures (id: string): string { return `${this.prefix}:rollout:${id}:notify-failures` }
   /** String: the token of the worker advancing this rollout. */
   lock (id: string): string { return `${this.prefix}:rollout:${id}:lock` }
   /** Sorted set (all scores 0, ordered by id = creation time) of every rollout, or of one state. */
@@ -31,7 +33,7 @@ export class Keys {
   idempotency (keyHash: string): string { return `${this.prefix}:idempotency:${keyHash}` }
   /** Every key of one rollout, for deletion in tests and housekeeping. */
   allOf (id: string): string[] {
-    return [this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.lock(id)]
+    return [this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.notifyFailures(id), this.lock(id)]
   }
 }
 

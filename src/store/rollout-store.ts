@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import type { DeliveryFailure } from '../notify/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
 import { Keys } from './keys.ts'
@@ -39,6 +40,23 @@ export class RolloutStore {
     if (existing === null) return { created: true }
     const bar = existing.indexOf('|')
     return { created: false, id: existing.slice(0, bar), fingerprint: existing.slice(bar + 1) }
+  }
+
+  /**
+   * Records a notification that will not be retried any more. Keyed by event and
+   * target, so a delivery worker that crashes after recording cannot count it twice.
+   */
+  async recordNotifyFailure (id: string, failure: DeliveryFailure): Promise<void> {
+    const key = this.keys.notifyFailures(id)
+    const exists = await this.#redis.exists(this.keys.rollout(id))
+    if (exists === 0) return
+    await this.#redis.hset(key, `${failure.eventId}|${failure.target}`, JSON.stringify(failure))
+  }
+
+  /** The notifications of a rollout that gave up, oldest first. */
+  async notifyFailures (id: string): Promise<DeliveryFailure[]> {
+    const values = await this.#redis.hvals(this.keys.notifyFailures(id))
+    return values.map(v => JSON.parse(v) as DeliveryFailure).sort((a, b) => a.at.localeCompare(b.at))
   }
 
   /** One rollout, or null when the id is unknown. */

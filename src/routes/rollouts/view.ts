@@ -1,5 +1,6 @@
 import { buildPlan } from '../../jobs/plan.ts'
 import { formatLocal } from '../../jobs/timezone.ts'
+import type { DeliveryFailure } from '../../notify/types.ts'
 import { viewTarget } from '../../notify/view.ts'
 import type { PlanEntry, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
 import type { StoredRollout } from '../../store/types.ts'
@@ -42,7 +43,7 @@ function common (r: StoredRollout): Omit<RolloutSummary, 'progress'> {
 }
 
 /** The full view: everything but notify secrets, with the plan and each entry's status. */
-export function rolloutView (r: StoredRollout): Rollout {
+export function rolloutView (r: StoredRollout, notifyFailures: DeliveryFailure[] = []): Rollout {
   const plan = buildPlan(r.spec.startAt, r.spec.decisionAt, r.spec.everyMs).map((e): PlanEntry => ({
     index: e.index,
     kind: e.kind,
@@ -50,7 +51,7 @@ export function rolloutView (r: StoredRollout): Rollout {
     localAt: formatLocal(e.at, r.spec.timezone),
     status: planStatus(r.statuses[e.index], r.state)
   }))
-  return { ...common(r), plan }
+  return { ...common(r), plan, notifyFailures }
 }
 
 /** A list entry: the plan is summarised (a plan may have a thousand entries). */
