@@ -61,7 +61,14 @@ export function secondOpinion (data: AppData, sides: AppSides): SecondOpinion | 
   return { p: mw.p, shiftS: shift, relShift: median > 0 ? shift / median : null, nCanary: canary.length, nBaseline: sortedBase.length }
 }
 
+/** Slow-share excess (fraction of transactions) too small to matter, whatever the ratio. */
+const SLOW_SHARE_MIN_ABS_DIFF = 0.005
+
 function excludesLatencyRegression (cmp: RateComparison, margin: number): boolean {
+  // Durations that barely vary (sigma ~0) leave nothing above the baseline p95 on either
+  // side: no ratio to bound, but a canary slow share provably under half a percentage
+  // point above the baseline's rules out any regression a person would notice.
+  if (cmp.absDiffUpper !== null && cmp.absDiffUpper < SLOW_SHARE_MIN_ABS_DIFF) return true
   return cmp.ci !== null && cmp.ci.high !== null && cmp.ci.high < grossRatio(margin)
 }
 
