@@ -40,7 +40,8 @@ export interface JudgedApp { result: AppResult, short: string }
 
 /**
  * The recommendation under the policy: NO_GO when any app's verdict is in noGoOn; else
- * INCONCLUSIVE when an INCONCLUSIVE app counts (critical ones by default); else GO.
+ * INCONCLUSIVE when an INCONCLUSIVE app counts (critical ones by default) or when every app
+ * is INCONCLUSIVE (unless inconclusiveOn is 'never'); else GO.
  * Reasons are short lines a person reads in a chat message.
  */
 export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recommendation: Recommendation, reasons: string[] } {
@@ -57,6 +58,13 @@ export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recomme
   const counting = policy.inconclusiveOn === 'any' ? inconclusive : policy.inconclusiveOn === 'critical' ? inconclusive.filter(a => a.result.critical) : []
   if (counting.length > 0) {
     reasons.push(line('INCONCLUSIVE', counting, policy.inconclusiveOn === 'critical' ? 'critical ' : ''))
+    return { recommendation: 'INCONCLUSIVE', reasons }
+  }
+  // GO is a claim that the canary was seen doing well somewhere. When not one app could be
+  // judged (wrong names, an idle window, too little traffic everywhere) that claim is empty,
+  // whatever the policy says about non-critical apps.
+  if (inconclusive.length === apps.length && policy.inconclusiveOn !== 'never') {
+    reasons.push(`no app could be judged: ${line('INCONCLUSIVE', inconclusive)}`)
     return { recommendation: 'INCONCLUSIVE', reasons }
   }
   const summary = summarize(apps.map(a => a.result))

@@ -1,5 +1,7 @@
 /** App verdicts, recommendation policy and reasons. */
 import t from 'tap'
+import { judge } from '../../src/judge/index.ts'
+import { FROM, appData, checkpoint } from './helpers.ts'
 import { worstStatus, recommend, summarize, type JudgedApp } from '../../src/judge/verdict.ts'
 import { DEFAULT_POLICY, resolvePolicy } from '../../src/schemas/thresholds.ts'
 import type { Status } from '../../src/schemas/common.ts'
@@ -46,4 +48,14 @@ t.test('long lists are cut', async t => {
   const apps = Array.from({ length: 8 }, (_, i) => app(`App${i}`, 'FAIL', 'error rate x2.0'))
   t.match(recommend(apps, DEFAULT_POLICY).reasons[0], /^8 apps FAIL: .* and 3 more$/)
   t.same(summarize(apps.map(a => a.result)), { PASS: 0, WARN: 0, FAIL: 8, NO_DATA: 0, INCONCLUSIVE: 0 })
+})
+
+t.test('nothing judged is never GO: every app INCONCLUSIVE makes the call INCONCLUSIVE', async t => {
+  const data = appData({ app: 'Quiet', canary: { count: 10, errors: 0 }, baseline: { count: 40, errors: 0 } })
+  const out = judge({ data: checkpoint([data]), apps: [{ name: 'Quiet' }, { name: 'Typo.Name' }], asOf: FROM })
+  t.same(out.result.apps.map(a => a.verdict), ['INCONCLUSIVE', 'INCONCLUSIVE'])
+  t.equal(out.result.recommendation, 'INCONCLUSIVE')
+  t.match(out.result.reasons.join('\n'), /no app could be judged/)
+  const never = judge({ data: checkpoint([data]), apps: [{ name: 'Quiet' }], asOf: FROM, policy: { inconclusiveOn: 'never' } })
+  t.equal(never.result.recommendation, 'GO', "inconclusiveOn 'never' is the caller's explicit choice")
 })
