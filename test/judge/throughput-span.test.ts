@@ -27,7 +27,7 @@ function throughputOf (baselineRpm: number[], canaryRpm: number, joinsAt = 0) {
 
 t.test('a canary that joined after the rollout started is judged from its first minute', async t => {
   const m = throughputOf([100, 100, 100, 100], 100, 30)
-  t.equal(m?.status, 'PASS', m?.detail)
+  t.equal(m?.status, 'PASS', m?.detail ?? '')
   t.ok(Math.abs((m?.effect ?? 0) - 1) < 0.01, `share x${m?.effect}`)
   t.match(m?.detail, /since it first reported at 05:00Z/)
 })
@@ -40,7 +40,7 @@ t.test('a canary serving half a typical host fails, whenever it joined', async t
 t.test('unequal existing hosts: the canary is compared with the median one', async t => {
   // One big old server at weight 3: an equal-weight canary gets 1/7 of the traffic, as the other old hosts do.
   const m = throughputOf([300, 100, 100, 100], 100)
-  t.equal(m?.status, 'PASS', m?.detail)
+  t.equal(m?.status, 'PASS', m?.detail ?? '')
   t.ok(Math.abs((m?.effect ?? 0) - 1) < 0.01, `share x${m?.effect}`)
 })
 
@@ -48,5 +48,5 @@ t.test('durations that do not vary: nothing slow on either side is a PASS, not I
   const data = appData({ canary: { count: 30_000, errors: 0, slow: 0, p95S: 0.1 }, baseline: { count: 120_000, errors: 0, slow: 0, p95S: 0.1 }, slowThresholdS: 0.1 })
   const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
   const m = out.result.apps[0].metrics.find(m => m.metric === 'latency')
-  t.equal(m?.status, 'PASS', m?.detail)
+  t.equal(m?.status, 'PASS', m?.detail ?? '')
 })
