@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { Config } from './config.ts'
 import { GonogoError } from './errors.ts'
@@ -62,6 +63,15 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   }))
 
   await app.register(metricsPlugin)
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      exposedHeaders: ['location', 'retry-after', 'idempotent-replayed'],
+      maxAge: 600
+    })
+  }
   await app.register(rateLimit, { max: config.GONOGO_RATE_LIMIT, timeWindow: '1 minute' })
   await app.register(swaggerPlugin)
   await app.register(authPlugin, { tokens: config.apiTokens })

@@ -23,6 +23,7 @@ export const EnvSchema = Type.Object({
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'HTTP bind address (0.0.0.0 in containers).' }),
   GONOGO_ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'all: API and workers; api or worker to run them apart.' }),
   GONOGO_API_TOKENS: Type.Optional(Type.String({ minLength: 1, description: 'Comma-separated bearer tokens; when set every mutating request needs one.' })),
+  GONOGO_CORS_ORIGINS: Type.String({ default: '*', description: 'Comma-separated origins a browser dashboard may call the API from; * for any (no cookies are used: mutations still need a bearer token when tokens are set); none to send no CORS headers.' }),
   GONOGO_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of this service, for links in chat messages.' })),
   GONOGO_MAX_APPS: Int(1, 5000, 200, 'Most apps in one analysis or rollout.'),
   GONOGO_MAX_HOSTS: Int(1, 5000, 200, 'Most canary or baseline hosts in one analysis or rollout.'),
@@ -50,6 +51,7 @@ export type Env = Static<typeof EnvSchema>
 export interface Config extends Env {
   nerdgraphUrl: string
   apiTokens: string[]
+  corsOrigins: string[]
   webhookAllowHosts: string[]
 }
 
@@ -101,6 +103,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     nerdgraphUrl: withDefaults.NERDGRAPH_URL ??
       (withDefaults.NEW_RELIC_REGION === 'eu' ? 'https://api.eu.newrelic.com/graphql' : 'https://api.newrelic.com/graphql'),
     apiTokens: list(withDefaults.GONOGO_API_TOKENS),
+    corsOrigins: withDefaults.GONOGO_CORS_ORIGINS.trim().toLowerCase() === 'none' ? [] : list(withDefaults.GONOGO_CORS_ORIGINS),
     webhookAllowHosts: list(withDefaults.GONOGO_WEBHOOK_ALLOW_HOSTS).map(h => h.toLowerCase())
   }
 }

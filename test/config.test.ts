@@ -48,3 +48,9 @@ t.test('.env.example and the README document every variable', async (t) => {
     t.match(readme, new RegExp(`\\| \`${key}\` \\|`), `${key} in the README table`)
   }
 })
+
+t.test('CORS origins: any by default, a list, or none', async (t) => {
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k' }).corsOrigins, ['*'])
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins, ['https://a.example', 'https://b.example'])
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'none' }).corsOrigins, [])
+})

@@ -140,3 +140,15 @@ t.test('health, readiness, metrics and unknown routes', async (t) => {
   t.equal(missing.statusCode, 404)
   t.match(missing.json(), { statusCode: 404, error: 'Not Found', message: /no route GET \/v1\/nothing/ })
 })
+
+t.test('a browser dashboard on another origin may read the API', async (t) => {
+  const res = await app.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://dashboard.example.com' } })
+  t.equal(res.headers['access-control-allow-origin'], '*')
+  const preflight = await app.inject({
+    method: 'OPTIONS',
+    url: '/v1/analyses',
+    headers: { origin: 'https://dashboard.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' }
+  })
+  t.equal(preflight.statusCode, 204)
+  t.match(String(preflight.headers['access-control-allow-headers']), /authorization/)
+})
