@@ -64,7 +64,8 @@ function parse (argv: string[]): Parameters<typeof startSimulator>[0] {
     port,
     host: typeof values.host === 'string' ? values.host : undefined,
     apiKey: typeof values['api-key'] === 'string' ? values['api-key'] : undefined,
-    faults: parseFaults(faults)
+    faults: parseFaults(faults),
+    warm: true
   }
 }
 

@@ -18,7 +18,7 @@ export async function startEmbeddedSimulator (config: Config): Promise<{ handle:
     if (err instanceof ScenarioError) throw new ConfigError([`GONOGO_SIM_SCENARIO ${path}: ${err.message}`])
     throw new ConfigError([`GONOGO_SIM_SCENARIO ${path}: ${(err as Error).message}`])
   }
-  const handle = await startSimulator({ scenario, port: 0, apiKey: SIM_KEY })
+  const handle = await startSimulator({ scenario, port: 0, apiKey: SIM_KEY, warm: true })
   return {
     handle,
     config: { ...config, NEW_RELIC_ACCOUNT_ID: config.NEW_RELIC_ACCOUNT_ID ?? scenario.accountId },

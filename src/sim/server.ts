@@ -33,6 +33,8 @@ export interface SimulatorOptions {
   maxBuckets?: number
   /** Most generated events kept in memory (default 16M, ~230 MB). */
   cacheMaxEvents?: number
+  /** Generate the scenario's events in the background right after start (CLI and embedded use: yes; tests: no). */
+  warm?: boolean
 }
 
 export interface SimulatorStats {
@@ -51,6 +53,8 @@ export interface SimulatorHandle {
   setFaults: (f: Faults) => void
   stats: () => SimulatorStats
   resetStats: () => void
+  /** Resolves when the background warm-up (opts.warm) has generated what fits the cache; at once without it. */
+  warmed: () => Promise<void>
   /** Stops listening and ends every open request, hanging ones included. */
   close: () => Promise<void>
 }
@@ -189,11 +193,13 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const port = typeof address === 'object' && address !== null ? address.port : opts.port ?? 0
   const hostPart = host.includes(':') ? `[${host}]` : host
   const baseUrl = `http://${hostPart}:${port}`
+  const warming = opts.warm === true ? store.warm(() => closed).catch(() => {}) : Promise.resolve()
 
   return {
     url: `${baseUrl}/graphql`,
     baseUrl,
     setFaults: f => plan.set(f),
+    warmed: async () => { await warming },
     stats: () => ({ ...counters }),
     resetStats: () => {
       counters.requests = 0
