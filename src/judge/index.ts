@@ -67,7 +67,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const measured: Measured[] = specs.map(spec => {
     const appData = byName.get(spec.name) ?? null
     const sides = appData === null ? null : appSides(appData, canaryHosts, data.baselineHosts ?? null)
-    const coverage = checkCoverage(spec.name, sides)
+    const coverage = checkCoverage(spec.name, sides, appData?.window.series ?? [], data.bucketMinutes)
     const prevApp = prev?.apps[spec.name]
     const threshold = chooseThreshold(prevApp, appData)
     const evidence: AppEvidence = prevApp !== undefined ? { ...prevApp } : newAppEvidence(threshold.slowThresholdS)
@@ -99,7 +99,9 @@ export function judge (req: JudgeRequest): JudgeOutput {
         nTests: raw.length,
         canaryLabel: formatHosts(m.sides.canary.hosts.length > 0 ? m.sides.canary.hosts : canaryHosts, 'new'),
         baselineLabel: formatHosts(m.sides.baseline.hosts, 'existing'),
-        canaryReports: m.coverage.result.status !== 'NO_DATA'
+        // A canary that went quiet late in the window still has data to judge; only a
+        // canary that never reported makes the other checks NO_DATA.
+        canaryReports: m.sides.canary.count > 0
       }, raw[2 * i], adjusted[2 * i], raw[2 * i + 1], adjusted[2 * i + 1])
     const { verdict, reasons, short } = appVerdict(outcomes)
     const result: AppResult = {

@@ -50,3 +50,29 @@ t.test('durations that do not vary: nothing slow on either side is a PASS, not I
   const m = out.result.apps[0].metrics.find(m => m.metric === 'latency')
   t.equal(m?.status, 'PASS', m?.detail ?? '')
 })
+
+t.test('a canary that went quiet while the pool kept serving is NO_DATA, naming since when', async t => {
+  // Serves its share for 30 minutes, then nothing for the last 30 while the old hosts go on.
+  const s = series([100, 100, 100, 100], 100).filter(p => !(p.host === CANARY && p.startMs >= FROM + 30 * MIN))
+  const canary = s.filter(p => p.host === CANARY).reduce((a, p) => a + p.count, 0)
+  const data = appData({ canary: { count: canary, errors: 0 }, baseline: { count: 24_000, errors: 0 }, series: s })
+  const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  const app = out.result.apps[0]
+  const coverage = app.metrics.find(m => m.metric === 'coverage')
+  t.equal(coverage?.status, 'NO_DATA')
+  t.match(coverage?.detail, /has sent nothing since 05:00Z \(30 min\)/)
+  t.equal(app.verdict, 'NO_DATA')
+  t.equal(app.metrics.find(m => m.metric === 'errorRate')?.status !== 'NO_DATA', true, 'what it did send is still judged')
+})
+
+t.test('a quiet spell a low-traffic canary can have by chance is not a gap', async t => {
+  // 0.2 rpm: 30 silent minutes are expected now and then.
+  const s: SeriesPoint[] = []
+  for (let m = 0; m < 60; m++) {
+    for (let i = 0; i < 4; i++) s.push({ host: baselineName(i), startMs: FROM + m * MIN, count: 1, errors: 0, p95S: 0.4 })
+    if (m % 5 === 0 && m < 30) s.push({ host: CANARY, startMs: FROM + m * MIN, count: 1, errors: 0, p95S: 0.4 })
+  }
+  const data = appData({ canary: { count: 6, errors: 0 }, baseline: { count: 240, errors: 0 }, series: s })
+  const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  t.equal(out.result.apps[0].metrics.find(m => m.metric === 'coverage')?.status, 'PASS')
+})

@@ -4,11 +4,45 @@
  */
 import { formatCount, formatHosts } from '../format.ts'
 import { hostKey } from '../hosts.ts'
-import type { AppSides } from '../sides.ts'
+import type { SeriesPoint } from '../input.ts'
+import { clean, type AppSides } from '../sides.ts'
 import type { CheckOutcome } from './types.ts'
 
+/** Shortest silence at the end of the window that can count as the canary going quiet. */
+const MIN_SILENCE_MS = 15 * 60_000
+/** Transactions the canary would have sent in that silence at its own earlier rate: P(0) = e^-20. */
+const MIN_EXPECTED_IN_SILENCE = 20
+
+/**
+ * When the canary stopped reporting before the end of the window while the baseline kept
+ * serving: long enough, at the canary's own earlier rate, that it cannot be chance.
+ */
+export function silentSince (series: SeriesPoint[], sides: AppSides, bucketMinutes: number): { sinceMs: number, gapMs: number } | null {
+  let firstCanary = Infinity
+  let lastCanary = -Infinity
+  let lastBaseline = -Infinity
+  let canaryCount = 0
+  for (const p of series) {
+    const c = clean(p.count)
+    if (c <= 0) continue
+    if (sides.isCanary(p.host)) {
+      canaryCount += c
+      firstCanary = Math.min(firstCanary, p.startMs)
+      lastCanary = Math.max(lastCanary, p.startMs)
+    } else if (sides.isBaseline(p.host)) {
+      lastBaseline = Math.max(lastBaseline, p.startMs)
+    }
+  }
+  if (!Number.isFinite(lastCanary) || !Number.isFinite(lastBaseline) || lastBaseline <= lastCanary) return null
+  const bucketMs = Math.max(1, bucketMinutes) * 60_000
+  const gapMs = lastBaseline - lastCanary
+  const rate = canaryCount / (lastCanary - firstCanary + bucketMs)
+  if (gapMs < MIN_SILENCE_MS || rate * gapMs < MIN_EXPECTED_IN_SILENCE) return null
+  return { sinceMs: lastCanary + bucketMs, gapMs }
+}
+
 /** Coverage of one app. `sides` is null when the fetcher returned nothing for the app. */
-export function checkCoverage (app: string, sides: AppSides | null): CheckOutcome {
+export function checkCoverage (app: string, sides: AppSides | null, series: SeriesPoint[] = [], bucketMinutes = 1): CheckOutcome {
   const configured = sides?.configuredCanary ?? []
   const configuredLabel = configured.length > 0 ? formatHosts(configured, 'new') : 'the new hosts'
   const base = { metric: 'coverage' as const, effect: null, pValue: null }
@@ -48,8 +82,27 @@ export function checkCoverage (app: string, sides: AppSides | null): CheckOutcom
       short: `no data from ${silent.join(', ')}`
     }
   }
+  const quiet = silentSince(series, sides, bucketMinutes)
+  if (quiet !== null) {
+    const since = new Date(quiet.sinceMs).toISOString().slice(11, 16)
+    return {
+      result: {
+        ...base,
+        status: 'NO_DATA',
+        canary: canary.count,
+        baseline: baseline.count,
+        detail: `${formatHosts(canary.hosts, 'new')} has sent nothing since ${since}Z (${formatMinutes(quiet.gapMs)}) while ${formatHosts(baseline.hosts, 'existing')} kept serving: did it leave the pool or lose its APM agent?`
+      },
+      short: `silent since ${since}Z`
+    }
+  }
   const detail = baseline.count === 0
     ? `${formatHosts(canary.hosts, 'new')} served ${formatCount(canary.count)} transactions; no existing host served ${app} to compare with`
     : `${formatHosts(canary.hosts, 'new')} served ${formatCount(canary.count)} transactions, ${formatHosts(baseline.hosts, 'existing')} ${formatCount(baseline.count)}`
   return { result: { ...base, status: 'PASS', canary: canary.count, baseline: baseline.count, detail }, short: 'reporting' }
+}
+
+function formatMinutes (ms: number): string {
+  const minutes = Math.round(ms / 60_000)
+  return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`
 }
