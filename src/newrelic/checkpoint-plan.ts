@@ -6,7 +6,8 @@
  *   HOST_QUERY_APPS = 100 apps in a query, room for 50 hosts per app on average;
  * - error classes (FACET appName, host, error.class): ERROR_QUERY_APPS = 25 apps,
  *   room for 200 host x class pairs per app;
- * - slow counts (FACET appName, host): with known hosts, packed to <= 5,000 app x host pairs;
+ * - slow counts (FACET appName, host): with known hosts, packed to <= 5,000 app x host pairs,
+ *   at most MAX_SLOW_FILTERS distinct thresholds per query;
  * - side latency (FACET appName): one facet per app; the `host IN` list (union of
  *   the apps' side hosts) is capped at MAX_LIST_ITEMS;
  * - series (FACET appName, host TIMESERIES): app x host pairs x buckets <= 5,000,
@@ -17,7 +18,7 @@
  */
 import { packApps, slices, type AppHosts } from './chunk.ts'
 import { FACET_LIMIT } from './limits.ts'
-import { MAX_LIST_ITEMS } from './nrql.ts'
+import { MAX_LIST_ITEMS, MAX_SLOW_FILTERS } from './nrql.ts'
 import type { QuerySpec } from './run-specs.ts'
 
 export const HOST_QUERY_APPS = 100
@@ -61,26 +62,35 @@ export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: n
 }
 
 /**
- * Slow counts per app and host over the window, one query per group of apps that
- * share a threshold. With `hosts` known, groups are packed to the facet limit;
- * without, HOST_QUERY_APPS apps per query as for host stats.
+ * Slow counts per app and host over the window. Apps are packed as for host stats (to
+ * the facet limit with `hosts` known, else HOST_QUERY_APPS per query); each pack is cut
+ * where it would need more than MAX_SLOW_FILTERS distinct thresholds, and its query
+ * carries one filter per threshold (`values.slowFilters`), so apps with their own
+ * thresholds still share queries: 200 apps cost about 10 queries, not 200.
  */
 export function slowSpecs (window: Interval, thresholds: Map<string, number>, hosts?: Map<string, readonly string[]>): QuerySpec[] {
-  const groups = new Map<number, string[]>()
-  for (const [app, threshold] of thresholds) {
-    const group = groups.get(threshold)
-    if (group === undefined) groups.set(threshold, [app])
-    else group.push(app)
-  }
+  const apps = [...thresholds.keys()]
+  const packs = hosts === undefined
+    ? slices(apps, HOST_QUERY_APPS)
+    : packApps(apps.map(app => ({ app, hosts: hosts.get(app) ?? [] })), {
+      maxApps: MAX_LIST_ITEMS, maxHosts: FACET_LIMIT, maxFacets: FACET_LIMIT, facetsPerHost: 1, splitApp: false
+    }).map(pack => pack.apps)
   const specs: QuerySpec[] = []
-  for (const [threshold, apps] of groups) {
-    const values = { since: window.since, until: window.until, threshold }
-    const chunks = hosts === undefined
-      ? slices(apps, HOST_QUERY_APPS)
-      : packApps(apps.map(app => ({ app, hosts: hosts.get(app) ?? [] })), {
-        maxApps: MAX_LIST_ITEMS, maxHosts: FACET_LIMIT, maxFacets: FACET_LIMIT, facetsPerHost: 1, splitApp: false
-      }).map(pack => pack.apps)
-    for (const chunk of chunks) specs.push({ tag: 'slow', template: 'slow-count', apps: chunk, values })
+  for (const pack of packs) {
+    let chunk: string[] = []
+    let distinct: number[] = []
+    const flush = (): void => {
+      if (chunk.length > 0) specs.push({ tag: 'slow', template: 'slow-count', apps: chunk, values: { since: window.since, until: window.until, slowFilters: distinct } })
+      chunk = []
+      distinct = []
+    }
+    for (const app of pack) {
+      const t = thresholds.get(app) as number
+      if (!distinct.includes(t) && distinct.length === MAX_SLOW_FILTERS) flush()
+      if (!distinct.includes(t)) distinct.push(t)
+      chunk.push(app)
+    }
+    flush()
   }
   return specs
 }

@@ -2,6 +2,7 @@
  * Turns NRQL rows of the checkpoint queries into the judge's shapes, grouped by app.
  * Rows for apps we did not ask about are ignored; odd values read as null or 0.
  */
+import type { Answer } from './run-specs.ts'
 import type { ErrorClassCount, HostStats, SeriesPoint } from '../judge/input.ts'
 import { bucketStartMs, countOf, facetOf, numberOf, percentileOf, type Row } from './parse.ts'
 
@@ -58,14 +59,23 @@ export function readSides (rows: Row[], into = new Map<string, SideRow>()): Map<
   return into
 }
 
-/** slow-count rows -> slow transactions per app and host. */
-export function readSlow (rows: Row[], into = new Map<string, Map<string, number>>()): Map<string, Map<string, number>> {
-  for (const row of rows) {
-    const facet = facetOf(row, ['appName', 'host'])
-    if (facet === null) continue
-    let byHost = into.get(facet.appName)
-    if (byHost === undefined) into.set(facet.appName, byHost = new Map())
-    byHost.set(facet.host, (byHost.get(facet.host) ?? 0) + countOf(row, 'slow'))
+/**
+ * slow-count answers -> slow transactions per app and host. A query carries one filter
+ * per distinct threshold (`slow<i>` for `values.slowFilters[i]`); each app reads the
+ * one for its own threshold.
+ */
+export function readSlow (answers: Answer[], thresholds: Map<string, number>, into = new Map<string, Map<string, number>>()): Map<string, Map<string, number>> {
+  for (const { spec, rows } of answers) {
+    const filters = spec.values.slowFilters as readonly number[]
+    for (const row of rows) {
+      const facet = facetOf(row, ['appName', 'host'])
+      if (facet === null) continue
+      const index = filters.indexOf(thresholds.get(facet.appName) ?? Number.NaN)
+      if (index < 0) continue
+      let byHost = into.get(facet.appName)
+      if (byHost === undefined) into.set(facet.appName, byHost = new Map())
+      byHost.set(facet.host, (byHost.get(facet.host) ?? 0) + countOf(row, `slow${index}`))
+    }
   }
   return into
 }

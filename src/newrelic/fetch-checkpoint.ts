@@ -76,7 +76,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
   const preHosts = readHostStats(rowsOf(round1, 'hosts.pre'))
   const windowErrors = readErrorClasses(rowsOf(round1, 'errors.window'))
   const preErrors = readErrorClasses(rowsOf(round1, 'errors.pre'))
-  const slow = readSlow(rowsOf(round1, 'slow'))
+  const slow = readSlow(round1.filter(a => a.spec.tag === 'slow'), given)
 
   const splits = new Map<string, HostSplit>()
   const reported = new Map<string, string[]>()
@@ -113,7 +113,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
   // Round 3: slow counts with the thresholds just computed.
   if (computed.size > 0) {
     const round3 = await runSpecs(client, accountId, slowSpecs(window, computed, reported), log)
-    readSlow(rowsOf(round3, 'slow'), slow)
+    readSlow(round3, computed, slow)
   }
 
   const appData = apps.map((app): AppData => {

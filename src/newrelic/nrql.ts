@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { NrqlTemplateError } from './errors.ts'
 
 /** How a placeholder's value is written into NRQL. */
-export type PlaceholderKind = 'string' | 'stringList' | 'epochMs' | 'number' | 'int'
+export type PlaceholderKind = 'string' | 'stringList' | 'epochMs' | 'number' | 'int' | 'slowFilters'
 
 /** Every placeholder any template may use, with its kind. */
 export const PLACEHOLDERS = {
@@ -19,6 +19,7 @@ export const PLACEHOLDERS = {
   since: 'epochMs',
   until: 'epochMs',
   threshold: 'number',
+  slowFilters: 'slowFilters',
   bucketMinutes: 'int'
 } as const satisfies Record<string, PlaceholderKind>
 
@@ -26,12 +27,14 @@ export const PLACEHOLDERS = {
 export const TEMPLATE_NAMES = ['host-stats', 'error-classes', 'side-latency', 'slow-count', 'host-series'] as const
 export type TemplateName = typeof TEMPLATE_NAMES[number]
 
-export type NrqlValue = string | number | readonly string[]
+export type NrqlValue = string | number | readonly string[] | readonly number[]
 
 /** Longest string literal we write; New Relic attribute values are this short in practice. */
 export const MAX_STRING_LENGTH = 255
 /** Most items in one `IN (...)` list; callers chunk longer lists. */
 export const MAX_LIST_ITEMS = 500
+/** Most slow-count filters (distinct thresholds) in one SELECT. */
+export const MAX_SLOW_FILTERS = 20
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators: never inside a literal.
@@ -72,7 +75,22 @@ export function formatValue (label: string, kind: PlaceholderKind, value: unknow
     case 'epochMs': return formatInt(label, value, 0)
     case 'int': return formatInt(label, value, Number.MIN_SAFE_INTEGER)
     case 'number': return formatNumber(label, value)
+    case 'slowFilters': return slowFilters(label, value)
   }
+}
+
+/**
+ * `filter(count(*), WHERE duration > 0.42) AS 'slow0', ...`: one slow count per
+ * distinct threshold (seconds), so apps with different thresholds share a query.
+ * Row keys are `slow<i>` for the i-th threshold.
+ */
+export function slowFilters (label: string, value: unknown): string {
+  if (!Array.isArray(value) || value.length === 0) throw new NrqlTemplateError(`${label} must be a non-empty list of thresholds`)
+  if (value.length > MAX_SLOW_FILTERS) throw new NrqlTemplateError(`${label} has ${value.length} thresholds, more than ${MAX_SLOW_FILTERS}`)
+  return value.map((t, i) => {
+    if (typeof t !== 'number' || !(t > 0)) throw new NrqlTemplateError(`${label}[${i}] must be a positive number of seconds, got ${String(t)}`)
+    return `filter(count(*), WHERE duration > ${formatNumber(`${label}[${i}]`, t)}) AS 'slow${i}'`
+  }).join(', ')
 }
 
 /**

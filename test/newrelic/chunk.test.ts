@@ -45,7 +45,7 @@ t.test('slices', async t => {
   t.same(slices([], 2), [])
 })
 
-t.test('plans: series within facets, slow grouped by threshold', async t => {
+t.test('plans: series within facets, slow counts share queries across thresholds', async t => {
   const window = { since: 0, until: 8 * HOUR }
   const minutes = bucketMinutesFor(window.since, window.until)
   const buckets = bucketCountFor(window.since, window.until, minutes)
@@ -57,5 +57,10 @@ t.test('plans: series within facets, slow grouped by threshold', async t => {
   t.equal(sides.length, 1)
   t.same(sides[0].hosts, ['PRDIIS09'])
   const slow = slowSpecs(window, new Map([['a', 0.5], ['b', 0.5], ['c', 0.7]]))
-  t.same(slow.map(s => [s.apps, s.values.threshold]), [[['a', 'b'], 0.5], [['c'], 0.7]])
+  t.same(slow.map(s => [s.apps, s.values.slowFilters]), [[['a', 'b', 'c'], [0.5, 0.7]]], 'one query, one filter per distinct threshold')
+  const many = new Map(Array.from({ length: 45 }, (_, i) => [`app${i}`, 0.1 + i / 100] as [string, number]))
+  const packed = slowSpecs(window, many)
+  t.ok(packed.every(s => (s.values.slowFilters as number[]).length <= 20), 'at most 20 filters a query')
+  t.equal(packed.flatMap(s => s.apps).length, 45, 'every app once')
+  t.ok(packed.length <= 3, `${packed.length} queries for 45 distinct thresholds`)
 })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { NrqlTemplateError } from '../../src/newrelic/errors.ts'
-import { formatValue, placeholdersOf, queriesDir, quoteList, quoteString, renderNrql, TEMPLATE_NAMES, MAX_LIST_ITEMS } from '../../src/newrelic/nrql.ts'
+import { formatValue, placeholdersOf, queriesDir, quoteList, quoteString, renderNrql, slowFilters, TEMPLATE_NAMES, MAX_LIST_ITEMS } from '../../src/newrelic/nrql.ts'
 
 const hostStats = { apps: ['RESTAPI'], since: 1_000, until: 2_000 }
 
@@ -82,8 +82,17 @@ t.test('values are not re-expanded', async t => {
   t.match(nrql, "IN ('{{since}}')")
 })
 
+t.test('slow filters: one per threshold, plain numbers, refused when unsafe', async t => {
+  t.equal(slowFilters('f', [0.5, 1e-7]), "filter(count(*), WHERE duration > 0.5) AS 'slow0', filter(count(*), WHERE duration > 0.0000001) AS 'slow1'")
+  t.throws(() => slowFilters('f', []), /non-empty/)
+  t.throws(() => slowFilters('f', [0.5, -1]), /positive/)
+  t.throws(() => slowFilters('f', [Number.NaN]), /positive/)
+  t.throws(() => slowFilters('f', ['0.5) OR (1' as unknown as number]), /positive/)
+  t.throws(() => slowFilters('f', Array.from({ length: 21 }, (_, i) => i + 1)), /more than 20/)
+})
+
 t.test('every template renders with its placeholders', async t => {
-  const sample = { app: 'a', apps: ['a'], hosts: ['h'], since: 1, until: 2, threshold: 0.5, bucketMinutes: 1 }
+  const sample = { app: 'a', apps: ['a'], hosts: ['h'], since: 1, until: 2, threshold: 0.5, bucketMinutes: 1, slowFilters: [0.5, 0.25] }
   for (const name of TEMPLATE_NAMES) {
     const keys = placeholdersOf(name)
     t.ok(keys.length > 0, `${name} has placeholders`)
