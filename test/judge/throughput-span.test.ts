@@ -76,3 +76,13 @@ t.test('a quiet spell a low-traffic canary can have by chance is not a gap', asy
   const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
   t.equal(out.result.apps[0].metrics.find(m => m.metric === 'coverage')?.status, 'PASS')
 })
+
+t.test('with several canaries the error detail names each one, worst first', async t => {
+  const data = appData({ canary: { count: 2000, errors: 50 }, baseline: { count: 8000, errors: 80 } })
+  // Split the canary side over two hosts: PRDIIS10 clean, PRDIIS09 carrying the errors.
+  data.window.hosts = data.window.hosts.filter(h => h.host !== CANARY)
+  data.window.hosts.push({ host: 'PRDIIS09', count: 1000, errors: 45, durationAvgS: 0.2 }, { host: 'PRDIIS10', count: 1000, errors: 5, durationAvgS: 0.2 })
+  const out = judge({ data: { ...checkpoint([data]), canaryHosts: ['PRDIIS09', 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  const m = out.result.apps[0].metrics.find(x => x.metric === 'errorRate')
+  t.match(m?.detail, /by new host: PRDIIS09 4\.5%, PRDIIS10 0\.50%/)
+})

@@ -70,7 +70,20 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
       : `too little traffic to tell: ${formatCount(counts.canaryN)} canary transactions (${plural(counts.canaryX, 'error')}, ${formatPercent(canary)}) vs ${formatPercent(baseline)} on ${ctx.baselineLabel}` +
         (need !== null ? `, would need ${roughCount(need)}` : '')
   }
+  // Several canaries are judged as one side; say which of them carries the errors, so a
+  // single bad host among good ones is named even when pooling dilutes it.
+  if (ctx.sides.canary.hosts.length > 1 && counts.canaryX > 0) detail += `; by new host: ${perHostRates(ctx)}`
   const effect = cmp.ratio
   const short = status === 'INCONCLUSIVE' ? 'too little traffic' : `error rate ${ratioLabel}`
   return { result: { ...base, status, canary, baseline, effect, ci, detail }, short }
+}
+
+/** "PRDIIS09 3.9%, PRDIIS10 1.0%": each canary host's error rate, worst first. */
+function perHostRates (ctx: CheckContext): string {
+  return ctx.data.window.hosts
+    .filter(h => ctx.sides.isCanary(h.host) && h.count > 0)
+    .map(h => ({ host: h.host, rate: h.errors / h.count }))
+    .sort((a, b) => b.rate - a.rate)
+    .map(h => `${h.host} ${formatPercent(h.rate)}`)
+    .join(', ')
 }
