@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
-import { ConfigError } from './errors.ts'
+import { ConfigError, GonogoError } from './errors.ts'
 import { startEmbeddedSimulator } from './sim/embedded.ts'
 
 /** Process entry: configuration, optional embedded simulator, HTTP and workers by role, graceful shutdown. */
@@ -33,6 +33,10 @@ try {
   if (err instanceof ConfigError) {
     process.stderr.write(`gonogo: ${err.message}\n`)
     process.exit(2)
+  }
+  if (err instanceof GonogoError) {
+    process.stderr.write(`gonogo: could not start: ${err.message}\n`)
+    process.exit(1)
   }
   process.stderr.write(`gonogo: could not start: ${(err as Error).stack ?? String(err)}\n`)
   process.exit(1)

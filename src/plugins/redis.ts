@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
+import { GonogoError } from '../errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -19,9 +20,25 @@ export default fp<RedisPluginOptions>(async (app, opts) => {
     enableOfflineQueue: true
   })
   redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'))
-  await redis.connect()
+  try {
+    await redis.connect()
+  } catch (err) {
+    redis.disconnect()
+    throw new GonogoError('GONOGO_REDIS', `Redis at ${safeUrl(opts.url)} is not reachable (${(err as Error).message}); start redis-server or set REDIS_URL`)
+  }
   app.decorate('redis', redis)
   app.addHook('onClose', async () => {
     await redis.quit().catch(() => redis.disconnect())
   })
 }, { name: 'redis' })
+
+/** The URL without its password, for messages. */
+function safeUrl (url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password !== '') u.password = '***'
+    return u.toString()
+  } catch {
+    return 'REDIS_URL'
+  }
+}
