@@ -13,7 +13,7 @@ import { executeGraphQL } from './graphql/execute.ts'
 import { buildModel } from './model.ts'
 import { loadScenario, parseScenario } from './scenario.ts'
 import type { Scenario } from './scenario.ts'
-import { BlockStore } from './store.ts'
+import { BlockStore, cacheBudgetFor } from './store.ts'
 
 export type { Faults } from './faults.ts'
 
@@ -31,7 +31,7 @@ export interface SimulatorOptions {
   now?: () => number
   /** Most TIMESERIES buckets per query (default 366, as New Relic). */
   maxBuckets?: number
-  /** Most generated events kept in memory (default 16M, ~230 MB). */
+  /** Most generated events kept in memory (default: the scenario's size, at least 16M (~230 MB), at most 120M (~1.7 GB)). */
   cacheMaxEvents?: number
   /** Generate the scenario's events in the background right after start (CLI and embedded use: yes; tests: no). */
   warm?: boolean
@@ -97,7 +97,8 @@ function parseJson (text: string): unknown {
 /** Starts a simulator; resolves once it is listening. */
 export async function startSimulator (opts: SimulatorOptions): Promise<SimulatorHandle> {
   const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : parseScenario(opts.scenario)
-  const store = new BlockStore(buildModel(scenario), opts.cacheMaxEvents)
+  const model = buildModel(scenario)
+  const store = new BlockStore(model, opts.cacheMaxEvents ?? cacheBudgetFor(model))
   const plan = new FaultPlan(opts.faults ?? {})
   const now = opts.now ?? Date.now
   const counters: SimulatorStats = { requests: 0, nrqlQueries: 0 }
