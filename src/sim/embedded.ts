@@ -21,7 +21,13 @@ export async function startEmbeddedSimulator (config: Config): Promise<{ handle:
   const handle = await startSimulator({ scenario, port: 0, apiKey: SIM_KEY, warm: true })
   return {
     handle,
-    config: { ...config, NEW_RELIC_ACCOUNT_ID: config.NEW_RELIC_ACCOUNT_ID ?? scenario.accountId },
+    config: {
+      ...config,
+      NEW_RELIC_ACCOUNT_ID: config.NEW_RELIC_ACCOUNT_ID ?? scenario.accountId,
+      // The simulator computes in this process, on these cores: a huge scenario answers
+      // slower than New Relic would, so unless told otherwise give it two minutes.
+      NERDGRAPH_TIMEOUT_MS: process.env.NERDGRAPH_TIMEOUT_MS === undefined ? Math.max(config.NERDGRAPH_TIMEOUT_MS, 120_000) : config.NERDGRAPH_TIMEOUT_MS
+    },
     nerdgraph: { url: handle.url, apiKey: SIM_KEY }
   }
 }
