@@ -48,6 +48,12 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
       const message = validationMessage(err.validation as ErrorObject[], err.validationContext ?? 'body', err.message)
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message })
     }
+    if (isRedisUnavailable(err)) {
+      req.log.warn({ err: err.message }, 'redis unavailable')
+      return reply.code(503).header('retry-after', '5').send({
+        statusCode: 503, error: 'Service Unavailable', message: 'the state store (Redis) is not reachable; try again shortly'
+      })
+    }
     const status = err instanceof GonogoError ? err.statusCode : (err.statusCode ?? 500)
     if (status >= 500) req.log.error({ err }, 'request failed')
     else req.log.info({ err: err.message }, 'request refused')
@@ -93,6 +99,12 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     await app.register(rolloutsRoutes, { config })
   }
   return app
+}
+
+/** ioredis gave up on a command: Redis is down or unreachable, a 503 rather than a 500. */
+function isRedisUnavailable (err: Error): boolean {
+  return err.name === 'MaxRetriesPerRequestError' ||
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET/.test(err.message)
 }
 
 function httpError (status: number): string {
