@@ -1,0 +1,59 @@
+/** The process entry as an operator runs it: configuration errors, start-up, SIGTERM. */
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import t from 'tap'
+import { cleanPrefix, REDIS_URL, uniquePrefix } from './helpers/redis.ts'
+
+const ROOT = new URL('../', import.meta.url).pathname
+
+function start (env: Record<string, string>) {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+}
+
+async function exitOf (child: ReturnType<typeof start>, timeoutMs: number): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no exit within ${timeoutMs} ms`)), timeoutMs)
+    child.once('exit', code => { clearTimeout(timer); resolve(code) })
+  })
+}
+
+t.test('bad configuration: every problem on stderr, exit 2', async (t) => {
+  const child = start({ PORT: 'eighty', NEW_RELIC_REGION: 'mars' })
+  let stderr = ''
+  child.stderr.on('data', (d: Buffer) => { stderr += d.toString() })
+  t.equal(await exitOf(child, 20_000), 2)
+  t.match(stderr, /PORT must be an integer/)
+  t.match(stderr, /NEW_RELIC_REGION must be one of us, eu/)
+  t.match(stderr, /NEW_RELIC_API_KEY is required/)
+})
+
+t.test('starts on the embedded simulator, serves, and shuts down cleanly on SIGTERM', async (t) => {
+  const prefix = uniquePrefix('server')
+  t.teardown(async () => { await cleanPrefix(prefix) })
+  const child = start({
+    GONOGO_SIM_SCENARIO: 'src/sim/scenarios/pool-add.json',
+    REDIS_URL,
+    GONOGO_REDIS_PREFIX: prefix,
+    PORT: '0',
+    LOG_LEVEL: 'info'
+  })
+  t.teardown(() => { if (child.exitCode === null) child.kill('SIGKILL') })
+  const lines = createInterface({ input: child.stdout })
+  const docs = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('not ready within 30 s')), 30_000)
+    lines.on('line', line => {
+      const entry = JSON.parse(line) as { msg: string, docs?: string }
+      if (entry.docs !== undefined) { clearTimeout(timer); resolve(entry.docs) }
+    })
+  })
+  const base = docs.replace(/\/docs$/, '')
+  t.same(await (await fetch(`${base}/healthz`)).json(), { status: 'ok' })
+  t.equal((await fetch(`${base}/readyz`)).status, 200)
+  child.kill('SIGTERM')
+  t.equal(await exitOf(child, 20_000), 0, 'exit 0 after closing HTTP, queues and Redis')
+})
