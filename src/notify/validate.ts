@@ -22,7 +22,7 @@ const RESOLVE_TIMEOUT_MS = 5000
  * Checks notify targets before a rollout is accepted and throws a
  * BadRequestError naming the field ("body.notify.1.url must use https ...").
  * Rules: https only, no credentials in the URL, no private, loopback or
- * link-local address (literal or resolved now through DNS), Slack URLs on
+ * link-local address (literal, or resolved now through DNS when it resolves), Slack URLs on
  * Slack's webhook host, no duplicate targets; hosts in
  * GONOGO_WEBHOOK_ALLOW_HOSTS are exempt from the scheme, address and Slack
  * rules. DNS can change after this check (rebinding), so delivery checks the
@@ -54,9 +54,12 @@ export async function validateNotifyTargets (
     try {
       addresses = await withTimeout(resolve(checked.hostname), RESOLVE_TIMEOUT_MS)
     } catch {
-      throw new BadRequestError(`${where} host ${checked.hostname} does not resolve`)
+      // A name that does not resolve now (DNS down, no network, a record not yet
+      // published) is no reason to refuse a rollout: delivery checks the address it
+      // really connects to, and a target that never resolves is recorded on the
+      // rollout as a failed delivery.
+      continue
     }
-    if (addresses.length === 0) throw new BadRequestError(`${where} host ${checked.hostname} does not resolve`)
     const blocked = addresses.find(a => !isPublicAddress(a))
     if (blocked !== undefined) {
       throw new BadRequestError(`${where} host ${checked.hostname} resolves to a private, loopback or link-local address (${blocked}); ` +
