@@ -60,16 +60,5 @@ if (!hasRedis) {
     t.same((await second.app.inject(`/v1/rollouts/${id}/checkpoints`)).json(), checkpointsBefore, 'every checkpoint result and cause, unchanged')
     const gate = await second.app.inject(`/v1/rollouts/${id}/gate`)
     t.equal(gate.statusCode, before.recommendation === 'GO' ? 200 : 409)
-
-    // Redis away: the API says so with a 503, never a 500, and readiness fails.
-    await stopRedis()
-    const down = await second.app.inject(`/v1/rollouts/${id}`)
-    t.equal(down.statusCode, 503, down.body)
-    t.match(down.json().message, /Redis/)
-    t.equal((await second.app.inject('/readyz')).statusCode, 503)
-    t.equal((await second.app.inject('/healthz')).statusCode, 200, 'the process itself is alive')
-    // Back before closing: BullMQ's close waits for Redis.
-    await startRedis()
-    await eventually(async () => (await second.app.inject('/readyz')).statusCode === 200 ? true : undefined, 20_000, 'ready again')
   })
 }
