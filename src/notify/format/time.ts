@@ -1,3 +1,5 @@
+import { isTimezone } from '../../jobs/timezone.ts'
+
 /** Locales tried in turn for a zone's short name: each knows the abbreviations of its own region. */
 const NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-CA', 'en-NZ', 'en-ZA', 'en-SG', 'en-IE']
 
@@ -11,7 +13,7 @@ const NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-CA', 'en-NZ', 'en-
 export function formatLocalTime (iso: string, timeZone: string): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  const zone = validZone(timeZone) ? timeZone : 'UTC'
+  const zone = isTimezone(timeZone) ? timeZone : 'UTC'
   const day = new Intl.DateTimeFormat('en-GB', { timeZone: zone, day: 'numeric', month: 'short' }).format(date)
   const clock = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date)
   return `${day} ${clock} ${zoneName(date, zone)}`
@@ -26,14 +28,4 @@ function zoneName (date: Date, timeZone: string): string {
     if (part !== '' && !/^(GMT|UTC)[+-−]/.test(part)) return part
   }
   return fallback
-}
-
-function validZone (timeZone: string): boolean {
-  try {
-    // eslint-disable-next-line no-new
-    new Intl.DateTimeFormat('en-US', { timeZone })
-    return true
-  } catch {
-    return false
-  }
 }
