@@ -50,6 +50,11 @@ export class CheckpointWorker {
     })
   }
 
+  /** Resolves once the worker's connection is initialised, so closing it later cannot race its start. */
+  async ready (): Promise<void> {
+    await this.worker.waitUntilReady()
+  }
+
   /** Stops taking jobs, lets a running catch-up stop after its current checkpoint, waits for it. Idempotent. */
   async close (): Promise<void> {
     this.#stopping.abort()

@@ -104,6 +104,15 @@ export class Notifier {
   }
 
   /**
+   * Resolves once the queue's connection is initialised. Call before use: a
+   * notifier closed while BullMQ still connects would leave its init to reject
+   * unhandled.
+   */
+  async ready (): Promise<void> {
+    await this.#queue.waitUntilReady()
+  }
+
+  /**
    * Queues the events of one checkpoint outcome for every target of the
    * rollout and every default target: one job per (event, target) with a
    * deterministic id, so calling it again for the same outcome (a retried

@@ -29,6 +29,12 @@ export default fp<{ config: Config }>(async (app, { config }) => {
     }
   })
   app.decorate('notifier', notifier)
+  try {
+    await notifier.ready()
+  } catch (err) {
+    await notifier.close()
+    throw err
+  }
   if (config.GONOGO_ROLE !== 'api') await notifier.startWorker()
   app.metricsCollectors.push(async () => {
     for (const [state, n] of Object.entries(await notifier.jobCounts())) app.metrics.queueDepth.set({ queue: 'notify', state }, n)

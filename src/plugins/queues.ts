@@ -33,6 +33,10 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   await connection.connect()
   const queue = new Queue<CheckpointJobData>(QUEUE_NAME, { connection, prefix })
   queue.on('error', (err) => app.log.error({ err }, 'checkpoints queue error'))
+  // BullMQ finishes connecting in the background; closing before it has (a quick shutdown,
+  // a script that only renders the OpenAPI document) makes its init reject with no listener
+  // left, an unhandled rejection. Ready before use also surfaces a bad Redis at start-up.
+  await queue.waitUntilReady()
 
   app.decorate('rollouts', new RolloutStore(app.redis, prefix))
   app.decorate('checkpointStore', new CheckpointStore(app.redis, prefix))

@@ -70,6 +70,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
     await worker.close()
     await connection.quit().catch(() => connection.disconnect())
   })
+  await worker.ready()
   await sweep()
   await app.scheduler.scheduleReconcile()
 }, { name: 'workers', dependencies: ['queues', 'nerdgraph', 'redis', 'metrics'] })

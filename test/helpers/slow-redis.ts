@@ -1,0 +1,38 @@
+import net from 'node:net'
+import { REDIS_URL } from './redis.ts'
+
+export interface SlowRedis {
+  url: string
+  close: () => Promise<void>
+}
+
+/**
+ * A TCP proxy in front of the test Redis that holds every chunk for `delayMs`
+ * each way: a loaded CI machine's Redis, reproducibly. Races between start-up
+ * and shutdown that a fast local Redis hides show up behind it.
+ */
+export async function startSlowRedis (delayMs: number): Promise<SlowRedis> {
+  const target = new URL(REDIS_URL)
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port === '' ? 6379 : target.port), target.hostname)
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('error', () => {})
+      s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy() })
+    }
+    client.on('data', (chunk) => setTimeout(() => upstream.write(chunk), delayMs))
+    upstream.on('data', (chunk) => setTimeout(() => client.write(chunk), delayMs))
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as net.AddressInfo
+  const url = new URL(REDIS_URL)
+  url.host = `127.0.0.1:${port}`
+  return {
+    url: url.toString(),
+    close: async () => {
+      for (const s of sockets) s.destroy()
+      await new Promise<void>(resolve => server.close(() => resolve()))
+    }
+  }
+}
