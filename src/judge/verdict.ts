@@ -11,8 +11,8 @@ import type { CheckOutcome } from './checks/types.ts'
  * Worst status in the order NO_DATA > FAIL > WARN > INCONCLUSIVE > PASS. NO_DATA comes
  * first because it means we cannot see the canary at all, so nothing else about it can be
  * trusted, and a monitoring gap needs a different fix (install the agent) than a FAIL.
- * In practice the two cannot collide: coverage is NO_DATA only when the canary sent no
- * transactions, and then no other check can FAIL. Empty input is PASS.
+ * They can meet when one of several new hosts is silent and another fails a check: the
+ * app's reasons then list both, the gap first. Empty input is PASS.
  */
 export function worstStatus (statuses: Iterable<Status>): Status {
   let worst = SEVERITY.length - 1

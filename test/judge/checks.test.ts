@@ -25,12 +25,16 @@ t.test('coverage', async t => {
   t.equal(ok.coverage.status, 'PASS')
 })
 
-t.test('coverage: one of two canaries silent is a WARN naming it', async t => {
+t.test('coverage: one of two canaries silent is NO_DATA naming it, the other still judged', async t => {
   const data = appData({ canary: { count: 1000, errors: 5 }, baseline: { count: 4000, errors: 20 } })
   const out = judge({ data: { ...checkpoint([data]), canaryHosts: ['prdiis09', 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: 0 })
-  const cov = out.result.apps[0].metrics.find(m => m.metric === 'coverage')
-  t.equal(cov?.status, 'WARN')
-  t.match(cov?.detail, /no data from PRDIIS10/)
+  const app = out.result.apps[0]
+  const cov = app.metrics.find(m => m.metric === 'coverage')
+  t.equal(cov?.status, 'NO_DATA')
+  t.match(cov?.detail, /^no data from PRDIIS10 while 4 existing hosts served 4,000 transactions \(PRDIIS09 served 1,000\)/)
+  t.equal(app.verdict, 'NO_DATA')
+  t.not(app.metrics.find(m => m.metric === 'errorRate')?.status, 'NO_DATA', 'the reporting canary is still judged')
+  t.equal(out.result.recommendation, 'NO_GO')
 })
 
 t.test('error rate: a clear regression FAILs with the numbers in one line', async t => {

@@ -65,6 +65,20 @@ t.test('a canary that went quiet while the pool kept serving is NO_DATA, naming 
   t.equal(app.metrics.find(m => m.metric === 'errorRate')?.status !== 'NO_DATA', true, 'what it did send is still judged')
 })
 
+t.test('one of two canaries going quiet is NO_DATA naming that host, though the other keeps serving', async t => {
+  const other = 'PRDIIS10'
+  const s = series([100, 100, 100, 100], 100)
+    .filter(p => !(p.host === CANARY && p.startMs >= FROM + 20 * MIN))
+  for (let m = 0; m < 60; m++) s.push({ host: other, startMs: FROM + m * MIN, count: 100, errors: 0, p95S: 0.4 })
+  const canary = s.filter(p => p.host === CANARY || p.host === other).reduce((a, p) => a + p.count, 0)
+  const data = appData({ canary: { count: canary, errors: 0 }, baseline: { count: 24_000, errors: 0 }, series: s })
+  data.window.hosts.push({ ...data.window.hosts.find(h => h.host === CANARY)!, host: other })
+  const out = judge({ data: { ...checkpoint([data]), canaryHosts: [CANARY, other] }, apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  const coverage = out.result.apps[0].metrics.find(m => m.metric === 'coverage')
+  t.equal(coverage?.status, 'NO_DATA', coverage?.detail ?? '')
+  t.match(coverage?.detail, new RegExp(`^${CANARY} has sent nothing since 04:50Z \\(40 min\\)`))
+})
+
 t.test('a quiet spell a low-traffic canary can have by chance is not a gap', async t => {
   // 0.2 rpm: 30 silent minutes are expected now and then.
   const s: SeriesPoint[] = []

@@ -14,31 +14,39 @@ const MIN_SILENCE_MS = 15 * 60_000
 const MIN_EXPECTED_IN_SILENCE = 20
 
 /**
- * When the canary stopped reporting before the end of the window while the baseline kept
- * serving: long enough, at the canary's own earlier rate, that it cannot be chance.
+ * When a canary host stopped reporting before the end of the window while the baseline
+ * kept serving: long enough, at that host's own earlier rate, that it cannot be chance.
+ * Each canary host is looked at on its own, so one of two new hosts going quiet is seen
+ * even while the other keeps the canary side busy. The longest silence wins.
  */
-export function silentSince (series: SeriesPoint[], sides: AppSides, bucketMinutes: number): { sinceMs: number, gapMs: number } | null {
-  let firstCanary = Infinity
-  let lastCanary = -Infinity
+export function silentSince (series: SeriesPoint[], sides: AppSides, bucketMinutes: number): { host: string, sinceMs: number, gapMs: number } | null {
+  const canary = new Map<string, { first: number, last: number, count: number }>()
   let lastBaseline = -Infinity
-  let canaryCount = 0
   for (const p of series) {
     const c = clean(p.count)
     if (c <= 0) continue
     if (sides.isCanary(p.host)) {
-      canaryCount += c
-      firstCanary = Math.min(firstCanary, p.startMs)
-      lastCanary = Math.max(lastCanary, p.startMs)
+      const h = canary.get(p.host)
+      if (h === undefined) canary.set(p.host, { first: p.startMs, last: p.startMs, count: c })
+      else {
+        h.count += c
+        h.first = Math.min(h.first, p.startMs)
+        h.last = Math.max(h.last, p.startMs)
+      }
     } else if (sides.isBaseline(p.host)) {
       lastBaseline = Math.max(lastBaseline, p.startMs)
     }
   }
-  if (!Number.isFinite(lastCanary) || !Number.isFinite(lastBaseline) || lastBaseline <= lastCanary) return null
+  if (!Number.isFinite(lastBaseline)) return null
   const bucketMs = Math.max(1, bucketMinutes) * 60_000
-  const gapMs = lastBaseline - lastCanary
-  const rate = canaryCount / (lastCanary - firstCanary + bucketMs)
-  if (gapMs < MIN_SILENCE_MS || rate * gapMs < MIN_EXPECTED_IN_SILENCE) return null
-  return { sinceMs: lastCanary + bucketMs, gapMs }
+  let worst: { host: string, sinceMs: number, gapMs: number } | null = null
+  for (const [host, h] of canary) {
+    const gapMs = lastBaseline - h.last
+    const rate = h.count / (h.last - h.first + bucketMs)
+    if (gapMs < MIN_SILENCE_MS || rate * gapMs < MIN_EXPECTED_IN_SILENCE) continue
+    if (worst === null || gapMs > worst.gapMs) worst = { host, sinceMs: h.last + bucketMs, gapMs }
+  }
+  return worst
 }
 
 /** Coverage of one app. `sides` is null when the fetcher returned nothing for the app. */
@@ -67,17 +75,20 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
       short: `no data from ${configuredLabel}`
     }
   }
+  // Every new host must report for every app the pool serves: one new host without the
+  // agent is a monitoring gap however well the others do, as it would be on its own.
   const reporting = new Set(canary.hosts.map(hostKey))
   const silent = configured.filter(h => !reporting.has(hostKey(h)))
-  if (silent.length > 0) {
+  if (silent.length > 0 && baseline.count > 0) {
     return {
       result: {
         ...base,
-        status: 'WARN',
+        status: 'NO_DATA',
         canary: canary.count,
         baseline: baseline.count,
         effect: null,
-        detail: `no data from ${silent.join(', ')} while ${canary.hosts.join(', ')} served ${formatCount(canary.count)} transactions: is the APM agent installed there?`
+        detail: `no data from ${silent.join(', ')} while ${formatHosts(baseline.hosts, 'existing')} served ${formatCount(baseline.count)} transactions` +
+          ` (${canary.hosts.join(', ')} served ${formatCount(canary.count)}): is the APM agent installed and configured there?`
       },
       short: `no data from ${silent.join(', ')}`
     }
@@ -91,9 +102,9 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
         status: 'NO_DATA',
         canary: canary.count,
         baseline: baseline.count,
-        detail: `${formatHosts(canary.hosts, 'new')} has sent nothing since ${since}Z (${formatMinutes(quiet.gapMs)}) while ${formatHosts(baseline.hosts, 'existing')} kept serving: did it leave the pool or lose its APM agent?`
+        detail: `${quiet.host} has sent nothing since ${since}Z (${formatMinutes(quiet.gapMs)}) while ${formatHosts(baseline.hosts, 'existing')} kept serving: did it leave the pool or lose its APM agent?`
       },
-      short: `silent since ${since}Z`
+      short: `${quiet.host} silent since ${since}Z`
     }
   }
   const detail = baseline.count === 0
