@@ -97,6 +97,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
         alpha: policy.alpha,
         nApps: specs.length,
         nTests: raw.length,
+        bucketMinutes: data.bucketMinutes,
         canaryLabel: formatHosts(m.sides.canary.hosts.length > 0 ? m.sides.canary.hosts : canaryHosts, 'new'),
         baselineLabel: formatHosts(m.sides.baseline.hosts, 'existing'),
         // A canary that went quiet late in the window still has data to judge; only a

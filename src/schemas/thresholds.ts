@@ -10,10 +10,10 @@ export const Thresholds = Type.Object({
     minAbsDiff: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'and at least this absolute difference in error rate, as a fraction (default 0.001 = 0.1 percentage points)' }))
   }, { additionalProperties: false })),
   latency: Type.Optional(Type.Object({
-    ratio: Type.Optional(Type.Number({ minimum: 1, maximum: 100, description: 'FAIL needs canary p95 / baseline p95 or the slow-share ratio at or above this (default 1.10)' }))
+    ratio: Type.Optional(Type.Number({ minimum: 1, maximum: 100, description: 'FAIL needs the canary p95 / baseline p95 ratio at or above this, besides evidence from the slow-share test (default 1.10)' }))
   }, { additionalProperties: false })),
   throughput: Type.Optional(Type.Object({
-    minShareRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'FAIL when the canary gets less than this fraction of its expected traffic share (default 0.7)' })),
+    minShareRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'FAIL when a canary host serves at most this fraction of its expected traffic: canaryWeight x a typical (median) existing host over the same minutes (default 0.7)' })),
     canaryWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'Load-balancer weight of each canary host relative to a baseline host (default 1)' }))
   }, { additionalProperties: false })),
   newErrors: Type.Optional(Type.Object({

@@ -29,7 +29,7 @@ t.test('a canary that joined after the rollout started is judged from its first 
   const m = throughputOf([100, 100, 100, 100], 100, 30)
   t.equal(m?.status, 'PASS', m?.detail ?? '')
   t.ok(Math.abs((m?.effect ?? 0) - 1) < 0.01, `share x${m?.effect}`)
-  t.match(m?.detail, /since it first reported at 05:00Z/)
+  t.match(m?.detail, /^PRDIIS09 served 100 rpm since 05:00Z vs 100 rpm expected from a typical existing host \(x1\.00, /)
 })
 
 t.test('a canary serving half a typical host fails, whenever it joined', async t => {
@@ -99,4 +99,34 @@ t.test('with several canaries the error detail names each one, worst first', asy
   const out = judge({ data: { ...checkpoint([data]), canaryHosts: ['PRDIIS09', 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: FROM + 3600_000 })
   const m = out.result.apps[0].metrics.find(x => x.metric === 'errorRate')
   t.match(m?.detail, /by new host: PRDIIS09 4\.5%, PRDIIS10 0\.50%/)
+})
+
+t.test('the traffic effect is per host, whatever the size of the pool', async t => {
+  for (const pool of [[100], [100, 100], [100, 100, 100, 100, 100, 100, 100, 100]]) {
+    const m = throughputOf(pool, 60)
+    t.equal(m?.status, 'FAIL', `${pool.length} existing hosts: ${m?.detail ?? ''}`)
+    t.ok(Math.abs((m?.effect ?? 0) - 0.6) < 1e-9, `x${m?.effect} with ${pool.length} existing hosts`)
+  }
+})
+
+t.test('one starved canary among two FAILs, named; the healthy one does not hide it', async t => {
+  const other = 'PRDIIS10'
+  const s = series([100, 100, 100, 100], 100)
+  for (let m = 0; m < 60; m++) s.push({ host: other, startMs: FROM + m * MIN, count: 30, errors: 0, p95S: 0.4 })
+  const data = appData({ canary: { count: 7_800, errors: 0 }, baseline: { count: 24_000, errors: 0 }, series: s })
+  data.window.hosts.push({ ...data.window.hosts.find(h => h.host === CANARY)!, host: other, count: 1_800 })
+  const out = judge({ data: { ...checkpoint([data]), canaryHosts: [CANARY, other] }, apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  const m = out.result.apps[0].metrics.find(m => m.metric === 'throughput')
+  t.equal(m?.status, 'FAIL', m?.detail ?? '')
+  t.ok(Math.abs((m?.effect ?? 0) - 0.3) < 1e-9)
+  t.match(m?.detail, /^PRDIIS10 30 rpm \(x0\.30, p<0\.001\), PRDIIS09 100 rpm \(x1\.00, p=[\d.]+\) vs 100 rpm expected from a typical existing host: PRDIIS10 is under the x0\.70 margin/)
+})
+
+t.test('a canary that went quiet is a coverage finding, not a starved host', async t => {
+  const s = series([100, 100, 100, 100], 100).filter(p => !(p.host === CANARY && p.startMs >= FROM + 30 * MIN))
+  const data = appData({ canary: { count: 3_000, errors: 0 }, baseline: { count: 24_000, errors: 0 }, series: s })
+  const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  const byMetric = Object.fromEntries(out.result.apps[0].metrics.map(m => [m.metric, m]))
+  t.equal(byMetric.coverage.status, 'NO_DATA')
+  t.equal(byMetric.throughput.status, 'PASS', byMetric.throughput.detail)
 })

@@ -1,65 +1,90 @@
 /**
- * Throughput: the canary's share of the app's traffic against the share its weight
- * should get. A slow or failing host often gets less from a least-connections balancer.
+ * Throughput: does each canary host get the traffic of a typical existing host (times its
+ * weight)? A slow or failing host often gets less from a least-connections balancer.
+ *
+ * The effect is per host, "x0.6 of a typical existing host", which is what a person
+ * compares and does not depend on how many hosts share the pool (a share of the pool's
+ * traffic moves less the fewer hosts there are). The test still uses all the baseline's
+ * traffic: it is a binomial test of the canary's count given canary + baseline, with the
+ * share that a given per-host ratio implies.
  */
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf'
-import { formatCount, formatP, formatPercent, formatRatio } from '../format.ts'
+import { formatCount, formatP, formatRatio } from '../format.ts'
+import { hostKey } from '../hosts.ts'
 import { clean } from '../sides.ts'
 import type { CheckContext, CheckOutcome } from './types.ts'
 
-/**
- * Expected canary share with the hosts that reported: w·n_c / (w·n_c + n_b).
- */
-export function expectedShare (canaryHosts: number, baselineHosts: number, canaryWeight: number): number {
-  const c = canaryWeight * canaryHosts
-  return c + baselineHosts > 0 ? c / (c + baselineHosts) : 0
-}
-
-/** The traffic the share is computed over. */
-export interface TrafficSplit {
+/** One canary host's traffic against the existing hosts' over the same span. */
+export interface HostTraffic {
+  host: string
+  /** Transactions of the canary host over the span. */
   canary: number
+  /** Transactions of all baseline hosts over the span. */
   baseline: number
-  /** Expected canary share. */
+  /** What the canary host should have served: canaryWeight x the median baseline host. */
   expected: number
-  /** Start of the span compared (epoch ms), later than the window start when the canary joined late. */
+  /** Span start (epoch ms) when it is later than the window's first bucket: the host joined late. */
   sinceMs: number | null
+  /** Span length in minutes, when series give it (null: whole-window totals). */
+  minutes: number | null
 }
 
 /**
- * Canary and baseline traffic from the canary's first reported minute on, so a host that
- * joined the pool after the rollout started is not short of traffic it could not serve.
- * The expected share gives each canary host `canaryWeight` times the traffic of the median
- * baseline host: a pool whose existing hosts carry unequal weights (one big old server)
- * does not make an equal-weight canary look starved, and one degraded baseline host does
- * not move the bar. With equal baseline hosts this is w·n_c / (w·n_c + n_b).
+ * Per canary host, the span it reported in (first to last reported bucket), so a host that
+ * joined after the rollout started is not short of traffic it could not serve, and a host
+ * that went quiet (coverage's finding) is not called starved for it. The baseline counts
+ * over the same span; the typical existing host is the median one, so one big old server
+ * or one degraded host does not move the bar. Without series: whole-window totals.
  */
-export function trafficSplit (ctx: CheckContext): TrafficSplit {
+export function hostTraffic (ctx: CheckContext): HostTraffic[] {
   const { sides, data } = ctx
   const weight = ctx.thresholds.throughput.canaryWeight
-  const nCanary = sides.canary.hosts.length
-  let sinceMs: number | null = null
-  for (const p of data.window.series) {
-    if (clean(p.count) > 0 && sides.isCanary(p.host) && (sinceMs === null || p.startMs < sinceMs)) sinceMs = p.startMs
+  const series = data.window.series
+  const bucketMs = Math.max(1, ctx.bucketMinutes) * 60_000
+  const spans = new Map<string, { first: number, last: number }>()
+  let windowStart = Infinity
+  for (const p of series) {
+    windowStart = Math.min(windowStart, p.startMs)
+    if (clean(p.count) <= 0 || !sides.isCanary(p.host)) continue
+    const s = spans.get(p.host)
+    if (s === undefined) spans.set(p.host, { first: p.startMs, last: p.startMs })
+    else { s.first = Math.min(s.first, p.startMs); s.last = Math.max(s.last, p.startMs) }
   }
-  const perBaseline = new Map<string, number>()
-  let canary = 0
-  if (sinceMs !== null) {
-    for (const p of data.window.series) {
-      if (p.startMs < sinceMs) continue
+  const out: HostTraffic[] = []
+  for (const [host, span] of spans) {
+    const perBaseline = new Map<string, number>()
+    let canary = 0
+    for (const p of series) {
+      if (p.startMs < span.first || p.startMs > span.last) continue
       const c = clean(p.count)
-      if (sides.isCanary(p.host)) canary += c
+      if (p.host === host) canary += c
       else if (sides.isBaseline(p.host)) perBaseline.set(p.host, (perBaseline.get(p.host) ?? 0) + c)
     }
+    const counts = [...perBaseline.values()].filter(c => c > 0)
+    if (counts.length === 0) continue
+    out.push({
+      host,
+      canary,
+      baseline: counts.reduce((a, b) => a + b, 0),
+      expected: median(counts) * weight,
+      sinceMs: span.first > windowStart ? span.first : null,
+      minutes: (span.last - span.first + bucketMs) / 60_000
+    })
   }
-  if (sinceMs === null || perBaseline.size === 0) {
-    // No series (or no baseline in them): whole-window totals, equal weights.
-    return { canary: sides.canary.count, baseline: sides.baseline.count, expected: expectedShare(nCanary, sides.baseline.hosts.length, weight), sinceMs: null }
-  }
-  const counts = [...perBaseline.values()].filter(c => c > 0)
-  const baseline = counts.reduce((a, b) => a + b, 0)
-  const typical = median(counts) * weight * nCanary
-  const expected = typical + baseline > 0 ? typical / (typical + baseline) : 0
-  return { canary, baseline, expected, sinceMs: sinceMs > data.window.series.reduce((m, p) => Math.min(m, p.startMs), Infinity) ? sinceMs : null }
+  if (out.length > 0 || series.some(p => sides.isBaseline(p.host) && clean(p.count) > 0)) return out.sort(byHost)
+  // No series: whole-window totals per host.
+  const baselineCounts = data.window.hosts.filter(h => sides.isBaseline(h.host) && clean(h.count) > 0).map(h => clean(h.count))
+  if (baselineCounts.length === 0) return []
+  const typical = median(baselineCounts) * weight
+  const baseline = baselineCounts.reduce((a, b) => a + b, 0)
+  return data.window.hosts
+    .filter(h => sides.isCanary(h.host) && clean(h.count) > 0)
+    .map(h => ({ host: h.host, canary: clean(h.count), baseline, expected: typical, sinceMs: null, minutes: null }))
+    .sort(byHost)
+}
+
+function byHost (a: HostTraffic, b: HostTraffic): number {
+  return hostKey(a.host) < hostKey(b.host) ? -1 : hostKey(a.host) > hostKey(b.host) ? 1 : 0
 }
 
 function median (xs: number[]): number {
@@ -69,45 +94,81 @@ function median (xs: number[]): number {
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 
+/** The canary's share of canary + baseline traffic if it served `ratio` x its expected traffic. */
+function shareAt (t: HostTraffic, ratio: number): number {
+  const c = ratio * t.expected
+  return c / (c + t.baseline)
+}
+
+interface HostJudgement { t: HostTraffic, status: 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE', effect: number, p: number }
+
 /**
- * FAIL when the canary gets at most minShareRatio of its expected share and that is not
- * noise: a one-sided binomial test rejects a share halfway between the margin and the
- * expected share (x0.85 by default) at alpha / (number of apps). This check is outside the
- * Holm family yet can NO_GO the rollout, so it gets its own Bonferroni budget; testing
- * against the halfway share rather than the expected one keeps a healthy canary at low
- * traffic (where x0.7 happens by chance) from failing at every hourly look, which a test
- * against the expected share did in about 1 clean rollout in 40. Real balancers are
- * overdispersed, so the test only screens out small counts; the margin is what decides.
- * WARN for a moderate shortfall (under the halfway share, significant against the
- * expected share). INCONCLUSIVE when even a canary with no traffic would not be significant.
- * The reported pValue is the test against the expected share.
+ * FAIL when the host serves at most minShareRatio of its expected traffic and that is not
+ * noise: a one-sided binomial test rejects a ratio halfway between the margin and 1 (x0.85
+ * by default) at alpha / (apps x canary hosts). This check is outside the Holm family yet
+ * can NO_GO the rollout, so it gets its own Bonferroni budget; testing against the halfway
+ * ratio rather than 1 keeps a healthy canary at low traffic (where x0.7 happens by chance)
+ * from failing at every hourly look. Real balancers are overdispersed, so the test only
+ * screens out small counts; the margin is what decides. WARN for a moderate shortfall
+ * (under the halfway ratio, significant against 1). INCONCLUSIVE when even a host with no
+ * traffic would not be significant. The reported pValue is the test against 1.
  */
-export function checkThroughput (ctx: CheckContext): CheckOutcome {
-  const { minShareRatio } = ctx.thresholds.throughput
-  const base = { metric: 'throughput' as const, pValue: null, ci: null }
-  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: 0, baseline: ctx.sides.baseline.count, effect: null, detail: `no traffic reported by ${ctx.canaryLabel}` }, short: '' }
-  const split = trafficSplit(ctx)
-  const canary = { count: split.canary }
-  const baseline = { count: split.baseline }
-  const total = canary.count + baseline.count
-  const expected = split.expected
-  if (baseline.count === 0 || expected <= 0 || expected >= 1) {
-    return { result: { ...base, status: 'INCONCLUSIVE', canary: canary.count, baseline: baseline.count, effect: null, detail: `${ctx.canaryLabel} served ${formatCount(canary.count)} transactions; no baseline traffic to compare with` }, short: 'no baseline to compare with' }
-  }
-  const observed = canary.count / total
-  const effect = observed / expected
-  const p = binomialCdf(canary.count, total, expected)
-  const halfway = (1 + minShareRatio) / 2
-  const level = ctx.alpha / Math.max(1, ctx.nApps)
-  const detectable = (1 - expected * halfway) ** total < level
-  let status: 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE'
+function judgeHost (t: HostTraffic, minRatio: number, level: number): HostJudgement {
+  const total = t.canary + t.baseline
+  const effect = t.canary / t.expected
+  const p = binomialCdf(t.canary, total, shareAt(t, 1))
+  const halfway = (1 + minRatio) / 2
+  const detectable = (1 - shareAt(t, halfway)) ** t.baseline < level
+  let status: HostJudgement['status']
   if (!detectable) status = 'INCONCLUSIVE'
-  else if (effect <= minShareRatio && binomialCdf(canary.count, total, expected * halfway) <= level) status = 'FAIL'
+  else if (effect <= minRatio && binomialCdf(t.canary, total, shareAt(t, halfway)) <= level) status = 'FAIL'
   else if (effect <= halfway && p <= level) status = 'WARN'
   else status = 'PASS'
-  const since = split.sinceMs === null ? '' : ` since it first reported at ${new Date(split.sinceMs).toISOString().slice(11, 16)}Z`
-  let detail = `${ctx.canaryLabel} served ${formatPercent(observed)} of ${formatCount(total)} transactions${since}, expected ${formatPercent(expected)} (x${formatRatio(effect)} of its share, ${formatP(p)})`
-  if (status === 'INCONCLUSIVE') detail = `too little traffic to tell: ${formatCount(total)} transactions in all; ${detail}`
-  if (status === 'FAIL') detail += `: under the x${formatRatio(minShareRatio)} margin, as when the balancer sends a slow or failing host less`
-  return { result: { ...base, status, canary: observed, baseline: expected, effect, pValue: p, detail }, short: `traffic share x${formatRatio(effect)}` }
+  return { t, status, effect, p }
+}
+
+const ORDER = ['FAIL', 'WARN', 'INCONCLUSIVE', 'PASS'] as const
+
+export function checkThroughput (ctx: CheckContext): CheckOutcome {
+  const { minShareRatio, canaryWeight } = ctx.thresholds.throughput
+  const base = { metric: 'throughput' as const, pValue: null, ci: null }
+  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: 0, baseline: ctx.sides.baseline.count, effect: null, detail: `no traffic reported by ${ctx.canaryLabel}` }, short: '' }
+  const traffic = hostTraffic(ctx).filter(t => t.expected > 0)
+  if (traffic.length === 0) {
+    return { result: { ...base, status: 'INCONCLUSIVE', canary: ctx.sides.canary.count, baseline: ctx.sides.baseline.count, effect: null, detail: `${ctx.canaryLabel} served ${formatCount(ctx.sides.canary.count)} transactions; no existing host served ${ctx.app} at the same time to compare with` }, short: 'no baseline to compare with' }
+  }
+  const level = ctx.alpha / Math.max(1, ctx.nApps * traffic.length)
+  const judged = traffic.map(t => judgeHost(t, minShareRatio, level))
+  // The host that decides the status; among equals, the one with the least traffic.
+  const worst = [...judged].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.effect - b.effect)[0]
+  const per = (j: HostJudgement): string => j.t.minutes !== null ? `${formatRate(j.t.canary / j.t.minutes)} rpm` : `${formatCount(j.t.canary)} transactions`
+  const expectedOf = (t: HostTraffic): string => t.minutes !== null ? `${formatRate(t.expected / t.minutes)} rpm` : formatCount(t.expected)
+  const weightNote = canaryWeight === 1 ? '' : ` at weight x${formatRatio(canaryWeight)}`
+  const since = (t: HostTraffic): string => t.sinceMs === null ? '' : ` since ${new Date(t.sinceMs).toISOString().slice(11, 16)}Z`
+  let detail: string
+  if (judged.length === 1) {
+    const j = judged[0]
+    detail = `${j.t.host} served ${per(j)}${since(j.t)} vs ${expectedOf(j.t)} expected from a typical existing host${weightNote} (x${formatRatio(j.effect)}, ${formatP(j.p)})`
+  } else {
+    const hosts = [...judged].sort((a, b) => a.effect - b.effect).map(j => `${j.t.host} ${per(j)}${since(j.t)} (x${formatRatio(j.effect)}, ${formatP(j.p)})`).join(', ')
+    detail = `${hosts} vs ${expectedOf(worst.t)} expected from a typical existing host${weightNote}`
+  }
+  const status = worst.status
+  if (status === 'INCONCLUSIVE') detail = `too little traffic to tell: ${detail}`
+  if (status === 'FAIL') detail += `: ${judged.length > 1 ? `${worst.t.host} is ` : ''}under the x${formatRatio(minShareRatio)} margin, as when the balancer sends a slow or failing host less`
+  const shortHost = judged.length > 1 ? ` on ${worst.t.host}` : ''
+  const rate = (n: number, t: HostTraffic): number => t.minutes !== null ? n / t.minutes : n
+  return {
+    result: { ...base, status, canary: rate(worst.t.canary, worst.t), baseline: rate(worst.t.expected, worst.t), effect: worst.effect, pValue: worst.p, detail },
+    short: `traffic x${formatRatio(worst.effect)}${shortHost}`
+  }
+}
+
+/** Requests per minute with two significant digits under 100: "0.42", "6.3", "68", "1,240". */
+function formatRate (rpm: number): string {
+  if (!Number.isFinite(rpm)) return 'n/a'
+  if (rpm >= 100) return formatCount(rpm)
+  if (rpm >= 10) return rpm.toFixed(0)
+  if (rpm >= 1) return rpm.toFixed(1)
+  return rpm.toPrecision(2)
 }

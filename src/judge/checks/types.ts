@@ -21,6 +21,8 @@ export interface CheckContext {
   canaryLabel: string
   /** "4 existing hosts". */
   baselineLabel: string
+  /** Length of a series bucket in minutes. */
+  bucketMinutes: number
   /** False when coverage is NO_DATA: no other check may PASS. */
   canaryReports: boolean
 }
