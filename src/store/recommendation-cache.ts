@@ -6,6 +6,7 @@ import { Keys } from './keys.ts'
 export interface RenderedRecommendation {
   body: Buffer
   recommendation: string | null
+  state: RolloutState
 }
 
 /** Turns what is stored (state, pre-serialised latest or null) into the response. */

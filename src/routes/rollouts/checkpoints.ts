@@ -42,7 +42,7 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     schema: {
       tags: ['rollouts'],
       summary: 'Run a checkpoint now',
-      description: 'Judges [startAt, now) outside the plan. Answers 201 with the checkpoint when it is recorded within GONOGO_MANUAL_WAIT_MS, else 202 with it pending (poll the Location). A request while another is pending joins it. Manual checkpoints read the evidence of the plan but never change the decision. 409 before startAt, at or after decisionAt, and once decided or cancelled.',
+      description: 'Judges [startAt, now - GONOGO_CHECKPOINT_LAG_SECONDS) outside the plan (the lag leaves New Relic time to ingest the last minutes, as for scheduled checkpoints). Answers 201 with the checkpoint when it is recorded within GONOGO_MANUAL_WAIT_MS, else 202 with it pending (poll the Location). A request while another is pending joins it. Manual checkpoints read the evidence of the plan but never change the decision. 409 before startAt, at or after decisionAt, and once decided or cancelled.',
       security: [{ bearer: [] }],
       params: IdParams,
       response: { 201: Checkpoint, 202: Checkpoint, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
@@ -53,11 +53,16 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
     const { spec } = stored
     const now = Date.now()
+    // Judged up to the ingest lag, as scheduled checkpoints are: the last minute is still arriving.
+    const until = now - config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000
     if (stored.state === 'decided' || stored.state === 'cancelled') throw new ConflictError(`rollout ${id} is ${stored.state}`)
-    if (now <= spec.startAt) throw new ConflictError(`rollout ${id} starts at ${formatLocal(spec.startAt, spec.timezone)}; there is no data to judge yet`)
+    if (until <= spec.startAt) {
+      throw new ConflictError(`rollout ${id} starts at ${formatLocal(spec.startAt, spec.timezone)}; there is no data to judge yet` +
+        (now > spec.startAt ? ` (New Relic data is read ${config.GONOGO_CHECKPOINT_LAG_SECONDS} s behind)` : ''))
+    }
     if (now >= spec.decisionAt) throw new ConflictError(`rollout ${id} is due for its decision; it runs without being asked`)
 
-    const asked = await app.checkpointStore.requestManual(id, now, spec.planLength)
+    const asked = await app.checkpointStore.requestManual(id, until, spec.planLength)
     if (asked.outcome === 'state') throw new ConflictError(`rollout ${id} is ${asked.state}`)
     if (asked.outcome === 'new') await app.scheduler.runManual(id, asked.index)
     const location = `/v1/rollouts/${id}/checkpoints/${asked.index}`

@@ -49,22 +49,23 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
     schema: {
       tags: ['rollouts'],
       summary: 'Deployment gate: 200 on GO, 409 otherwise',
-      description: 'For tools that gate on a status code: 200 when the latest recommendation is GO (final or not: check `final`), 409 for NO_GO, INCONCLUSIVE or no result yet. The body is the recommendation either way.',
+      description: 'For tools that gate on a status code: 200 when the latest recommendation is GO (final or not: check `final`), 409 for NO_GO, INCONCLUSIVE, no result yet, or a cancelled rollout. The body is the recommendation either way.',
       params: IdParams,
       response: { 200: RecommendationView, 400: ErrorBody, 404: ErrorBody, 409: RecommendationView }
     }
   }, async (req, reply) => {
-    const { body, recommendation } = await read(req.params.id)
-    return reply.code(recommendation === 'GO' ? 200 : 409).type(JSON_TYPE).send(body as never)
+    const { body, recommendation, state } = await read(req.params.id)
+    // A cancelled rollout's last GO is history: a deploy tool must not go ahead on it.
+    return reply.code(recommendation === 'GO' && state !== 'cancelled' ? 200 : 409).type(JSON_TYPE).send(body as never)
   })
 }
 
 /** The RecommendationView bytes: a head with the live fields, then the stored latest object's members. */
 async function render (app: FastifyInstance, id: string, state: RolloutState, latest: Buffer | null, rec: string | null): Promise<RenderedRecommendation> {
   const head = `{"rolloutId":"${id}","state":"${state}","final":${state === 'decided' ? 'true' : 'false'},`
-  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec }
+  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec, state }
   const rest = JSON.stringify(await nothingYet(app, id, state)).slice(1)
-  return { body: Buffer.from(head + rest), recommendation: null }
+  return { body: Buffer.from(head + rest), recommendation: null, state }
 }
 
 /** The body before any checkpoint succeeded: a 200 with null and a message, not a 404 (the rollout exists). */
