@@ -64,6 +64,23 @@ export class ScenarioError extends Error {
 
 const SHARE_TOLERANCE = 1e-6
 
+/**
+ * Upper bounds that keep generation finite and in memory (documented in
+ * scenario-format.md). Every number must also be finite: JSON's `1e400` parses
+ * as Infinity and is refused like any other out-of-range value.
+ */
+export const LIMITS = {
+  /** Transactions per minute of one app, and of one host with its trafficMultipliers in force. */
+  throughputRpm: 1_000_000,
+  weight: 1_000_000,
+  /** One hour. */
+  medianMs: 3_600_000,
+  sigma: 5,
+  errorRateMultiplier: 1_000_000,
+  latencyMultiplier: 1000,
+  trafficMultiplier: 1000
+} as const
+
 type Obj = Record<string, unknown>
 
 function isObj (v: unknown): v is Obj {
@@ -101,10 +118,21 @@ function str (v: unknown, path: string): string {
 function num (v: unknown, path: string, min: number, minInclusive: boolean, max?: number): number {
   const okMin = typeof v === 'number' && Number.isFinite(v) && (minInclusive ? v >= min : v > min)
   if (!okMin || (max !== undefined && (v as number) > max)) {
-    const range = max === undefined ? `${minInclusive ? '>=' : '>'} ${min}` : `between ${min} and ${max}`
-    throw new ScenarioError(path, `must be a number ${range}`)
+    const range = `${minInclusive ? '>=' : '>'} ${min}${max === undefined ? '' : ` and at most ${max}`}`
+    // JSON's 1e400 parses as Infinity, YAML has .inf and .nan: say what was read.
+    const got = typeof v === 'number' && !Number.isFinite(v) ? ` (got ${String(v)})` : ''
+    throw new ScenarioError(path, `must be a number ${range}${got}`)
   }
   return v as number
+}
+
+/** A probability or share. */
+function prob (v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
+    const got = typeof v === 'number' && !Number.isFinite(v) ? ` (got ${String(v)})` : ''
+    throw new ScenarioError(path, `must be a number between 0 and 1${got}`)
+  }
+  return v
 }
 
 function int (v: unknown, path: string, positive: boolean): number {
@@ -133,7 +161,7 @@ function classMap (v: unknown, path: string, isShares: boolean): Record<string, 
   let total = 0
   for (const [cls, value] of Object.entries(o)) {
     if (cls.trim() === '') throw new ScenarioError(path, 'must not have an empty class name')
-    total += num(value, join(path, cls), 0, true, 1)
+    total += prob(value, join(path, cls))
   }
   if (isShares && Object.keys(o).length > 0 && Math.abs(total - 1) > SHARE_TOLERANCE) {
     throw new ScenarioError(path, `shares must sum to 1 (they sum to ${total})`)
@@ -151,7 +179,7 @@ function checkHost (v: unknown, path: string): void {
   const h = object(v, path)
   onlyKnown(h, path, HOST_FIELDS)
   str(required(h, 'name', path), join(path, 'name'))
-  optional(h, 'weight', path, (x, p) => num(x, p, 0, false))
+  optional(h, 'weight', path, (x, p) => num(x, p, 0, false, LIMITS.weight))
   const joins = optional(h, 'joins', path, time)
   const leaves = optional(h, 'leaves', path, time)
   if (joins !== undefined && leaves !== undefined && leaves <= joins) {
@@ -159,39 +187,92 @@ function checkHost (v: unknown, path: string): void {
   }
 }
 
-function checkEffect (v: unknown, path: string, hosts: Set<string>, window: [number, number]): void {
+/** An effect's host, range (defaults applied) and multipliers, for the checks across effects. */
+interface CheckedEffect {
+  path: string
+  host: string
+  from: number
+  until: number
+  errorRateMultiplier: number
+  latencyMultiplier: number
+  trafficMultiplier: number
+}
+
+const MULTIPLIERS = ['errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier'] as const
+
+function checkEffect (v: unknown, path: string, hosts: Set<string>, window: [number, number]): CheckedEffect {
   const e = object(v, path)
   onlyKnown(e, path, EFFECT_FIELDS)
   const host = str(required(e, 'host', path), join(path, 'host'))
   if (!hosts.has(host)) {
     throw new ScenarioError(join(path, 'host'), `'${host}' is not one of this app's hosts (${[...hosts].join(', ')})`)
   }
-  const from = optional(e, 'from', path, time) ?? window[0]
-  const until = optional(e, 'until', path, time) ?? window[1]
-  if (until <= from) throw new ScenarioError(join(path, 'until'), 'must be after from')
-  for (const key of ['errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier']) {
-    optional(e, key, path, (x, p) => num(x, p, 0, true))
+  const givenFrom = optional(e, 'from', path, time)
+  const givenUntil = optional(e, 'until', path, time)
+  const from = givenFrom ?? window[0]
+  const until = givenUntil ?? window[1]
+  if (until <= from) {
+    // Name the field that was written: a default cannot be the culprit.
+    if (givenUntil === undefined) {
+      throw new ScenarioError(join(path, 'from'), `must be before the scenario's until (${new Date(window[1]).toISOString()}) when the effect has no until`)
+    }
+    if (givenFrom === undefined) {
+      throw new ScenarioError(join(path, 'until'), `must be after the scenario's from (${new Date(window[0]).toISOString()}) when the effect has no from`)
+    }
+    throw new ScenarioError(join(path, 'until'), 'must be after from')
+  }
+  const checked: CheckedEffect = { path, host, from, until, errorRateMultiplier: 1, latencyMultiplier: 1, trafficMultiplier: 1 }
+  for (const key of MULTIPLIERS) {
+    checked[key] = optional(e, key, path, (x, p) => num(x, p, 0, true, LIMITS[key])) ?? 1
   }
   optional(e, 'newErrors', path, (x, p) => classMap(x, p, false))
   optional(e, 'reporting', path, (x, p) => {
     if (typeof x !== 'boolean') throw new ScenarioError(p, 'must be true or false')
     return x
   })
+  return checked
+}
+
+/**
+ * Several effects in force at once on one host multiply their multipliers; the
+ * products obey the same bounds as one multiplier (and the host's traffic the
+ * throughput bound), so that no combination makes generation blow up.
+ */
+function checkCombinedEffects (effects: CheckedEffect[], rpm: number): void {
+  for (const start of effects) {
+    const inForce = effects.filter(e => e.host === start.host && e.from <= start.from && start.from < e.until)
+    if (inForce.length < 2 && rpm * start.trafficMultiplier <= LIMITS.throughputRpm) continue
+    // [multiplier, what the product gives, its maximum, how to say it]
+    const bounds: Array<[typeof MULTIPLIERS[number], (product: number) => number, number, (value: number) => string]> = [
+      ['errorRateMultiplier', p => p, LIMITS.errorRateMultiplier, v => `multiply the error rate by ${v}; the maximum is ${LIMITS.errorRateMultiplier}`],
+      ['latencyMultiplier', p => p, LIMITS.latencyMultiplier, v => `multiply latency by ${v}; the maximum is ${LIMITS.latencyMultiplier}`],
+      ['trafficMultiplier', p => rpm * p, LIMITS.throughputRpm, v => `make host ${start.host} serve up to ${v} rpm (throughputRpm x trafficMultiplier); the maximum is ${LIMITS.throughputRpm} rpm per host`]
+    ]
+    for (const [key, value, max, what] of bounds) {
+      const v = value(inForce.reduce((acc, e) => acc * e[key], 1))
+      if (v <= max) continue
+      // Blame the last effect in force that raises the product.
+      const culprit = [...inForce].reverse().find(e => e[key] > 1) ?? start
+      const together = inForce.length > 1 ? ` together with the other effects in force on host ${start.host} at ${new Date(start.from).toISOString()}` : ''
+      throw new ScenarioError(join(culprit.path, key), `${together === '' ? '' : together.slice(1) + ' '}would ${what(v)}`)
+    }
+  }
 }
 
 function checkApp (v: unknown, path: string, window: [number, number]): string {
   const a = object(v, path)
   onlyKnown(a, path, APP_FIELDS)
   const name = str(required(a, 'name', path), join(path, 'name'))
-  num(required(a, 'throughputRpm', path), join(path, 'throughputRpm'), 0, false)
+  const rpm = num(required(a, 'throughputRpm', path), join(path, 'throughputRpm'), 0, false, LIMITS.throughputRpm)
   const latPath = join(path, 'latency')
   const lat = object(required(a, 'latency', path), latPath)
   onlyKnown(lat, latPath, LATENCY_FIELDS)
-  num(required(lat, 'medianMs', latPath), join(latPath, 'medianMs'), 0, false)
-  num(required(lat, 'sigma', latPath), join(latPath, 'sigma'), 0, true)
-  optional(a, 'errorRate', path, (x, p) => num(x, p, 0, true, 1))
+  num(required(lat, 'medianMs', latPath), join(latPath, 'medianMs'), 0, false, LIMITS.medianMs)
+  num(required(lat, 'sigma', latPath), join(latPath, 'sigma'), 0, true, LIMITS.sigma)
+  // errorRate may be absent (no errors): the format's own test files rely on it.
+  optional(a, 'errorRate', path, prob)
   optional(a, 'errors', path, (x, p) => classMap(x, p, true))
-  optional(a, 'diurnal', path, (x, p) => num(x, p, 0, true, 1))
+  optional(a, 'diurnal', path, prob)
 
   const hostsPath = join(path, 'hosts')
   const hosts = required(a, 'hosts', path)
@@ -209,7 +290,7 @@ function checkApp (v: unknown, path: string, window: [number, number]): string {
   if (effects !== undefined) {
     const effectsPath = join(path, 'effects')
     if (!Array.isArray(effects)) throw new ScenarioError(effectsPath, 'must be an array')
-    effects.forEach((e, i) => checkEffect(e, join(effectsPath, i), names, window))
+    checkCombinedEffects(effects.map((e, i) => checkEffect(e, join(effectsPath, i), names, window)), rpm)
   }
   return name
 }

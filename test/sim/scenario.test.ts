@@ -112,3 +112,117 @@ t.test('unreadable or malformed files say so', async t => {
   writeFileSync(join(dir, 'bad.yml'), stringify(yamlBad))
   t.throws(() => loadScenario(join(dir, 'bad.yml')), new ScenarioError('apps[0].latency.sigma', 'must be a number >= 0'))
 })
+
+/** Writes `text` (JSON, so that 1e400 reaches the parser as written) and loads it. */
+function loadText (text: string): unknown {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-num-'))
+  writeFileSync(join(dir, 's.json'), text)
+  try {
+    return loadScenario(join(dir, 's.json'))
+  } catch (err) {
+    return err
+  }
+}
+
+t.test('non-finite and absurd numbers are refused with the field named', async t => {
+  // JSON 1e400 parses as Infinity: every number of the format must be finite.
+  const infinite: Array<[string, string]> = [
+    ['"throughputRpm": 1800', 'apps[0].throughputRpm'],
+    ['"medianMs": 180', 'apps[0].latency.medianMs'],
+    ['"sigma": 0.6', 'apps[0].latency.sigma'],
+    ['"errorRate": 0.01', 'apps[0].errorRate'],
+    ['"System.TimeoutException": 0.4', 'apps[0].errors.System.TimeoutException'],
+    ['"errorRateMultiplier": 4', 'apps[0].effects[0].errorRateMultiplier'],
+    ['"latencyMultiplier": 1.5', 'apps[0].effects[0].latencyMultiplier'],
+    ['"trafficMultiplier": 0.5', 'apps[0].effects[0].trafficMultiplier'],
+    ['"System.IO.DirectoryNotFoundException": 0.002', 'apps[0].effects[0].newErrors.System.IO.DirectoryNotFoundException'],
+    ['{ "name": "PRDIIS01" }', 'apps[0].hosts[0].weight']
+  ]
+  const text = readFileSync(FIXTURES + 'small.json', 'utf8')
+  for (const [written, field] of infinite) {
+    const key = written.startsWith('{') ? null : written.slice(0, written.indexOf(':'))
+    const replaced = key === null ? '{ "name": "PRDIIS01", "weight": 1e400 }' : `${key}: 1e400`
+    t.ok(text.includes(written), written)
+    const err = loadText(text.replace(written, replaced))
+    t.ok(err instanceof ScenarioError, `${field} = 1e400 is refused`)
+    if (!(err instanceof ScenarioError)) continue
+    t.equal(err.field, field, `${field} = 1e400: ${err.message}`)
+  }
+  const diurnal = loadText(text.replace('"errorRate": 0.01,', '"errorRate": 0.01, "diurnal": -1e400,'))
+  t.match(diurnal, { field: 'apps[0].diurnal', message: /-Infinity/ }, 'the message says what was read')
+
+  // Finite but absurd: these broke generation (typed arrays of 1e12 events, Infinity durations).
+  const absurd: Array<[string, Mutation, string, RegExp]> = [
+    ['throughputRpm 1e12', s => { s.apps[0].throughputRpm = 1e12 }, 'apps[0].throughputRpm', /at most 1000000/],
+    ['throughputRpm max double', s => { s.apps[0].throughputRpm = Number.MAX_VALUE }, 'apps[0].throughputRpm', /at most 1000000/],
+    ['weight max double', s => { s.apps[0].hosts[0].weight = Number.MAX_VALUE }, 'apps[0].hosts[0].weight', /at most 1000000/],
+    ['medianMs 1e308', s => { s.apps[0].latency.medianMs = 1e308 }, 'apps[0].latency.medianMs', /at most 3600000/],
+    ['sigma 50', s => { s.apps[0].latency.sigma = 50 }, 'apps[0].latency.sigma', /at most 5/],
+    ['latencyMultiplier max double', s => { s.apps[0].effects[0].latencyMultiplier = Number.MAX_VALUE }, 'apps[0].effects[0].latencyMultiplier', /at most 1000/],
+    ['trafficMultiplier 1e4', s => { s.apps[0].effects[0].trafficMultiplier = 1e4 }, 'apps[0].effects[0].trafficMultiplier', /at most 1000/],
+    ['errorRateMultiplier 1e7', s => { s.apps[0].effects[0].errorRateMultiplier = 1e7 }, 'apps[0].effects[0].errorRateMultiplier', /at most 1000000/],
+    ['host traffic over the maximum', s => {
+      s.apps[0].throughputRpm = 500_000
+      s.apps[0].effects[0].trafficMultiplier = 3
+    }, 'apps[0].effects[0].trafficMultiplier', /1500000 rpm .*1000000 rpm per host/],
+    ['latency multipliers in force at once', s => {
+      s.apps[0].effects.push({ host: 'PRDIIS09', from: '2025-09-08T05:00:00Z', until: '2025-09-08T06:00:00Z', latencyMultiplier: 1000 })
+    }, 'apps[0].effects[1].latencyMultiplier', /together with the other effects in force on host PRDIIS09 at 2025-09-08T05:00:00.000Z would multiply latency by 1500/],
+    ['effect from after the scenario, no until', s => {
+      s.apps[0].effects[0].from = '2025-09-09T00:00:00Z'
+    }, 'apps[0].effects[0].from', /before the scenario's until/],
+    ['effect until before the scenario, no from', s => {
+      delete s.apps[0].effects[0].from
+      s.apps[0].effects[0].until = '2025-09-08T01:00:00Z'
+    }, 'apps[0].effects[0].until', /after the scenario's from/]
+  ]
+  for (const [what, mutate, field, message] of absurd) {
+    const s = base()
+    mutate(s)
+    let err: unknown
+    try {
+      parseScenario(s)
+    } catch (e) {
+      err = e
+    }
+    t.ok(err instanceof ScenarioError, `${what}: refused`)
+    if (!(err instanceof ScenarioError)) continue
+    t.equal(err.field, field, `${what}: field is ${field}`)
+    t.ok(err.message.startsWith(field), `${what}: message names ${field}`)
+    t.match(err.message, message, `${what}: ${err.message}`)
+  }
+})
+
+t.test('the bounds themselves are accepted and generate finite data', async t => {
+  const s = base()
+  s.from = '2025-09-08T02:30:00Z'
+  s.until = '2025-09-08T02:32:00Z'
+  s.apps[0].throughputRpm = 1_000_000
+  s.apps[0].latency = { medianMs: 3_600_000, sigma: 5 }
+  s.apps[0].hosts = [{ name: 'PRDIIS01', weight: 1_000_000 }, { name: 'PRDIIS09', weight: 1e-9 }]
+  s.apps[0].effects = [
+    { host: 'PRDIIS01', latencyMultiplier: 1000, errorRateMultiplier: 1_000_000 },
+    // Not in force together with the next one: the products are per instant.
+    { host: 'PRDIIS09', until: '2025-09-08T02:31:00Z', latencyMultiplier: 1000 },
+    { host: 'PRDIIS09', from: '2025-09-08T02:31:00Z', latencyMultiplier: 1000, trafficMultiplier: 1 }
+  ]
+  t.doesNotThrow(() => parseScenario(s))
+  const sim = await startSim(t, { scenario: s })
+  const { status, body } = await gql(sim.url, '{ actor { account(id: 1000001) { nrql(query: "SELECT count(*), average(duration), max(duration), percentage(count(*), WHERE error IS TRUE) FROM Transaction SINCE 1757298600000 UNTIL 1757298720000") { results } } } }')
+  t.equal(status, 200)
+  const row = body.data.actor.account.nrql.results[0]
+  t.ok(row.count > 1_900_000 && row.count < 2_100_000, `about 2M transactions: ${row.count}`)
+  t.ok(Number.isFinite(row['average.duration']) && Number.isFinite(row['max.duration']), `finite durations: ${row['max.duration']}`)
+  t.equal(row.percentage, 100, 'errorRate x errorRateMultiplier is capped at 1')
+})
+
+t.test('errorRate may be absent and then means no errors (documented default)', async t => {
+  const s = base()
+  delete s.apps[0].errorRate
+  delete s.apps[0].effects
+  const sim = await startSim(t, { scenario: s })
+  const { body } = await gql(sim.url, '{ actor { account(id: 1000001) { nrql(query: "SELECT count(*), filter(count(*), WHERE error IS TRUE) AS e FROM Transaction SINCE 1757298600000 UNTIL 1757302200000") { results } } } }')
+  const row = body.data.actor.account.nrql.results[0]
+  t.ok(row.count > 0)
+  t.equal(row.e, 0)
+})
