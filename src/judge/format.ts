@@ -22,6 +22,11 @@ export function formatPercent (fraction: number): string {
   return '<0.0001%'
 }
 
+/** A difference of two rates in percentage points: 0.001 -> "0.10 pp". */
+export function formatPoints (fraction: number): string {
+  return formatPercent(fraction).replace(/%$/, ' pp')
+}
+
 /** A p-value as people quote it, two significant digits: "p<0.001", "p=0.012", "p=0.34", "p=1". */
 export function formatP (p: number | null): string {
   if (p === null || Number.isNaN(p)) return 'p=n/a'

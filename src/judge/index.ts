@@ -104,7 +104,11 @@ export function judge (req: JudgeRequest): JudgeOutput {
         // canary that never reported makes the other checks NO_DATA.
         canaryReports: m.sides.canary.count > 0
       }, raw[2 * i], adjusted[2 * i], raw[2 * i + 1], adjusted[2 * i + 1])
-    const { verdict, reasons, short } = appVerdict(outcomes)
+    const { verdict, reasons: all, short } = appVerdict(outcomes)
+    // When the canary (or every host) sent nothing, coverage says why; the other checks'
+    // "no data" lines would only repeat it.
+    const unseen = m.sides === null || m.coverage.result.status === 'INCONCLUSIVE' || m.sides.canary.count === 0
+    const reasons = unseen && m.coverage.result.status !== 'PASS' ? [m.coverage.result.detail] : all
     const result: AppResult = {
       app: m.spec.name,
       ...(m.spec.team !== undefined ? { team: m.spec.team } : {}),

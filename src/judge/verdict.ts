@@ -69,7 +69,7 @@ export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recomme
   }
   const summary = summarize(apps.map(a => a.result))
   if (summary.PASS === apps.length) return { recommendation: 'GO', reasons: [`all ${apps.length} app${apps.length === 1 ? '' : 's'} PASS`] }
-  reasons.push(`no app ${policy.noGoOn.join(' or ')}; ${summary.PASS} of ${apps.length} PASS`)
+  reasons.push(`no app ${policy.noGoOn.join(' or ')}; ${summary.PASS === 0 ? 'none' : summary.PASS} of ${apps.length} apps PASS`)
   for (const s of SEVERITY) {
     if (s === 'PASS' || by(s).length === 0) continue
     reasons.push(line(s, by(s)) + (s === 'INCONCLUSIVE' && policy.inconclusiveOn === 'critical' ? ' (not critical)' : ''))

@@ -29,10 +29,13 @@ export class NerdGraphError extends Error {
   readonly nrql: string | undefined
   readonly attempts: number
   readonly status: number | undefined
+  /** What went wrong, without query names or NRQL: fit for an API caller's eyes. */
+  readonly what: string
 
   constructor (code: string, what: string, details: NerdGraphErrorDetails = {}) {
     super(describe(what, details), details.cause === undefined ? undefined : { cause: details.cause })
     this.name = new.target.name
+    this.what = what
     this.code = code
     this.queries = details.queries ?? []
     this.nrql = details.nrql

@@ -31,7 +31,7 @@ export async function runAnalysis (
       slowThresholdsS: opts.slowThresholdsS
     })
   } catch (err) {
-    throw toUpstreamError(err)
+    throw toUpstreamError(err, { accountId: target.accountId, accountFromRequest: target.accountFromRequest ?? false })
   }
   return judge({
     data,

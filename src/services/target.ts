@@ -6,6 +6,8 @@ import { normalizeApp, type AppRef, type AppSpec, type Policy, type Thresholds }
 /** A validated description of what to compare: the part analyses and rollouts share. */
 export interface Target {
   accountId: number
+  /** The caller named the account (else it is NEW_RELIC_ACCOUNT_ID): whose mistake an unreadable one is. */
+  accountFromRequest?: boolean
   apps: AppSpec[]
   canaryHosts: string[]
   baselineHosts: string[] | null
@@ -48,7 +50,7 @@ export function validateTarget (input: TargetInput, config: Config): Target {
   if (accountId === undefined) {
     throw new BadRequestError('body.accountId is required because NEW_RELIC_ACCOUNT_ID is not configured')
   }
-  return { accountId, apps, canaryHosts, baselineHosts, policy: input.policy, thresholds: input.thresholds }
+  return { accountId, accountFromRequest: input.accountId !== undefined, apps, canaryHosts, baselineHosts, policy: input.policy, thresholds: input.thresholds }
 }
 
 function uniqueHosts (hosts: string[], field: string, config: Config): string[] {

@@ -24,6 +24,12 @@ export interface TestAppOptions {
   /** Extra environment, over the test defaults. */
   env?: Record<string, string>
   notifier?: CheckpointNotifier
+  /**
+   * Generate the scenario's events before returning (a simulator this helper starts): for
+   * tests with a short NerdGraph timeout, whose first query must not pay for a cold cache
+   * on a loaded machine.
+   */
+  warm?: boolean
 }
 
 export interface TestApp {
@@ -39,7 +45,8 @@ export interface TestApp {
  * the NerdGraph client's own retries off so faults reach the checkpoint retries.
  */
 export async function buildTestApp (opts: TestAppOptions): Promise<TestApp> {
-  const sim = opts.sim ?? await startSimulator({ scenario: opts.scenario ?? POOL_ADD, port: 0, apiKey: SIM_KEY })
+  const sim = opts.sim ?? await startSimulator({ scenario: opts.scenario ?? POOL_ADD, port: 0, apiKey: SIM_KEY, warm: opts.warm })
+  if (opts.sim === undefined && opts.warm === true) await sim.warmed()
   const env: Record<string, string> = {
     NEW_RELIC_API_KEY: SIM_KEY,
     NEW_RELIC_ACCOUNT_ID: String(opts.accountId ?? 3300001),

@@ -175,3 +175,39 @@ t.test('adjusted p-values are Holm over two tests per app', async t => {
   const { holm } = await import('../../src/judge/holm.ts')
   t.same(tests.map(m => m.adjustedPValue), holm(raw))
 })
+
+t.test('error rate: an early suggestive look the data has since washed out is not a lasting WARN', async t => {
+  // 20 apps (a Holm family of 40), so a raw anytime p of 0.025 is suggestive, not evidence.
+  const others = Array.from({ length: 19 }, (_, i) => appData({ app: `Other ${i}`, canary: { count: 2400, errors: 24 }, baseline: { count: 9600, errors: 96 } }))
+  const data = appData({ canary: { count: 2400, errors: 24 }, baseline: { count: 9600, errors: 96 } })
+  const apps = [data, ...others].map(a => ({ name: a.app }))
+  const first = judge({ data: checkpoint([data, ...others]), apps, asOf: 1 })
+  const evidence = structuredClone(first.evidence)
+  evidence.apps[data.app].errorRate.maxLogE = Math.log(40)
+  const later = judge({ data: checkpoint([data, ...others]), apps, asOf: 2, evidence })
+  const m = later.result.apps[0].metrics.find(x => x.metric === 'errorRate')
+  t.equal(m?.pValue, 0.025, 'the anytime p-value keeps its running minimum')
+  t.equal(m?.status, 'PASS', m?.detail ?? '')
+  // The same running minimum with data that still shows the canary higher is a WARN.
+  const worse = appData({ canary: { count: 2400, errors: 48 }, baseline: { count: 9600, errors: 96 } })
+  const still = judge({ data: checkpoint([worse, ...others]), apps, asOf: 2, evidence })
+  t.equal(still.result.apps[0].metrics.find(x => x.metric === 'errorRate')?.status, 'WARN')
+})
+
+t.test('error rate: higher yet ruled out as a regression says so; margins in percentage points', async t => {
+  const m = metrics({ canary: { count: 60_000, errors: 690 }, baseline: { count: 240_000, errors: 2_400 } })
+  t.equal(m.errorRate.status, 'PASS', m.errorRate.detail)
+  t.match(m.errorRate.detail, /\(x1\.15, 95% CI 1\.0\d-1\.\d\d, p=[\d.]+\): higher, but under the x1\.25 margin$/)
+  const under = metrics({ canary: { count: 1_000_000, errors: 11_500 }, baseline: { count: 4_000_000, errors: 40_000 } })
+  t.match(under.errorRate.detail, /under the x1\.25 and \+0\.10 pp margin/)
+})
+
+t.test('an app nobody reports, or a silent canary, gets one reason, not one per check', async t => {
+  const nobody = judge({ data: checkpoint([]), apps: [{ name: 'Wrong.Name' }], asOf: 0 })
+  t.equal(nobody.result.apps[0].reasons.length, 1)
+  t.match(nobody.result.apps[0].reasons[0], /no transactions from any host for Wrong\.Name/)
+  const data = appData({ canary: { count: 0, errors: 0 }, baseline: { count: 12345, errors: 10 } })
+  const silent = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: 0 })
+  t.equal(silent.result.apps[0].reasons.length, 1)
+  t.match(silent.result.apps[0].reasons[0], /^no data from PRDIIS09 while/)
+})

@@ -5,9 +5,9 @@
 import type { EProcessState, RateCounts } from '../e-process.ts'
 import { compareRates, neededCanaryN, type RateComparison } from '../rate-ratio.ts'
 import { CI_LEVEL, grossRatio } from '../constants.ts'
-import { formatCount, formatP, formatPercent, formatRatio, formatRatioCi, plural } from '../format.ts'
+import { formatCount, formatP, formatPercent, formatPoints, formatRatio, formatRatioCi, plural } from '../format.ts'
 import type { AppSides } from '../sides.ts'
-import { measureRate, roughCount, sequentialStatus, type RateMeasure } from './sequential.ts'
+import { currentlyHigher, measureRate, roughCount, sequentialStatus, type RateMeasure } from './sequential.ts'
 import type { CheckContext, CheckOutcome } from './types.ts'
 
 /** Cumulative error counts of the window. */
@@ -47,7 +47,7 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
   const diff = canary - baseline
   const marginMet = diff >= margin.minAbsDiff && (cmp.unbounded || (cmp.ratio !== null && cmp.ratio >= margin.ratio))
   const excluded = excludesErrorRegression(cmp, margin)
-  const status = sequentialStatus({ evidence: adjustedPValue <= ctx.alpha, suggestive: m.pValue <= ctx.alpha, marginMet, excluded })
+  const status = sequentialStatus({ evidence: adjustedPValue <= ctx.alpha, suggestive: m.pValue <= ctx.alpha && currentlyHigher(cmp), marginMet, excluded })
   const ci = cmp.ci !== null && cmp.ci.high !== null ? { low: cmp.ci.low, high: cmp.ci.high } : null
   const ciText = ci !== null ? `, ${formatRatioCi(ci)}` : cmp.ci !== null ? `, 95% CI ${formatRatio(cmp.ci.low)}-inf` : ''
   const core = `error rate ${formatPercent(canary)} on ${ctx.canaryLabel} vs ${formatPercent(baseline)} on ${ctx.baselineLabel}`
@@ -59,9 +59,11 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
     detail = `${core} ${stats}`
   }
   if (status === 'WARN' && adjustedPValue <= ctx.alpha) {
-    detail += `: higher, but under the x${formatRatio(margin.ratio)} and +${formatPercent(margin.minAbsDiff)} margin`
+    detail += `: higher, but under the x${formatRatio(margin.ratio)} and +${formatPoints(margin.minAbsDiff)} margin`
   } else if (status === 'WARN') {
     detail += `: not significant across ${ctx.nTests} tests (adjusted ${formatP(adjustedPValue)})`
+  } else if (status === 'PASS' && ci !== null && ci.low > 1) {
+    detail += `: higher, but under the x${formatRatio(margin.ratio)} margin`
   } else if (status === 'INCONCLUSIVE') {
     const share = counts.canaryN / (counts.canaryN + counts.baselineN)
     const need = neededCanaryN(baseline, share, c => excludesErrorRegression(compareRates(c, CI_LEVEL), margin), counts.canaryN)

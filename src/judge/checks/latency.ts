@@ -10,7 +10,7 @@ import { CI_LEVEL, MW_WARN_P, grossRatio } from '../constants.ts'
 import { formatCount, formatP, formatPercent, formatRatio, formatRatioCi, formatSeconds } from '../format.ts'
 import type { AppData } from '../input.ts'
 import type { AppSides } from '../sides.ts'
-import { measureRate, roughCount, sequentialStatus, type RateMeasure } from './sequential.ts'
+import { currentlyHigher, measureRate, roughCount, sequentialStatus, type RateMeasure } from './sequential.ts'
 import type { CheckContext, CheckOutcome } from './types.ts'
 
 /** Cumulative slow counts, or null when the fetcher could not count them against `thresholdOk`. */
@@ -107,7 +107,7 @@ export function judgeLatency (ctx: CheckContext, m: RateMeasure, adjustedPValue:
     // evidence. Slow-share ratios magnify small p95 shifts (x1.10 slow share is ~+3% p95 at
     // sigma 0.6), so they stand in for the margin only when a p95 is missing.
     const marginMet = p95Ratio !== null ? p95Ratio >= margin : (cmp.unbounded || (cmp.ratio !== null && cmp.ratio >= margin))
-    status = sequentialStatus({ evidence: adjustedPValue <= ctx.alpha, suggestive: m.pValue <= ctx.alpha, marginMet, excluded: excludesLatencyRegression(cmp, margin) })
+    status = sequentialStatus({ evidence: adjustedPValue <= ctx.alpha, suggestive: m.pValue <= ctx.alpha && currentlyHigher(cmp), marginMet, excluded: excludesLatencyRegression(cmp, margin) })
     if (status === 'WARN' && adjustedPValue <= ctx.alpha) note = `: slower, but under the x${formatRatio(margin)} margin`
     else if (status === 'WARN') note = `: not significant across ${ctx.nTests} tests (adjusted ${formatP(adjustedPValue)})`
     if ((status === 'PASS' || status === 'INCONCLUSIVE') && mwWarn) {

@@ -23,10 +23,19 @@ export function measureRate (prev: EProcessState, counts: RateCounts | null): Ra
   return { counts, cmp: compareRates(counts, CI_LEVEL), state, pValue: anytimeP(state) }
 }
 
+/**
+ * The current look's data still shows the canary higher (the fixed-sample CI excludes 1).
+ * Raw anytime p-values are running minima: without this, one noisy early hour of a
+ * low-traffic app would keep a WARN up at every later look after the data washed it out.
+ */
+export function currentlyHigher (cmp: RateComparison | null): boolean {
+  return cmp !== null && cmp.ci !== null && cmp.ci.low > 1
+}
+
 export interface SequentialFacts {
   /** Holm-adjusted anytime p-value <= alpha. */
   evidence: boolean
-  /** Raw anytime p-value <= alpha (not corrected for the other apps and metrics). */
+  /** Raw anytime p-value <= alpha (not corrected for the other apps and metrics), and currentlyHigher. */
   suggestive: boolean
   /** The effect is over the practical margin. */
   marginMet: boolean
