@@ -3,8 +3,8 @@
  * columnar typed arrays sorted by timestamp so that time ranges and TIMESERIES
  * buckets are contiguous index ranges (binary search, no per-event time test).
  */
-import { minuteParams, TRANSACTION_NAME_CUM } from './model.ts'
-import type { AppModel, Model } from './model.ts'
+import { minuteParams, paramsAt, TRANSACTION_NAME_CUM } from './model.ts'
+import type { AppModel, MinuteParams, Model } from './model.ts'
 import { Rng } from './rng.ts'
 import { HOUR_MS, MINUTE_MS } from './time.ts'
 
@@ -71,64 +71,105 @@ function pickIndex (cum: readonly number[], u: number): number {
  */
 export function generateBlock (model: Model, app: AppModel, hostIndex: number, hourStart: number): Block {
   const host = app.hosts[hostIndex].name
+  const cuts = app.hosts[hostIndex].cuts
   const lo = Math.max(hourStart, model.from)
   const hi = Math.min(hourStart + HOUR_MS, model.until)
   let n = 0
+  let c = 0
   for (let m = Math.floor(lo / MINUTE_MS) * MINUTE_MS; m < hi; m += MINUTE_MS) {
+    while (c < cuts.length && cuts[c] <= m) c++
+    if (c < cuts.length && cuts[c] < m + MINUTE_MS) {
+      n = generateCutMinute(model, app, hostIndex, m, c, lo, hi, hourStart, n)
+      continue
+    }
     const p = minuteParams(app, hostIndex, m)
     if (!p.reporting || p.mean <= 0) continue
     const rng = Rng.fromKey(`${model.seed}\u0001${app.name}\u0001${host}\u0001${m / MINUTE_MS}`)
-    const count = rng.poisson(p.mean)
-    if (count === 0) continue
-    ensureScratch(n + count)
-    if (spacing.length < count + 1) spacing = new Float64Array(Math.max(count + 1, spacing.length * 2))
-    // Sorted uniform times from normalised exponential spacings: no sort needed.
-    let total = 0
-    for (let k = 0; k <= count; k++) {
-      total += rng.exponential()
-      spacing[k] = total
-    }
-    const logMedian = Math.log(p.medianS)
-    const sigma = p.sigma
-    const errorProbability = p.errorProbability
-    const newErrors = p.newErrors
-    const nNew = newErrors.length
-    const baseCum = app.baseCumShares
-    const nBase = baseCum.length
-    // Locals rather than the module's scratch bindings: the hot loop stays monomorphic.
-    const ts = sTs
-    const dur = sDur
-    const names = sName
-    const errs = sErr
-    const sp = spacing
-    const scale = MINUTE_MS / total
-    let kept = n
-    for (let k = 0; k < count; k++) {
-      const at = m + Math.floor(sp[k] * scale)
-      // Draws are made whether or not the event is kept so that trimming at the
-      // window edges does not shift the events that follow.
-      const nameIdx = pickIndex(TRANSACTION_NAME_CUM, rng.next())
-      const duration = Math.max(1e-6, Math.round(Math.exp(logMedian + sigma * rng.normal()) * 1e6) / 1e6)
-      let err = 0
-      if (rng.next() < errorProbability) err = 1 + pickIndex(baseCum, rng.next())
-      // A newErrors class that fires is the transaction's error (one TransactionError
-      // per error transaction), whatever the base draw said.
-      for (let j = 0; j < nNew; j++) {
-        if (rng.next() < newErrors[j][1] && err <= nBase) err = 1 + newErrors[j][0]
-      }
-      if (at < lo || at >= hi) continue
-      ts[kept] = at - hourStart
-      dur[kept] = duration
-      names[kept] = nameIdx
-      errs[kept] = err
-      kept++
-    }
-    n = kept
+    n = generateSegment(rng, rng.poisson(p.mean), p, app, m, MINUTE_MS, lo, hi, hourStart, n)
   }
   const txn: EventTable = n === 0
     ? emptyTable(hourStart)
     : { n, startMs: hourStart, ts: sTs.slice(0, n), dur: sDur.slice(0, n), name: sName.slice(0, n), err: sErr.slice(0, n) }
   return { app, hostIndex, host, startMs: hourStart, txn, errors: errorTable(txn) }
+}
+
+/**
+ * A minute with changes inside it (a host joining or leaving, an effect starting
+ * or ending off the whole minute; `cuts[c]` is the first): one segment per stretch
+ * between changes, each with its own parameters, a Poisson count with the minute's
+ * mean scaled by the segment's share of the minute, and times uniform in the
+ * segment. One generator per minute, as for whole minutes, drawn segment by segment.
+ */
+function generateCutMinute (model: Model, app: AppModel, hostIndex: number, m: number, c: number, lo: number, hi: number, hourStart: number, n: number): number {
+  const cuts = app.hosts[hostIndex].cuts
+  const end = m + MINUTE_MS
+  let rng: Rng | null = null
+  for (let s = m; s < end;) {
+    const e = c < cuts.length && cuts[c] < end ? cuts[c++] : end
+    const p = paramsAt(app, hostIndex, s, m + 30_000)
+    if (p.reporting && p.mean > 0) {
+      rng ??= Rng.fromKey(`${model.seed}\u0001${app.name}\u0001${app.hosts[hostIndex].name}\u0001${m / MINUTE_MS}`)
+      n = generateSegment(rng, rng.poisson(p.mean * (e - s) / MINUTE_MS), p, app, s, e - s, lo, hi, hourStart, n)
+    }
+    s = e
+  }
+  return n
+}
+
+/**
+ * Appends `count` transactions spread uniformly over [segStart, segStart + segLen)
+ * to the scratch columns from row n (those outside [lo, hi) are drawn, then
+ * dropped); returns the new row count.
+ */
+function generateSegment (
+  rng: Rng, count: number, p: MinuteParams, app: AppModel,
+  segStart: number, segLen: number, lo: number, hi: number, hourStart: number, n: number
+): number {
+  if (count === 0) return n
+  ensureScratch(n + count)
+  if (spacing.length < count + 1) spacing = new Float64Array(Math.max(count + 1, spacing.length * 2))
+  // Sorted uniform times from normalised exponential spacings: no sort needed.
+  let total = 0
+  for (let k = 0; k <= count; k++) {
+    total += rng.exponential()
+    spacing[k] = total
+  }
+  const logMedian = Math.log(p.medianS)
+  const sigma = p.sigma
+  const errorProbability = p.errorProbability
+  const newErrors = p.newErrors
+  const nNew = newErrors.length
+  const baseCum = app.baseCumShares
+  const nBase = baseCum.length
+  // Locals rather than the module's scratch bindings: the hot loop stays monomorphic.
+  const ts = sTs
+  const dur = sDur
+  const names = sName
+  const errs = sErr
+  const sp = spacing
+  const scale = segLen / total
+  let kept = n
+  for (let k = 0; k < count; k++) {
+    const at = segStart + Math.floor(sp[k] * scale)
+    // Draws are made whether or not the event is kept so that trimming at the
+    // window edges does not shift the events that follow.
+    const nameIdx = pickIndex(TRANSACTION_NAME_CUM, rng.next())
+    const duration = Math.max(1e-6, Math.round(Math.exp(logMedian + sigma * rng.normal()) * 1e6) / 1e6)
+    let err = 0
+    if (rng.next() < errorProbability) err = 1 + pickIndex(baseCum, rng.next())
+    // A newErrors class that fires is the transaction's error (one TransactionError
+    // per error transaction), whatever the base draw said.
+    for (let j = 0; j < nNew; j++) {
+      if (rng.next() < newErrors[j][1] && err <= nBase) err = 1 + newErrors[j][0]
+    }
+    if (at < lo || at >= hi) continue
+    ts[kept] = at - hourStart
+    dur[kept] = duration
+    names[kept] = nameIdx
+    errs[kept] = err
+    kept++
+  }
+  return kept
 }
 
 /** The TransactionError events: a copy of the error rows, still in time order. */

@@ -4,7 +4,7 @@
  * the generator draws from.
  */
 import type { Scenario } from './scenario.ts'
-import { parseIsoWithOffset, HOUR_MS } from './time.ts'
+import { parseIsoWithOffset, HOUR_MS, MINUTE_MS } from './time.ts'
 
 export interface EffectModel {
   from: number
@@ -23,6 +23,12 @@ export interface HostModel {
   joins: number
   leaves: number
   effects: EffectModel[]
+  /**
+   * Ascending instants not on a whole minute where this host's parameters change
+   * (any host of the app joining or leaving, one of its effects starting or ending):
+   * a minute containing one is generated in segments.
+   */
+  cuts: number[]
 }
 
 export interface AppModel {
@@ -118,19 +124,28 @@ export function buildModel (s: Scenario): Model {
       weight: h.weight ?? 1,
       joins: timeOr(h.joins, -Infinity),
       leaves: timeOr(h.leaves, Infinity),
-      effects: []
+      effects: [],
+      cuts: []
     }))
     for (const e of a.effects ?? []) {
       const host = hosts.find(h => h.name === e.host) as HostModel
       host.effects.push({
-        from: timeOr(e.from, from),
-        until: timeOr(e.until, until),
+        // Unbounded by default: the same inside the window, and whole edge minutes of a
+        // window that is not on whole minutes (their events are trimmed to the window).
+        from: timeOr(e.from, -Infinity),
+        until: timeOr(e.until, Infinity),
         errorRateMultiplier: e.errorRateMultiplier ?? 1,
         latencyMultiplier: e.latencyMultiplier ?? 1,
         trafficMultiplier: e.trafficMultiplier ?? 1,
         newErrors: Object.entries(e.newErrors ?? {}).map(([c, p]) => [classIndex(c), p]),
         reporting: e.reporting ?? true
       })
+    }
+    const changes = hosts.flatMap(h => [h.joins, h.leaves])
+    for (const h of hosts) {
+      const times = [...changes, ...h.effects.flatMap(e => [e.from, e.until])]
+        .filter(x => Number.isFinite(x) && x % MINUTE_MS !== 0)
+      h.cuts = [...new Set(times)].sort((x, y) => x - y)
     }
     return {
       index,
@@ -156,31 +171,40 @@ function diurnalFactor (amplitude: number, at: number): number {
   return 1 + amplitude * Math.sin(2 * Math.PI * (hourOfDay - 6) / 24)
 }
 
-function serves (h: HostModel, minuteStart: number): boolean {
-  return h.joins <= minuteStart && minuteStart < h.leaves
+function serves (h: HostModel, at: number): boolean {
+  return h.joins <= at && at < h.leaves
 }
 
 /** Parameters of one (app, host, minute); the minute is given by its start (epoch ms). */
 export function minuteParams (app: AppModel, hostIndex: number, minuteStart: number): MinuteParams {
+  return paramsAt(app, hostIndex, minuteStart, minuteStart + 30_000)
+}
+
+/**
+ * Parameters of (app, host) from instant `at` until the next change (a whole
+ * minute or one of the host's cuts); `mean` is per whole minute. The diurnal
+ * factor is taken at `diurnalAt` (the middle of the minute).
+ */
+export function paramsAt (app: AppModel, hostIndex: number, at: number, diurnalAt: number): MinuteParams {
   const host = app.hosts[hostIndex]
   let totalWeight = 0
-  for (const h of app.hosts) if (serves(h, minuteStart)) totalWeight += h.weight
+  for (const h of app.hosts) if (serves(h, at)) totalWeight += h.weight
   let errMult = 1
   let latMult = 1
   let trafMult = 1
   let reporting = true
   let newErrors: Array<[number, number]> = []
   for (const e of host.effects) {
-    if (e.from > minuteStart || minuteStart >= e.until) continue
+    if (e.from > at || at >= e.until) continue
     errMult *= e.errorRateMultiplier
     latMult *= e.latencyMultiplier
     trafMult *= e.trafficMultiplier
     if (!e.reporting) reporting = false
     if (e.newErrors.length > 0) newErrors = addNewErrors(newErrors, e.newErrors)
   }
-  const serving = serves(host, minuteStart) && totalWeight > 0
+  const serving = serves(host, at) && totalWeight > 0
   const mean = serving
-    ? app.throughputRpm * host.weight / totalWeight * trafMult * diurnalFactor(app.diurnal, minuteStart + 30_000)
+    ? app.throughputRpm * host.weight / totalWeight * trafMult * diurnalFactor(app.diurnal, diurnalAt)
     : 0
   return {
     mean,
