@@ -59,6 +59,8 @@ function ensureScratch (need: number): void {
   sErr = grow(sErr, n => new Uint8Array(n))
 }
 
+const NO_CANDIDATES = new Uint8Array(0)
+
 function pickIndex (cum: readonly number[], u: number): number {
   let i = 0
   while (i < cum.length - 1 && u >= cum[i]) i++
@@ -140,7 +142,7 @@ function generateSegment (
   const newErrors = p.newErrors
   const nNew = newErrors.length
   const baseCum = app.baseCumShares
-  const nBase = baseCum.length
+  const candidates = nNew > 0 ? new Uint8Array(nNew + 1) : NO_CANDIDATES
   // Locals rather than the module's scratch bindings: the hot loop stays monomorphic.
   const ts = sTs
   const dur = sDur
@@ -156,11 +158,29 @@ function generateSegment (
     const nameIdx = pickIndex(TRANSACTION_NAME_CUM, rng.next())
     const duration = Math.max(1e-6, Math.round(Math.exp(logMedian + sigma * rng.normal()) * 1e6) / 1e6)
     let err = 0
-    if (rng.next() < errorProbability) err = 1 + pickIndex(baseCum, rng.next())
-    // A newErrors class that fires is the transaction's error (one TransactionError
-    // per error transaction), whatever the base draw said.
-    for (let j = 0; j < nNew; j++) {
-      if (rng.next() < newErrors[j][1] && err <= nBase) err = 1 + newErrors[j][0]
+    const u = rng.next()
+    if (u < errorProbability) err = 1 + pickIndex(baseCum, rng.next())
+    if (nNew > 0) {
+      // One TransactionError per error transaction: when several sources fire (the
+      // base error, newErrors entries) one of them is chosen uniformly, with the
+      // first fired source's own draw (u / p is uniform given that it fired, whatever
+      // else fired), so no extra draw is taken and key order does not matter.
+      let fired = 0
+      let tie = 0
+      if (err !== 0) {
+        fired = 1
+        tie = u / errorProbability
+        candidates[0] = err
+      }
+      for (let j = 0; j < nNew; j++) {
+        const v = rng.next()
+        const pj = newErrors[j][1]
+        if (v < pj) {
+          if (fired === 0) tie = v / pj
+          candidates[fired++] = 1 + newErrors[j][0]
+        }
+      }
+      if (fired > 0) err = candidates[Math.min(fired - 1, Math.floor(tie * fired))]
     }
     if (at < lo || at >= hi) continue
     ts[kept] = at - hourStart
