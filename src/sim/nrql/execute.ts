@@ -55,6 +55,10 @@ function resolveTime (t: TimeRef | undefined, now: number, fallback: number): nu
   return now
 }
 
+function wholeSecond (ms: number): number {
+  return Math.floor(ms / 1000) * 1000
+}
+
 /** First index in a[lo, hi) whose value is >= x (a is ascending). */
 function lowerBound (a: Uint32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
@@ -89,8 +93,10 @@ class Groups {
 /** Executes `q`; throws NrqlSyntaxError for queries New Relic would refuse at run time. */
 export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): ExecResult {
   const model = store.model
-  const until = resolveTime(q.until, opts.now, opts.now)
-  const since = resolveTime(q.since, opts.now, until - DEFAULT_WINDOW_MS)
+  // New Relic works in whole seconds: SINCE 1773115200123 or `N minutes ago` with a
+  // clock in ms starts at the second, for counting and for bucketing alike.
+  const until = wholeSecond(resolveTime(q.until, opts.now, opts.now))
+  const since = wholeSecond(resolveTime(q.since, opts.now, until - DEFAULT_WINDOW_MS))
   if (!(since < until)) throw new NrqlSyntaxError('SINCE must be earlier than UNTIL')
   const span = until - since
 

@@ -343,6 +343,7 @@ class Parser {
       const n = Number(t.value)
       const ms = n * this.unit()
       if (!(ms >= 1000)) throw new NrqlSyntaxError('TIMESERIES bucket must be at least 1 second')
+      if (ms % 1000 !== 0) throw new NrqlSyntaxError(`TIMESERIES bucket must be a whole number of seconds, got ${ms / 1000}`)
       return ms
     }
     if (t.type === 'ident' && UNIT_MS[t.value.toLowerCase()] !== undefined) return this.unit()
