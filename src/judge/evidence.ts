@@ -12,6 +12,11 @@ export interface AppEvidence {
   latency: EProcessState
   /** Checkpoints that updated this app's evidence. */
   looks: number
+  /**
+   * Existing hosts left out of the error-rate baseline as outliers (outliers.ts). Once out,
+   * out for the rest of the rollout, so every look's counts mean the same thing.
+   */
+  excludedBaseline?: string[]
 }
 
 export interface EvidenceState {

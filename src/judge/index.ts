@@ -9,6 +9,8 @@ import type { AppData, CheckpointData } from './input.ts'
 import { appSides, type AppSides } from './sides.ts'
 import { newAppEvidence, usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
 import { holm } from './holm.ts'
+import { hostKey } from './hosts.ts'
+import { baselineOutliers, type BaselineOutlier } from './outliers.ts'
 import { formatHosts, formatSeconds } from './format.ts'
 import { checkCoverage } from './checks/coverage.ts'
 import { judgeErrorRate, measureErrorRate } from './checks/error-rate.ts'
@@ -47,6 +49,8 @@ interface Measured {
   errors: RateMeasure | null
   latency: RateMeasure | null
   threshold: { slowThresholdS: number | null, note: string | null }
+  /** Existing hosts left out of the error-rate baseline, with this look's rates. */
+  outliers: Array<{ host: string, rate: number, restRate: number }>
 }
 
 /**
@@ -67,18 +71,20 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const measured: Measured[] = specs.map(spec => {
     const appData = byName.get(spec.name) ?? null
     const sides = appData === null ? null : appSides(appData, canaryHosts, data.baselineHosts ?? null)
-    const coverage = checkCoverage(spec.name, sides, appData?.window.series ?? [], data.bucketMinutes)
+    const coverage = checkCoverage(spec.name, sides, appData?.window.series ?? [], data.bucketMinutes, data.until)
     const prevApp = prev?.apps[spec.name]
     const threshold = chooseThreshold(prevApp, appData)
     const evidence: AppEvidence = prevApp !== undefined ? { ...prevApp } : newAppEvidence(threshold.slowThresholdS)
     evidence.slowThresholdS = threshold.slowThresholdS ?? threshold.next
-    if (appData === null || sides === null) return { spec, data: null, sides: null, coverage, evidence, errors: null, latency: null, threshold }
-    const errors = measureErrorRate(evidence.errorRate, sides)
+    if (appData === null || sides === null) return { spec, data: null, sides: null, coverage, evidence, errors: null, latency: null, threshold, outliers: [] }
+    const excluded = excludedBaseline(prevApp?.excludedBaseline ?? [], baselineOutliers(appData.window.hosts, sides.isBaseline))
+    if (excluded.hosts.length > 0) evidence.excludedBaseline = excluded.hosts
+    const errors = measureErrorRate(evidence.errorRate, sides, appData.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed)
     const latency = measureLatency(evidence.latency, appData, threshold.ok)
     evidence.errorRate = errors.state
     evidence.latency = latency.state
     evidence.looks += 1
-    return { spec, data: appData, sides, coverage, evidence, errors, latency, threshold }
+    return { spec, data: appData, sides, coverage, evidence, errors, latency, threshold, outliers: outlierRates(appData, sides, excluded.hosts) }
   })
 
   // One Holm family: two tests per app, p = 1 where there is no evidence yet.
@@ -87,7 +93,8 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const thresholdsFor = (spec: AppSpec): ReturnType<typeof resolveThresholds> => resolveThresholds(req.thresholds, spec.thresholds)
 
   const judged: JudgedApp[] = measured.map((m, i) => {
-    const outcomes = m.data === null || m.sides === null || m.coverage.result.status === 'INCONCLUSIVE'
+    const nobody = m.data === null || m.sides === null || (m.sides.canary.count === 0 && m.sides.baseline.count === 0)
+    const outcomes = nobody || m.data === null || m.sides === null
       ? missingApp(m)
       : appOutcomes(m, {
         app: m.spec.name,
@@ -98,6 +105,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
         nApps: specs.length,
         nTests: raw.length,
         bucketMinutes: data.bucketMinutes,
+        baselineOutliers: m.outliers,
         canaryLabel: formatHosts(m.sides.canary.hosts.length > 0 ? m.sides.canary.hosts : canaryHosts, 'new'),
         baselineLabel: formatHosts(m.sides.baseline.hosts, 'existing'),
         // A canary that went quiet late in the window still has data to judge; only a
@@ -107,7 +115,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
     const { verdict, reasons: all, short } = appVerdict(outcomes)
     // When the canary (or every host) sent nothing, coverage says why; the other checks'
     // "no data" lines would only repeat it.
-    const unseen = m.sides === null || m.coverage.result.status === 'INCONCLUSIVE' || m.sides.canary.count === 0
+    const unseen = nobody || m.sides === null || m.sides.canary.count === 0
     const reasons = unseen && m.coverage.result.status !== 'PASS' ? [m.coverage.result.detail] : all
     const result: AppResult = {
       app: m.spec.name,
@@ -160,6 +168,29 @@ function missingApp (m: Measured): CheckOutcome[] {
     })),
     m.coverage
   ]
+}
+
+/** The sticky set of excluded baseline hosts: last look's, plus any new outliers. */
+function excludedBaseline (before: string[], found: BaselineOutlier[]): { hosts: string[], changed: boolean } {
+  const keys = new Set(before.map(hostKey))
+  const hosts = [...before]
+  for (const o of found) {
+    if (keys.has(hostKey(o.host))) continue
+    keys.add(hostKey(o.host))
+    hosts.push(o.host)
+  }
+  return { hosts, changed: hosts.length !== before.length }
+}
+
+/** This look's error rate of each excluded host and of the other existing hosts, for the detail. */
+function outlierRates (data: AppData, sides: AppSides, excluded: string[]): Array<{ host: string, rate: number, restRate: number }> {
+  if (excluded.length === 0) return []
+  const keys = new Set(excluded.map(hostKey))
+  const base = data.window.hosts.filter(h => sides.isBaseline(h.host) && h.count > 0)
+  const rest = base.filter(h => !keys.has(hostKey(h.host)))
+  const restN = rest.reduce((a, h) => a + h.count, 0)
+  const restRate = restN > 0 ? rest.reduce((a, h) => a + Math.min(h.errors, h.count), 0) / restN : 0
+  return base.filter(h => keys.has(hostKey(h.host))).map(h => ({ host: h.host, rate: Math.min(h.errors, h.count) / h.count, restRate }))
 }
 
 function pOf (measure: RateMeasure | null, maxLogE: number): number {

@@ -20,7 +20,8 @@ export interface UpstreamContext {
 export function toUpstreamError (err: unknown, ctx?: UpstreamContext): Error {
   if (err instanceof NrqlTemplateError) return new BadRequestError(`a value cannot be used in NRQL: ${err.what}`)
   if (!(err instanceof NerdGraphError)) return err instanceof Error ? err : new Error(String(err))
-  const tries = err.attempts > 1 ? ` (after ${err.attempts} attempts)` : ''
+  const http = err.status !== undefined && (err.status < 200 || err.status > 299) ? `HTTP ${err.status}` : ''
+  const tries = http !== '' || err.attempts > 1 ? ` (${[http, err.attempts > 1 ? `after ${err.attempts} attempts` : ''].filter(x => x !== '').join(', ')})` : ''
   if (err instanceof NerdGraphTimeoutError) {
     return new UpstreamError(`New Relic did not answer in time${tries}: ${err.what}`, 504, { cause: err })
   }

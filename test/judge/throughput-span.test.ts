@@ -130,3 +130,21 @@ t.test('a canary that went quiet is a coverage finding, not a starved host', asy
   t.equal(byMetric.coverage.status, 'NO_DATA')
   t.equal(byMetric.throughput.status, 'PASS', byMetric.throughput.detail)
 })
+
+t.test('data that stops early on every host leaves the app INCONCLUSIVE, judged up to then', async t => {
+  // Everyone reports for the first 30 minutes of a one-hour window, then nothing arrives.
+  const s = series([100, 100, 100, 100], 100).filter(p => p.startMs < FROM + 30 * MIN)
+  const data = appData({ canary: { count: 3_000, errors: 0 }, baseline: { count: 12_000, errors: 0 }, series: s })
+  const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  const app = out.result.apps[0]
+  const byMetric = Object.fromEntries(app.metrics.map(m => [m.metric, m]))
+  t.equal(byMetric.coverage.status, 'INCONCLUSIVE')
+  t.match(byMetric.coverage.detail, /^no host has reported .* since 05:00Z, 30 min before the end of the window: is New Relic data delayed/)
+  t.equal(byMetric.throughput.status, 'PASS', 'what did arrive is still judged')
+  t.equal(app.verdict, 'INCONCLUSIVE')
+  t.equal(out.result.recommendation, 'INCONCLUSIVE', 'the only app cannot be judged to the end: no GO')
+  // A few quiet minutes at the end are not a gap.
+  const late = series([100, 100, 100, 100], 100).filter(p => p.startMs < FROM + 50 * MIN)
+  const fine = judge({ data: checkpoint([appData({ canary: { count: 5_000, errors: 0 }, baseline: { count: 20_000, errors: 0 }, series: late })]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  t.equal(fine.result.apps[0].metrics.find(m => m.metric === 'coverage')?.status, 'PASS')
+})

@@ -49,8 +49,36 @@ export function silentSince (series: SeriesPoint[], sides: AppSides, bucketMinut
   return worst
 }
 
-/** Coverage of one app. `sides` is null when the fetcher returned nothing for the app. */
-export function checkCoverage (app: string, sides: AppSides | null, series: SeriesPoint[] = [], bucketMinutes = 1): CheckOutcome {
+/**
+ * When no host at all has reported the app for the end of the window: New Relic data
+ * delayed or missing, or the app stopped everywhere. Not the canary's fault, but the
+ * window's last part is unjudged, so the app cannot PASS on it.
+ */
+export function dataEndsEarly (series: SeriesPoint[], windowEndMs: number, bucketMinutes: number): { lastMs: number, gapMs: number } | null {
+  let first = Infinity
+  let last = -Infinity
+  let count = 0
+  for (const p of series) {
+    const c = clean(p.count)
+    if (c <= 0) continue
+    count += c
+    first = Math.min(first, p.startMs)
+    last = Math.max(last, p.startMs)
+  }
+  if (!Number.isFinite(last) || !Number.isFinite(windowEndMs)) return null
+  const bucketMs = Math.max(1, bucketMinutes) * 60_000
+  const lastMs = last + bucketMs
+  const gapMs = windowEndMs - lastMs
+  const rate = count / (lastMs - first)
+  if (gapMs < MIN_SILENCE_MS || rate * gapMs < MIN_EXPECTED_IN_SILENCE) return null
+  return { lastMs, gapMs }
+}
+
+/**
+ * Coverage of one app. `sides` is null when the fetcher returned nothing for the app.
+ * `windowEndMs` (the checkpoint's `until`) lets it notice data that stops early everywhere.
+ */
+export function checkCoverage (app: string, sides: AppSides | null, series: SeriesPoint[] = [], bucketMinutes = 1, windowEndMs = NaN): CheckOutcome {
   const configured = sides?.configuredCanary ?? []
   const configuredLabel = configured.length > 0 ? formatHosts(configured, 'new') : 'the new hosts'
   const base = { metric: 'coverage' as const, effect: null, pValue: null }
@@ -91,6 +119,20 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
           ` (${canary.hosts.join(', ')} served ${formatCount(canary.count)}): is the APM agent installed and configured there?`
       },
       short: `no data from ${silent.join(', ')}`
+    }
+  }
+  const ended = dataEndsEarly(series, windowEndMs, bucketMinutes)
+  if (ended !== null) {
+    const at = new Date(ended.lastMs).toISOString().slice(11, 16)
+    return {
+      result: {
+        ...base,
+        status: 'INCONCLUSIVE',
+        canary: canary.count,
+        baseline: baseline.count,
+        detail: `no host has reported ${app} since ${at}Z, ${formatMinutes(ended.gapMs)} before the end of the window: is New Relic data delayed, or did the app stop everywhere? The other checks judge the data up to ${at}Z`
+      },
+      short: `no data from any host since ${at}Z`
     }
   }
   const quiet = silentSince(series, sides, bucketMinutes)

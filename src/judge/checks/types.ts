@@ -21,6 +21,8 @@ export interface CheckContext {
   canaryLabel: string
   /** "4 existing hosts". */
   baselineLabel: string
+  /** Existing hosts left out of the error-rate baseline (outliers.ts), with this look's rates. */
+  baselineOutliers?: Array<{ host: string, rate: number, restRate: number }>
   /** Length of a series bucket in minutes. */
   bucketMinutes: number
   /** False when coverage is NO_DATA: no other check may PASS. */

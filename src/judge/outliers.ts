@@ -1,0 +1,48 @@
+/**
+ * Existing hosts whose error rate stands far above the rest of the pool. One bad old
+ * server inflates a pooled baseline enough to hide a real regression on the new one, so
+ * the error-rate test leaves such hosts out, and says so. Only baseline data decides
+ * (never the canary's), and only a clear minority can be left out.
+ */
+import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf'
+import type { HostStats } from './input.ts'
+import { clean } from './sides.ts'
+
+/** A host must be worse than this many times the others' error rate... */
+export const OUTLIER_RATIO = 1.5
+/** ...with this much evidence (one-sided conditional binomial tail against that ratio). */
+export const OUTLIER_P = 1e-4
+/** Fewer existing hosts than this leaves no majority to call one an outlier. */
+const MIN_BASELINE_HOSTS = 3
+
+export interface BaselineOutlier {
+  host: string
+  rate: number
+  /** Error rate of the other existing hosts. */
+  restRate: number
+}
+
+/**
+ * Baseline hosts whose error rate is significantly above OUTLIER_RATIO x that of the
+ * other baseline hosts, worst first, at most a minority (floor((k - 1) / 2) of k hosts).
+ */
+export function baselineOutliers (hosts: HostStats[], isBaseline: (host: string) => boolean): BaselineOutlier[] {
+  const rows = hosts.filter(h => isBaseline(h.host) && clean(h.count) > 0)
+    .map(h => ({ host: h.host, n: clean(h.count), x: Math.min(clean(h.errors), clean(h.count)) }))
+  if (rows.length < MIN_BASELINE_HOSTS) return []
+  const totalN = rows.reduce((a, r) => a + r.n, 0)
+  const totalX = rows.reduce((a, r) => a + r.x, 0)
+  const found: BaselineOutlier[] = []
+  for (const r of rows) {
+    const restN = totalN - r.n
+    const restX = totalX - r.x
+    if (r.x === 0 || restN <= 0) continue
+    // Conditional on all baseline errors, the host's share of them if it erred at
+    // OUTLIER_RATIO x the others' rate; a tail beyond that is an outlier. Conditioning
+    // keeps a handful of errors (or none elsewhere) from ever counting as proof.
+    const share = OUTLIER_RATIO * r.n / (OUTLIER_RATIO * r.n + restN)
+    const tail = 1 - binomialCdf(r.x - 1, r.x + restX, share)
+    if (tail < OUTLIER_P) found.push({ host: r.host, rate: r.x / r.n, restRate: restX / restN })
+  }
+  return found.sort((a, b) => b.rate - a.rate).slice(0, Math.floor((rows.length - 1) / 2))
+}
