@@ -3,6 +3,7 @@ import { SMALL_WINDOW as W, gql, nrql, startSim } from './helpers.ts'
 
 const UNTIL_MS = Date.parse('2025-09-08T10:30:00Z')
 const JOIN_MS = Date.parse('2025-09-08T04:30:00Z')
+const MINUTE = "SINCE '2025-09-08 05:00:00' UNTIL '2025-09-08 05:01:00'"
 
 t.test('TIMESERIES bucket bounds are whole seconds', async t => {
   // A clock with milliseconds, as Date.now() has, for `N minutes ago`.
@@ -25,4 +26,26 @@ t.test('TIMESERIES bucket bounds are whole seconds', async t => {
 
   const { body } = await gql(sim.url, `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction TIMESERIES 1.5 seconds ${W}") { results } } } }`)
   t.equal(body.errors?.[0].extensions?.errorClass, 'INVALID_INPUT', 'a bucket of a fractional number of seconds is refused')
+})
+
+t.test('facet values are strings (the attribute keeps its type); a missing attribute gives null', async t => {
+  const sim = await startSim(t, { now: () => UNTIL_MS })
+  const byError = await nrql(sim, `SELECT count(*) FROM Transaction FACET error ${W}`)
+  t.same(byError.map(r => r.facet).sort(), ['false', 'true'])
+  for (const r of byError) t.equal(r.error, r.facet === 'true', 'error under its own name stays a boolean')
+  const [byTime] = await nrql(sim, `SELECT count(*) FROM Transaction FACET timestamp ${MINUTE} LIMIT 1`)
+  t.equal(typeof byTime.facet, 'string')
+  t.equal(byTime.facet, String(byTime.timestamp))
+  const several = await nrql(sim, `SELECT count(*) FROM Transaction FACET host, error, duration ${MINUTE} LIMIT 3`)
+  for (const r of several) {
+    t.ok(Array.isArray(r.facet) && r.facet.every((v: unknown) => typeof v === 'string'), JSON.stringify(r.facet))
+    t.same(r.facet, [r.host, String(r.error), String(r.duration)])
+  }
+  const series = await nrql(sim, `SELECT count(*) FROM Transaction FACET error TIMESERIES 2 hours ${W}`)
+  t.ok(series.every(r => typeof r.facet === 'string'), 'FACET with TIMESERIES too')
+  const [missing] = await nrql(sim, `SELECT count(*) FROM Transaction FACET nosuch ${W}`)
+  t.equal(missing.facet, null)
+  t.equal(missing.nosuch, null)
+  const [missingOfTwo] = await nrql(sim, `SELECT count(*) FROM Transaction FACET nosuch, error ${W} LIMIT 1`)
+  t.same(missingOfTwo.facet, [null, String(missingOfTwo.error)])
 })

@@ -311,6 +311,15 @@ function addPerEvent (
   }
 }
 
+/**
+ * `facet` holds strings, as New Relic gives them (`FACET error` gives "true", not
+ * true); an attribute the event lacks stays null. The attribute under its own name
+ * keeps its type.
+ */
+function facetString (v: Value): string | null {
+  return v === null ? null : String(v)
+}
+
 function compareFacets (a: { key: number | null, label: string }, b: { key: number | null, label: string }): number {
   if (a.key !== b.key) {
     if (a.key === null) return 1
@@ -353,7 +362,7 @@ function shape (
   const rows: Row[] = []
   // Rows are built in one fixed key order so that they share a hidden class.
   const facetRow = (row: Row, values: Value[]): Row => {
-    row.facet = facets.length === 1 ? values[0] : values
+    row.facet = facets.length === 1 ? facetString(values[0]) : values.map(facetString)
     for (let j = 0; j < facets.length; j++) row[facets[j]] = values[j]
     return row
   }
