@@ -80,7 +80,8 @@ export const NotifyFailure = Type.Object({
 export const Rollout = Type.Object({
   ...RolloutFields,
   plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' }),
-  notifyFailures: Type.Array(NotifyFailure, { description: 'Notifications that were given up on after their retries' })
+  notifyFailures: Type.Array(NotifyFailure, { description: 'Notifications that were given up on after their retries' }),
+  warnings: Type.Optional(Type.Array(Type.String(), { description: 'Create only: what a look at New Relic found suspicious (an app with no transactions, a host that reports none of the apps); the rollout is created anyway' }))
 })
 export type Rollout = Static<typeof Rollout>
 

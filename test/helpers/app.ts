@@ -57,6 +57,8 @@ export async function buildTestApp (opts: TestAppOptions): Promise<TestApp> {
     GONOGO_CHECKPOINT_BACKOFF_MS: '50',
     GONOGO_MIN_CHECKPOINT_SECONDS: '1',
     GONOGO_MANUAL_WAIT_MS: '15000',
+    // Off by default: scripted simulator faults count requests, and the check would take one.
+    GONOGO_PREFLIGHT_MS: '0',
     NERDGRAPH_MAX_RETRIES: '0',
     GONOGO_RATE_LIMIT: '100000',
     GONOGO_WEBHOOK_ALLOW_HOSTS: '127.0.0.1',

@@ -8,6 +8,7 @@ import { ErrorBody } from '../../schemas/common.ts'
 import { Rollout, RolloutRequest } from '../../schemas/rollout.ts'
 import { newRolloutId } from '../../store/ids.ts'
 import type { Idempotency } from '../../store/rollout-store.ts'
+import { preflight } from '../../services/preflight.ts'
 import { buildSpec } from './spec.ts'
 import { rolloutView } from './view.ts'
 
@@ -23,7 +24,7 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     schema: {
       tags: ['rollouts'],
       summary: 'Create a rollout',
-      description: 'Stores the rollout and schedules its checkpoints (startAt + k * checkpointEvery, strictly before decisionAt) and the decision at decisionAt. Checkpoints already due run at once, in order; a past decisionAt decides right after.',
+      description: 'Stores the rollout and schedules its checkpoints (startAt + k * checkpointEvery, strictly before decisionAt) and the decision at decisionAt. Checkpoints already due run at once, in order; a past decisionAt decides right after. Before storing, one New Relic query checks the names (up to GONOGO_PREFLIGHT_MS): apps without transactions and hosts that report none of the apps come back as `warnings`; an accountId the API key cannot read is a 400.',
       security: [{ bearer: [] }],
       headers: Headers,
       body: RolloutRequest,
@@ -33,6 +34,9 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     const now = Date.now()
     const spec = buildSpec(req.body, config, newRolloutId(now), now)
     await validateNotifyTargets(spec.notify, config)
+    const warnings = config.GONOGO_PREFLIGHT_MS > 0
+      ? await preflight(app.nerdgraph, spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt, timeoutMs: config.GONOGO_PREFLIGHT_MS })
+      : []
     const key = req.headers['idempotency-key']
     const idem: Idempotency | undefined = key === undefined
       ? undefined
@@ -50,8 +54,8 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     if (stored === null) throw new GonogoError('GONOGO_STORE', `rollout ${id} vanished right after it was stored`)
     // Scheduling is idempotent (job ids), so a replayed create also repairs a create that stored but failed to enqueue.
     await app.scheduler.schedule(stored.spec, now, config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000)
-    if (outcome.created) req.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: req.body.startAt, decisionAt: req.body.decisionAt }, 'rollout created')
-    return reply.code(201).header('location', `/v1/rollouts/${id}`).send(rolloutView(stored))
+    if (outcome.created) req.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: req.body.startAt, decisionAt: req.body.decisionAt, warnings }, 'rollout created')
+    return reply.code(201).header('location', `/v1/rollouts/${id}`).send({ ...rolloutView(stored), ...(warnings.length > 0 ? { warnings } : {}) })
   })
 }
 
