@@ -49,3 +49,49 @@ t.test('facet values are strings (the attribute keeps its type); a missing attri
   const [missingOfTwo] = await nrql(sim, `SELECT count(*) FROM Transaction FACET nosuch, error ${W} LIMIT 1`)
   t.same(missingOfTwo.facet, [null, String(missingOfTwo.error)])
 })
+
+t.test('result keys never collide: percentiles merge, other clashes are INVALID_INPUT', async t => {
+  const sim = await startSim(t, { now: () => UNTIL_MS })
+  const [merged] = await nrql(sim, `SELECT percentile(duration, 95), percentile(duration, 50) FROM Transaction ${W}`)
+  const [both] = await nrql(sim, `SELECT percentile(duration, 50, 95) FROM Transaction ${W}`)
+  t.same(merged, both, 'two unaliased percentile() of one attribute give one object keyed by both')
+  t.same(Object.keys(merged['percentile.duration']).sort(), ['50', '95'])
+  const facetedMerged = await nrql(sim, `SELECT percentile(duration, 95), count(*), percentile(duration, 50, 99) FROM Transaction FACET host ${W}`)
+  t.same(Object.keys(facetedMerged[0]['percentile.duration']).sort(), ['50', '95', '99'])
+  const [medians] = await nrql(sim, `SELECT median(duration), median(duration) FROM Transaction ${W}`)
+  t.same(Object.keys(medians['median.duration']), ['50'])
+  const [distinct] = await nrql(sim, `SELECT percentile(duration, 95), percentile(duration, 50) AS 'p50' FROM Transaction ${W}`)
+  t.same(Object.keys(distinct).sort(), ['p50', 'percentile.duration'], 'an aliased one keeps its own key')
+
+  const refused: Array<[string, string]> = [
+    [`SELECT filter(count(*), WHERE error IS TRUE), filter(count(*), WHERE host = 'PRDIIS01') FROM Transaction ${W}`, 'filter'],
+    [`SELECT count(*), count(*) FROM Transaction ${W}`, 'count'],
+    [`SELECT count(*) AS 'n', average(duration) AS 'n' FROM Transaction ${W}`, 'n'],
+    [`SELECT percentile(duration, 95) AS 'p', percentile(duration, 50) AS 'p' FROM Transaction ${W}`, 'p'],
+    [`SELECT count(*) AS 'host' FROM Transaction FACET host ${W}`, 'host'],
+    [`SELECT count(*) AS 'error' FROM Transaction FACET host, error ${W}`, 'error'],
+    [`SELECT count(*) AS 'facet' FROM Transaction FACET host ${W}`, 'facet'],
+    [`SELECT count(*) AS 'beginTimeSeconds' FROM Transaction TIMESERIES 1 hour ${W}`, 'beginTimeSeconds'],
+    [`SELECT count(*) AS endTimeSeconds FROM Transaction ${W} TIMESERIES`, 'endTimeSeconds']
+  ]
+  for (const [query, key] of refused) {
+    const { status, body } = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q) { results } } } }', { q: query })
+    t.equal(status, 200, query)
+    t.equal(body.data?.actor.account.nrql, null)
+    t.equal(body.errors?.[0].extensions?.errorClass, 'INVALID_INPUT')
+    t.match(body.errors?.[0].message, new RegExp(`'${key}'.*AS`), `names '${key}' and suggests AS: ${body.errors?.[0].message}`)
+  }
+  // Without FACET or TIMESERIES these names collide with nothing.
+  const [free] = await nrql(sim, `SELECT count(*) AS 'host', count(*) AS 'facet', count(*) AS 'beginTimeSeconds' FROM Transaction ${W}`)
+  t.same(Object.keys(free).sort(), ['beginTimeSeconds', 'facet', 'host'])
+})
+
+t.test('an empty NRQL string is bad NRQL (INVALID_INPUT)', async t => {
+  const sim = await startSim(t)
+  for (const q of ['', '   ']) {
+    const { status, body } = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q) { results } } } }', { q })
+    t.equal(status, 200)
+    t.equal(body.data?.actor.account.nrql, null)
+    t.equal(body.errors?.[0].extensions?.errorClass, 'INVALID_INPUT', `${JSON.stringify(q)}: ${body.errors?.[0].message}`)
+  }
+})

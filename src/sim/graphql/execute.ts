@@ -129,7 +129,8 @@ class Resolver {
 
   nrql (f: Field, path: Path, accountIds: unknown[]): unknown {
     const query = this.value(f.args.query)
-    if (typeof query !== 'string' || query.trim() === '') {
+    // An empty string is bad NRQL (INVALID_INPUT below), not a missing argument.
+    if (typeof query !== 'string') {
       this.errors.push(gqlError('Argument "query" of required type "Nrql!" was not provided or is not a string.', 'GRAPHQL_VALIDATION_FAILED', path, f.loc))
       return null
     }

@@ -332,6 +332,7 @@ class Parser {
     }
     if (q.select === undefined || q.from === undefined) this.fail()
     this.resolveTimes(q.timezone)
+    q.select = resultKeys(q.select, q.facets, q.timeseries !== undefined)
     return q as Query
   }
 
@@ -365,6 +366,42 @@ function defaultKey (agg: Agg): string {
   if (agg.fn === 'count') return agg.attr === '*' ? 'count' : `count.${agg.attr as string}`
   if (agg.fn === 'filter' || agg.fn === 'percentage' || agg.fn === 'rate') return agg.fn
   return `${agg.fn}.${agg.attr as string}`
+}
+
+/**
+ * Makes every result key unique, as New Relic does: unaliased percentile()s (or
+ * median()s) of one attribute merge into one object keyed by all their percentiles;
+ * any other clash (two unaliased filter()s, an alias equal to a FACET attribute,
+ * `facet`, `beginTimeSeconds`...) would silently drop a value, so it is refused.
+ */
+function resultKeys (items: SelectItem[], facets: string[], timeseries: boolean): SelectItem[] {
+  const out: SelectItem[] = []
+  for (const item of items) {
+    const at = out.findIndex(o => o.key === item.key)
+    if (at < 0) {
+      out.push(item)
+      continue
+    }
+    const prev = out[at]
+    const { agg } = item
+    if ((agg.fn === 'percentile' || agg.fn === 'median') && prev.agg.fn === agg.fn && prev.agg.attr === agg.attr && item.key === defaultKey(agg)) {
+      const ps = [...(prev.agg.percentiles as number[])]
+      for (const p of agg.percentiles as number[]) if (!ps.includes(p)) ps.push(p)
+      out[at] = { key: prev.key, agg: { ...prev.agg, percentiles: ps } }
+      continue
+    }
+    throw new NrqlSyntaxError(`Duplicate result key '${item.key}': two aggregates would be returned under the same name; give each its own with AS 'name'`)
+  }
+  const reserved = [
+    ...(facets.length > 0 ? ['facet', ...facets] : []),
+    ...(timeseries ? ['beginTimeSeconds', 'endTimeSeconds'] : [])
+  ]
+  for (const { key } of out) {
+    if (!reserved.includes(key)) continue
+    const what = key === 'facet' || facets.includes(key) ? (key === 'facet' ? 'the facet value' : `the FACET attribute ${key}`) : 'a TIMESERIES bucket bound'
+    throw new NrqlSyntaxError(`Duplicate result key '${key}': it is also ${what} of each row; name the aggregate differently with AS 'name'`)
+  }
+  return out
 }
 
 /** Parses one NRQL query; throws NrqlSyntaxError with New Relic's style of message. */
