@@ -6,6 +6,9 @@
 /** True when Intl knows the zone (e.g. "Asia/Kolkata", "UTC"). */
 export function isTimezone (tz: string): boolean {
   if (tz.length === 0 || tz.length > 64) return false
+  // Abbreviations are ambiguous (IST: India, Ireland or Israel) or wrong half the year
+  // (ICU maps EST to Panama, without daylight saving): only Area/City names and UTC.
+  if (!tz.includes('/') && tz !== 'UTC' && tz !== 'GMT') return false
   try {
     // eslint-disable-next-line no-new
     new Intl.DateTimeFormat('en-US', { timeZone: tz })

@@ -23,7 +23,7 @@ export const RolloutRequest = Type.Object({
   startAt: DateTime('When the canary hosts start taking traffic: the start of every window judged'),
   decisionAt: DateTime('When the Go/No-Go call is made: the final checkpoint'),
   checkpointEvery: Type.Optional(Type.String({ minLength: 2, maxLength: 40, description: 'ISO-8601 duration between checkpoints (PT1H, PT30M, PT1H30M, P1D; no months or years); default PT1H' })),
-  timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone for display and messages, e.g. Asia/Kolkata; default UTC' })),
+  timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone (Area/City, or UTC) for display and messages, e.g. Asia/Kolkata; abbreviations such as IST are refused as ambiguous; default UTC' })),
   notify: Type.Optional(Type.Array(NotifyTarget, { maxItems: 20, description: 'Where checkpoint and decision messages go' }))
 }, { additionalProperties: false })
 export type RolloutRequest = Static<typeof RolloutRequest>

@@ -43,7 +43,8 @@ export function buildSpec (body: RolloutRequest, config: Config, id: string, now
 
   const timezone = body.timezone ?? 'UTC'
   if (!isTimezone(timezone)) {
-    throw new BadRequestError(`body.timezone "${timezone}" is not an IANA timezone such as UTC, Asia/Kolkata or Europe/London`)
+    throw new BadRequestError(`body.timezone "${timezone}" is not an IANA timezone such as UTC, Asia/Kolkata or Europe/London` +
+      (/^[A-Z]{2,5}$/.test(timezone) ? ' (abbreviations like IST or EST are ambiguous or ignore daylight saving)' : ''))
   }
   const notify = body.notify ?? []
 
