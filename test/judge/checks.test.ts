@@ -211,3 +211,13 @@ t.test('an app nobody reports, or a silent canary, gets one reason, not one per 
   t.equal(silent.result.apps[0].reasons.length, 1)
   t.match(silent.result.apps[0].reasons[0], /^no data from PRDIIS09 while/)
 })
+
+t.test('every host a canary: nothing to compare with, so INCONCLUSIVE, never GO', async t => {
+  const data = appData({ canary: { count: 10_000, errors: 300 }, baseline: { count: 0, errors: 0, hosts: 0 }, preCount: 0, classes: [{ host: CANARY, errorClass: 'System.TimeoutException', count: 300 }] })
+  const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: 0 })
+  const byMetric = Object.fromEntries(out.result.apps[0].metrics.map(m => [m.metric, m]))
+  t.equal(byMetric.newErrors.status, 'INCONCLUSIVE', byMetric.newErrors.detail)
+  t.match(byMetric.newErrors.detail, /no existing host served .* no error classes to compare with/)
+  t.equal(out.result.apps[0].verdict, 'INCONCLUSIVE')
+  t.equal(out.result.recommendation, 'INCONCLUSIVE')
+})

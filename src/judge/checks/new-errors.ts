@@ -6,6 +6,8 @@ import { formatCount, formatP } from '../format.ts'
 import { classCounts } from '../sides.ts'
 import type { CheckContext, CheckOutcome } from './types.ts'
 
+const PRE_LABEL = 'pre-window'
+
 export interface NewErrorClass {
   errorClass: string
   /** Occurrences on canary hosts (window and pre-window). */
@@ -48,6 +50,10 @@ export function findNewErrors (ctx: CheckContext): NewErrorClass[] {
 export function checkNewErrors (ctx: CheckContext): CheckOutcome {
   const base = { metric: 'newErrors' as const, effect: null, ci: null }
   if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: null, baseline: null, pValue: null, detail: `no error data from ${ctx.canaryLabel}` }, short: '' }
+  if (ctx.sides.baseline.count === 0 && ctx.sides.preOtherCount === 0) {
+    // Every host that served the app is a canary: nothing to call an error class "new" against.
+    return { result: { ...base, status: 'INCONCLUSIVE', canary: null, baseline: null, pValue: null, detail: `no existing host served ${ctx.app} in the window or the ${PRE_LABEL} before it: no error classes to compare with` }, short: 'no baseline to compare with' }
+  }
   const found = findNewErrors(ctx)
   const { minCount } = ctx.thresholds.newErrors
   const level = ctx.alpha / Math.max(1, ctx.nApps)
