@@ -18,7 +18,7 @@ export type RolloutState = Static<typeof RolloutState>
 const DateTime = (description: string) => Type.String({ format: 'date-time', maxLength: 40, description })
 
 export const RolloutRequest = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'What is rolled out, for people: "PRDIIS09 joins the IIS pool"' }),
+  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$', description: 'What is rolled out, for people: "PRDIIS09 joins the IIS pool"' }),
   ...TargetFields,
   startAt: DateTime('When the canary hosts start taking traffic: the start of every window judged'),
   decisionAt: DateTime('When the Go/No-Go call is made: the final checkpoint'),

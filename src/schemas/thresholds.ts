@@ -14,7 +14,7 @@ export const Thresholds = Type.Object({
   }, { additionalProperties: false })),
   throughput: Type.Optional(Type.Object({
     minShareRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'FAIL when a canary host serves at most this fraction of its expected traffic: canaryWeight x a typical (median) existing host over the same minutes (default 0.7)' })),
-    canaryWeight: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1000, description: 'Load-balancer weight of each canary host relative to a baseline host (default 1)' }))
+    canaryWeight: Type.Optional(Type.Number({ minimum: 0.001, maximum: 1000, description: 'Load-balancer weight of each canary host relative to a baseline host (default 1)' }))
   }, { additionalProperties: false })),
   newErrors: Type.Optional(Type.Object({
     minCount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000000, description: 'Occurrences on the canary of a class no baseline host shows before it can FAIL (default 2)' }))

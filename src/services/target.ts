@@ -36,6 +36,7 @@ export function validateTarget (input: TargetInput, config: Config): Target {
   const seen = new Set<string>()
   for (const [i, app] of apps.entries()) {
     if (app.name.trim() !== app.name) throw new BadRequestError(`body.apps.${i} name "${app.name}" has leading or trailing spaces`)
+    if (!wellFormed(app.name)) throw new BadRequestError(`body.apps.${i} name is not well-formed Unicode (a lone surrogate)`)
     if (seen.has(app.name)) throw new BadRequestError(`body.apps.${i} "${app.name}" is listed twice`)
     seen.add(app.name)
   }
@@ -60,6 +61,7 @@ function uniqueHosts (hosts: string[], field: string, config: Config): string[] 
   const seen = new Map<string, string>()
   for (const [i, host] of hosts.entries()) {
     if (host.trim() !== host || host.length === 0) throw new BadRequestError(`body.${field}.${i} "${host}" has leading or trailing spaces`)
+    if (!wellFormed(host)) throw new BadRequestError(`body.${field}.${i} is not well-formed Unicode (a lone surrogate)`)
     const key = hostKey(host)
     if (seen.has(key)) throw new BadRequestError(`body.${field}.${i} "${host}" repeats "${seen.get(key) ?? host}" (host names are matched case-insensitively)`)
     seen.set(key, host)
@@ -67,10 +69,25 @@ function uniqueHosts (hosts: string[], field: string, config: Config): string[] 
   return hosts
 }
 
-/** Parses an ISO-8601 time already checked by the schema; refuses what Date cannot read. */
+/** False for strings with a lone UTF-16 surrogate, which no JSON consumer can round-trip. */
+function wellFormed (s: string): boolean {
+  try {
+    encodeURIComponent(s)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** No New Relic data is older than this (the product did not exist), nor newer than EARLIEST + a lifetime. */
+const EARLIEST = Date.UTC(2000, 0, 1)
+const LATEST = Date.UTC(2200, 0, 1)
+
+/** Parses an ISO-8601 time already checked by the schema; refuses what Date cannot read and absurd years. */
 export function parseTime (value: string, field: string): number {
   const ms = Date.parse(value)
   if (!Number.isFinite(ms)) throw new BadRequestError(`body.${field} "${value}" is not a date-time`)
+  if (ms < EARLIEST || ms >= LATEST) throw new BadRequestError(`body.${field} "${value}" is outside 2000-2199: no New Relic data can exist then`)
   return ms
 }
 
@@ -79,7 +96,16 @@ export function validateWindow (from: number, until: number, names: [string, str
   if (until <= from) throw new BadRequestError(`body.${names[1]} must be after body.${names[0]}`)
   const hours = (until - from) / 3_600_000
   if (hours > config.GONOGO_MAX_WINDOW_HOURS) {
-    throw new BadRequestError(`the window from body.${names[0]} to body.${names[1]} is ${hours.toFixed(1)} hours; at most ${config.GONOGO_MAX_WINDOW_HOURS} are allowed (GONOGO_MAX_WINDOW_HOURS)`)
+    throw new BadRequestError(`the window from body.${names[0]} to body.${names[1]} is ${formatHours(hours)} hours; at most ${config.GONOGO_MAX_WINDOW_HOURS} are allowed (GONOGO_MAX_WINDOW_HOURS)`)
   }
   if (!allowFuture && from >= now) throw new BadRequestError(`body.${names[0]} is in the future: there is no data yet`)
+}
+
+/** 72.0003 -> "72.0003", not a "72.0" that reads as allowed. */
+function formatHours (h: number): string {
+  for (let d = 1; d <= 6; d++) {
+    const s = h.toFixed(d)
+    if (Number(s) !== Math.round(h) || Math.abs(h - Math.round(h)) < 1e-9 || d === 6) return s
+  }
+  return String(h)
 }

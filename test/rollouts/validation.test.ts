@@ -39,6 +39,8 @@ const cases: Array<[string, Record<string, unknown>, RegExp]> = [
   ['a huge app name', { ...valid(), apps: ['y'.repeat(300)] }, /body\.apps\.0/],
   ['a control character in the name', { ...valid(), name: 'a\u0000b' }, /body\.name must match pattern/],
   ['a bad timezone', { ...valid(), timezone: 'Mars/Olympus' }, /body\.timezone "Mars\/Olympus" is not an IANA timezone/],
+  ['a blank name', { ...valid(), name: '   ' }, /body\.name/],
+  ['year zero', { ...valid(), startAt: '0000-01-01T00:00:00Z', decisionAt: '0000-01-01T01:00:00Z' }, /body\.startAt "0000-01-01T00:00:00Z" is outside 2000-2199/],
   ['an ambiguous abbreviation', { ...valid(), timezone: 'IST' }, /body\.timezone "IST" is not an IANA timezone .*abbreviations like IST or EST are ambiguous/],
   ['a huge timezone', { ...valid(), timezone: 'z'.repeat(500) }, /body\.timezone must NOT have more than 64 characters/],
   ['months', { ...valid(), checkpointEvery: 'P1M' }, /body\.checkpointEvery "P1M" uses months or years/],
