@@ -16,6 +16,7 @@ export const EnvSchema = Type.Object({
   NERDGRAPH_URL: Type.Optional(Type.String({ pattern: '^https?://\\S+$', description: 'NerdGraph endpoint; overrides the region (e.g. a simulator).' })),
   NERDGRAPH_CONCURRENCY: Int(1, 25, 5, 'Concurrent NerdGraph requests (New Relic allows 25 per user).'),
   NERDGRAPH_TIMEOUT_MS: Int(1000, 600000, 30000, 'Timeout of one NerdGraph request, ms.'),
+  GONOGO_ANALYSIS_TIMEOUT_MS: Int(1000, 600000, 55000, 'Longest POST /v1/analyses may take before answering 504 (under the 60 s of common proxies); rollout checkpoints are not bound by it.'),
   NERDGRAPH_MAX_RETRIES: Int(0, 10, 4, 'Retries of a NerdGraph request on 429, 5xx, timeouts and network errors.'),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://', description: 'Redis for queues and state (AOF on, maxmemory-policy noeviction).' }),
   GONOGO_REDIS_PREFIX: Type.String({ default: 'gonogo', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Prefix of every Redis key and queue.' }),

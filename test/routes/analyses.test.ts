@@ -137,6 +137,17 @@ t.test('New Relic failures are 502/504 with the cause', async (t) => {
   t.equal(wrongAccount.json().message, 'body.accountId: New Relic account 999 cannot be read with the configured API key; use an account the key has access to')
 })
 
+t.test('an analysis answers 504 at GONOGO_ANALYSIS_TIMEOUT_MS however long New Relic hangs', async (t) => {
+  const quick = await buildTestApp({ prefix, role: 'api', sim, accountId: scenario.accountId, env: { GONOGO_ANALYSIS_TIMEOUT_MS: '1500', NERDGRAPH_TIMEOUT_MS: '30000' } })
+  t.teardown(async () => { sim.setFaults({}); await quick.close() })
+  sim.setFaults({ latencyMs: 5000 })
+  const started = Date.now()
+  const res = await quick.app.inject({ method: 'POST', url: '/v1/analyses', payload: { apps: ['RESTAPI'], canaryHosts: ['PRDIIS09'], ...window } })
+  t.equal(res.statusCode, 504, res.body)
+  t.match(res.json().message, /^the analysis took longer than 1\.5 s \(GONOGO_ANALYSIS_TIMEOUT_MS\)/)
+  t.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`)
+})
+
 t.test('health, readiness, metrics and unknown routes', async (t) => {
   t.same((await app.inject('/healthz')).json(), { status: 'ok' })
   t.match((await app.inject('/readyz')).json(), { status: 'ready', redis: 'PONG' })

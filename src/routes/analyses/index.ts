@@ -3,7 +3,7 @@ import type { Config } from '../../config.ts'
 import { AnalysisRequest } from '../../schemas/analysis.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { CheckpointResult } from '../../schemas/result.ts'
-import { BadRequestError } from '../../errors.ts'
+import { BadRequestError, UpstreamError } from '../../errors.ts'
 import { runAnalysis } from '../../services/analysis.ts'
 import { parseTime, validateTarget, validateWindow } from '../../services/target.ts'
 
@@ -32,11 +32,29 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     }
     until = Math.min(until, now)
     req.log.info({ apps: target.apps.length, from: req.body.from, until: req.body.until }, 'analysis started')
-    const { result } = await runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now })
+    const { result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now }), config.GONOGO_ANALYSIS_TIMEOUT_MS)
     app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'ok' })
     req.log.info({ recommendation: result.recommendation, summary: result.summary }, 'analysis done')
     return result
   })
+}
+
+/**
+ * A caller waits at most `ms`: New Relic hanging through every retry would otherwise hold
+ * the request for minutes, past any proxy's patience. The work left behind finishes or
+ * times out on its own; its result is dropped.
+ */
+async function withDeadline<T> (work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new UpstreamError(`the analysis took longer than ${ms / 1000} s (GONOGO_ANALYSIS_TIMEOUT_MS): New Relic is slow or not answering; try again, or a shorter window or fewer apps`, 504)), ms)
+  })
+  work.catch(() => {})
+  try {
+    return await Promise.race([work, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 export default analyses
