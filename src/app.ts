@@ -39,8 +39,16 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(config.LOG_LEVEL),
-    bodyLimit: config.GONOGO_BODY_LIMIT
+    bodyLimit: config.GONOGO_BODY_LIMIT,
+    // Bad URLs are answered before routing: same error shape as everything else.
+    frameworkErrors: (err, _req, reply) => {
+      const status: 400 | 414 = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long (rollout ids are 26 characters)' : 'the URL is not valid (bad percent-encoding?)'
+      ;(reply as unknown as { code: (n: number) => { send: (b: unknown) => unknown } }).code(status).send({ statusCode: status, error: httpError(status), message })
+    }
   }).withTypeProvider<TypeBoxTypeProvider>()
+  // JSON only: a text/plain body would otherwise reach the schema as a string ("body must be object").
+  app.removeContentTypeParser('text/plain')
 
   app.setValidatorCompiler(validatorCompiler)
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -53,6 +61,9 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
       return reply.code(503).header('retry-after', '5').send({
         statusCode: 503, error: 'Service Unavailable', message: 'the state store (Redis) is not reachable; try again shortly'
       })
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      return reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: `content-type ${req.headers['content-type'] ?? '(none)'} is not accepted: send JSON with content-type application/json` })
     }
     const status = err instanceof GonogoError ? err.statusCode : (err.statusCode ?? 500)
     if (status >= 500) req.log.error({ err }, 'request failed')

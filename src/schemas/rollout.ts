@@ -102,7 +102,7 @@ export const RolloutPage = Type.Object({
 export type RolloutPage = Static<typeof RolloutPage>
 
 export const ListQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size (default 50)' })),
   cursor: Type.Optional(RolloutId),
   state: Type.Optional(RolloutState)
 }, { additionalProperties: false })

@@ -148,6 +148,15 @@ t.test('an analysis answers 504 at GONOGO_ANALYSIS_TIMEOUT_MS however long New R
   t.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`)
 })
 
+t.test('requests refused before routing or parsing keep the error shape and say why', async (t) => {
+  const long = await app.inject(`/v1/rollouts/${'A'.repeat(600)}`)
+  t.equal(long.statusCode, 414)
+  t.same(long.json(), { statusCode: 414, error: 'URI Too Long', message: 'a path parameter is too long (rollout ids are 26 characters)' })
+  const text = await app.inject({ method: 'POST', url: '/v1/analyses', headers: { 'content-type': 'text/plain' }, payload: 'hello' })
+  t.equal(text.statusCode, 415)
+  t.match(text.json(), { statusCode: 415, error: 'Unsupported Media Type', message: /content-type text\/plain is not accepted: send JSON/ })
+})
+
 t.test('health, readiness, metrics and unknown routes', async (t) => {
   t.same((await app.inject('/healthz')).json(), { status: 'ok' })
   t.match((await app.inject('/readyz')).json(), { status: 'ready', redis: 'PONG' })

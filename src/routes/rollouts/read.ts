@@ -15,7 +15,7 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: RolloutPage, 400: ErrorBody }
     }
   }, async (req) => {
-    const { items, nextCursor } = await app.rollouts.list(req.query)
+    const { items, nextCursor } = await app.rollouts.list({ ...req.query, limit: req.query.limit ?? 50 })
     return { items: items.map(rolloutSummary), nextCursor }
   })
 
