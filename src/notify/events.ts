@@ -23,15 +23,18 @@ export interface NotifyEvent {
 /**
  * The events of one checkpoint outcome, in the order receivers should see
  * them: the checkpoint's own event (checkpoint.completed for checkpoint and
- * manual runs, decision.made for the decision, checkpoint.failed when there
- * is no result), then verdict.changed when something moved.
+ * manual runs, decision.made for the decision, with or without a result,
+ * checkpoint.failed when another checkpoint has no result), then
+ * verdict.changed when something moved.
  */
 export function eventsFor (outcome: CheckpointOutcome, occurredAt: Date = new Date()): NotifyEvent[] {
   const at = occurredAt.toISOString()
   const make = (type: EventType, changes: Change[]): NotifyEvent => ({
     id: eventId(outcome.rollout.id, outcome.checkpointIndex, type), type, occurredAt: at, outcome, changes
   })
-  if (outcome.result === null) return [make('checkpoint.failed', [])]
+  // A decision that could not read its data is still the decision (final INCONCLUSIVE):
+  // receivers waiting for decision.made must get one.
+  if (outcome.result === null) return [make(outcome.kind === 'decision' ? 'decision.made' : 'checkpoint.failed', [])]
   const changes = outcome.previous === null ? [] : changesBetween(outcome.previous, outcome.result)
   const events = [make(outcome.kind === 'decision' ? 'decision.made' : 'checkpoint.completed', changes)]
   if (changes.length > 0) events.push(make('verdict.changed', changes))

@@ -8,11 +8,12 @@ import { SECRET, outcome } from './helpers/fixtures.ts'
 const webhook = { kind: 'webhook' as const, url: 'https://hooks.example.com/gonogo?token=abc', secret: SECRET }
 const slack = { kind: 'slack' as const, url: 'https://hooks.slack.com/services/T/B/SECRETPATH' }
 
-t.test('the body is { id, type, occurredAt, rollout, checkpoint, result } without targets', async t => {
+t.test('the body is { id, type, occurredAt, rollout, checkpoint, recommendation, result } without targets', async t => {
   const o = outcome({ notify: [webhook, slack] })
   const [completed, changed] = eventsFor(o, new Date('2025-05-14T10:00:03Z'))
   const body = JSON.parse(renderBody('webhook', completed))
-  t.same(Object.keys(body), ['id', 'type', 'occurredAt', 'rollout', 'checkpoint', 'result', 'changes'])
+  t.same(Object.keys(body), ['id', 'type', 'occurredAt', 'rollout', 'checkpoint', 'recommendation', 'result', 'changes'])
+  t.equal(body.recommendation, o.result?.recommendation)
   t.equal(body.id, 'ro_01JTEST.2.checkpoint.completed')
   t.equal(body.type, 'checkpoint.completed')
   t.equal(body.occurredAt, '2025-05-14T10:00:03.000Z')
@@ -33,7 +34,21 @@ t.test('a failed checkpoint carries the error and a null result', async t => {
   const body = JSON.parse(renderBody('webhook', eventsFor(outcome({ result: null, error: 'boom' }))[0]))
   t.equal(body.type, 'checkpoint.failed')
   t.equal(body.result, null)
+  t.equal(body.recommendation, null)
   t.equal(body.error, 'boom')
+})
+
+t.test('a decision that could not read its data is decision.made, INCONCLUSIVE, with the error', async t => {
+  const events = eventsFor(outcome({ kind: 'decision', result: null, error: 'New Relic could not be read (HTTP 500)' }))
+  t.same(events.map(e => e.type), ['decision.made'])
+  const body = JSON.parse(renderBody('webhook', events[0]))
+  t.equal(body.recommendation, 'INCONCLUSIVE')
+  t.equal(body.result, null)
+  t.match(body.error, /HTTP 500/)
+  const slackText = renderBody('slack', events[0])
+  t.match(slackText, /🟡 INCONCLUSIVE/)
+  t.match(slackText, /the decision could not read New Relic data \(New Relic could not be read \(HTTP 500\)\): final INCONCLUSIVE/)
+  t.notMatch(slackText, /Checkpoint failed|0 of 0/)
 })
 
 t.test('headers: type, delivery id, user agent and a signature over the exact body', async t => {

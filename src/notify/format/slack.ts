@@ -64,7 +64,7 @@ export function slackMessage (s: Summary): SlackMessage {
     }
   }
   const tail: SlackBlock[] = []
-  if (s.recommendation !== null) tail.push({ type: 'context', elements: [md(`✅ ${passLine(s)}`)] })
+  if (s.recommendation !== null && s.appCount > 0) tail.push({ type: 'context', elements: [md(`✅ ${passLine(s)}`)] })
   const links = linkLine(s)
   if (links !== undefined) tail.push({ type: 'context', elements: [md(links)] })
   if (s.flagged.length > 0) blocks.push({ type: 'divider' }, ...appBlocks(s.flagged, blocks.length + tail.length, used(blocks) + used(tail)))

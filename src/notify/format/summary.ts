@@ -68,24 +68,26 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
     .map(a => flaggedApp(a, known.get(a.app)))
     .sort((a, b) => SEVERITY[a.verdict] - SEVERITY[b.verdict] || Number(b.critical) - Number(a.critical) || a.app.localeCompare(b.app))
   const appCount = result?.apps.length ?? 0
+  const failedDecision = result === null && outcome.kind === 'decision'
+  const error = oneLine(outcome.error ?? 'unknown error').slice(0, MAX_ERROR_CHARS)
   const base = publicUrl?.replace(/\/+$/, '')
   const rolloutUrl = base === undefined || base === '' ? undefined : `${base}/v1/rollouts/${encodeURIComponent(rollout.id)}`
   return {
     rolloutId: rollout.id,
     rolloutName: rollout.name,
-    recommendation: result?.recommendation ?? null,
+    recommendation: result?.recommendation ?? (failedDecision ? 'INCONCLUSIVE' : null),
     headline: result === null
-      ? '⚠️ Checkpoint failed'
+      ? (failedDecision ? `${RECOMMENDATION_EMOJI.INCONCLUSIVE} INCONCLUSIVE` : '⚠️ Checkpoint failed')
       : `${RECOMMENDATION_EMOJI[result.recommendation]} ${label(result.recommendation)}`,
     stage: stageOf(event),
     time: formatLocalTime(outcome.at, rollout.timezone),
     canaryHosts: rollout.canaryHosts,
-    reasons: result?.reasons ?? [],
+    reasons: result?.reasons ?? (failedDecision ? [`the decision could not read New Relic data (${error}): final INCONCLUSIVE, never GO on data that was not read`] : []),
     flagged,
     passCount: appCount - flagged.length,
     appCount,
     changes: event.changes,
-    error: result === null ? oneLine(outcome.error ?? 'unknown error').slice(0, MAX_ERROR_CHARS) : undefined,
+    error: result === null ? error : undefined,
     previousRecommendation: result === null ? outcome.previous?.recommendation : undefined,
     links: rolloutUrl === undefined ? {} : { rollout: rolloutUrl, recommendation: `${rolloutUrl}/recommendation` }
   }

@@ -38,7 +38,7 @@ export function teamsMessage (s: Summary): Record<string, unknown> {
       body.push(text(joinWithin(s.changes.map(c => `- ${changeLine(c)}`), TEAMS_LIMITS.textChars, n => `- +${n} more changes`), { spacing: 'None' }))
     }
   }
-  const tail: Element[] = s.recommendation === null ? [] : [text(`✅ ${passLine(s)}`, { separator: true })]
+  const tail: Element[] = s.recommendation === null || s.appCount === 0 ? [] : [text(`✅ ${passLine(s)}`, { separator: true })]
   const card = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',

@@ -2,8 +2,8 @@ import type { NotifyEvent } from '../events.ts'
 
 /**
  * The generic webhook body: `{ id, type, occurredAt, rollout, checkpoint,
- * result }`, plus `changes` (verdict.changed and any event with changes),
- * `previous` (verdict.changed) and `error` (checkpoint.failed). The rollout
+ * recommendation, result }`, plus `changes` (verdict.changed and any event with
+ * changes), `previous` (verdict.changed) and `error` (when result is null). The rollout
  * is described without its notify targets: their URLs and secrets are
  * credentials, and a receiver has no use for them.
  */
@@ -25,6 +25,8 @@ export function webhookBody (event: NotifyEvent): Record<string, unknown> {
       apps: rollout.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical }))
     },
     checkpoint: { index: outcome.checkpointIndex, kind: outcome.kind, at: outcome.at },
+    // What to act on: the result's, or INCONCLUSIVE for a decision that could not read its data.
+    recommendation: outcome.result?.recommendation ?? (outcome.kind === 'decision' ? 'INCONCLUSIVE' : null),
     result: outcome.result,
     ...(event.changes.length > 0 ? { changes: event.changes } : {}),
     ...(event.type === 'verdict.changed' ? { previous: outcome.previous } : {}),
