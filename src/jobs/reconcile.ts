@@ -6,13 +6,15 @@ import type { CheckpointJobData, RolloutScheduler } from './queue.ts'
 
 /** Most live rollouts looked at in one pass. */
 const MAX_LIVE = 10_000
+/** Most finished rollouts deleted in one pass: a backlog drains over a few passes, never in one long one. */
+const MAX_PURGED = 500
 
 /**
  * Makes sure every live rollout has its jobs: re-adds what is missing (a crash
  * between storing a rollout and enqueueing its jobs) and retries jobs that
- * failed for good (Redis trouble outlasting the job's attempts). Runs when a
- * worker starts and every few minutes (a job scheduler); everything it does
- * is idempotent.
+ * failed for good (Redis trouble outlasting the job's attempts), and deletes
+ * finished rollouts past their retention. Runs when a worker starts and every
+ * few minutes (a job scheduler); everything it does is idempotent.
  */
 export async function reconcile (deps: {
   rollouts: RolloutStore
@@ -20,8 +22,10 @@ export async function reconcile (deps: {
   scheduler: RolloutScheduler
   now: () => number
   lagMs: number
+  /** Finished rollouts older than this (by creation) are deleted; 0 keeps them forever. */
+  retentionMs?: number
   log: Log
-}): Promise<{ rollouts: number, retried: number }> {
+}): Promise<{ rollouts: number, retried: number, purged: number }> {
   const queue: Queue<CheckpointJobData> = deps.scheduler.queue
   const ids = [
     ...await deps.rollouts.idsIn('scheduled', MAX_LIVE),
@@ -42,5 +46,11 @@ export async function reconcile (deps: {
     for (const m of await deps.checkpoints.pendingManual(rollout.spec.id)) await deps.scheduler.runManual(rollout.spec.id, m.index)
   }
   if (ids.length > 0 || retried > 0) deps.log.info({ rollouts: ids.length, retried }, 'reconciled the jobs of live rollouts')
-  return { rollouts: ids.length, retried }
+  let purged = 0
+  if (deps.retentionMs !== undefined && deps.retentionMs > 0) {
+    const gone = await deps.rollouts.purgeFinishedBefore(deps.now() - deps.retentionMs, MAX_PURGED)
+    purged = gone.length
+    if (purged > 0) deps.log.info({ purged, oldest: gone[0] }, 'deleted finished rollouts past GONOGO_RETENTION_DAYS')
+  }
+  return { rollouts: ids.length, retried, purged }
 }

@@ -39,6 +39,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
     scheduler: app.scheduler,
     now: Date.now,
     lagMs: settings.lagMs,
+    retentionMs: config.GONOGO_RETENTION_DAYS * 86_400_000,
     log
   })
   const worker = new CheckpointWorker({

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis'
 import type { DeliveryFailure } from '../notify/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
+import { idPrefix } from './ids.ts'
 import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
 import { STATUS_CHAR, type RolloutSpec, type StoredRollout } from './types.ts'
@@ -85,6 +86,30 @@ export class RolloutStore {
     const ids = await this.#redis.zrevrangebylex(this.keys.index(opts.state), max, '-', 'LIMIT', 0, opts.limit + 1)
     const page = ids.slice(0, opts.limit)
     return { items: await this.getMany(page), nextCursor: ids.length > opts.limit ? page[page.length - 1] : null }
+  }
+
+  /**
+   * Deletes finished (decided or cancelled) rollouts created before `cutoffMs`, oldest
+   * first, at most `max` per call: every key of each and its index entries. Ids sort by
+   * creation time, so the candidates are one range of each finished-state index.
+   * Returns the ids deleted.
+   */
+  async purgeFinishedBefore (cutoffMs: number, max: number): Promise<string[]> {
+    const bound = `(${idPrefix(cutoffMs)}`
+    const deleted: string[] = []
+    for (const state of ['decided', 'cancelled'] as const) {
+      const ids = await this.#redis.zrangebylex(this.keys.index(state), '-', bound, 'LIMIT', 0, max - deleted.length)
+      for (const id of ids) {
+        await this.#redis.multi()
+          .del(...this.keys.allOf(id))
+          .zrem(this.keys.index(), id)
+          .zrem(this.keys.index(state), id)
+          .exec()
+        deleted.push(id)
+      }
+      if (deleted.length >= max) break
+    }
+    return deleted
   }
 
   /** Ids in one state, newest first, at most `max`. */

@@ -118,3 +118,31 @@ t.test('manual requests coalesce and are numbered after the plan', async t => {
   await rollouts.transition(spec.id, 'cancelled', ['scheduled'], 'cancelledAt', 3)
   t.same(await checkpoints.requestManual(spec.id, 3000, spec.planLength), { outcome: 'state', state: 'cancelled' })
 })
+
+t.test('purgeFinishedBefore deletes old finished rollouts only, with every key', async t => {
+  // Its own prefix: the tests above leave old finished rollouts behind.
+  const own = uniquePrefix('purge')
+  const rollouts = new RolloutStore(redis, own)
+  t.teardown(async () => { await cleanPrefix(own, redis) })
+  const DAY = 86_400_000
+  const now = Date.parse('2027-03-01T00:00:00Z')
+  const old = (days: number) => makeSpec({ createdAt: now - days * DAY })
+  const [oldDecided, oldCancelled, oldLive, newDecided] = [old(100), old(95), old(120), old(10)]
+  for (const s of [oldDecided, oldCancelled, oldLive, newDecided]) await rollouts.create(s)
+  await rollouts.transition(oldDecided.id, 'decided', ['scheduled'], 'decidedAt', now)
+  await rollouts.transition(newDecided.id, 'decided', ['scheduled'], 'decidedAt', now)
+  await rollouts.transition(oldCancelled.id, 'cancelled', ['scheduled'], 'cancelledAt', now)
+  await redis.hset(rollouts.keys.checkpoints(oldDecided.id), '0', '{}')
+  await rollouts.recordNotifyFailure(oldDecided.id, { eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', attempts: 1, error: 'boom', at: 'now' })
+
+  const gone = await rollouts.purgeFinishedBefore(now - 90 * DAY, 500)
+  t.same(gone.sort(), [oldDecided.id, oldCancelled.id].sort())
+  for (const id of gone) {
+    t.equal(await rollouts.get(id), null)
+    t.equal(await redis.exists(...rollouts.keys.allOf(id)), 0, 'no key of it is left')
+    t.equal(await redis.zscore(rollouts.keys.index(), id), null, 'out of the index')
+  }
+  t.ok(await rollouts.get(oldLive.id), 'a live rollout stays, however old')
+  t.ok(await rollouts.get(newDecided.id), 'a recent decision stays')
+  t.same(await rollouts.purgeFinishedBefore(now - 90 * DAY, 500), [], 'idempotent')
+})
