@@ -12,6 +12,8 @@ function makeAjv (coerceTypes: boolean | 'array'): Ajv {
     useDefaults: true,
     coerceTypes,
     allErrors: false,
+    // Errors carry their schema and data, so a union's message can follow its discriminator.
+    verbose: true,
     strict: false
   })
   addFormats(ajv)
@@ -32,7 +34,10 @@ export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpP
 }
 
 /** One message naming the field the way a caller wrote it ("body.apps.0"). */
-export function validationMessage (errors: ErrorObject[], context: string, fallback: string): string {
+export function validationMessage (all: ErrorObject[], context: string, fallback: string): string {
+  const unknownTag = unknownDiscriminator(all, context)
+  if (unknownTag !== null) return unknownTag
+  const errors = followDiscriminators(all)
   const chosen = pickError(errors)
   if (chosen === undefined) return fallback
   const path = chosen.instancePath.split('/').filter(Boolean).join('.')
@@ -46,6 +51,60 @@ export function validationMessage (errors: ErrorObject[], context: string, fallb
     return `${where} must be one of ${options.join(', ')}`
   }
   return `${where} ${chosen.message ?? 'is invalid'}`
+}
+
+/**
+ * A union whose branches all pin one property with `const` (notify targets: `kind`) is
+ * a tagged union: only the branch the value's tag names can be what the caller meant, so
+ * its errors are the ones to report ("missing the field secret" for a webhook), not the
+ * other branches' ("kind must be slack"). An unknown tag keeps the const errors, which
+ * list the tags.
+ */
+function followDiscriminators (errors: ErrorObject[]): ErrorObject[] {
+  let out = errors
+  for (const union of errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    const branches = union.schema as unknown
+    const data = union.data as unknown
+    if (!Array.isArray(branches) || typeof data !== 'object' || data === null) continue
+    const tag = discriminator(branches)
+    if (tag === null) continue
+    const value = (data as Record<string, unknown>)[tag]
+    const index = branches.findIndex(b => constOf(b, tag) === value)
+    if (index < 0) continue
+    const inBranch = `${union.schemaPath}/${index}/`
+    out = out.filter(e => !e.schemaPath.startsWith(`${union.schemaPath}/`) || e.schemaPath.startsWith(inBranch))
+  }
+  return out
+}
+
+/** "body.notify.0.kind must be one of ..." when a tagged union's tag names no branch. */
+function unknownDiscriminator (errors: ErrorObject[], context: string): string | null {
+  for (const union of errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    const branches = union.schema as unknown
+    const data = union.data as unknown
+    if (!Array.isArray(branches) || typeof data !== 'object' || data === null) continue
+    const tag = discriminator(branches)
+    if (tag === null) continue
+    const value = (data as Record<string, unknown>)[tag]
+    if (branches.some(b => constOf(b, tag) === value)) continue
+    const path = [...union.instancePath.split('/').filter(Boolean), tag].join('.')
+    return `${context}.${path} must be one of ${branches.map(b => JSON.stringify(constOf(b, tag))).join(', ')}`
+  }
+  return null
+}
+
+/** The property every branch pins with const, if any. */
+function discriminator (branches: unknown[]): string | null {
+  const first = branches[0] as { properties?: Record<string, unknown> } | undefined
+  for (const name of Object.keys(first?.properties ?? {})) {
+    if (branches.every(b => constOf(b, name) !== undefined)) return name
+  }
+  return null
+}
+
+function constOf (branch: unknown, name: string): unknown {
+  const prop = (branch as { properties?: Record<string, { const?: unknown }> } | null)?.properties?.[name]
+  return prop?.const
 }
 
 /**
