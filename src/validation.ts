@@ -50,6 +50,12 @@ export function validationMessage (all: ErrorObject[], context: string, fallback
       .map(e => JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue))
     return `${where} must be one of ${options.join(', ')}`
   }
+  if (chosen.keyword === 'pattern' && typeof chosen.data === 'string') {
+    // A regex means nothing to a caller; the field's description says what is expected.
+    const description = (chosen.parentSchema as { description?: unknown } | undefined)?.description
+    const shown = chosen.data.length > 40 ? `${chosen.data.slice(0, 40)}...` : chosen.data
+    return `${where} ${JSON.stringify(shown)} is not of the expected form` + (typeof description === 'string' ? ` (${description})` : '')
+  }
   return `${where} ${chosen.message ?? 'is invalid'}`
 }
 

@@ -110,3 +110,18 @@ t.test('a manual checkpoint judges up to the ingest lag, and is refused while th
   t.equal(manual.statusCode, 409)
   t.match(manual.json().message, /no data to judge yet \(New Relic data is read 600 s behind\)/)
 })
+
+t.test('actions refuse a body with fields; checkpoint indexes are digits only', async t => {
+  const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now + 3_600_000), decisionAt: iso(now + 4 * 3_600_000) }))
+  const { id } = res.json()
+  const withBody = await post(`/v1/rollouts/${id as string}/cancel`, { reason: 'x' })
+  t.equal(withBody.statusCode, 400)
+  t.equal(withBody.json().message, 'POST /v1/rollouts/:id/cancel takes no body (unknown field "reason")')
+  t.equal((await app.inject(`/v1/rollouts/${id as string}`)).json().state, 'scheduled', 'not cancelled')
+  t.equal((await post(`/v1/rollouts/${id as string}/cancel`, {})).statusCode, 200, 'an empty object is no body')
+  for (const index of ['%20', '1e2', '-1']) {
+    const r = await app.inject(`/v1/rollouts/${id as string}/checkpoints/${index}`)
+    t.equal(r.statusCode, 400, index)
+    t.match(r.json().message, /^params\.index .* is not of the expected form/)
+  }
+})

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../../errors.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { IdParams, Rollout } from '../../schemas/rollout.ts'
 import { rolloutView } from './view.ts'
+import { noBody } from './no-body.ts'
 
 /** POST /v1/rollouts/{id}/cancel: stop a scheduled or monitoring rollout and drop its pending jobs. */
 const cancel: FastifyPluginAsyncTypebox = async (app) => {
@@ -14,7 +15,8 @@ const cancel: FastifyPluginAsyncTypebox = async (app) => {
       security: [{ bearer: [] }],
       params: IdParams,
       response: { 200: Rollout, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
-    }
+    },
+    preValidation: noBody
   }, async (req) => {
     const { id } = req.params
     const { moved, state } = await app.rollouts.transition(id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', Date.now())

@@ -6,8 +6,10 @@ import { formatLocal } from '../../jobs/timezone.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { Checkpoint, CheckpointList, IdParams, RolloutId } from '../../schemas/rollout.ts'
 import type { CheckpointRecord } from '../../store/types.ts'
+import { noBody } from './no-body.ts'
 
-const IndexParams = Type.Object({ id: RolloutId, index: Type.Integer({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false })
+// Digits only: coercion would read " " as 0 and "1e2" as 100.
+const IndexParams = Type.Object({ id: RolloutId, index: Type.String({ pattern: '^[0-9]{1,7}$', description: 'Checkpoint index (0-based)' }) }, { additionalProperties: false })
 
 /** GET the checkpoints of a rollout (all, or one), and POST one to run now. */
 const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
@@ -32,7 +34,8 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
       response: { 200: Checkpoint, 400: ErrorBody, 404: ErrorBody }
     }
   }, async (req) => {
-    const { id, index } = req.params
+    const { id } = req.params
+    const index = Number(req.params.index)
     const record = await app.checkpointStore.get(id, index)
     if (record === null) throw new NotFoundError(`rollout ${id} has no recorded checkpoint ${index}`)
     return record
@@ -46,7 +49,8 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
       security: [{ bearer: [] }],
       params: IdParams,
       response: { 201: Checkpoint, 202: Checkpoint, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
-    }
+    },
+    preValidation: noBody
   }, async (req, reply) => {
     const { id } = req.params
     const stored = await app.rollouts.get(id)
