@@ -1,4 +1,4 @@
-import { UpstreamError } from '../errors.ts'
+import { GonogoError, UpstreamError } from '../errors.ts'
 import type { CheckpointOutcome } from '../notify/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
@@ -53,10 +53,13 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
   const finishedAt = deps.now()
   const durationMs = finishedAt - startedAt
 
+  // A refusal retrying cannot change (an account the key cannot read, a name NRQL cannot
+  // hold) is recorded at once, with its own words, not retried as if New Relic were down.
+  const permanent = failure instanceof GonogoError && failure.statusCode < 500
   if (failure !== undefined) {
-    const upstream = failure instanceof UpstreamError
+    const upstream = failure instanceof UpstreamError || permanent
     const logFields = { ...ctx, durationMs, err: upstream ? failure.message : failure }
-    if (attempt < deps.settings.attempts) {
+    if (attempt < deps.settings.attempts && !permanent) {
       const retryAt = finishedAt + deps.settings.backoffMs * 2 ** (attempt - 1)
       await deps.checkpoints.setNotBefore(rolloutId, item.index, retryAt)
       deps.log.warn({ ...logFields, retryAt: new Date(retryAt).toISOString() }, 'checkpoint failed; will retry')
@@ -68,7 +71,7 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
 
   const error = failure === undefined
     ? undefined
-    : (failure instanceof UpstreamError ? failure.message : `internal error (${failure.name}); see the worker log`)
+    : upstreamMessage(failure)
   const record: CheckpointRecord = {
     index: item.index,
     kind: item.kind,
@@ -188,4 +191,12 @@ async function notify (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem
     // Recorded is recorded: a notifier outage must not make the checkpoint run again.
     deps.log.error({ rolloutId: spec.id, index: item.index, err }, 'could not hand the checkpoint to the notifier')
   }
+}
+
+/** What a failed checkpoint record says: New Relic's trouble or a refusal in its own words; anything else points at the log. */
+function upstreamMessage (failure: Error): string {
+  if (failure instanceof UpstreamError) return failure.message
+  // "body.accountId: ..." was written for an API caller; a checkpoint has no body.
+  if (failure instanceof GonogoError && failure.statusCode < 500) return failure.message.replace(/^body\.[\w.]+: /, '')
+  return `internal error (${failure.name}); see the worker log`
 }

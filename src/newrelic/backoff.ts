@@ -28,7 +28,11 @@ export function parseRetryAfter (value: string | string[] | undefined, now: numb
 }
 
 /** Resolves after `ms`. */
-export async function sleep (ms: number): Promise<void> {
-  if (ms <= 0) return
-  await new Promise<void>(resolve => setTimeout(resolve, ms))
+export async function sleep (ms: number, signal?: AbortSignal): Promise<void> {
+  if (ms <= 0 || signal?.aborted === true) return
+  await new Promise<void>(resolve => {
+    const done = (): void => { clearTimeout(timer); signal?.removeEventListener('abort', done); resolve() }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
 }

@@ -105,7 +105,7 @@ export class NerdGraphClient {
    * for the failed queries only; the first non-retryable failure, or a retryable one
    * still failing after maxRetries, rejects with a NerdGraphError subclass.
    */
-  async nrql (accountId: number, queries: Record<string, string>): Promise<Record<string, NrqlResult>> {
+  async nrql (accountId: number, queries: Record<string, string>, opts: { signal?: AbortSignal } = {}): Promise<Record<string, NrqlResult>> {
     if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new TypeError(`accountId must be a positive integer, got ${accountId}`)
     const entries = Object.entries(queries)
     for (const [key, nrql] of entries) {
@@ -116,7 +116,7 @@ export class NerdGraphClient {
     const aliases = [...byAlias.keys()]
     const batches: string[][] = []
     for (let i = 0; i < aliases.length; i += this.maxQueriesPerRequest) batches.push(aliases.slice(i, i + this.maxQueriesPerRequest))
-    const answered = await Promise.all(batches.map(async batch => await this.#runBatch(accountId, batch, byAlias)))
+    const answered = await Promise.all(batches.map(async batch => await this.#runBatch(accountId, batch, byAlias, opts.signal)))
     const out: Record<string, NrqlResult> = {}
     for (const results of answered) {
       for (const [alias, result] of results) out[byAlias.get(alias)!.key] = result
@@ -132,12 +132,20 @@ export class NerdGraphClient {
   }
 
   /** Sends one batch, retrying the aliases that failed in a retryable way. */
-  async #runBatch (accountId: number, batch: string[], byAlias: Map<string, { key: string, nrql: string }>): Promise<Map<string, NrqlResult>> {
+  async #runBatch (accountId: number, batch: string[], byAlias: Map<string, { key: string, nrql: string }>, signal?: AbortSignal): Promise<Map<string, NrqlResult>> {
     const done = new Map<string, NrqlResult>()
     let pending = batch
+    // A caller that stopped waiting (an analysis past its deadline, a client gone) must not
+    // keep holding request slots that rollout checkpoints need: stop before each attempt.
+    const abandoned = (attempt: number): NerdGraphError =>
+      new NerdGraphTimeoutError('the caller stopped waiting for NerdGraph', this.#details(pending, byAlias, attempt - 1))
     for (let attempt = 1; ; attempt++) {
       if (this.#closed) throw new NerdGraphNetworkError('NerdGraph client is closed', this.#details(pending, byAlias, attempt - 1))
-      const outcome = await this.#limit.run(async () => await this.#attempt(accountId, pending, byAlias, attempt))
+      if (signal?.aborted === true) throw abandoned(attempt)
+      const outcome = await this.#limit.run(async () => {
+        if (signal?.aborted === true) throw abandoned(attempt)
+        return await this.#attempt(accountId, pending, byAlias, attempt, signal)
+      })
       for (const [alias, result] of outcome.results) done.set(alias, result)
       const retry = outcome.retry
       if (retry === undefined) return done
@@ -145,19 +153,19 @@ export class NerdGraphClient {
       const delayMs = backoffDelay(attempt, this.baseDelayMs, this.maxDelayMs, retry.retryAfterMs)
       const queries = retry.aliases.slice(0, 10).map(a => byAlias.get(a)!.key)
       this.#log.warn({ attempt, reason: retry.kind, status: retry.status, delayMs, detail: retry.detail, queries }, 'NerdGraph request failed, retrying')
-      await sleep(delayMs)
+      await sleep(delayMs, signal)
       pending = retry.aliases
     }
   }
 
   /** One HTTP request. Returns results and what to retry; throws on failures retrying cannot fix. */
-  async #attempt (accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, attempt: number): Promise<AttemptOutcome> {
+  async #attempt (accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, attempt: number, signal?: AbortSignal): Promise<AttemptOutcome> {
     const started = performance.now()
     let status: number | null = null
     let outcome: AttemptOutcome | undefined
     let error: unknown
     try {
-      const { status: got, headers, text } = await this.#post(accountId, aliases, byAlias)
+      const { status: got, headers, text } = await this.#post(accountId, aliases, byAlias, signal)
       status = got
       outcome = this.#interpret(got, headers, text, aliases, byAlias, attempt)
       return outcome
@@ -175,11 +183,13 @@ export class NerdGraphClient {
     }
   }
 
-  async #post (accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, text: string }> {
+  async #post (accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, signal?: AbortSignal): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, text: string }> {
     const body = JSON.stringify(buildNrqlRequest(accountId, aliases.map(a => [a, byAlias.get(a)!.nrql]), this.nrqlTimeoutS))
     // AbortSignal bounds the whole exchange; headersTimeout/bodyTimeout alone would let a slow trickle run on.
     const controller = new AbortController()
     const timer = setTimeout(() => controller.abort(new RequestTimeout()), this.timeoutMs)
+    const onCallerAbort = (): void => { controller.abort(new RequestTimeout()) }
+    signal?.addEventListener('abort', onCallerAbort, { once: true })
     try {
       const res = await this.#pool.request({
         path: this.#path,
@@ -194,6 +204,7 @@ export class NerdGraphClient {
       throw controller.signal.aborted ? new RequestTimeout() : err
     } finally {
       clearTimeout(timer)
+      signal?.removeEventListener('abort', onCallerAbort)
     }
   }
 

@@ -50,6 +50,8 @@ export interface FetchRequest {
 
 export interface FetchOptions {
   logger?: NerdGraphLogger
+  /** Stops the fetch (no further requests) when the caller gives up. */
+  signal?: AbortSignal
 }
 
 /**
@@ -71,7 +73,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
     ...intervalSpecs('window', apps, window),
     ...(pre === null ? [] : intervalSpecs('pre', apps, pre)),
     ...slowSpecs(window, given)
-  ], log)
+  ], log, opts.signal)
   const windowHosts = readHostStats(rowsOf(round1, 'hosts.window'))
   const preHosts = readHostStats(rowsOf(round1, 'hosts.pre'))
   const windowErrors = readErrorClasses(rowsOf(round1, 'errors.window'))
@@ -96,7 +98,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
     ...sideSpecs('baseline.window', window, apps.map(app => ({ app, hosts: splits.get(app)!.baseline }))),
     ...(pre === null ? [] : sideSpecs('baseline.pre', pre, preBaselines)),
     ...seriesSpecs(window, bucketMinutes, bucketCountFor(from, until, bucketMinutes), apps.map(app => ({ app, hosts: reported.get(app)! })))
-  ], log)
+  ], log, opts.signal)
   const canary = readSides(rowsOf(round2, 'canary.window'))
   const baseline = readSides(rowsOf(round2, 'baseline.window'))
   const preBaseline = readSides(rowsOf(round2, 'baseline.pre'))
@@ -112,7 +114,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
 
   // Round 3: slow counts with the thresholds just computed.
   if (computed.size > 0) {
-    const round3 = await runSpecs(client, accountId, slowSpecs(window, computed, reported), log)
+    const round3 = await runSpecs(client, accountId, slowSpecs(window, computed, reported), log, opts.signal)
     readSlow(round3, computed, slow)
   }
 

@@ -35,14 +35,14 @@ export function specNrql (spec: QuerySpec): string {
  * query answers in parts, all with the original tag). Renders everything before
  * sending anything, so a bad value fails before any request.
  */
-export async function runSpecs (client: NerdGraphClient, accountId: number, specs: QuerySpec[], logger?: NerdGraphLogger): Promise<Answer[]> {
+export async function runSpecs (client: NerdGraphClient, accountId: number, specs: QuerySpec[], logger?: NerdGraphLogger, signal?: AbortSignal): Promise<Answer[]> {
   const answers: Answer[] = []
   let todo = specs
   while (todo.length > 0) {
     const keys = todo.map((spec, i) => `${spec.tag}[${i}]`)
     const queries: Record<string, string> = {}
     todo.forEach((spec, i) => { queries[keys[i]] = specNrql(spec) })
-    const results = await client.nrql(accountId, queries)
+    const results = await client.nrql(accountId, queries, { signal })
     const next: QuerySpec[] = []
     todo.forEach((spec, i) => {
       const rows = rowsOf(results[keys[i]])

@@ -17,7 +17,7 @@ export async function runAnalysis (
   client: NerdGraphClient,
   target: Target,
   window: AnalysisWindow,
-  opts: { asOf: number, evidence?: EvidenceState, slowThresholdsS?: Record<string, number> }
+  opts: { asOf: number, evidence?: EvidenceState, slowThresholdsS?: Record<string, number>, signal?: AbortSignal }
 ): Promise<JudgeOutput> {
   let data
   try {
@@ -29,7 +29,7 @@ export async function runAnalysis (
       from: window.from,
       until: window.until,
       slowThresholdsS: opts.slowThresholdsS
-    })
+    }, { signal: opts.signal })
   } catch (err) {
     throw toUpstreamError(err, { accountId: target.accountId, accountFromRequest: target.accountFromRequest ?? false })
   }

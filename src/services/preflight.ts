@@ -36,10 +36,12 @@ export async function preflight (client: NerdGraphClient, target: Target, opts: 
     specs.push({ tag: 'preflight', template: 'host-stats', apps: names.slice(i, i + HOST_QUERY_APPS), values })
   }
   let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), opts.timeoutMs) })
+  // Past the timeout the query is abandoned for good: no retries left running behind the 201.
+  const stop = new AbortController()
+  const timeout = new Promise<'timeout'>(resolve => { timer = setTimeout(() => { stop.abort(); resolve('timeout') }, opts.timeoutMs) })
   let answers
   try {
-    answers = await Promise.race([runSpecs(client, target.accountId, specs), timeout])
+    answers = await Promise.race([runSpecs(client, target.accountId, specs, undefined, stop.signal), timeout])
   } catch (err) {
     const upstream = toUpstreamError(err, { accountId: target.accountId, accountFromRequest: target.accountFromRequest ?? false })
     if (upstream instanceof BadRequestError && err instanceof NerdGraphAuthError) throw upstream

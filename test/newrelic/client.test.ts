@@ -111,6 +111,28 @@ t.test('per-request timeout on a hanging server', async t => {
   t.ok(elapsed >= 590 && elapsed < 3000, `two attempts of 300 ms took ${Math.round(elapsed)} ms`)
 })
 
+t.test('a caller that stops waiting stops the requests and frees the slots', async t => {
+  const sim = await startSim(t)
+  const client = clientFor(t, sim, { timeoutMs: 5_000, maxRetries: 5, concurrency: 1 })
+  sim.setFaults({ rateHang: 1 })
+  const stop = new AbortController()
+  const began = performance.now()
+  setTimeout(() => stop.abort(), 200)
+  const err = await client.nrql(ACCOUNT_ID, { c: COUNT }, { signal: stop.signal }).catch(e => e)
+  const elapsed = performance.now() - began
+  t.ok(err instanceof NerdGraphTimeoutError, err.message)
+  t.match(err.message, /the caller stopped waiting/)
+  t.ok(elapsed < 1_000, `gave up in ${Math.round(elapsed)} ms, not at the 5 s timeout nor after retries`)
+  t.equal(sim.stats().requests, 1, 'no retry after the caller left')
+  // The one slot is free again: the next caller is not stuck behind the abandoned request.
+  sim.setFaults({})
+  const out = await client.nrql(ACCOUNT_ID, { c: COUNT })
+  t.ok((out.c.results[0].count as number) > 0)
+  const already = new AbortController()
+  already.abort()
+  t.rejects(client.nrql(ACCOUNT_ID, { c: COUNT }, { signal: already.signal }), NerdGraphTimeoutError, 'an aborted signal sends nothing')
+})
+
 t.test('401 is not retried', async t => {
   const sim = await startSim(t)
   const secret = 'wrong-key-0123456789'

@@ -58,3 +58,15 @@ t.test('permanent failure: every checkpoint failed with its cause; the decision 
   t.match(metrics, /gonogo_checkpoints_total\{kind="checkpoint",outcome="failed"\} 2/)
   t.match(metrics, /gonogo_checkpoints_total\{kind="decision",outcome="failed"\} 1/)
 })
+
+t.test('an account the key cannot read fails each checkpoint at once, saying so, without retries', async t => {
+  const res = await app.inject({ method: 'POST', url: '/v1/rollouts', payload: { ...body, accountId: 999 } })
+  t.equal(res.statusCode, 201, 'preflight is off in tests, as when New Relic did not answer it')
+  const rollout = await waitForState(app, res.json().id, 'decided')
+  t.equal(rollout.recommendation, 'INCONCLUSIVE')
+  const cps = (await app.inject(`/v1/rollouts/${rollout.id}/checkpoints`)).json().items
+  for (const c of cps) {
+    t.equal(c.attempts, 1, 'not retried')
+    t.equal(c.error, 'New Relic account 999 cannot be read with the configured API key; use an account the key has access to')
+  }
+})

@@ -21,7 +21,7 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
       body: AnalysisRequest,
       response: { 200: CheckpointResult, 400: ErrorBody, 401: ErrorBody, 502: ErrorBody, 504: ErrorBody }
     }
-  }, async (req) => {
+  }, async (req, reply) => {
     const now = Date.now()
     const target = validateTarget(req.body, config)
     const from = parseTime(req.body.from, 'from')
@@ -32,7 +32,10 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     }
     until = Math.min(until, now)
     req.log.info({ apps: target.apps.length, from: req.body.from, until: req.body.until }, 'analysis started')
-    const { result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now }), config.GONOGO_ANALYSIS_TIMEOUT_MS)
+    // Abandoned work must stop sending requests: past the deadline, or when the client hangs up.
+    const stop = new AbortController()
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) stop.abort() })
+    const { result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now, signal: stop.signal }), config.GONOGO_ANALYSIS_TIMEOUT_MS, stop)
     app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'ok' })
     req.log.info({ recommendation: result.recommendation, summary: result.summary }, 'analysis done')
     return result
@@ -41,13 +44,13 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
 
 /**
  * A caller waits at most `ms`: New Relic hanging through every retry would otherwise hold
- * the request for minutes, past any proxy's patience. The work left behind finishes or
- * times out on its own; its result is dropped.
+ * the request for minutes, past any proxy's patience. At the deadline the work is told
+ * to stop (`stop`), so it sends no further requests and frees the client's slots.
  */
-async function withDeadline<T> (work: Promise<T>, ms: number): Promise<T> {
+async function withDeadline<T> (work: Promise<T>, ms: number, stop: AbortController): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new UpstreamError(`the analysis took longer than ${ms / 1000} s (GONOGO_ANALYSIS_TIMEOUT_MS): New Relic is slow or not answering; try again, or a shorter window or fewer apps`, 504)), ms)
+    timer = setTimeout(() => { stop.abort(); reject(new UpstreamError(`the analysis took longer than ${ms / 1000} s (GONOGO_ANALYSIS_TIMEOUT_MS): New Relic is slow or not answering; try again, or a shorter window or fewer apps`, 504)) }, ms)
   })
   work.catch(() => {})
   try {
