@@ -41,7 +41,7 @@ export const EnvSchema = Type.Object({
   GONOGO_CHECKPOINT_BACKOFF_MS: Int(0, 3600000, 30000, 'Wait before the first retry of a failed checkpoint; doubles on each further retry.'),
   GONOGO_CHECKPOINT_LAG_SECONDS: Int(0, 3600, 60, 'How long after its time a checkpoint runs, so New Relic has ingested the data up to it.'),
   GONOGO_MANUAL_WAIT_MS: Int(0, 120000, 10000, 'How long POST /v1/rollouts/{id}/checkpoints waits for the result before answering 202.'),
-  GONOGO_RETENTION_DAYS: Int(0, 36500, 90, 'Decided and cancelled rollouts older than this (by creation) are deleted with their checkpoints; 0 keeps them forever.'),
+  GONOGO_RETENTION_DAYS: Int(0, 36500, 90, 'Rollouts decided or cancelled more than this many days ago are deleted with their checkpoints; 0 keeps them forever.'),
   GONOGO_PREFLIGHT_MS: Int(0, 60000, 5000, 'How long creating a rollout may spend checking its app and host names against New Relic (findings come back as warnings); 0 skips the check.'),
   GONOGO_NOTIFY_ATTEMPTS: Int(1, 50, 8, 'Tries of one chat or webhook delivery before it is recorded as failed on the rollout.'),
   GONOGO_NOTIFY_BACKOFF_MS: Int(0, 3600000, 30000, 'Wait before the first retry of a delivery; doubles on each retry (capped at 30 min), Retry-After wins.'),

@@ -22,7 +22,7 @@ export async function reconcile (deps: {
   scheduler: RolloutScheduler
   now: () => number
   lagMs: number
-  /** Finished rollouts older than this (by creation) are deleted; 0 keeps them forever. */
+  /** Rollouts that ended (decided or cancelled) longer ago than this are deleted; 0 keeps them forever. */
   retentionMs?: number
   log: Log
 }): Promise<{ rollouts: number, retried: number, purged: number }> {

@@ -89,25 +89,40 @@ export class RolloutStore {
   }
 
   /**
-   * Deletes finished (decided or cancelled) rollouts created before `cutoffMs`, oldest
-   * first, at most `max` per call: every key of each and its index entries. Ids sort by
-   * creation time, so the candidates are one range of each finished-state index.
-   * Returns the ids deleted.
+   * Deletes rollouts that were decided or cancelled before `cutoffMs`: every key of each
+   * and its index entries, at most `max` per call. Retention counts from the end, not the
+   * creation (a rollout may be created 90 days ahead of its window). Only ids created
+   * before the cutoff can have ended before it, and ids sort by creation time, so the
+   * candidates are one range of each finished-state index, read in pages of which at most
+   * `scanMax` ids are looked at per call. Returns the ids deleted.
    */
-  async purgeFinishedBefore (cutoffMs: number, max: number): Promise<string[]> {
+  async purgeFinishedBefore (cutoffMs: number, max: number, scanMax = 5000): Promise<string[]> {
     const bound = `(${idPrefix(cutoffMs)}`
     const deleted: string[] = []
+    let scanned = 0
     for (const state of ['decided', 'cancelled'] as const) {
-      const ids = await this.#redis.zrangebylex(this.keys.index(state), '-', bound, 'LIMIT', 0, max - deleted.length)
-      for (const id of ids) {
-        await this.#redis.multi()
-          .del(...this.keys.allOf(id))
-          .zrem(this.keys.index(), id)
-          .zrem(this.keys.index(state), id)
-          .exec()
-        deleted.push(id)
+      const stamp = state === 'decided' ? 'decidedAt' : 'cancelledAt'
+      for (let offset = 0; deleted.length < max && scanned < scanMax;) {
+        const page = await this.#redis.zrangebylex(this.keys.index(state), '-', bound, 'LIMIT', offset, Math.min(500, scanMax - scanned))
+        if (page.length === 0) break
+        scanned += page.length
+        const pipeline = this.#redis.pipeline()
+        for (const id of page) pipeline.hget(this.keys.rollout(id), stamp)
+        const ended = (await pipeline.exec() ?? []).map(([, v]) => Number(v))
+        let kept = 0
+        for (const [i, id] of page.entries()) {
+          // No stamp (an older record): it ended no earlier than it was created, which is before the cutoff.
+          const at = Number.isFinite(ended[i]) && ended[i] > 0 ? ended[i] : 0
+          if (at > cutoffMs || deleted.length >= max) { kept++; continue }
+          await this.#redis.multi()
+            .del(...this.keys.allOf(id))
+            .zrem(this.keys.index(), id)
+            .zrem(this.keys.index(state), id)
+            .exec()
+          deleted.push(id)
+        }
+        offset += kept
       }
-      if (deleted.length >= max) break
     }
     return deleted
   }

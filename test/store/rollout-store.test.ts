@@ -119,19 +119,21 @@ t.test('manual requests coalesce and are numbered after the plan', async t => {
   t.same(await checkpoints.requestManual(spec.id, 3000, spec.planLength), { outcome: 'state', state: 'cancelled' })
 })
 
-t.test('purgeFinishedBefore deletes old finished rollouts only, with every key', async t => {
+t.test('purgeFinishedBefore deletes rollouts that ended before the cutoff, with every key', async t => {
   // Its own prefix: the tests above leave old finished rollouts behind.
   const own = uniquePrefix('purge')
   const rollouts = new RolloutStore(redis, own)
   t.teardown(async () => { await cleanPrefix(own, redis) })
   const DAY = 86_400_000
   const now = Date.parse('2027-03-01T00:00:00Z')
-  const old = (days: number) => makeSpec({ createdAt: now - days * DAY })
-  const [oldDecided, oldCancelled, oldLive, newDecided] = [old(100), old(95), old(120), old(10)]
-  for (const s of [oldDecided, oldCancelled, oldLive, newDecided]) await rollouts.create(s)
-  await rollouts.transition(oldDecided.id, 'decided', ['scheduled'], 'decidedAt', now)
-  await rollouts.transition(newDecided.id, 'decided', ['scheduled'], 'decidedAt', now)
-  await rollouts.transition(oldCancelled.id, 'cancelled', ['scheduled'], 'cancelledAt', now)
+  const created = (days: number) => makeSpec({ createdAt: now - days * DAY })
+  const [oldDecided, oldCancelled, oldLive, lateDecided, newDecided] = [created(100), created(95), created(120), created(100), created(10)]
+  for (const s of [oldDecided, oldCancelled, oldLive, lateDecided, newDecided]) await rollouts.create(s)
+  await rollouts.transition(oldDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 97 * DAY)
+  await rollouts.transition(oldCancelled.id, 'cancelled', ['scheduled'], 'cancelledAt', now - 91 * DAY)
+  // Created 100 days ago for a window far ahead, decided 5 days ago: kept.
+  await rollouts.transition(lateDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 5 * DAY)
+  await rollouts.transition(newDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 1 * DAY)
   await redis.hset(rollouts.keys.checkpoints(oldDecided.id), '0', '{}')
   await rollouts.recordNotifyFailure(oldDecided.id, { eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', attempts: 1, error: 'boom', at: 'now' })
 
@@ -143,6 +145,9 @@ t.test('purgeFinishedBefore deletes old finished rollouts only, with every key',
     t.equal(await redis.zscore(rollouts.keys.index(), id), null, 'out of the index')
   }
   t.ok(await rollouts.get(oldLive.id), 'a live rollout stays, however old')
+  t.ok(await rollouts.get(lateDecided.id), 'retention counts from the decision, not the creation')
   t.ok(await rollouts.get(newDecided.id), 'a recent decision stays')
   t.same(await rollouts.purgeFinishedBefore(now - 90 * DAY, 500), [], 'idempotent')
+  t.equal((await rollouts.purgeFinishedBefore(now, 1)).length, 1, 'max bounds one call')
+  t.equal((await rollouts.purgeFinishedBefore(now, 500)).length, 1, 'the next call takes the rest')
 })
