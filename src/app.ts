@@ -75,9 +75,12 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
       message: exposed ? err.message : 'internal error; see the service log'
     })
   })
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({
-    statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}`
-  }))
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0]
+    // Echo enough of the path to recognise it, not a 10 KB URL back at the caller.
+    const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path
+    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${shown}` })
+  })
 
   await app.register(metricsPlugin)
   if (config.corsOrigins.length > 0) {

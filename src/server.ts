@@ -21,7 +21,16 @@ async function start (): Promise<FastifyInstance> {
     await app.close()
   })
   // Every role listens: workers answer /healthz, /readyz and /metrics for probes and scrapes.
-  const address = await app.listen({ port: config.PORT, host: config.HOST })
+  let address: string
+  try {
+    address = await app.listen({ port: config.PORT, host: config.HOST })
+  } catch (err) {
+    await app.close().catch(() => {})
+    const code = (err as { code?: string }).code
+    if (code === 'EADDRINUSE') throw new GonogoError('GONOGO_LISTEN', `${config.HOST}:${config.PORT} is already in use: stop what listens there or set PORT`)
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new GonogoError('GONOGO_LISTEN', `cannot listen on ${config.HOST}:${config.PORT} (${code}): check HOST and PORT`)
+    throw err
+  }
   app.log.info({ role: config.GONOGO_ROLE, docs: `${address}/docs`, nerdgraph: sim?.nerdgraph.url ?? config.nerdgraphUrl },
     sim === undefined ? 'gonogo ready' : 'gonogo ready on the simulator: the README shows a one-shot analysis and a rollout to try')
   return app

@@ -8,7 +8,8 @@ export function isTimezone (tz: string): boolean {
   if (tz.length === 0 || tz.length > 64) return false
   // Abbreviations are ambiguous (IST: India, Ireland or Israel) or wrong half the year
   // (ICU maps EST to Panama, without daylight saving): only Area/City names and UTC.
-  if (!tz.includes('/') && tz !== 'UTC' && tz !== 'GMT') return false
+  // POSIX-style names such as EST5EDT keep daylight saving and are in the IANA database.
+  if (!tz.includes('/') && tz !== 'UTC' && tz !== 'GMT' && !/^[A-Z]{3}\d[A-Z]{3}$/.test(tz)) return false
   try {
     // eslint-disable-next-line no-new
     new Intl.DateTimeFormat('en-US', { timeZone: tz })

@@ -11,6 +11,9 @@ declare module 'fastify' {
 
 export interface RedisPluginOptions { url: string }
 
+/** Under Fastify's 10 s plugin timeout, so our message wins. */
+const CONNECT_TIMEOUT_MS = 6000
+
 /** One ioredis connection for the rollouts store and readiness checks; closed with the app. */
 export default fp<RedisPluginOptions>(async (app, opts) => {
   const redis = new Redis(opts.url, {
@@ -21,7 +24,13 @@ export default fp<RedisPluginOptions>(async (app, opts) => {
   })
   redis.on('error', (err) => app.log.warn({ err: err.message }, 'redis connection error'))
   try {
-    await redis.connect()
+    // Bounded: a port that accepts connections but never answers (not Redis, or TLS against
+    // plain Redis) would otherwise end in Fastify's opaque plugin timeout.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      redis.connect(),
+      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s: is it Redis, and does REDIS_URL use the right scheme (redis:// or rediss://)?`)), CONNECT_TIMEOUT_MS) })
+    ]).finally(() => clearTimeout(timer))
   } catch (err) {
     redis.disconnect()
     throw new GonogoError('GONOGO_REDIS', `Redis at ${safeUrl(opts.url)} is not reachable (${(err as Error).message}); start redis-server or set REDIS_URL`)

@@ -16,6 +16,8 @@ import type { Target } from './target.ts'
 import { BadRequestError } from '../errors.ts'
 
 const DAY_MS = 24 * 3_600_000
+/** A canary may take this long after startAt to show in New Relic (agent start, ingest lag). */
+const CANARY_GRACE_MS = 15 * 60_000
 
 export interface PreflightOptions {
   now: number
@@ -72,8 +74,8 @@ export async function preflight (client: NerdGraphClient, target: Target, opts: 
     const m = missing(target.baselineHosts)
     if (m.length > 0) warnings.push(`baseline ${m.length === 1 ? 'host' : 'hosts'} ${m.join(', ')} reported none of the apps ${span}: is the name right?`)
   }
-  // A canary joining at startAt has nothing to show before it; only a started rollout's is checked.
-  if (opts.startAt < opts.now && silent.length < names.length) {
+  // A canary joining at startAt has nothing to show before it; only a rollout started a while ago is checked.
+  if (opts.startAt + CANARY_GRACE_MS < opts.now && silent.length < names.length) {
     const m = missing(target.canaryHosts)
     if (m.length > 0) warnings.push(`canary ${m.length === 1 ? 'host' : 'hosts'} ${m.join(', ')} reported none of the apps ${span}: is the name right, and is the APM agent installed?`)
   }

@@ -43,6 +43,11 @@ export class RolloutStore {
     return { created: false, id: existing.slice(0, bar), fingerprint: existing.slice(bar + 1) }
   }
 
+  /** Whether an Idempotency-Key (hashed) was already used: a replay need not redo pre-create work. */
+  async idempotencyUsed (keyHash: string): Promise<boolean> {
+    return await this.#redis.exists(this.keys.idempotency(keyHash)) === 1
+  }
+
   /**
    * Records a notification that will not be retried any more. Keyed by event and
    * target, so a delivery worker that crashes after recording cannot count it twice.

@@ -48,3 +48,17 @@ t.test('New Relic down or slow: a warning, and the rollout is created', async t 
   t.ok(Date.now() - started < 7000, 'creation does not wait for New Relic past GONOGO_PREFLIGHT_MS')
   t.same(slow.json().warnings, ['could not check the app and host names against New Relic within 5000 ms'])
 })
+
+t.test('an idempotent replay does not check again', async t => {
+  t.teardown(() => sim.setFaults({}))
+  const headers = { 'idempotency-key': `replay-${Date.now()}` }
+  const first = await app.inject({ method: 'POST', url: '/v1/rollouts', headers, payload: poolAddRollout() })
+  t.equal(first.statusCode, 201)
+  sim.setFaults({ latencyMs: 8000 })
+  const started = Date.now()
+  const again = await app.inject({ method: 'POST', url: '/v1/rollouts', headers, payload: poolAddRollout() })
+  t.equal(again.statusCode, 201)
+  t.equal(again.headers['idempotent-replayed'], 'true')
+  t.equal(again.json().id, first.json().id)
+  t.ok(Date.now() - started < 2000, `answered in ${Date.now() - started} ms without asking New Relic`)
+})

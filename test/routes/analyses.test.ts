@@ -146,6 +146,7 @@ t.test('an analysis answers 504 at GONOGO_ANALYSIS_TIMEOUT_MS however long New R
   t.equal(res.statusCode, 504, res.body)
   t.match(res.json().message, /^the analysis took longer than 1\.5 s \(GONOGO_ANALYSIS_TIMEOUT_MS\)/)
   t.ok(Date.now() - started < 4000, `answered in ${Date.now() - started} ms`)
+  t.match((await quick.app.inject('/metrics')).body, /gonogo_checkpoints_total\{kind="analysis",outcome="failed"\} 1/, 'a failed analysis is counted')
 })
 
 t.test('requests refused before routing or parsing keep the error shape and say why', async (t) => {

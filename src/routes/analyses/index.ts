@@ -35,7 +35,13 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     // Abandoned work must stop sending requests: past the deadline, or when the client hangs up.
     const stop = new AbortController()
     reply.raw.once('close', () => { if (!reply.raw.writableFinished) stop.abort() })
-    const { result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now, signal: stop.signal }), config.GONOGO_ANALYSIS_TIMEOUT_MS, stop)
+    let result
+    try {
+      ({ result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now, signal: stop.signal }), config.GONOGO_ANALYSIS_TIMEOUT_MS, stop))
+    } catch (err) {
+      app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'failed' })
+      throw err
+    }
     app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'ok' })
     req.log.info({ recommendation: result.recommendation, summary: result.summary }, 'analysis done')
     return result

@@ -34,13 +34,15 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     const now = Date.now()
     const spec = buildSpec(req.body, config, newRolloutId(now), now)
     await validateNotifyTargets(spec.notify, config)
-    const warnings = config.GONOGO_PREFLIGHT_MS > 0
-      ? await preflight(app.nerdgraph, spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt, timeoutMs: config.GONOGO_PREFLIGHT_MS })
-      : []
     const key = req.headers['idempotency-key']
     const idem: Idempotency | undefined = key === undefined
       ? undefined
       : { keyHash: sha256(key), fingerprint: sha256(JSON.stringify(req.body)) }
+    // A replay answers from what is stored; checking names again would only add New Relic's latency.
+    const replay = idem !== undefined && await app.rollouts.idempotencyUsed(idem.keyHash)
+    const warnings = config.GONOGO_PREFLIGHT_MS > 0 && !replay
+      ? await preflight(app.nerdgraph, spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt, timeoutMs: config.GONOGO_PREFLIGHT_MS })
+      : []
     const outcome = await app.rollouts.create(spec, idem)
     let id = spec.id
     if (!outcome.created) {
