@@ -34,7 +34,15 @@ export function eventsFor (outcome: CheckpointOutcome, occurredAt: Date = new Da
   })
   // A decision that could not read its data is still the decision (final INCONCLUSIVE):
   // receivers waiting for decision.made must get one.
-  if (outcome.result === null) return [make(outcome.kind === 'decision' ? 'decision.made' : 'checkpoint.failed', [])]
+  if (outcome.result === null) {
+    if (outcome.kind !== 'decision') return [make('checkpoint.failed', [])]
+    // The recommendation still moves: to INCONCLUSIVE from whatever the last good checkpoint said.
+    const was = outcome.previous?.recommendation
+    const changes = was === undefined || was === 'INCONCLUSIVE' ? [] : [{ app: null, from: was, to: 'INCONCLUSIVE' }]
+    const events = [make('decision.made', changes)]
+    if (changes.length > 0) events.push(make('verdict.changed', changes))
+    return events
+  }
   const changes = outcome.previous === null ? [] : changesBetween(outcome.previous, outcome.result)
   const events = [make(outcome.kind === 'decision' ? 'decision.made' : 'checkpoint.completed', changes)]
   if (changes.length > 0) events.push(make('verdict.changed', changes))

@@ -40,7 +40,8 @@ t.test('a failed checkpoint carries the error and a null result', async t => {
 
 t.test('a decision that could not read its data is decision.made, INCONCLUSIVE, with the error', async t => {
   const events = eventsFor(outcome({ kind: 'decision', result: null, error: 'New Relic could not be read (HTTP 500)' }))
-  t.same(events.map(e => e.type), ['decision.made'])
+  t.same(events.map(e => e.type), ['decision.made', 'verdict.changed'], 'the recommendation moved from the last good one')
+  t.same(events[1].changes, [{ app: null, from: 'GO', to: 'INCONCLUSIVE' }])
   const body = JSON.parse(renderBody('webhook', events[0]))
   t.equal(body.recommendation, 'INCONCLUSIVE')
   t.equal(body.result, null)
@@ -48,7 +49,8 @@ t.test('a decision that could not read its data is decision.made, INCONCLUSIVE, 
   const slackText = renderBody('slack', events[0])
   t.match(slackText, /🟡 INCONCLUSIVE/)
   t.match(slackText, /the decision could not read New Relic data \(New Relic could not be read \(HTTP 500\)\): final INCONCLUSIVE/)
-  t.notMatch(slackText, /Checkpoint failed|0 of 0/)
+  t.match(slackText, /the last successful checkpoint said GO/)
+  t.notMatch(slackText, /Checkpoint failed|0 of 0|No apps analysed/)
 })
 
 t.test('headers: type, delivery id, user agent and a signature over the exact body', async t => {

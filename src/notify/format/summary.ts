@@ -82,7 +82,7 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
     stage: stageOf(event),
     time: formatLocalTime(outcome.at, rollout.timezone),
     canaryHosts: rollout.canaryHosts,
-    reasons: result?.reasons ?? (failedDecision ? [`the decision could not read New Relic data (${error}): final INCONCLUSIVE, never GO on data that was not read`] : []),
+    reasons: result?.reasons ?? (failedDecision ? failedDecisionReasons(error, outcome.previous?.recommendation) : []),
     flagged,
     passCount: appCount - flagged.length,
     appCount,
@@ -91,6 +91,14 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
     previousRecommendation: result === null ? outcome.previous?.recommendation : undefined,
     links: rolloutUrl === undefined ? {} : { rollout: rolloutUrl, recommendation: `${rolloutUrl}/recommendation` }
   }
+}
+
+/** Why a decision without data is INCONCLUSIVE, and what the last good checkpoint said. */
+function failedDecisionReasons (error: string, previous: Recommendation | undefined): string[] {
+  return [
+    `the decision could not read New Relic data (${error}): final INCONCLUSIVE, never GO on data that was not read`,
+    previous === undefined ? 'no earlier checkpoint succeeded' : `the last successful checkpoint said ${label(previous)}`
+  ]
 }
 
 /** "Checkpoint 3 of 6", "Decision" or "Manual checkpoint". */
@@ -167,6 +175,7 @@ export function contextLine (s: Summary): string {
 export function fallbackText (s: Summary): string {
   const head = `${s.headline} · ${s.rolloutName} · ${s.stage} · ${s.time}`
   if (s.recommendation === null) return `${head}. Error: ${s.error ?? 'unknown'}`
+  if (s.appCount === 0 && s.reasons.length > 0) return `${head}. ${s.reasons[0]}`
   const flagged = s.flagged.length === 0 ? '' : `${s.flagged.length} app${s.flagged.length === 1 ? '' : 's'} flagged, `
   return `${head}. ${flagged}${passLine(s)}.`
 }
