@@ -132,6 +132,10 @@ export const RecommendationView = Type.Object({
   rolloutId: RolloutId,
   state: RolloutState,
   final: Type.Boolean({ description: 'true once the rollout is decided: this is the Go/No-Go call' }),
+  gate: Type.Object({
+    open: Type.Boolean({ description: 'What GET /gate answers: true (200) only for a GO that is current' }),
+    reason: Type.String()
+  }, { description: 'The deployment gate and why' }),
   recommendation: Type.Union([Recommendation, Type.Null()], { description: 'null before the first successful checkpoint' }),
   checkpoint: Type.Union([Type.Object({ index: Type.Integer(), kind: CheckpointKind, at: Type.String({ format: 'date-time' }) }), Type.Null()], { description: 'The checkpoint the recommendation comes from' }),
   message: Type.String({ description: 'One line for people' }),

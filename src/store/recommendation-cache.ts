@@ -7,10 +7,12 @@ export interface RenderedRecommendation {
   body: Buffer
   recommendation: string | null
   state: RolloutState
+  /** What GET /gate answers: 200 only for a current GO. */
+  gateOpen: boolean
 }
 
 /** Turns what is stored (state, pre-serialised latest or null) into the response. */
-export type RenderRecommendation = (id: string, state: RolloutState, latest: Buffer | null, recommendation: string | null) => Promise<RenderedRecommendation>
+export type RenderRecommendation = (id: string, state: RolloutState, latest: Buffer | null, recommendation: string | null, statuses: string) => Promise<RenderedRecommendation>
 
 /**
  * The hot read path of dashboards and deployment gates. Redis stays the one
@@ -44,9 +46,9 @@ export class RecommendationCache {
     const hit = this.#entries.get(id)
     if (hit !== undefined && hit.rev === rev) return hit.rendered
     // One HMGET for everything, so the rendered body and the rev it is cached under agree.
-    const [stateNow, revNow, latest, recommendation] = await this.#redis.hmgetBuffer(key, 'state', 'rev', 'latest', 'recommendation')
+    const [stateNow, revNow, latest, recommendation, statuses] = await this.#redis.hmgetBuffer(key, 'state', 'rev', 'latest', 'recommendation', 'statuses')
     if (stateNow === null || revNow === null) return null
-    const rendered = await this.#render(id, stateNow.toString() as RolloutState, latest, recommendation === null || recommendation.length === 0 ? null : recommendation.toString())
+    const rendered = await this.#render(id, stateNow.toString() as RolloutState, latest, recommendation === null || recommendation.length === 0 ? null : recommendation.toString(), statuses?.toString() ?? '')
     this.#entries.delete(id)
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value as string)
     this.#entries.set(id, { rev: revNow.toString(), rendered })

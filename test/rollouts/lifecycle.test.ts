@@ -34,7 +34,7 @@ t.test('before any checkpoint: recommendation null with a message; gate 409', as
   const id = res.json().id
   const rec = await app.inject(`/v1/rollouts/${id}/recommendation`)
   t.equal(rec.statusCode, 200)
-  t.same({ ...rec.json(), message: undefined }, { rolloutId: id, state: 'scheduled', final: false, recommendation: null, checkpoint: null, result: null, message: undefined })
+  t.same({ ...rec.json(), message: undefined }, { rolloutId: id, state: 'scheduled', final: false, gate: { open: false, reason: 'no checkpoint has succeeded yet' }, recommendation: null, checkpoint: null, result: null, message: undefined })
   t.match(rec.json().message, /no checkpoint has succeeded yet; the next is due at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)/)
   const gate = await app.inject(`/v1/rollouts/${id}/gate`)
   t.equal(gate.statusCode, 409)

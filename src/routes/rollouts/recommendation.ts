@@ -23,7 +23,7 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
   redis.on('error', (err) => app.log.warn({ err: err.message }, 'read-path redis connection error'))
   await redis.connect()
   app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
-  const cache = new RecommendationCache(redis, config.GONOGO_REDIS_PREFIX, async (id, state, latest, rec) => await render(app, id, state, latest, rec))
+  const cache = new RecommendationCache(redis, config.GONOGO_REDIS_PREFIX, async (id, state, latest, rec, statuses) => await render(app, id, state, latest, rec, statuses))
 
   async function read (id: string): Promise<RenderedRecommendation> {
     const rendered = await cache.read(id)
@@ -49,23 +49,37 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
     schema: {
       tags: ['rollouts'],
       summary: 'Deployment gate: 200 on GO, 409 otherwise',
-      description: 'For tools that gate on a status code: 200 when the latest recommendation is GO (final or not: check `final`), 409 for NO_GO, INCONCLUSIVE, no result yet, or a cancelled rollout. The body is the recommendation either way.',
+      description: 'For tools that gate on a status code: 200 when the latest recommendation is GO and current (final or not: check `final`); 409 for NO_GO, INCONCLUSIVE, no result yet, a cancelled rollout, or a GO whose newer checkpoint failed. The body is the recommendation either way; `gate.reason` says why.',
       params: IdParams,
       response: { 200: RecommendationView, 400: ErrorBody, 404: ErrorBody, 409: RecommendationView }
     }
   }, async (req, reply) => {
-    const { body, recommendation, state } = await read(req.params.id)
-    // A cancelled rollout's last GO is history: a deploy tool must not go ahead on it.
-    return reply.code(recommendation === 'GO' && state !== 'cancelled' ? 200 : 409).type(JSON_TYPE).send(body as never)
+    const { body, gateOpen } = await read(req.params.id)
+    return reply.code(gateOpen ? 200 : 409).type(JSON_TYPE).send(body as never)
   })
 }
 
 /** The RecommendationView bytes: a head with the live fields, then the stored latest object's members. */
-async function render (app: FastifyInstance, id: string, state: RolloutState, latest: Buffer | null, rec: string | null): Promise<RenderedRecommendation> {
-  const head = `{"rolloutId":"${id}","state":"${state}","final":${state === 'decided' ? 'true' : 'false'},`
-  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec, state }
+async function render (app: FastifyInstance, id: string, state: RolloutState, latest: Buffer | null, rec: string | null, statuses: string): Promise<RenderedRecommendation> {
+  const gate = gateOf(state, rec, statuses)
+  const head = `{"rolloutId":"${id}","state":"${state}","final":${state === 'decided' ? 'true' : 'false'},"gate":${JSON.stringify(gate)},`
+  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec, state, gateOpen: gate.open }
   const rest = JSON.stringify(await nothingYet(app, id, state)).slice(1)
-  return { body: Buffer.from(head + rest), recommendation: null, state }
+  return { body: Buffer.from(head + rest), recommendation: null, state, gateOpen: false }
+}
+
+/**
+ * The gate opens only on a GO that is current: not once the rollout is cancelled (its
+ * last GO is history), and not when the newest planned checkpoint failed (the GO is from
+ * before it, on data older than the deploy tool thinks).
+ */
+export function gateOf (state: RolloutState, rec: string | null, statuses: string): { open: boolean, reason: string } {
+  if (state === 'cancelled') return { open: false, reason: 'the rollout was cancelled' }
+  if (rec === null) return { open: false, reason: 'no checkpoint has succeeded yet' }
+  if (rec !== 'GO') return { open: false, reason: `the recommendation is ${rec}` }
+  const ran = statuses.replace(/-+$/, '')
+  if (ran.endsWith('f')) return { open: false, reason: 'the newest checkpoint failed: the GO is from an earlier one' }
+  return { open: true, reason: state === 'decided' ? 'final GO' : 'GO so far; not final until the decision' }
 }
 
 /** The body before any checkpoint succeeded: a 200 with null and a message, not a 404 (the rollout exists). */
