@@ -66,7 +66,12 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const byName = new Map<string, AppData>()
   for (const a of data.apps) if (!byName.has(a.app)) byName.set(a.app, a)
   const specs = uniqueSpecs(req.apps.length > 0 ? req.apps : data.apps.map(a => ({ name: a.app })))
-  const canaryHosts = data.canaryHosts ?? []
+  const configuredCanaries = data.canaryHosts ?? []
+  const unseen = unseenCanaries(configuredCanaries, data.apps)
+  // A new host that reported no app at all is not in the pool yet (staggered joins), or
+  // misspelt, or without any agent: a rollout-level finding, not every app's NO_DATA, so
+  // the other new hosts are still judged and their FAILs still show.
+  const canaryHosts = configuredCanaries.filter(h => !unseen.includes(h))
 
   const measured: Measured[] = specs.map(spec => {
     const appData = byName.get(spec.name) ?? null
@@ -131,7 +136,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
     return { result, short }
   })
 
-  const { recommendation, reasons } = recommend(judged, policy)
+  const { recommendation, reasons } = withUnseenCanaries(recommend(judged, policy), unseen)
   const result: CheckpointResult = {
     recommendation,
     reasons,
@@ -168,6 +173,25 @@ function missingApp (m: Measured): CheckOutcome[] {
     })),
     m.coverage
   ]
+}
+
+/**
+ * Configured canary hosts that reported no transaction for any app, when at least one
+ * other canary host did (when none did, every app is NO_DATA on its own).
+ */
+function unseenCanaries (canaryHosts: string[], apps: AppData[]): string[] {
+  if (canaryHosts.length < 2) return []
+  const seen = new Set<string>()
+  for (const a of apps) for (const h of a.window.hosts) if (h.count > 0) seen.add(hostKey(h.host))
+  const unseen = canaryHosts.filter(h => !seen.has(hostKey(h)))
+  return unseen.length < canaryHosts.length ? unseen : []
+}
+
+/** A GO cannot vouch for a new host nobody has seen: it becomes INCONCLUSIVE, with the reason. */
+function withUnseenCanaries (rec: { recommendation: CheckpointResult['recommendation'], reasons: string[] }, unseen: string[]): { recommendation: CheckpointResult['recommendation'], reasons: string[] } {
+  if (unseen.length === 0) return rec
+  const reason = `${unseen.join(', ')} (new) reported no app in the window: not in the pool yet, a misspelt name, or no APM agent`
+  return { recommendation: rec.recommendation === 'GO' ? 'INCONCLUSIVE' : rec.recommendation, reasons: [...rec.reasons, reason] }
 }
 
 /** The sticky set of excluded baseline hosts: last look's, plus any new outliers. */

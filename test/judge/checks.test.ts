@@ -27,7 +27,10 @@ t.test('coverage', async t => {
 
 t.test('coverage: one of two canaries silent is NO_DATA naming it, the other still judged', async t => {
   const data = appData({ canary: { count: 1000, errors: 5 }, baseline: { count: 4000, errors: 20 } })
-  const out = judge({ data: { ...checkpoint([data]), canaryHosts: ['prdiis09', 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: 0 })
+  // PRDIIS10 reports another app, so its silence here is this app's monitoring gap.
+  const other = appData({ app: 'Other', canary: { count: 1000, errors: 0 }, baseline: { count: 4000, errors: 0 } })
+  other.window.hosts = other.window.hosts.map(h => h.host === 'PRDIIS09' ? { ...h, host: 'PRDIIS10' } : h)
+  const out = judge({ data: { ...checkpoint([data, other]), canaryHosts: ['prdiis09', 'PRDIIS10'] }, apps: [{ name: data.app }, { name: 'Other' }], asOf: 0 })
   const app = out.result.apps[0]
   const cov = app.metrics.find(m => m.metric === 'coverage')
   t.equal(cov?.status, 'NO_DATA')
@@ -220,4 +223,21 @@ t.test('every host a canary: nothing to compare with, so INCONCLUSIVE, never GO'
   t.match(byMetric.newErrors.detail, /no existing host served .* no error classes to compare with/)
   t.equal(out.result.apps[0].verdict, 'INCONCLUSIVE')
   t.equal(out.result.recommendation, 'INCONCLUSIVE')
+})
+
+t.test('a new host that reported no app at all (not joined yet) is a rollout-level finding, not every app NO_DATA', async t => {
+  const bad = appData({ app: 'Bad', canary: { count: 10_000, errors: 390 }, baseline: { count: 30_000, errors: 300, hosts: 3 } })
+  const good = appData({ app: 'Good', canary: { count: 10_000, errors: 100, slow: 500, p95S: 0.4 }, baseline: { count: 40_000, errors: 400, slow: 2000, p95S: 0.4 }, slowThresholdS: 0.4 })
+  const out = judge({ data: { ...checkpoint([bad, good]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Bad' }, { name: 'Good' }], asOf: 0 })
+  t.equal(out.result.apps[0].verdict, 'FAIL', 'the FAIL on the host that did report still shows')
+  t.equal(out.result.apps[1].verdict, 'PASS', out.result.apps[1].reasons.join('; '))
+  t.equal(out.result.recommendation, 'NO_GO')
+  t.match(out.result.reasons.at(-1), /^PRDIIS23 \(new\) reported no app in the window: not in the pool yet/)
+  const clean = judge({ data: { ...checkpoint([good]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Good' }], asOf: 0 })
+  t.equal(clean.result.recommendation, 'INCONCLUSIVE', 'no GO while a new host is unseen')
+  // Reporting other apps but not this one is still this app's monitoring gap.
+  const other = appData({ app: 'Other', canary: { count: 1000, errors: 0 }, baseline: { count: 4000, errors: 0 } })
+  other.window.hosts = other.window.hosts.map(h => h.host === 'PRDIIS09' ? { ...h, host: 'PRDIIS23' } : h)
+  const gap = judge({ data: { ...checkpoint([good, other]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Good' }, { name: 'Other' }], asOf: 0 })
+  t.equal(gap.result.apps[0].verdict, 'NO_DATA', 'PRDIIS23 reports Other but not Good')
 })
