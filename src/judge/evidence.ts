@@ -17,6 +17,11 @@ export interface AppEvidence {
    * out for the rest of the rollout, so every look's counts mean the same thing.
    */
   excludedBaseline?: string[]
+  /**
+   * The first look at which each sequential test FAILed (window end, epoch ms, and its
+   * few words). A rejection of an anytime-valid test stands: later looks stay FAIL.
+   */
+  failedAt?: Partial<Record<'errorRate' | 'latency', { at: number, short: string }>>
 }
 
 export interface EvidenceState {

@@ -116,7 +116,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
         // A canary that went quiet late in the window still has data to judge; only a
         // canary that never reported makes the other checks NO_DATA.
         canaryReports: m.sides.canary.count > 0
-      }, raw[2 * i], adjusted[2 * i], raw[2 * i + 1], adjusted[2 * i + 1])
+      }, raw[2 * i], adjusted[2 * i], raw[2 * i + 1], adjusted[2 * i + 1], data.until)
     const { verdict, reasons: all, short } = appVerdict(outcomes)
     // When the canary (or every host) sent nothing, coverage says why; the other checks'
     // "no data" lines would only repeat it.
@@ -150,12 +150,37 @@ export function judge (req: JudgeRequest): JudgeOutput {
   return { result, evidence: { version: 1, from: data.from, until: data.until, apps } }
 }
 
-function appOutcomes (m: Measured, ctx: CheckContext, pErr: number, adjErr: number, pLat: number, adjLat: number): CheckOutcome[] {
+/**
+ * A sequential test that rejected stays rejected: an error or latency regression FAILed at
+ * one look (evidence over the margin at that time) is still a FAIL at later looks, even
+ * when the cumulative numbers have eased, as a transient regression's do. The first FAIL
+ * is remembered in the evidence and named in later details.
+ */
+function stickyFail (m: Measured, outcome: CheckOutcome, until: number): CheckOutcome {
+  const metric = outcome.result.metric as 'errorRate' | 'latency'
+  const failedAt = { ...(m.evidence.failedAt ?? {}) }
+  const earlier = failedAt[metric]
+  if (outcome.result.status === 'FAIL') {
+    if (earlier === undefined) {
+      failedAt[metric] = { at: until, short: outcome.short }
+      m.evidence.failedAt = failedAt
+    }
+    return outcome
+  }
+  if (earlier === undefined || outcome.result.status === 'NO_DATA') return outcome
+  const when = new Date(earlier.at).toISOString().slice(11, 16)
+  return {
+    result: { ...outcome.result, status: 'FAIL', detail: `${outcome.result.detail}; FAIL since the ${when}Z checkpoint (${earlier.short}): a regression seen once still counts, though the numbers have eased since` },
+    short: `${earlier.short} at ${when}Z`
+  }
+}
+
+function appOutcomes (m: Measured, ctx: CheckContext, pErr: number, adjErr: number, pLat: number, adjLat: number, until: number): CheckOutcome[] {
   const errors = m.errors as RateMeasure
   const latency = m.latency as RateMeasure
   return [
-    judgeErrorRate(ctx, { ...errors, pValue: pErr }, adjErr),
-    judgeLatency(ctx, { ...latency, pValue: pLat }, adjLat, m.threshold),
+    stickyFail(m, judgeErrorRate(ctx, { ...errors, pValue: pErr }, adjErr), until),
+    stickyFail(m, judgeLatency(ctx, { ...latency, pValue: pLat }, adjLat, m.threshold), until),
     checkThroughput(ctx),
     checkNewErrors(ctx),
     m.coverage

@@ -53,7 +53,12 @@ export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recomme
   const reasons: string[] = []
   const blocking = SEVERITY.filter(s => policy.noGoOn.includes(s) && by(s).length > 0)
   for (const s of blocking) reasons.push(line(s, by(s)))
-  if (blocking.length > 0) return { recommendation: 'NO_GO', reasons }
+  if (blocking.length > 0) {
+    // What else could not be judged matters to whoever fixes the blockers and runs it again.
+    const open = by('INCONCLUSIVE').filter(a => a.result.critical)
+    if (open.length > 0 && !policy.noGoOn.includes('INCONCLUSIVE')) reasons.push(line('INCONCLUSIVE', open, 'critical '))
+    return { recommendation: 'NO_GO', reasons }
+  }
   const inconclusive = by('INCONCLUSIVE')
   const counting = policy.inconclusiveOn === 'any' ? inconclusive : policy.inconclusiveOn === 'critical' ? inconclusive.filter(a => a.result.critical) : []
   if (counting.length > 0) {

@@ -3,7 +3,7 @@ import t from 'tap'
 import { judge } from '../../src/judge/index.ts'
 import type { MetricResult } from '../../src/schemas/result.ts'
 import type { AppData } from '../../src/judge/input.ts'
-import { appData, checkpoint, CANARY, type AppSpecData } from './helpers.ts'
+import { appData, checkpoint, CANARY, FROM, type AppSpecData } from './helpers.ts'
 
 function metrics (spec: AppSpecData | AppData, extra: Partial<Parameters<typeof judge>[0]> = {}): Record<string, MetricResult> {
   const data = 'window' in spec ? spec : appData(spec)
@@ -202,7 +202,9 @@ t.test('error rate: higher yet ruled out as a regression says so; margins in per
   t.equal(m.errorRate.status, 'PASS', m.errorRate.detail)
   t.match(m.errorRate.detail, /\(x1\.15, 95% CI 1\.0\d-1\.\d\d, p=[\d.]+\): higher, but under the x1\.25 margin$/)
   const under = metrics({ canary: { count: 1_000_000, errors: 11_500 }, baseline: { count: 4_000_000, errors: 40_000 } })
-  t.match(under.errorRate.detail, /under the x1\.25 and \+0\.10 pp margin/)
+  t.match(under.errorRate.detail, /higher, but under the x1\.25 margin$/, '+0.15 pp is over the absolute margin: only the ratio is named')
+  const both = metrics({ canary: { count: 10_000_000, errors: 11_500 }, baseline: { count: 40_000_000, errors: 40_000 } })
+  t.match(both.errorRate.detail, /higher, but under the x1\.25 and \+0\.10 pp margins$/)
 })
 
 t.test('an app nobody reports, or a silent canary, gets one reason, not one per check', async t => {
@@ -240,4 +242,18 @@ t.test('a new host that reported no app at all (not joined yet) is a rollout-lev
   other.window.hosts = other.window.hosts.map(h => h.host === 'PRDIIS09' ? { ...h, host: 'PRDIIS23' } : h)
   const gap = judge({ data: { ...checkpoint([good, other]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Good' }, { name: 'Other' }], asOf: 0 })
   t.equal(gap.result.apps[0].verdict, 'NO_DATA', 'PRDIIS23 reports Other but not Good')
+})
+
+t.test('a regression that FAILed at one look stays FAIL at later looks, naming when', async t => {
+  const spike = appData({ app: 'App', canary: { count: 10_000, errors: 400 }, baseline: { count: 40_000, errors: 400 } })
+  const first = judge({ data: checkpoint([spike]), apps: [{ name: 'App' }], asOf: 0 })
+  t.equal(first.result.apps[0].metrics.find(m => m.metric === 'errorRate')?.status, 'FAIL')
+  t.same(first.evidence.apps.App.failedAt?.errorRate?.at, FROM + 3_600_000)
+  // Three more clean hours: x1.1 cumulative, under the margin, yet the rejection stands.
+  const later = appData({ app: 'App', canary: { count: 40_000, errors: 440 }, baseline: { count: 160_000, errors: 1_600 } })
+  const out = judge({ data: checkpoint([later], 4), apps: [{ name: 'App' }], asOf: 1, evidence: first.evidence })
+  const m = out.result.apps[0].metrics.find(x => x.metric === 'errorRate')
+  t.equal(m?.status, 'FAIL')
+  t.match(m?.detail, /; FAIL since the 05:30Z checkpoint \(error rate x4\.0\): a regression seen once still counts/)
+  t.equal(out.result.recommendation, 'NO_GO')
 })

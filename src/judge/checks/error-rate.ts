@@ -81,7 +81,12 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
     detail = `${core} ${stats}`
   }
   if (status === 'WARN' && adjustedPValue <= ctx.alpha) {
-    detail += `: higher, but under the x${formatRatio(margin.ratio)} and +${formatPoints(margin.minAbsDiff)} margin`
+    const ratioUnder = !cmp.unbounded && (cmp.ratio === null || cmp.ratio < margin.ratio)
+    const diffUnder = diff < margin.minAbsDiff
+    const under = ratioUnder && diffUnder
+      ? `the x${formatRatio(margin.ratio)} and +${formatPoints(margin.minAbsDiff)} margins`
+      : ratioUnder ? `the x${formatRatio(margin.ratio)} margin` : `the +${formatPoints(margin.minAbsDiff)} margin`
+    detail += `: higher, but under ${under}`
   } else if (status === 'WARN') {
     detail += `: not significant across ${ctx.nTests} tests (adjusted ${formatP(adjustedPValue)})`
   } else if (status === 'PASS' && ci !== null && ci.low > 1) {

@@ -97,7 +97,8 @@ export function judgeLatency (ctx: CheckContext, m: RateMeasure, adjustedPValue:
   }
   if (op !== null) {
     const sign = op.shiftS >= 0 ? '+' : '-'
-    parts.push(`per-minute p95 ${sign}${formatSeconds(Math.abs(op.shiftS))} (Mann-Whitney ${formatP(op.p)}, ${op.nCanary} vs ${op.nBaseline} buckets)`)
+    const per = ctx.bucketMinutes <= 1 ? 'per-minute' : `per-${ctx.bucketMinutes}-minute`
+    parts.push(`${per} p95 ${sign}${formatSeconds(Math.abs(op.shiftS))} (Mann-Whitney ${formatP(op.p)}, ${op.nCanary} vs ${op.nBaseline} buckets)`)
   }
   const mwWarn = op !== null && op.p < MW_WARN_P && op.shiftS > 0 && op.relShift !== null && op.relShift >= margin - 1 && (p95Ratio === null || p95Ratio >= margin)
   let status
@@ -112,7 +113,7 @@ export function judgeLatency (ctx: CheckContext, m: RateMeasure, adjustedPValue:
     else if (status === 'WARN') note = `: not significant across ${ctx.nTests} tests (adjusted ${formatP(adjustedPValue)})`
     if ((status === 'PASS' || status === 'INCONCLUSIVE') && mwWarn) {
       status = 'WARN' as const
-      note = ': per-minute p95s are clearly higher (second opinion)'
+      note = `: ${ctx.bucketMinutes <= 1 ? 'per-minute' : `per-${ctx.bucketMinutes}-minute`} p95s are clearly higher (second opinion)`
     } else if (status === 'INCONCLUSIVE') {
       const c = m.counts as RateCounts
       const share = c.canaryN / (c.canaryN + c.baselineN)
