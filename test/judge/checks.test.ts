@@ -257,3 +257,12 @@ t.test('a regression that FAILed at one look stays FAIL at later looks, naming w
   t.match(m?.detail, /; FAIL since the 05:30Z checkpoint \(error rate x4\.0\): a regression seen once still counts/)
   t.equal(out.result.recommendation, 'NO_GO')
 })
+
+t.test('latency with several canaries names each one\'s mean duration, slowest first', async t => {
+  const data = appData({ canary: { count: 2400, errors: 0, slow: 240, p95S: 0.5 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 }, slowThresholdS: 0.4 })
+  data.window.hosts = data.window.hosts.flatMap(h => h.host === CANARY
+    ? [{ ...h, count: 1200, durationAvgS: 0.2 }, { ...h, host: 'PRDIIS10', count: 1200, durationAvgS: 0.31 }]
+    : [h])
+  const out = judge({ data: { ...checkpoint([data]), canaryHosts: [CANARY, 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: 0 })
+  t.match(out.result.apps[0].metrics.find(m => m.metric === 'latency')?.detail, /; mean duration by new host: PRDIIS10 310 ms, PRDIIS09 200 ms/)
+})

@@ -126,10 +126,19 @@ export function judgeLatency (ctx: CheckContext, m: RateMeasure, adjustedPValue:
     status = mwWarn ? 'WARN' as const : 'INCONCLUSIVE' as const
     if (mwWarn) note = ': per-minute p95s are clearly higher'
   }
+  // Several canaries are one side; name each one's mean duration so a single slow host shows.
+  let byHost = ''
+  if (ctx.sides.canary.hosts.length > 1) {
+    const perHost = ctx.data.window.hosts
+      .filter(h => ctx.sides.isCanary(h.host) && h.count > 0 && h.durationAvgS !== null && Number.isFinite(h.durationAvgS))
+      .sort((a, b) => (b.durationAvgS ?? 0) - (a.durationAvgS ?? 0))
+      .map(h => `${h.host} ${formatSeconds(h.durationAvgS)}`)
+    if (perHost.length > 1) byHost = `; mean duration by new host: ${perHost.join(', ')}`
+  }
   const short = status === 'INCONCLUSIVE'
     ? 'too little traffic'
     : p95Ratio !== null && (slowRatioLabel === null || p95Ratio >= margin) ? `p95 x${formatRatio(p95Ratio)}` : `slow share ${slowRatioLabel ?? 'n/a'}`
-  return { result: { ...base, status, detail: parts.join('; ') + note }, short }
+  return { result: { ...base, status, detail: parts.join('; ') + note + byHost }, short }
 }
 
 function finite (v: number | null): number | null {
