@@ -59,44 +59,45 @@ export function validationMessage (all: ErrorObject[], context: string, fallback
   return `${where} ${chosen.message ?? 'is invalid'}`
 }
 
-/**
- * A union whose branches all pin one property with `const` (notify targets: `kind`) is
- * a tagged union: only the branch the value's tag names can be what the caller meant, so
- * its errors are the ones to report ("missing the field secret" for a webhook), not the
- * other branches' ("kind must be slack"). An unknown tag keeps the const errors, which
- * list the tags.
- */
-function followDiscriminators (errors: ErrorObject[]): ErrorObject[] {
-  let out = errors
-  for (const union of errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
-    const branches = union.schema as unknown
-    const data = union.data as unknown
+/** A tagged union's failure: its error, branches, tag name, and the branch the value's tag names (-1: none). */
+interface TaggedUnion { error: ErrorObject, branches: unknown[], tag: string, index: number }
+
+/** The unions among `errors` whose branches all pin one property with `const` (notify targets: `kind`). */
+function taggedUnions (errors: ErrorObject[]): TaggedUnion[] {
+  const out: TaggedUnion[] = []
+  for (const error of errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
+    const branches = error.schema as unknown
+    const data = error.data as unknown
     if (!Array.isArray(branches) || typeof data !== 'object' || data === null) continue
     const tag = discriminator(branches)
     if (tag === null) continue
     const value = (data as Record<string, unknown>)[tag]
-    const index = branches.findIndex(b => constOf(b, tag) === value)
-    if (index < 0) continue
-    const inBranch = `${union.schemaPath}/${index}/`
-    out = out.filter(e => !e.schemaPath.startsWith(`${union.schemaPath}/`) || e.schemaPath.startsWith(inBranch))
+    out.push({ error, branches, tag, index: branches.findIndex(b => constOf(b, tag) === value) })
+  }
+  return out
+}
+
+/**
+ * In a tagged union only the branch the value's tag names can be what the caller meant, so
+ * its errors are the ones to report ("missing the field secret" for a webhook), not the
+ * other branches' ("kind must be slack").
+ */
+function followDiscriminators (errors: ErrorObject[]): ErrorObject[] {
+  let out = errors
+  for (const u of taggedUnions(errors)) {
+    if (u.index < 0) continue
+    const inBranch = `${u.error.schemaPath}/${u.index}/`
+    out = out.filter(e => !e.schemaPath.startsWith(`${u.error.schemaPath}/`) || e.schemaPath.startsWith(inBranch))
   }
   return out
 }
 
 /** "body.notify.0.kind must be one of ..." when a tagged union's tag names no branch. */
 function unknownDiscriminator (errors: ErrorObject[], context: string): string | null {
-  for (const union of errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
-    const branches = union.schema as unknown
-    const data = union.data as unknown
-    if (!Array.isArray(branches) || typeof data !== 'object' || data === null) continue
-    const tag = discriminator(branches)
-    if (tag === null) continue
-    const value = (data as Record<string, unknown>)[tag]
-    if (branches.some(b => constOf(b, tag) === value)) continue
-    const path = [...union.instancePath.split('/').filter(Boolean), tag].join('.')
-    return `${context}.${path} must be one of ${branches.map(b => JSON.stringify(constOf(b, tag))).join(', ')}`
-  }
-  return null
+  const u = taggedUnions(errors).find(x => x.index < 0)
+  if (u === undefined) return null
+  const path = [...u.error.instancePath.split('/').filter(Boolean), u.tag].join('.')
+  return `${context}.${path} must be one of ${u.branches.map(b => JSON.stringify(constOf(b, u.tag))).join(', ')}`
 }
 
 /** The property every branch pins with const, if any. */
