@@ -126,7 +126,15 @@ export const Checkpoint = Type.Object({
 })
 export type Checkpoint = Static<typeof Checkpoint>
 
-export const CheckpointList = Type.Object({ items: Type.Array(Checkpoint) })
+export const CheckpointList = Type.Object({
+  items: Type.Array(Checkpoint),
+  nextAfter: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `after` for the next page; null on the last page' })
+})
+
+export const CheckpointListQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000, description: 'Page size (default 1000: every checkpoint of most rollouts)' })),
+  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Index of the last checkpoint of the previous page: the page starts after it, in time order' }))
+}, { additionalProperties: false })
 
 export const RecommendationView = Type.Object({
   rolloutId: RolloutId,

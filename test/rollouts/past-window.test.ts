@@ -104,6 +104,22 @@ t.test('recommendation is final, the gate says 409, cancel says 409', async t =>
   t.equal(manual.statusCode, 409)
 })
 
+t.test('checkpoints can be read in pages, in time order', async t => {
+  const id = created.json().id as string
+  const all = (await app.inject(`/v1/rollouts/${id}/checkpoints`)).json()
+  t.equal(all.items.length, 6)
+  t.equal(all.nextAfter, null)
+  const first = (await app.inject(`/v1/rollouts/${id}/checkpoints?limit=4`)).json()
+  t.same(first.items.map((c: { index: number }) => c.index), [0, 1, 2, 3])
+  t.equal(first.nextAfter, 3)
+  const rest = (await app.inject(`/v1/rollouts/${id}/checkpoints?limit=4&after=3`)).json()
+  t.same(rest.items.map((c: { index: number }) => c.index), [4, 5])
+  t.equal(rest.nextAfter, null)
+  const bad = await app.inject(`/v1/rollouts/${id}/checkpoints?after=99`)
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().message, /query\.after 99 is not a recorded checkpoint/)
+})
+
 t.test('the notifier heard every checkpoint and the decision, once', async t => {
   t.same(notifier.outcomes.map(o => [o.kind, o.checkpointIndex]), [
     ['checkpoint', 0], ['checkpoint', 1], ['checkpoint', 2], ['checkpoint', 3], ['checkpoint', 4], ['decision', 5]

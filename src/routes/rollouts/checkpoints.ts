@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../../config.ts'
-import { ConflictError, NotFoundError } from '../../errors.ts'
+import { BadRequestError, ConflictError, NotFoundError } from '../../errors.ts'
 import { formatLocal } from '../../jobs/timezone.ts'
 import { ErrorBody } from '../../schemas/common.ts'
-import { Checkpoint, CheckpointList, IdParams, RolloutId } from '../../schemas/rollout.ts'
+import { Checkpoint, CheckpointList, CheckpointListQuery, IdParams, RolloutId } from '../../schemas/rollout.ts'
 import type { CheckpointRecord } from '../../store/types.ts'
 import { noBody } from './no-body.ts'
 
@@ -17,13 +17,23 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     schema: {
       tags: ['rollouts'],
       summary: 'Recorded checkpoints, by time',
-      description: 'Every recorded checkpoint (plan entries and manual runs), ok or failed, with its result or error.',
+      description: 'Every recorded checkpoint (plan entries and manual runs), ok or failed, with its result or error, in time order. Large rollouts can be read in pages with `limit` and `after`.',
       params: IdParams,
+      querystring: CheckpointListQuery,
       response: { 200: CheckpointList, 400: ErrorBody, 404: ErrorBody }
     }
   }, async (req) => {
     if (await app.rollouts.latest(req.params.id) === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
-    return { items: await app.checkpointStore.list(req.params.id) }
+    const all = await app.checkpointStore.list(req.params.id)
+    const { limit = 1000, after } = req.query
+    let start = 0
+    if (after !== undefined) {
+      const at = all.findIndex(c => c.index === after)
+      if (at < 0) throw new BadRequestError(`query.after ${after} is not a recorded checkpoint of rollout ${req.params.id}`)
+      start = at + 1
+    }
+    const items = all.slice(start, start + limit)
+    return { items, nextAfter: start + limit < all.length ? items[items.length - 1].index : null }
   })
 
   app.get('/v1/rollouts/:id/checkpoints/:index', {
