@@ -168,6 +168,11 @@ t.test('health, readiness, metrics and unknown routes', async (t) => {
   const missing = await app.inject('/v1/nothing')
   t.equal(missing.statusCode, 404)
   t.match(missing.json(), { statusCode: 404, error: 'Not Found', message: /no route GET \/v1\/nothing/ })
+  const wrongMethod = await app.inject({ method: 'DELETE', url: '/v1/rollouts' })
+  t.equal(wrongMethod.statusCode, 405)
+  t.equal(wrongMethod.headers.allow, 'GET, POST')
+  t.same(wrongMethod.json(), { statusCode: 405, error: 'Method Not Allowed', message: 'DELETE is not allowed on /v1/rollouts; use GET or POST' })
+  t.equal((await app.inject('/v1/analyses')).statusCode, 405, 'GET on a POST-only route')
 })
 
 t.test('a browser dashboard on another origin may read the API', async (t) => {
