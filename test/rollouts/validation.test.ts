@@ -14,7 +14,9 @@ t.teardown(async () => {
   await cleanPrefix(prefix)
 })
 
-const future = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString()
+// One base instant: times taken a millisecond apart made a 5 h window 5 h + 1 ms (one more checkpoint).
+const T0 = Date.now()
+const future = (hours: number) => new Date(T0 + hours * 3_600_000).toISOString()
 const valid = () => poolAddRollout({ apps: ['RESTAPI'], startAt: future(1), decisionAt: future(6) })
 const without = (field: string) => { const b: Record<string, unknown> = valid(); delete b[field]; return b }
 
