@@ -10,7 +10,7 @@ import { appSides, type AppSides } from './sides.ts'
 import { newAppEvidence, usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
 import { holm } from './holm.ts'
 import { hostKey } from './hosts.ts'
-import { baselineOutliers, type BaselineOutlier } from './outliers.ts'
+import { baselineOutliers, excludedBaseline, outlierRates, type BaselineOutlier } from './outliers.ts'
 import { formatHosts, formatSeconds } from './format.ts'
 import { checkCoverage } from './checks/coverage.ts'
 import { judgeErrorRate, measureErrorRate } from './checks/error-rate.ts'
@@ -50,7 +50,7 @@ interface Measured {
   latency: RateMeasure | null
   threshold: { slowThresholdS: number | null, note: string | null }
   /** Existing hosts left out of the error-rate baseline, with this look's rates. */
-  outliers: Array<{ host: string, rate: number, restRate: number }>
+  outliers: BaselineOutlier[]
 }
 
 /**
@@ -120,8 +120,8 @@ export function judge (req: JudgeRequest): JudgeOutput {
     const { verdict, reasons: all, short } = appVerdict(outcomes)
     // When the canary (or every host) sent nothing, coverage says why; the other checks'
     // "no data" lines would only repeat it.
-    const unseen = nobody || m.sides === null || m.sides.canary.count === 0
-    const reasons = unseen && m.coverage.result.status !== 'PASS' ? [m.coverage.result.detail] : all
+    const canarySilent = nobody || m.sides === null || m.sides.canary.count === 0
+    const reasons = canarySilent && m.coverage.result.status !== 'PASS' ? [m.coverage.result.detail] : all
     const result: AppResult = {
       app: m.spec.name,
       ...(m.spec.team !== undefined ? { team: m.spec.team } : {}),
@@ -217,29 +217,6 @@ function withUnseenCanaries (rec: { recommendation: CheckpointResult['recommenda
   if (unseen.length === 0) return rec
   const reason = `${unseen.join(', ')} (new) reported no app in the window: not in the pool yet, a misspelt name, or no APM agent`
   return { recommendation: rec.recommendation === 'GO' ? 'INCONCLUSIVE' : rec.recommendation, reasons: [...rec.reasons, reason] }
-}
-
-/** The sticky set of excluded baseline hosts: last look's, plus any new outliers. */
-function excludedBaseline (before: string[], found: BaselineOutlier[]): { hosts: string[], changed: boolean } {
-  const keys = new Set(before.map(hostKey))
-  const hosts = [...before]
-  for (const o of found) {
-    if (keys.has(hostKey(o.host))) continue
-    keys.add(hostKey(o.host))
-    hosts.push(o.host)
-  }
-  return { hosts, changed: hosts.length !== before.length }
-}
-
-/** This look's error rate of each excluded host and of the other existing hosts, for the detail. */
-function outlierRates (data: AppData, sides: AppSides, excluded: string[]): Array<{ host: string, rate: number, restRate: number }> {
-  if (excluded.length === 0) return []
-  const keys = new Set(excluded.map(hostKey))
-  const base = data.window.hosts.filter(h => sides.isBaseline(h.host) && h.count > 0)
-  const rest = base.filter(h => !keys.has(hostKey(h.host)))
-  const restN = rest.reduce((a, h) => a + h.count, 0)
-  const restRate = restN > 0 ? rest.reduce((a, h) => a + Math.min(h.errors, h.count), 0) / restN : 0
-  return base.filter(h => keys.has(hostKey(h.host))).map(h => ({ host: h.host, rate: Math.min(h.errors, h.count) / h.count, restRate }))
 }
 
 function pOf (measure: RateMeasure | null, maxLogE: number): number {

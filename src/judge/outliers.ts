@@ -5,8 +5,9 @@
  * (never the canary's), and only a clear minority can be left out.
  */
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf'
-import type { HostStats } from './input.ts'
-import { clean } from './sides.ts'
+import { hostKey } from './hosts.ts'
+import type { AppData, HostStats } from './input.ts'
+import { clean, type AppSides } from './sides.ts'
 
 /** A host must be worse than this many times the others' error rate... */
 export const OUTLIER_RATIO = 1.5
@@ -45,4 +46,27 @@ export function baselineOutliers (hosts: HostStats[], isBaseline: (host: string)
     if (tail < OUTLIER_P) found.push({ host: r.host, rate: r.x / r.n, restRate: restX / restN })
   }
   return found.sort((a, b) => b.rate - a.rate).slice(0, Math.floor((rows.length - 1) / 2))
+}
+
+/** The sticky set of excluded baseline hosts: last look's, plus any new outliers. */
+export function excludedBaseline (before: string[], found: BaselineOutlier[]): { hosts: string[], changed: boolean } {
+  const keys = new Set(before.map(hostKey))
+  const hosts = [...before]
+  for (const o of found) {
+    if (keys.has(hostKey(o.host))) continue
+    keys.add(hostKey(o.host))
+    hosts.push(o.host)
+  }
+  return { hosts, changed: hosts.length !== before.length }
+}
+
+/** This look's error rate of each excluded host and of the other existing hosts, for the detail. */
+export function outlierRates (data: AppData, sides: AppSides, excluded: string[]): BaselineOutlier[] {
+  if (excluded.length === 0) return []
+  const keys = new Set(excluded.map(hostKey))
+  const base = data.window.hosts.filter(h => sides.isBaseline(h.host) && h.count > 0)
+  const rest = base.filter(h => !keys.has(hostKey(h.host)))
+  const restN = rest.reduce((a, h) => a + h.count, 0)
+  const restRate = restN > 0 ? rest.reduce((a, h) => a + Math.min(h.errors, h.count), 0) / restN : 0
+  return base.filter(h => keys.has(hostKey(h.host))).map(h => ({ host: h.host, rate: Math.min(h.errors, h.count) / h.count, restRate }))
 }

@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import { Redis } from 'ioredis'
+import { withDeadline } from '../deadline.ts'
 import { GonogoError } from '../errors.ts'
 
 declare module 'fastify' {
@@ -26,11 +27,8 @@ export default fp<RedisPluginOptions>(async (app, opts) => {
   try {
     // Bounded: a port that accepts connections but never answers (not Redis, or TLS against
     // plain Redis) would otherwise end in Fastify's opaque plugin timeout.
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      redis.connect(),
-      new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s: is it Redis, and does REDIS_URL use the right scheme (redis:// or rediss://)?`)), CONNECT_TIMEOUT_MS) })
-    ]).finally(() => clearTimeout(timer))
+    await withDeadline(redis.connect(), CONNECT_TIMEOUT_MS,
+      () => new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s: is it Redis, and does REDIS_URL use the right scheme (redis:// or rediss://)?`))
   } catch (err) {
     redis.disconnect()
     throw new GonogoError('GONOGO_REDIS', `Redis at ${safeUrl(opts.url)} is not reachable (${(err as Error).message}); start redis-server or set REDIS_URL`)

@@ -14,6 +14,7 @@ import { hostKey } from '../judge/hosts.ts'
 import { toUpstreamError } from './upstream.ts'
 import type { Target } from './target.ts'
 import { BadRequestError } from '../errors.ts'
+import { DeadlineError, withDeadline } from '../deadline.ts'
 
 const DAY_MS = 24 * 3_600_000
 /** A canary may take this long after startAt to show in New Relic (agent start, ingest lag). */
@@ -37,21 +38,17 @@ export async function preflight (client: NerdGraphClient, target: Target, opts: 
   for (let i = 0; i < names.length; i += HOST_QUERY_APPS) {
     specs.push({ tag: 'preflight', template: 'host-stats', apps: names.slice(i, i + HOST_QUERY_APPS), values })
   }
-  let timer: NodeJS.Timeout | undefined
   // Past the timeout the query is abandoned for good: no retries left running behind the 201.
   const stop = new AbortController()
-  const timeout = new Promise<'timeout'>(resolve => { timer = setTimeout(() => { stop.abort(); resolve('timeout') }, opts.timeoutMs) })
   let answers
   try {
-    answers = await Promise.race([runSpecs(client, target.accountId, specs, undefined, stop.signal), timeout])
+    answers = await withDeadline(runSpecs(client, target.accountId, specs, undefined, stop.signal), opts.timeoutMs, () => new DeadlineError(), () => stop.abort())
   } catch (err) {
+    if (err instanceof DeadlineError) return [`could not check the app and host names against New Relic within ${opts.timeoutMs} ms`]
     const upstream = toUpstreamError(err, { accountId: target.accountId, accountFromRequest: target.accountFromRequest ?? false })
     if (upstream instanceof BadRequestError && err instanceof NerdGraphAuthError) throw upstream
     return [`could not check the app and host names against New Relic: ${upstream.message}`]
-  } finally {
-    clearTimeout(timer)
   }
-  if (answers === 'timeout') return [`could not check the app and host names against New Relic within ${opts.timeoutMs} ms`]
 
   const byApp = new Map<string, Set<string>>()
   for (const a of answers) {

@@ -56,16 +56,21 @@ const BAD: Array<[string, Mutation, string, RegExp?]> = [
   ['effects not an array', s => { s.apps[0].effects = {} }, 'apps[0].effects']
 ]
 
+/** What parseScenario throws for the base scenario changed by `mutate` (undefined if it accepts it). */
+function refusalOf (mutate: (s: ReturnType<typeof base>) => void): unknown {
+  const s = base()
+  mutate(s)
+  try {
+    parseScenario(s)
+  } catch (e) {
+    return e
+  }
+  return undefined
+}
+
 t.test('invalid scenarios are refused with the field named', async t => {
   for (const [what, mutate, field, message] of BAD) {
-    const s = base()
-    mutate(s)
-    let err: unknown
-    try {
-      parseScenario(s)
-    } catch (e) {
-      err = e
-    }
+    const err = refusalOf(mutate)
     t.ok(err instanceof ScenarioError, `${what}: throws ScenarioError`)
     if (!(err instanceof ScenarioError)) continue
     t.equal(err.field, field, `${what}: field is ${field}`)
@@ -177,14 +182,7 @@ t.test('non-finite and absurd numbers are refused with the field named', async t
     }, 'apps[0].effects[0].until', /after the scenario's from/]
   ]
   for (const [what, mutate, field, message] of absurd) {
-    const s = base()
-    mutate(s)
-    let err: unknown
-    try {
-      parseScenario(s)
-    } catch (e) {
-      err = e
-    }
+    const err = refusalOf(mutate)
     t.ok(err instanceof ScenarioError, `${what}: refused`)
     if (!(err instanceof ScenarioError)) continue
     t.equal(err.field, field, `${what}: field is ${field}`)

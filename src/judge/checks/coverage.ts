@@ -13,6 +13,11 @@ const MIN_SILENCE_MS = 15 * 60_000
 /** Transactions the canary would have sent in that silence at its own earlier rate: P(0) = e^-20. */
 const MIN_EXPECTED_IN_SILENCE = 20
 
+/** A silence of `gapMs` after `count` transactions in `spanMs`: long enough, and too long for chance. */
+function unexplainedSilence (count: number, spanMs: number, gapMs: number): boolean {
+  return gapMs >= MIN_SILENCE_MS && (count / spanMs) * gapMs >= MIN_EXPECTED_IN_SILENCE
+}
+
 /**
  * When a canary host stopped reporting before the end of the window while the baseline
  * kept serving: long enough, at that host's own earlier rate, that it cannot be chance.
@@ -42,8 +47,7 @@ export function silentSince (series: SeriesPoint[], sides: AppSides, bucketMinut
   let worst: { host: string, sinceMs: number, gapMs: number } | null = null
   for (const [host, h] of canary) {
     const gapMs = lastBaseline - h.last
-    const rate = h.count / (h.last - h.first + bucketMs)
-    if (gapMs < MIN_SILENCE_MS || rate * gapMs < MIN_EXPECTED_IN_SILENCE) continue
+    if (!unexplainedSilence(h.count, h.last - h.first + bucketMs, gapMs)) continue
     if (worst === null || gapMs > worst.gapMs) worst = { host, sinceMs: h.last + bucketMs, gapMs }
   }
   return worst
@@ -69,8 +73,7 @@ export function dataEndsEarly (series: SeriesPoint[], windowEndMs: number, bucke
   const bucketMs = Math.max(1, bucketMinutes) * 60_000
   const lastMs = last + bucketMs
   const gapMs = windowEndMs - lastMs
-  const rate = count / (lastMs - first)
-  if (gapMs < MIN_SILENCE_MS || rate * gapMs < MIN_EXPECTED_IN_SILENCE) return null
+  if (!unexplainedSilence(count, lastMs - first, gapMs)) return null
   return { lastMs, gapMs }
 }
 
@@ -91,6 +94,8 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
     }
   }
   const { canary, baseline } = sides
+  const finding = (status: 'NO_DATA' | 'INCONCLUSIVE', detail: string, short: string): CheckOutcome =>
+    ({ result: { ...base, status, canary: canary.count, baseline: baseline.count, detail }, short })
   if (canary.count === 0) {
     return {
       result: {
@@ -108,51 +113,34 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
   const reporting = new Set(canary.hosts.map(hostKey))
   const silent = configured.filter(h => !reporting.has(hostKey(h)))
   if (silent.length > 0 && baseline.count > 0) {
-    return {
-      result: {
-        ...base,
-        status: 'NO_DATA',
-        canary: canary.count,
-        baseline: baseline.count,
-        effect: null,
-        detail: `no data from ${silent.join(', ')} while ${formatHosts(baseline.hosts, 'existing')} served ${formatCount(baseline.count)} transactions` +
-          ` (${canary.hosts.join(', ')} served ${formatCount(canary.count)}): is the APM agent installed and configured there?`
-      },
-      short: `no data from ${silent.join(', ')}`
-    }
+    return finding('NO_DATA',
+      `no data from ${silent.join(', ')} while ${formatHosts(baseline.hosts, 'existing')} served ${formatCount(baseline.count)} transactions` +
+        ` (${canary.hosts.join(', ')} served ${formatCount(canary.count)}): is the APM agent installed and configured there?`,
+      `no data from ${silent.join(', ')}`)
   }
   const ended = dataEndsEarly(series, windowEndMs, bucketMinutes)
   if (ended !== null) {
-    const at = new Date(ended.lastMs).toISOString().slice(11, 16)
-    return {
-      result: {
-        ...base,
-        status: 'INCONCLUSIVE',
-        canary: canary.count,
-        baseline: baseline.count,
-        detail: `no host has reported ${app} since ${at}Z, ${formatMinutes(ended.gapMs)} before the end of the window: is New Relic data delayed, or did the app stop everywhere? The other checks judge the data up to ${at}Z`
-      },
-      short: `no data from any host since ${at}Z`
-    }
+    const at = clock(ended.lastMs)
+    return finding('INCONCLUSIVE',
+      `no host has reported ${app} since ${at}Z, ${formatMinutes(ended.gapMs)} before the end of the window: is New Relic data delayed, or did the app stop everywhere? The other checks judge the data up to ${at}Z`,
+      `no data from any host since ${at}Z`)
   }
   const quiet = silentSince(series, sides, bucketMinutes)
   if (quiet !== null) {
-    const since = new Date(quiet.sinceMs).toISOString().slice(11, 16)
-    return {
-      result: {
-        ...base,
-        status: 'NO_DATA',
-        canary: canary.count,
-        baseline: baseline.count,
-        detail: `${quiet.host} has sent nothing since ${since}Z (${formatMinutes(quiet.gapMs)}) while ${formatHosts(baseline.hosts, 'existing')} kept serving: did it leave the pool or lose its APM agent?`
-      },
-      short: `${quiet.host} silent since ${since}Z`
-    }
+    const since = clock(quiet.sinceMs)
+    return finding('NO_DATA',
+      `${quiet.host} has sent nothing since ${since}Z (${formatMinutes(quiet.gapMs)}) while ${formatHosts(baseline.hosts, 'existing')} kept serving: did it leave the pool or lose its APM agent?`,
+      `${quiet.host} silent since ${since}Z`)
   }
   const detail = baseline.count === 0
     ? `${formatHosts(canary.hosts, 'new')} served ${formatCount(canary.count)} transactions; no existing host served ${app} to compare with`
     : `${formatHosts(canary.hosts, 'new')} served ${formatCount(canary.count)} transactions, ${formatHosts(baseline.hosts, 'existing')} ${formatCount(baseline.count)}`
   return { result: { ...base, status: 'PASS', canary: canary.count, baseline: baseline.count, detail }, short: 'reporting' }
+}
+
+/** "07:00": the UTC time of day, as the details print it (with a Z after). */
+function clock (ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16)
 }
 
 function formatMinutes (ms: number): string {

@@ -5,6 +5,7 @@ import type { MetricResult } from '../../schemas/result.ts'
 import type { ResolvedThresholds } from '../../schemas/thresholds.ts'
 import type { AppData } from '../input.ts'
 import type { AppSides } from '../sides.ts'
+import type { BaselineOutlier } from '../outliers.ts'
 
 export interface CheckContext {
   app: string
@@ -22,7 +23,7 @@ export interface CheckContext {
   /** "4 existing hosts". */
   baselineLabel: string
   /** Existing hosts left out of the error-rate baseline (outliers.ts), with this look's rates. */
-  baselineOutliers?: Array<{ host: string, rate: number, restRate: number }>
+  baselineOutliers?: BaselineOutlier[]
   /** Length of a series bucket in minutes. */
   bucketMinutes: number
   /** False when coverage is NO_DATA: no other check may PASS. */

@@ -4,6 +4,7 @@ import { AnalysisRequest } from '../../schemas/analysis.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { CheckpointResult } from '../../schemas/result.ts'
 import { BadRequestError, UpstreamError } from '../../errors.ts'
+import { withDeadline } from '../../deadline.ts'
 import { runAnalysis } from '../../services/analysis.ts'
 import { parseTime, validateTarget, validateWindow } from '../../services/target.ts'
 
@@ -37,7 +38,12 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     reply.raw.once('close', () => { if (!reply.raw.writableFinished) stop.abort() })
     let result
     try {
-      ({ result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now, signal: stop.signal }), config.GONOGO_ANALYSIS_TIMEOUT_MS, stop))
+      // New Relic hanging through every retry would otherwise hold the request for minutes,
+      // past any proxy's patience; at the deadline the work stops and frees the client's slots.
+      const ms = config.GONOGO_ANALYSIS_TIMEOUT_MS
+      ;({ result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now, signal: stop.signal }), ms,
+        () => new UpstreamError(`the analysis took longer than ${ms / 1000} s (GONOGO_ANALYSIS_TIMEOUT_MS): New Relic is slow or not answering; try again, or a shorter window or fewer apps`, 504),
+        () => stop.abort()))
     } catch (err) {
       app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'failed' })
       throw err
@@ -46,24 +52,6 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     req.log.info({ recommendation: result.recommendation, summary: result.summary }, 'analysis done')
     return result
   })
-}
-
-/**
- * A caller waits at most `ms`: New Relic hanging through every retry would otherwise hold
- * the request for minutes, past any proxy's patience. At the deadline the work is told
- * to stop (`stop`), so it sends no further requests and frees the client's slots.
- */
-async function withDeadline<T> (work: Promise<T>, ms: number, stop: AbortController): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => { stop.abort(); reject(new UpstreamError(`the analysis took longer than ${ms / 1000} s (GONOGO_ANALYSIS_TIMEOUT_MS): New Relic is slow or not answering; try again, or a shorter window or fewer apps`, 504)) }, ms)
-  })
-  work.catch(() => {})
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
 }
 
 export default analyses
