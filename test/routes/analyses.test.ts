@@ -104,7 +104,7 @@ t.test('bad bodies get 400 naming the field', async (t) => {
     ['duplicate hosts', { ...ok, canaryHosts: ['PRDIIS09', 'prdiis09'] }, /case-insensitively/],
     ['window too long', { ...ok, from: '2026-11-01T00:00:00Z' }, /GONOGO_MAX_WINDOW_HOURS/],
     ['a second too long', { ...ok, from: '2026-11-22T09:59:59Z' }, /is 72\.0003 hours; at most 72 are allowed/],
-    ['future window', { ...ok, until: new Date(Date.now() + 86_400_000).toISOString() }, /future/],
+    ['future window', { ...ok, from: new Date(Date.now() - 3_600_000).toISOString(), until: new Date(Date.now() + 86_400_000).toISOString() }, /future/],
     ['bad threshold', { ...ok, thresholds: { errorRate: { ratio: 0.5 } } }, /body\.thresholds\.errorRate\.ratio/],
     ['bad policy', { ...ok, policy: { inconclusiveOn: 'sometimes' } }, /body\.policy\.inconclusiveOn/],
     ['unknown app field', { ...ok, apps: [{ name: 'RESTAPI', tier: 1 }] }, /unknown field "tier"/]
