@@ -35,3 +35,15 @@ export async function eventually<T> (check: () => Promise<T | undefined>, timeou
     await new Promise(resolve => setTimeout(resolve, 50))
   }
 }
+
+/**
+ * The environment for a redis-server or redis-cli that a test starts. The test's own clock may be
+ * faked (libfaketime through LD_PRELOAD, as the date guard in .ci/run does); Redis is an outside
+ * server with a real clock, and redis-server hangs at start under libfaketime.
+ */
+export function redisToolEnv (): NodeJS.ProcessEnv {
+  const env = { ...process.env }
+  delete env.LD_PRELOAD
+  for (const key of Object.keys(env)) if (key.startsWith('FAKETIME')) delete env[key]
+  return env
+}

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { buildTestApp, poolAddRollout } from '../helpers/app.ts'
-import { eventually } from '../helpers/redis.ts'
+import { eventually, redisToolEnv } from '../helpers/redis.ts'
 import { waitForState } from '../helpers/wait.ts'
 
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0
+const hasRedis = spawnSync('redis-server', ['--version'], { env: redisToolEnv() }).status === 0
 if (!hasRedis) {
   t.pass('skipped: redis-server is not installed, so no private Redis with AOF can be started')
 } else {
@@ -23,8 +23,8 @@ if (!hasRedis) {
 
   const startRedis = async (): Promise<void> => {
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
-      '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore' })
-    await eventually(async () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().includes('PONG') === true ? true : undefined, 10_000, 'redis up')
+      '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore', env: redisToolEnv() })
+    await eventually(async () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { env: redisToolEnv() }).stdout?.toString().includes('PONG') === true ? true : undefined, 10_000, 'redis up')
   }
   const stopRedis = async (): Promise<void> => {
     const proc = redis
