@@ -1,0 +1,4 @@
+-- Extends the rollout lock while it is still ours.
+-- KEYS[1] lock; ARGV[1] token, ARGV[2] ttl ms. Returns 1 when extended.
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
