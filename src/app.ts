@@ -72,7 +72,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     return reply.code(status).send({
       statusCode: status,
       error: httpError(status),
-      message: exposed ? err.message : 'internal error; see the service log'
+      message: err instanceof GonogoError ? err.publicMessage : exposed ? err.message : 'internal error; see the service log'
     })
   })
   // Route patterns and their methods, so a known path with the wrong method is a 405, not a 404.

@@ -1,5 +1,11 @@
-/** Rejection of withDeadline when time ran out first (the error `timedOut` built). */
-export class DeadlineError extends Error {}
+import { GonogoError } from './errors.ts'
+
+/** The usual rejection of withDeadline when time ran out first. */
+export class DeadlineError extends GonogoError {
+  constructor (message = 'the deadline passed') {
+    super('GONOGO_DEADLINE', message, { statusCode: 504 })
+  }
+}
 
 /**
  * `work`, or a rejection with `timedOut()`'s error once `ms` have passed, whichever comes

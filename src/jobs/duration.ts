@@ -4,6 +4,7 @@
  * fixed length, and a checkpoint plan must be a plain arithmetic progression.
  * A day is 24 hours, whatever the rollout's timezone does with its clocks.
  */
+import { GonogoError } from '../errors.ts'
 
 const PATTERN = /^P(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,6})H)?(?:(\d{1,6})M)?(?:(\d{1,9})S)?)?$/
 
@@ -14,8 +15,10 @@ const DAY = 24 * HOUR
 const WEEK = 7 * DAY
 
 /** Why a duration was refused, phrased to follow the field name. */
-export class DurationError extends Error {
-  override name = 'DurationError'
+export class DurationError extends GonogoError {
+  constructor (message: string) {
+    super('GONOGO_DURATION', message, { statusCode: 400 })
+  }
 }
 
 /**

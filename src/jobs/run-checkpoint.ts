@@ -1,4 +1,4 @@
-import { GonogoError, UpstreamError } from '../errors.ts'
+import { BadRequestError, GonogoError, UpstreamError } from '../errors.ts'
 import type { CheckpointOutcome } from '../notify/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
@@ -55,7 +55,7 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
 
   // A refusal retrying cannot change (an account the key cannot read, a name NRQL cannot
   // hold) is recorded at once, with its own words, not retried as if New Relic were down.
-  const permanent = failure instanceof GonogoError && failure.statusCode < 500
+  const permanent = failure instanceof GonogoError && !failure.retryable
   if (failure !== undefined) {
     const upstream = failure instanceof UpstreamError || permanent
     const logFields = { ...ctx, durationMs, err: upstream ? failure.message : failure }
@@ -196,7 +196,8 @@ async function notify (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem
 /** What a failed checkpoint record says: New Relic's trouble or a refusal in its own words; anything else points at the log. */
 function upstreamMessage (failure: Error): string {
   if (failure instanceof UpstreamError) return failure.message
-  // "body.accountId: ..." was written for an API caller; a checkpoint has no body.
-  if (failure instanceof GonogoError && failure.statusCode < 500) return failure.message.replace(/^body\.[\w.]+: /, '')
+  // A refusal names the request's field for an API caller; a checkpoint has no request.
+  if (failure instanceof BadRequestError) return failure.reason
+  if (failure instanceof GonogoError && !failure.retryable) return failure.publicMessage
   return `internal error (${failure.name}); see the worker log`
 }

@@ -4,6 +4,7 @@
  */
 import { Pool } from 'undici'
 import pino from 'pino'
+import { GonogoError } from '../errors.ts'
 import { backoffDelay, parseRetryAfter, sleep } from './backoff.ts'
 import {
   NerdGraphAuthError, NerdGraphError, NerdGraphNetworkError, NerdGraphQueryError, NerdGraphRateLimitError,
@@ -281,8 +282,8 @@ const KIND_CODES: Record<Retryable['kind'], string> = {
 }
 
 /** Marks our own per-request timeout, told apart from other aborts. */
-class RequestTimeout extends Error {
-  constructor () { super('request timed out') }
+class RequestTimeout extends GonogoError {
+  constructor () { super('NERDGRAPH_REQUEST_TIMEOUT', 'request timed out', { statusCode: 504 }) }
 }
 
 function transportFailure (err: unknown, aliases: string[], timeoutMs: number): Retryable {

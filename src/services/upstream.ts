@@ -29,7 +29,7 @@ export function toUpstreamError (err: unknown, ctx?: UpstreamContext): Error {
     // HTTP 401 is the key itself; a refusal inside a 200 is the account the key cannot read.
     if (err.status !== 401 && ctx !== undefined) {
       const which = `New Relic account ${ctx.accountId} cannot be read with the configured API key`
-      if (ctx.accountFromRequest) return new BadRequestError(`body.accountId: ${which}; use an account the key has access to`)
+      if (ctx.accountFromRequest) return new BadRequestError(`${which}; use an account the key has access to`, 400, 'body.accountId')
       return new UpstreamError(`${which} (NEW_RELIC_ACCOUNT_ID): ${err.what}`, 502, { cause: err })
     }
     return new UpstreamError(`New Relic refused the configured API key (NEW_RELIC_API_KEY): ${err.what}`, 502, { cause: err })

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../../config.ts'
-import { BadRequestError, GonogoError } from '../../errors.ts'
+import { BadRequestError, StoreError } from '../../errors.ts'
 import { validateNotifyTargets } from '../../notify/validate.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { Rollout, RolloutRequest } from '../../schemas/rollout.ts'
@@ -53,7 +53,7 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       reply.header('idempotent-replayed', 'true')
     }
     const stored = await app.rollouts.get(id)
-    if (stored === null) throw new GonogoError('GONOGO_STORE', `rollout ${id} vanished right after it was stored`)
+    if (stored === null) throw new StoreError(`rollout ${id} vanished right after it was stored`)
     // Scheduling is idempotent (job ids), so a replayed create also repairs a create that stored but failed to enqueue.
     await app.scheduler.schedule(stored.spec, now, config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000)
     if (outcome.created) req.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: req.body.startAt, decisionAt: req.body.decisionAt, warnings }, 'rollout created')
