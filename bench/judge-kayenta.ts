@@ -8,7 +8,7 @@
  */
 import type { AppData, CheckpointData } from '../src/judge/input.ts'
 import { hostKey } from '../src/judge/hosts.ts'
-import { shiftInterval } from '../src/judge/mann-whitney.ts'
+import { shiftInterval } from '../src/judge/stats/mann-whitney.ts'
 
 export interface KayentaApp { app: string, errorHigh: boolean, latencyHigh: boolean, fail: boolean }
 

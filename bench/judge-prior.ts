@@ -7,7 +7,7 @@
  *   npx tsx bench/judge-prior.ts [--seeds 4000]
  */
 import { parseArgs } from 'node:util'
-import { DEFAULT_GRID, DEFAULT_WEIGHTS, newEProcess, updateEProcess, type RateCounts } from '../src/judge/e-process.ts'
+import { DEFAULT_GRID, DEFAULT_WEIGHTS, newEProcess, updateEProcess, type RateCounts } from '../src/judge/stats/e-process.ts'
 import { Rng } from './judge-rng.ts'
 
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '4000' } } })

@@ -3,7 +3,7 @@
  * per app, the slow-latency threshold fixed at the first look and the two sequential
  * tests (errors, slow transactions) with the cumulative counts they have consumed.
  */
-import { newEProcess, type EProcessState } from './e-process.ts'
+import { newEProcess, type EProcessState } from './stats/e-process.ts'
 
 export interface AppEvidence {
   /** Threshold (s) of the slow-share test, fixed at the first look; null until known. */

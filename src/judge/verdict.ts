@@ -2,10 +2,13 @@
  * App verdicts and the rollout's recommendation.
  */
 import type { Status, Recommendation } from '../schemas/common.ts'
-import type { AppResult } from '../schemas/result.ts'
 import type { ResolvedPolicy } from '../schemas/thresholds.ts'
 import { SEVERITY } from './constants.ts'
+import { explainRecommendation } from './explain/recommendation.ts'
 import type { CheckOutcome } from './checks/types.ts'
+import type { JudgedApp, RecommendationFacts } from './verdict-facts.ts'
+
+export type { JudgedApp } from './verdict-facts.ts'
 
 /**
  * Worst status in the order NO_DATA > FAIL > WARN > INCONCLUSIVE > PASS. NO_DATA comes
@@ -36,48 +39,40 @@ export function summarize (apps: Array<{ verdict: Status }>): Record<Status, num
   return out
 }
 
-export interface JudgedApp { result: AppResult, short: string }
-
 /**
  * The recommendation under the policy: NO_GO when any app's verdict is in noGoOn; else
  * INCONCLUSIVE when an INCONCLUSIVE app counts (critical ones by default) or when every app
  * is INCONCLUSIVE (unless inconclusiveOn is 'never'); else GO.
- * Reasons are short lines a person reads in a chat message.
  */
-export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recommendation: Recommendation, reasons: string[] } {
-  if (apps.length === 0) return { recommendation: 'INCONCLUSIVE', reasons: ['no apps to judge'] }
+export function decide (apps: JudgedApp[], policy: ResolvedPolicy): { recommendation: Recommendation, facts: RecommendationFacts } {
+  if (apps.length === 0) return { recommendation: 'INCONCLUSIVE', facts: { kind: 'no-apps' } }
   const by = (s: Status): JudgedApp[] => apps.filter(a => a.result.verdict === s)
-  const line = (s: Status, list: JudgedApp[], qualifier = ''): string =>
-    `${list.length} ${qualifier}app${list.length === 1 ? '' : 's'} ${s}: ` +
-    list.slice(0, 5).map(a => a.short !== '' ? `${a.result.app} (${a.short})` : a.result.app).join(', ') + (list.length > 5 ? ` and ${list.length - 5} more` : '')
-  const reasons: string[] = []
-  const blocking = SEVERITY.filter(s => policy.noGoOn.includes(s) && by(s).length > 0)
-  for (const s of blocking) reasons.push(line(s, by(s)))
+  const blocking = SEVERITY.filter(s => policy.noGoOn.includes(s) && by(s).length > 0).map(s => ({ status: s, apps: by(s) }))
   if (blocking.length > 0) {
     // What else could not be judged matters to whoever fixes the blockers and runs it again.
-    const open = by('INCONCLUSIVE').filter(a => a.result.critical)
-    if (open.length > 0 && !policy.noGoOn.includes('INCONCLUSIVE')) reasons.push(line('INCONCLUSIVE', open, 'critical '))
-    return { recommendation: 'NO_GO', reasons }
+    const openCritical = policy.noGoOn.includes('INCONCLUSIVE') ? [] : by('INCONCLUSIVE').filter(a => a.result.critical)
+    return { recommendation: 'NO_GO', facts: { kind: 'blocked', blocking, openCritical } }
   }
   const inconclusive = by('INCONCLUSIVE')
   const counting = policy.inconclusiveOn === 'any' ? inconclusive : policy.inconclusiveOn === 'critical' ? inconclusive.filter(a => a.result.critical) : []
-  if (counting.length > 0) {
-    reasons.push(line('INCONCLUSIVE', counting, policy.inconclusiveOn === 'critical' ? 'critical ' : ''))
-    return { recommendation: 'INCONCLUSIVE', reasons }
-  }
+  if (counting.length > 0) return { recommendation: 'INCONCLUSIVE', facts: { kind: 'inconclusive', apps: counting, critical: policy.inconclusiveOn === 'critical' } }
   // GO is a claim that the canary was seen doing well somewhere. When not one app could be
   // judged (wrong names, an idle window, too little traffic everywhere) that claim is empty,
   // whatever the policy says about non-critical apps.
   if (inconclusive.length === apps.length && policy.inconclusiveOn !== 'never') {
-    reasons.push(`no app could be judged: ${line('INCONCLUSIVE', inconclusive)}`)
-    return { recommendation: 'INCONCLUSIVE', reasons }
+    return { recommendation: 'INCONCLUSIVE', facts: { kind: 'none-judged', apps: inconclusive } }
   }
   const summary = summarize(apps.map(a => a.result))
-  if (summary.PASS === apps.length) return { recommendation: 'GO', reasons: [`all ${apps.length} app${apps.length === 1 ? '' : 's'} PASS`] }
-  reasons.push(`no app ${policy.noGoOn.join(' or ')}; ${summary.PASS === 0 ? 'none' : summary.PASS} of ${apps.length} apps PASS`)
-  for (const s of SEVERITY) {
-    if (s === 'PASS' || by(s).length === 0) continue
-    reasons.push(line(s, by(s)) + (s === 'INCONCLUSIVE' && policy.inconclusiveOn === 'critical' ? ' (not critical)' : ''))
+  if (summary.PASS === apps.length) return { recommendation: 'GO', facts: { kind: 'all-pass', total: apps.length } }
+  const others = SEVERITY.filter(s => s !== 'PASS' && by(s).length > 0).map(s => ({ status: s, apps: by(s) }))
+  return {
+    recommendation: 'GO',
+    facts: { kind: 'go', noGoOn: policy.noGoOn, pass: summary.PASS, total: apps.length, others, inconclusiveNotCritical: policy.inconclusiveOn === 'critical' }
   }
-  return { recommendation: 'GO', reasons }
+}
+
+/** The recommendation with the short lines a person reads in a chat message. */
+export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recommendation: Recommendation, reasons: string[] } {
+  const { recommendation, facts } = decide(apps, policy)
+  return { recommendation, reasons: explainRecommendation(facts) }
 }

@@ -175,7 +175,7 @@ t.test('adjusted p-values are Holm over two tests per app', async t => {
   const out = judge({ data: checkpoint(apps), apps: [{ name: 'A' }, { name: 'B' }], asOf: 0 })
   const tests = out.result.apps.flatMap(a => a.metrics.filter(m => m.metric === 'errorRate' || m.metric === 'latency'))
   const raw = tests.map(m => m.pValue as number)
-  const { holm } = await import('../../src/judge/holm.ts')
+  const { holm } = await import('../../src/judge/stats/holm.ts')
   t.same(tests.map(m => m.adjustedPValue), holm(raw))
 })
 

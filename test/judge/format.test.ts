@@ -1,5 +1,5 @@
 import t from 'tap'
-import { formatCount, formatPercent, formatP, formatRatio, formatSeconds, formatHosts, plural } from '../../src/judge/format.ts'
+import { formatCount, formatPercent, formatP, formatRatio, formatSeconds, formatHosts, plural } from '../../src/judge/explain/format.ts'
 
 t.test('numbers read like a person wrote them', async t => {
   t.equal(formatCount(12345), '12,345')

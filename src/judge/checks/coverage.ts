@@ -2,11 +2,10 @@
  * Coverage: does the canary report at all? A canary that sends nothing while the baseline
  * serves the app is a monitoring gap (agent missing or misconfigured), never a PASS.
  */
-import { formatCount, formatHosts } from '../format.ts'
 import { hostKey } from '../hosts.ts'
 import type { SeriesPoint } from '../input.ts'
 import { clean, type AppSides } from '../sides.ts'
-import type { CheckOutcome } from './types.ts'
+import type { Finding } from './types.ts'
 
 /** Shortest silence at the end of the window that can count as the canary going quiet. */
 const MIN_SILENCE_MS = 15 * 60_000
@@ -77,73 +76,47 @@ export function dataEndsEarly (series: SeriesPoint[], windowEndMs: number, bucke
   return { lastMs, gapMs }
 }
 
+export type CoverageFacts =
+  | { kind: 'nobody', app: string }
+  | { kind: 'canary-silent', configured: string[], baselineHosts: string[], baselineCount: number }
+  | { kind: 'some-silent', silent: string[], canaryHosts: string[], canaryCount: number, baselineHosts: string[], baselineCount: number }
+  | { kind: 'ended', app: string, lastMs: number, gapMs: number }
+  | { kind: 'quiet', host: string, sinceMs: number, gapMs: number, baselineHosts: string[] }
+  | { kind: 'reporting', app: string, canaryHosts: string[], canaryCount: number, baselineHosts: string[], baselineCount: number }
+
 /**
  * Coverage of one app. `sides` is null when the fetcher returned nothing for the app.
  * `windowEndMs` (the checkpoint's `until`) lets it notice data that stops early everywhere.
  */
-export function checkCoverage (app: string, sides: AppSides | null, series: SeriesPoint[] = [], bucketMinutes = 1, windowEndMs = NaN): CheckOutcome {
-  const configured = sides?.configuredCanary ?? []
-  const configuredLabel = configured.length > 0 ? formatHosts(configured, 'new') : 'the new hosts'
+export function checkCoverage (app: string, sides: AppSides | null, series: SeriesPoint[] = [], bucketMinutes = 1, windowEndMs = NaN): Finding<CoverageFacts> {
   const base = { metric: 'coverage' as const, effect: null, pValue: null }
   if (sides === null || (sides.canary.count === 0 && sides.baseline.count === 0)) {
-    return {
-      // Nobody reporting is not the canary's fault (NO_DATA means the canary alone is silent):
-      // a wrong app name or an idle app leaves us unable to tell, never PASS.
-      result: { ...base, status: 'INCONCLUSIVE', canary: 0, baseline: 0, detail: `no transactions from any host for ${app} in the window: is the app name right and is it reporting to New Relic?` },
-      short: 'no data from any host'
-    }
+    // Nobody reporting is not the canary's fault (NO_DATA means the canary alone is silent):
+    // a wrong app name or an idle app leaves us unable to tell, never PASS.
+    return { result: { ...base, status: 'INCONCLUSIVE', canary: 0, baseline: 0 }, facts: { kind: 'nobody', app } }
   }
   const { canary, baseline } = sides
-  const finding = (status: 'NO_DATA' | 'INCONCLUSIVE', detail: string, short: string): CheckOutcome =>
-    ({ result: { ...base, status, canary: canary.count, baseline: baseline.count, detail }, short })
+  const numbers = (status: 'NO_DATA' | 'INCONCLUSIVE' | 'PASS'): Finding<CoverageFacts>['result'] =>
+    ({ ...base, status, canary: canary.count, baseline: baseline.count })
   if (canary.count === 0) {
-    return {
-      result: {
-        ...base,
-        status: 'NO_DATA',
-        canary: 0,
-        baseline: baseline.count,
-        detail: `no data from ${configuredLabel} while ${formatHosts(baseline.hosts, 'existing')} served ${formatCount(baseline.count)} transactions: is the APM agent installed and configured there?`
-      },
-      short: `no data from ${configuredLabel}`
-    }
+    return { result: numbers('NO_DATA'), facts: { kind: 'canary-silent', configured: sides.configuredCanary, baselineHosts: baseline.hosts, baselineCount: baseline.count } }
   }
   // Every new host must report for every app the pool serves: one new host without the
   // agent is a monitoring gap however well the others do, as it would be on its own.
   const reporting = new Set(canary.hosts.map(hostKey))
-  const silent = configured.filter(h => !reporting.has(hostKey(h)))
+  const silent = sides.configuredCanary.filter(h => !reporting.has(hostKey(h)))
   if (silent.length > 0 && baseline.count > 0) {
-    return finding('NO_DATA',
-      `no data from ${silent.join(', ')} while ${formatHosts(baseline.hosts, 'existing')} served ${formatCount(baseline.count)} transactions` +
-        ` (${canary.hosts.join(', ')} served ${formatCount(canary.count)}): is the APM agent installed and configured there?`,
-      `no data from ${silent.join(', ')}`)
+    return {
+      result: numbers('NO_DATA'),
+      facts: { kind: 'some-silent', silent, canaryHosts: canary.hosts, canaryCount: canary.count, baselineHosts: baseline.hosts, baselineCount: baseline.count }
+    }
   }
   const ended = dataEndsEarly(series, windowEndMs, bucketMinutes)
-  if (ended !== null) {
-    const at = clock(ended.lastMs)
-    return finding('INCONCLUSIVE',
-      `no host has reported ${app} since ${at}Z, ${formatMinutes(ended.gapMs)} before the end of the window: is New Relic data delayed, or did the app stop everywhere? The other checks judge the data up to ${at}Z`,
-      `no data from any host since ${at}Z`)
-  }
+  if (ended !== null) return { result: numbers('INCONCLUSIVE'), facts: { kind: 'ended', app, ...ended } }
   const quiet = silentSince(series, sides, bucketMinutes)
-  if (quiet !== null) {
-    const since = clock(quiet.sinceMs)
-    return finding('NO_DATA',
-      `${quiet.host} has sent nothing since ${since}Z (${formatMinutes(quiet.gapMs)}) while ${formatHosts(baseline.hosts, 'existing')} kept serving: did it leave the pool or lose its APM agent?`,
-      `${quiet.host} silent since ${since}Z`)
+  if (quiet !== null) return { result: numbers('NO_DATA'), facts: { kind: 'quiet', ...quiet, baselineHosts: baseline.hosts } }
+  return {
+    result: numbers('PASS'),
+    facts: { kind: 'reporting', app, canaryHosts: canary.hosts, canaryCount: canary.count, baselineHosts: baseline.hosts, baselineCount: baseline.count }
   }
-  const detail = baseline.count === 0
-    ? `${formatHosts(canary.hosts, 'new')} served ${formatCount(canary.count)} transactions; no existing host served ${app} to compare with`
-    : `${formatHosts(canary.hosts, 'new')} served ${formatCount(canary.count)} transactions, ${formatHosts(baseline.hosts, 'existing')} ${formatCount(baseline.count)}`
-  return { result: { ...base, status: 'PASS', canary: canary.count, baseline: baseline.count, detail }, short: 'reporting' }
-}
-
-/** "07:00": the UTC time of day, as the details print it (with a Z after). */
-function clock (ms: number): string {
-  return new Date(ms).toISOString().slice(11, 16)
-}
-
-function formatMinutes (ms: number): string {
-  const minutes = Math.round(ms / 60_000)
-  return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`
 }

@@ -3,15 +3,15 @@
  * the rollout), tested with the same e-process as errors; the window's p95 ratio as the
  * effect; Mann-Whitney and Hodges-Lehmann on per-bucket p95s as a second opinion.
  */
-import type { EProcessState, RateCounts } from '../e-process.ts'
-import { compareRates, neededCanaryN, type RateComparison } from '../rate-ratio.ts'
-import { hodgesLehmannSorted, mannWhitneySorted, sorted } from '../mann-whitney.ts'
+import type { Status } from '../../schemas/common.ts'
+import type { EProcessState, RateCounts } from '../stats/e-process.ts'
+import { compareRates, neededCanaryN, type RateComparison } from '../stats/rate-ratio.ts'
+import { hodgesLehmannSorted, mannWhitneySorted, sorted } from '../stats/mann-whitney.ts'
 import { CI_LEVEL, MW_WARN_P, grossRatio } from '../constants.ts'
-import { formatCount, formatP, formatPercent, formatRatio, formatRatioCi, formatSeconds } from '../format.ts'
 import type { AppData } from '../input.ts'
 import type { AppSides } from '../sides.ts'
-import { currentlyHigher, measureRate, roughCount, sequentialStatus, type RateMeasure } from './sequential.ts'
-import type { CheckContext, CheckOutcome } from './types.ts'
+import { currentlyHigher, measureRate, sequentialStatus, type RateMeasure } from './sequential.ts'
+import type { CheckContext, Finding } from './types.ts'
 
 /** Cumulative slow counts, or null when the fetcher could not count them against `thresholdOk`. */
 export function slowCounts (data: AppData, thresholdOk: boolean): RateCounts | null {
@@ -72,73 +72,96 @@ function excludesLatencyRegression (cmp: RateComparison, margin: number): boolea
   return cmp.ci !== null && cmp.ci.high !== null && cmp.ci.high < grossRatio(margin)
 }
 
-/** Status and explanation of the latency check, given the Holm-adjusted p-value of the slow-share test. */
-export function judgeLatency (ctx: CheckContext, m: RateMeasure, adjustedPValue: number, threshold: { slowThresholdS: number | null, note: string | null }): CheckOutcome {
+export type LatencyFacts =
+  | { kind: 'no-data', canaryLabel: string }
+  | { kind: 'no-baseline', canaryLabel: string }
+  | LatencyCompared
+
+export interface LatencyCompared {
+  kind: 'compared'
+  canaryLabel: string
+  baselineLabel: string
+  margin: number
+  /** The slow-share test, when slow counts against the rollout's threshold came this look. */
+  slow: { cmp: RateComparison & { canaryRate: number, baselineRate: number }, thresholdS: number | null, pValue: number } | null
+  /** Why there is no slow-share test this look (the threshold's note). */
+  thresholdNote: string | null
+  secondOpinion: SecondOpinion | null
+  bucketMinutes: number
+  /** What the status adds to the sentence. */
+  note: 'under-margin' | 'not-significant' | 'second-opinion' | null
+  nTests: number
+  adjustedPValue: number
+  /** INCONCLUSIVE on the slow share: how many canary transactions would settle it. */
+  inconclusive: { need: number | null, canaryN: number } | null
+  /** Each canary host's mean duration, slowest first, when several share the side. */
+  byHost: Array<{ host: string, meanS: number | null }>
+}
+
+/** Status of the latency check, given the Holm-adjusted p-value of the slow-share test. */
+export function judgeLatency (
+  ctx: CheckContext, m: RateMeasure, adjustedPValue: number, threshold: { slowThresholdS: number | null, note: string | null }
+): Finding<LatencyFacts> {
   const margin = ctx.thresholds.latency.ratio
-  const { canary: cLat, baseline: bLat } = ctx.data.window
-  const canary = finite(cLat.p95S)
-  const baseline = finite(bLat.p95S)
+  const canary = finite(ctx.data.window.canary.p95S)
+  const baseline = finite(ctx.data.window.baseline.p95S)
   const p95Ratio = canary !== null && baseline !== null && baseline > 0 ? canary / baseline : null
   const base = { metric: 'latency' as const, pValue: m.pValue, adjustedPValue, canary, baseline, effect: p95Ratio, ci: null }
-  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', detail: `no latency data from ${ctx.canaryLabel}` }, short: '' }
-  if (ctx.sides.baseline.count === 0) {
-    return { result: { ...base, status: 'INCONCLUSIVE', detail: `p95 ${formatSeconds(canary)} on ${ctx.canaryLabel}; no baseline traffic to compare with` }, short: 'no baseline to compare with' }
-  }
+  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA' }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
+  if (ctx.sides.baseline.count === 0) return { result: { ...base, status: 'INCONCLUSIVE' }, facts: { kind: 'no-baseline', canaryLabel: ctx.canaryLabel } }
+
   const op = secondOpinion(ctx.data, ctx.sides)
-  const parts = [`p95 ${formatSeconds(canary)} on ${ctx.canaryLabel} vs ${formatSeconds(baseline)} on ${ctx.baselineLabel}` + (p95Ratio !== null ? ` (x${formatRatio(p95Ratio)})` : '')]
   const cmp = m.counts !== null ? (m.cmp ?? compareRates(m.counts, CI_LEVEL)) : null
-  let slowRatioLabel: string | null = null
-  if (cmp !== null && cmp.canaryRate !== null && cmp.baselineRate !== null) {
-    slowRatioLabel = cmp.unbounded ? 'x inf' : cmp.ratio === null ? 'x n/a' : `x${formatRatio(cmp.ratio)}`
-    const ci = cmp.ci !== null && cmp.ci.high !== null ? `, ${formatRatioCi({ low: cmp.ci.low, high: cmp.ci.high })}` : ''
-    parts.push(`slow share (> ${formatSeconds(threshold.slowThresholdS)}) ${formatPercent(cmp.canaryRate)} vs ${formatPercent(cmp.baselineRate)} (${slowRatioLabel}${ci}, ${formatP(m.pValue)})`)
-  } else {
-    parts.push(threshold.note ?? 'no slow-transaction counts this checkpoint')
-  }
-  if (op !== null) {
-    const sign = op.shiftS >= 0 ? '+' : '-'
-    const per = ctx.bucketMinutes <= 1 ? 'per-minute' : `per-${ctx.bucketMinutes}-minute`
-    parts.push(`${per} p95 ${sign}${formatSeconds(Math.abs(op.shiftS))} (Mann-Whitney ${formatP(op.p)}, ${op.nCanary} vs ${op.nBaseline} buckets)`)
-  }
+  const slow = cmp !== null && cmp.canaryRate !== null && cmp.baselineRate !== null
+    ? { cmp: { ...cmp, canaryRate: cmp.canaryRate, baselineRate: cmp.baselineRate }, thresholdS: threshold.slowThresholdS, pValue: m.pValue }
+    : null
   const mwWarn = op !== null && op.p < MW_WARN_P && op.shiftS > 0 && op.relShift !== null && op.relShift >= margin - 1 && (p95Ratio === null || p95Ratio >= margin)
-  let status
-  let note = ''
-  if (cmp !== null && cmp.canaryRate !== null && cmp.baselineRate !== null) {
+  let status: Status
+  let note: LatencyCompared['note'] = null
+  let inconclusive: LatencyCompared['inconclusive'] = null
+  if (slow !== null) {
     // The margin is a p95 change a person would call a regression; the slow share is the
     // evidence. Slow-share ratios magnify small p95 shifts (x1.10 slow share is ~+3% p95 at
     // sigma 0.6), so they stand in for the margin only when a p95 is missing.
-    const marginMet = p95Ratio !== null ? p95Ratio >= margin : (cmp.unbounded || (cmp.ratio !== null && cmp.ratio >= margin))
-    status = sequentialStatus({ evidence: adjustedPValue <= ctx.alpha, suggestive: m.pValue <= ctx.alpha && currentlyHigher(cmp), marginMet, excluded: excludesLatencyRegression(cmp, margin) })
-    if (status === 'WARN' && adjustedPValue <= ctx.alpha) note = `: slower, but under the x${formatRatio(margin)} margin`
-    else if (status === 'WARN') note = `: not significant across ${ctx.nTests} tests (adjusted ${formatP(adjustedPValue)})`
+    const marginMet = p95Ratio !== null ? p95Ratio >= margin : (slow.cmp.unbounded || (slow.cmp.ratio !== null && slow.cmp.ratio >= margin))
+    const evidence = adjustedPValue <= ctx.alpha
+    status = sequentialStatus({ evidence, suggestive: m.pValue <= ctx.alpha && currentlyHigher(slow.cmp), marginMet, excluded: excludesLatencyRegression(slow.cmp, margin) })
+    if (status === 'WARN') note = evidence ? 'under-margin' : 'not-significant'
     if ((status === 'PASS' || status === 'INCONCLUSIVE') && mwWarn) {
-      status = 'WARN' as const
-      note = `: ${ctx.bucketMinutes <= 1 ? 'per-minute' : `per-${ctx.bucketMinutes}-minute`} p95s are clearly higher (second opinion)`
+      status = 'WARN'
+      note = 'second-opinion'
     } else if (status === 'INCONCLUSIVE') {
       const c = m.counts as RateCounts
       const share = c.canaryN / (c.canaryN + c.baselineN)
-      const need = neededCanaryN(cmp.baselineRate, share, x => excludesLatencyRegression(compareRates(x, CI_LEVEL), margin), c.canaryN)
-      parts.unshift(need !== null && need <= c.canaryN
-        ? 'not enough evidence either way yet'
-        : `too little traffic to tell: ${formatCount(c.canaryN)} canary transactions` + (need !== null ? `, would need ${roughCount(need)}` : ''))
+      const need = neededCanaryN(slow.cmp.baselineRate, share, x => excludesLatencyRegression(compareRates(x, CI_LEVEL), margin), c.canaryN)
+      inconclusive = { need, canaryN: c.canaryN }
     }
   } else {
-    status = mwWarn ? 'WARN' as const : 'INCONCLUSIVE' as const
-    if (mwWarn) note = ': per-minute p95s are clearly higher'
+    status = mwWarn ? 'WARN' : 'INCONCLUSIVE'
+    if (mwWarn) note = 'second-opinion'
   }
-  // Several canaries are one side; name each one's mean duration so a single slow host shows.
-  let byHost = ''
-  if (ctx.sides.canary.hosts.length > 1) {
-    const perHost = ctx.data.window.hosts
+  const byHost = ctx.sides.canary.hosts.length > 1
+    ? ctx.data.window.hosts
       .filter(h => ctx.sides.isCanary(h.host) && h.count > 0 && h.durationAvgS !== null && Number.isFinite(h.durationAvgS))
       .sort((a, b) => (b.durationAvgS ?? 0) - (a.durationAvgS ?? 0))
-      .map(h => `${h.host} ${formatSeconds(h.durationAvgS)}`)
-    if (perHost.length > 1) byHost = `; mean duration by new host: ${perHost.join(', ')}`
+      .map(h => ({ host: h.host, meanS: h.durationAvgS }))
+    : []
+  const facts: LatencyCompared = {
+    kind: 'compared',
+    canaryLabel: ctx.canaryLabel,
+    baselineLabel: ctx.baselineLabel,
+    margin,
+    slow,
+    thresholdNote: threshold.note,
+    secondOpinion: op,
+    bucketMinutes: ctx.bucketMinutes,
+    note,
+    nTests: ctx.nTests,
+    adjustedPValue,
+    inconclusive,
+    byHost
   }
-  const short = status === 'INCONCLUSIVE'
-    ? 'too little traffic'
-    : p95Ratio !== null && (slowRatioLabel === null || p95Ratio >= margin) ? `p95 x${formatRatio(p95Ratio)}` : `slow share ${slowRatioLabel ?? 'n/a'}`
-  return { result: { ...base, status, detail: parts.join('; ') + note + byHost }, short }
+  return { result: { ...base, status }, facts }
 }
 
 function finite (v: number | null): number | null {

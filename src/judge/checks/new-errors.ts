@@ -2,11 +2,8 @@
  * New errors: error classes the canary shows that no other host shows, in the window or
  * in the pre-window. Classes common to all servers are never the canary's fault.
  */
-import { formatCount, formatP } from '../format.ts'
 import { classCounts } from '../sides.ts'
-import type { CheckContext, CheckOutcome } from './types.ts'
-
-const PRE_LABEL = 'pre-window'
+import type { CheckContext, Finding } from './types.ts'
 
 export interface NewErrorClass {
   errorClass: string
@@ -40,6 +37,12 @@ export function findNewErrors (ctx: CheckContext): NewErrorClass[] {
   return out.sort((a, b) => a.p - b.p || b.count - a.count || a.errorClass.localeCompare(b.errorClass))
 }
 
+export type NewErrorsFacts =
+  | { kind: 'no-data', canaryLabel: string }
+  | { kind: 'no-baseline', app: string }
+  | { kind: 'none', canaryLabel: string, canaryClasses: number }
+  | { kind: 'found', canaryLabel: string, found: NewErrorClass[], failing: NewErrorClass[] }
+
 /**
  * FAIL when a new class occurs at least minCount times and p0^k <= alpha / (number of
  * apps); WARN for new classes seen once or not unlikely enough; PASS otherwise.
@@ -47,35 +50,24 @@ export function findNewErrors (ctx: CheckContext): NewErrorClass[] {
  * classes and each can turn up on the canary alone by chance: at alpha itself, about 3% of
  * clean 25-app rollouts were NO_GO from this check alone (bench/judge.md).
  */
-export function checkNewErrors (ctx: CheckContext): CheckOutcome {
+export function checkNewErrors (ctx: CheckContext): Finding<NewErrorsFacts> {
   const base = { metric: 'newErrors' as const, effect: null, ci: null }
-  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: null, baseline: null, pValue: null, detail: `no error data from ${ctx.canaryLabel}` }, short: '' }
+  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: null, baseline: null, pValue: null }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
   if (ctx.sides.baseline.count === 0 && ctx.sides.preOtherCount === 0) {
     // Every host that served the app is a canary: nothing to call an error class "new" against.
-    return { result: { ...base, status: 'INCONCLUSIVE', canary: null, baseline: null, pValue: null, detail: `no existing host served ${ctx.app} in the window or the ${PRE_LABEL} before it: no error classes to compare with` }, short: 'no baseline to compare with' }
+    return { result: { ...base, status: 'INCONCLUSIVE', canary: null, baseline: null, pValue: null }, facts: { kind: 'no-baseline', app: ctx.app } }
   }
   const found = findNewErrors(ctx)
-  const { minCount } = ctx.thresholds.newErrors
-  const level = ctx.alpha / Math.max(1, ctx.nApps)
-  const failing = found.filter(c => c.count >= minCount && c.p <= level)
-  const canaryClasses = classCounts(ctx.data.window.errorClasses, ctx.sides.isCanary).size
   const pValue = found.length > 0 ? found[0].p : null
   if (found.length === 0) {
-    const detail = canaryClasses === 0
-      ? `no error classes on ${ctx.canaryLabel}`
-      : `no error class on ${ctx.canaryLabel} that the existing hosts do not also show (${canaryClasses} class${canaryClasses === 1 ? '' : 'es'} seen)`
-    return { result: { ...base, status: 'PASS', canary: 0, baseline: null, pValue, detail }, short: 'none' }
+    const canaryClasses = classCounts(ctx.data.window.errorClasses, ctx.sides.isCanary).size
+    return { result: { ...base, status: 'PASS', canary: 0, baseline: null, pValue }, facts: { kind: 'none', canaryLabel: ctx.canaryLabel, canaryClasses } }
   }
-  const list = (cs: NewErrorClass[]): string => cs.slice(0, 3).map(c => `${c.errorClass} x${formatCount(c.count)}`).join(', ') + (cs.length > 3 ? ` and ${cs.length - 3} more` : '')
+  const level = ctx.alpha / Math.max(1, ctx.nApps)
+  const failing = found.filter(c => c.count >= ctx.thresholds.newErrors.minCount && c.p <= level)
   const total = found.reduce((a, c) => a + c.count, 0)
-  if (failing.length > 0) {
-    return {
-      result: { ...base, status: 'FAIL', canary: total, baseline: 0, pValue, detail: `new on ${ctx.canaryLabel}: ${list(failing)}, seen on no existing host in the window or before it (all on the new host by chance: ${formatP(failing[0].p)})` },
-      short: `new error ${failing[0].errorClass} x${formatCount(failing[0].count)}`
-    }
-  }
   return {
-    result: { ...base, status: 'WARN', canary: total, baseline: 0, pValue, detail: `seen only on ${ctx.canaryLabel}: ${list(found)} (too few to blame the new host: ${formatP(found[0].p)})` },
-    short: `new error ${found[0].errorClass} x${formatCount(found[0].count)}`
+    result: { ...base, status: failing.length > 0 ? 'FAIL' : 'WARN', canary: total, baseline: 0, pValue },
+    facts: { kind: 'found', canaryLabel: ctx.canaryLabel, found, failing }
   }
 }

@@ -3,8 +3,8 @@
  * turning evidence, margin and precision into a status.
  */
 import type { Status } from '../../schemas/common.ts'
-import { anytimeP, updateEProcess, type EProcessState, type RateCounts } from '../e-process.ts'
-import { compareRates, type RateComparison } from '../rate-ratio.ts'
+import { anytimeP, updateEProcess, type EProcessState, type RateCounts } from '../stats/e-process.ts'
+import { compareRates, type RateComparison } from '../stats/rate-ratio.ts'
 import { CI_LEVEL } from '../constants.ts'
 
 export interface RateMeasure {
@@ -54,11 +54,4 @@ export function sequentialStatus (f: SequentialFacts): Status {
   if (f.suggestive && f.marginMet) return 'WARN'
   if (f.excluded) return 'PASS'
   return 'INCONCLUSIVE'
-}
-
-/** "~2,400" with two significant digits: it is an order of magnitude, not a promise. */
-export function roughCount (n: number): string {
-  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, n))) - 1)
-  const r = Math.ceil(n / 10 ** digits) * 10 ** digits
-  return `~${r.toLocaleString('en-US')}`
 }

@@ -9,10 +9,9 @@
  * share that a given per-host ratio implies.
  */
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf'
-import { formatCount, formatP, formatRatio } from '../format.ts'
 import { hostKey } from '../hosts.ts'
 import { clean } from '../sides.ts'
-import type { CheckContext, CheckOutcome } from './types.ts'
+import type { CheckContext, Finding } from './types.ts'
 
 /** One canary host's traffic against the existing hosts' over the same span. */
 export interface HostTraffic {
@@ -100,7 +99,7 @@ function shareAt (t: HostTraffic, ratio: number): number {
   return c / (c + t.baseline)
 }
 
-interface HostJudgement { t: HostTraffic, status: 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE', effect: number, p: number }
+export interface HostJudgement { t: HostTraffic, status: 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE', effect: number, p: number }
 
 /**
  * FAIL when the host serves at most minShareRatio of its expected traffic and that is not
@@ -129,46 +128,31 @@ function judgeHost (t: HostTraffic, minRatio: number, level: number): HostJudgem
 
 const ORDER = ['FAIL', 'WARN', 'INCONCLUSIVE', 'PASS'] as const
 
-export function checkThroughput (ctx: CheckContext): CheckOutcome {
+export type ThroughputFacts =
+  | { kind: 'no-data', canaryLabel: string }
+  | { kind: 'no-baseline', canaryLabel: string, app: string, canaryCount: number }
+  | { kind: 'judged', hosts: HostJudgement[], worst: HostJudgement, canaryWeight: number, minShareRatio: number }
+
+export function checkThroughput (ctx: CheckContext): Finding<ThroughputFacts> {
   const { minShareRatio, canaryWeight } = ctx.thresholds.throughput
   const base = { metric: 'throughput' as const, pValue: null, ci: null }
-  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: 0, baseline: ctx.sides.baseline.count, effect: null, detail: `no traffic reported by ${ctx.canaryLabel}` }, short: '' }
+  if (!ctx.canaryReports) {
+    return { result: { ...base, status: 'NO_DATA', canary: 0, baseline: ctx.sides.baseline.count, effect: null }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
+  }
   const traffic = hostTraffic(ctx).filter(t => t.expected > 0)
   if (traffic.length === 0) {
-    return { result: { ...base, status: 'INCONCLUSIVE', canary: ctx.sides.canary.count, baseline: ctx.sides.baseline.count, effect: null, detail: `${ctx.canaryLabel} served ${formatCount(ctx.sides.canary.count)} transactions; no existing host served ${ctx.app} at the same time to compare with` }, short: 'no baseline to compare with' }
+    return {
+      result: { ...base, status: 'INCONCLUSIVE', canary: ctx.sides.canary.count, baseline: ctx.sides.baseline.count, effect: null },
+      facts: { kind: 'no-baseline', canaryLabel: ctx.canaryLabel, app: ctx.app, canaryCount: ctx.sides.canary.count }
+    }
   }
   const level = ctx.alpha / Math.max(1, ctx.nApps * traffic.length)
   const judged = traffic.map(t => judgeHost(t, minShareRatio, level))
   // The host that decides the status; among equals, the one with the least traffic.
   const worst = [...judged].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.effect - b.effect)[0]
-  const per = (j: HostJudgement): string => j.t.minutes !== null ? `${formatRate(j.t.canary / j.t.minutes)} rpm` : `${formatCount(j.t.canary)} transactions`
-  const expectedOf = (t: HostTraffic): string => t.minutes !== null ? `${formatRate(t.expected / t.minutes)} rpm` : formatCount(t.expected)
-  const weightNote = canaryWeight === 1 ? '' : ` at weight x${formatRatio(canaryWeight)}`
-  const since = (t: HostTraffic): string => t.sinceMs === null ? '' : ` since ${new Date(t.sinceMs).toISOString().slice(11, 16)}Z`
-  let detail: string
-  if (judged.length === 1) {
-    const j = judged[0]
-    detail = `${j.t.host} served ${per(j)}${since(j.t)} vs ${expectedOf(j.t)} expected from a typical existing host${weightNote} (x${formatRatio(j.effect)}, ${formatP(j.p)})`
-  } else {
-    const hosts = [...judged].sort((a, b) => a.effect - b.effect).map(j => `${j.t.host} ${per(j)}${since(j.t)} (x${formatRatio(j.effect)}, ${formatP(j.p)})`).join(', ')
-    detail = `${hosts} vs ${expectedOf(worst.t)} expected from a typical existing host${weightNote}`
-  }
-  const status = worst.status
-  if (status === 'INCONCLUSIVE') detail = `too little traffic to tell: ${detail}`
-  if (status === 'FAIL') detail += `: ${judged.length > 1 ? `${worst.t.host} is ` : ''}under the x${formatRatio(minShareRatio)} margin, as when the balancer sends a slow or failing host less`
-  const shortHost = judged.length > 1 ? ` on ${worst.t.host}` : ''
   const rate = (n: number, t: HostTraffic): number => t.minutes !== null ? n / t.minutes : n
   return {
-    result: { ...base, status, canary: rate(worst.t.canary, worst.t), baseline: rate(worst.t.expected, worst.t), effect: worst.effect, pValue: worst.p, detail },
-    short: `traffic x${formatRatio(worst.effect)}${shortHost}`
+    result: { ...base, status: worst.status, canary: rate(worst.t.canary, worst.t), baseline: rate(worst.t.expected, worst.t), effect: worst.effect, pValue: worst.p },
+    facts: { kind: 'judged', hosts: judged, worst, canaryWeight, minShareRatio }
   }
-}
-
-/** Requests per minute with two significant digits under 100: "0.42", "6.3", "68", "1,240". */
-function formatRate (rpm: number): string {
-  if (!Number.isFinite(rpm)) return 'n/a'
-  if (rpm >= 100) return formatCount(rpm)
-  if (rpm >= 10) return rpm.toFixed(0)
-  if (rpm >= 1) return rpm.toFixed(1)
-  return rpm.toPrecision(2)
 }

@@ -1,5 +1,6 @@
 /**
- * What every check sees and returns.
+ * What every check sees and returns. A check decides: it returns a status, the numbers
+ * of its metric result and the facts behind them; explain/ turns the facts into words.
  */
 import type { MetricResult } from '../../schemas/result.ts'
 import type { ResolvedThresholds } from '../../schemas/thresholds.ts'
@@ -30,8 +31,22 @@ export interface CheckContext {
   canaryReports: boolean
 }
 
+/** A metric result without its sentence. */
+export type Numbers = Omit<MetricResult, 'detail'>
+
+/** A check's decision: the metric result's status and numbers, and the facts its sentence needs. */
+export interface Finding<F> {
+  result: Numbers
+  facts: F
+}
+
 /** A metric result plus a few words for the recommendation's reasons ("error rate x3.1"). */
 export interface CheckOutcome {
   result: MetricResult
   short: string
+}
+
+/** A finding with its words: detail and short placed into the result. */
+export function outcome (numbers: Numbers, words: { detail: string, short: string }): CheckOutcome {
+  return { result: { ...numbers, detail: words.detail }, short: words.short }
 }

@@ -80,3 +80,10 @@ function trimZeros (s: string): string {
 export function plural (n: number, word: string): string {
   return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`
 }
+
+/** "~2,400" with two significant digits: it is an order of magnitude, not a promise. */
+export function roughCount (n: number): string {
+  const digits = Math.max(0, Math.floor(Math.log10(Math.max(1, n))) - 1)
+  const r = Math.ceil(n / 10 ** digits) * 10 ** digits
+  return `~${r.toLocaleString('en-US')}`
+}

@@ -1,0 +1,38 @@
+/**
+ * The recommendation's reasons: "3 apps FAIL: Customer Portal (p95 x1.60, traffic x0.60), ...".
+ */
+import type { Status } from '../../schemas/common.ts'
+import type { JudgedApp, RecommendationFacts } from '../verdict-facts.ts'
+
+/** Apps named in one line before "and N more". */
+const NAMED = 5
+
+export function explainRecommendation (facts: RecommendationFacts): string[] {
+  switch (facts.kind) {
+    case 'no-apps': return ['no apps to judge']
+    case 'blocked': {
+      const reasons = facts.blocking.map(g => line(g.status, g.apps))
+      if (facts.openCritical.length > 0) reasons.push(line('INCONCLUSIVE', facts.openCritical, 'critical '))
+      return reasons
+    }
+    case 'inconclusive': return [line('INCONCLUSIVE', facts.apps, facts.critical ? 'critical ' : '')]
+    case 'none-judged': return [`no app could be judged: ${line('INCONCLUSIVE', facts.apps)}`]
+    case 'all-pass': return [`all ${facts.total} app${facts.total === 1 ? '' : 's'} PASS`]
+    case 'go': return [
+      `no app ${facts.noGoOn.join(' or ')}; ${facts.pass === 0 ? 'none' : facts.pass} of ${facts.total} apps PASS`,
+      ...facts.others.map(g => line(g.status, g.apps) + (g.status === 'INCONCLUSIVE' && facts.inconclusiveNotCritical ? ' (not critical)' : ''))
+    ]
+  }
+}
+
+/** "2 critical apps INCONCLUSIVE: A (too little traffic), B". */
+function line (status: Status, apps: JudgedApp[], qualifier = ''): string {
+  return `${apps.length} ${qualifier}app${apps.length === 1 ? '' : 's'} ${status}: ` +
+    apps.slice(0, NAMED).map(a => a.short !== '' ? `${a.result.app} (${a.short})` : a.result.app).join(', ') +
+    (apps.length > NAMED ? ` and ${apps.length - NAMED} more` : '')
+}
+
+/** A new host nobody has seen, named in the recommendation's reasons. */
+export function unseenCanariesReason (unseen: string[]): string {
+  return `${unseen.join(', ')} (new) reported no app in the window: not in the pool yet, a misspelt name, or no APM agent`
+}
