@@ -33,7 +33,8 @@ export interface Measured {
 }
 
 export function measureApp (
-  spec: AppSpec, data: AppData | null, prevApp: AppEvidence | undefined, canaryHosts: string[], checkpoint: Pick<CheckpointData, 'baselineHosts' | 'bucketMinutes' | 'until'>
+  spec: AppSpec, data: AppData | null, prevApp: AppEvidence | undefined, canaryHosts: string[],
+  checkpoint: Pick<CheckpointData, 'baselineHosts' | 'bucketMinutes' | 'until'>, alpha: number
 ): Measured {
   const sides = data === null ? null : appSides(data, canaryHosts, checkpoint.baselineHosts ?? null)
   const found = checkCoverage(spec.name, sides, data?.window.series ?? [], checkpoint.bucketMinutes, checkpoint.until)
@@ -45,8 +46,8 @@ export function measureApp (
   if (data === null || sides === null) return { spec, data: null, sides: null, coverage, evidence, errors: null, latency: null, threshold, outliers: [] }
   const excluded = excludedBaseline(prevApp?.excludedBaseline ?? [], baselineOutliers(data.window.hosts, sides.isBaseline))
   if (excluded.hosts.length > 0) evidence.excludedBaseline = excluded.hosts
-  const errors = measureErrorRate(evidence.errorRate, sides, data.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed)
-  const latency = measureLatency(evidence.latency, data, chosen.ok)
+  const errors = measureErrorRate(evidence.errorRate, sides, alpha, data.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed)
+  const latency = measureLatency(evidence.latency, data, chosen.ok, alpha)
   evidence.errorRate = errors.state
   evidence.latency = latency.state
   evidence.looks += 1

@@ -11,7 +11,12 @@ export const MetricResult = Type.Object({
   effect: Type.Union([Type.Number(), Type.Null()], { description: 'Canary relative to baseline, as a ratio' }),
   pValue: Type.Union([Type.Number(), Type.Null()], { description: 'Anytime-valid p-value where a test applies (before multiplicity adjustment)' }),
   adjustedPValue: Type.Optional(Num),
-  ci: Type.Optional(Type.Union([Type.Object({ low: Type.Number(), high: Type.Number() }), Type.Null()])),
+  ci: Type.Optional(Type.Union([Type.Object({ low: Type.Number(), high: Type.Number() }), Type.Null()], {
+    description: 'Anytime-valid confidence sequence of the ratio (each end a one-sided bound at 1 - alpha, valid at every look)'
+  })),
+  ciFixed: Type.Optional(Type.Union([Type.Object({ low: Type.Number(), high: Type.Number() }), Type.Null()], {
+    description: 'Fixed-sample exact 95% interval of the ratio on the cumulative counts (not valid across repeated looks)'
+  })),
   detail: Type.String()
 })
 export type MetricResult = Static<typeof MetricResult>

@@ -43,8 +43,9 @@ t.test('coverage: one of two canaries silent is NO_DATA naming it, the other sti
 t.test('error rate: a clear regression FAILs with the numbers in one line', async t => {
   const m = metrics({ canary: { count: 10000, errors: 390 }, baseline: { count: 30000, errors: 300, hosts: 3 } })
   t.equal(m.errorRate.status, 'FAIL')
-  t.match(m.errorRate.detail, /^error rate 3\.9% on PRDIIS09 vs 1\.0% on 3 existing hosts \(x3\.9, 95% CI 3\.\d-4\.\d, p<0\.001\)$/)
-  t.ok(m.errorRate.ci !== null && m.errorRate.ci !== undefined && m.errorRate.ci.low > 3 && m.errorRate.ci.high < 5)
+  t.match(m.errorRate.detail, /^error rate 3\.9% on PRDIIS09 vs 1\.0% on 3 existing hosts \(x3\.9, 95% CS 3\.\d-5\.\d, p<0\.001\)$/)
+  t.ok(m.errorRate.ci !== null && m.errorRate.ci !== undefined && m.errorRate.ci.low > 3 && m.errorRate.ci.high < 5.5)
+  t.ok(m.errorRate.ciFixed !== null && m.errorRate.ciFixed !== undefined && m.errorRate.ciFixed.low > 3.3 && m.errorRate.ciFixed.high < 4.6, 'the exact fixed-sample interval beside it')
   t.ok((m.errorRate.adjustedPValue ?? 1) <= 0.05)
 })
 
@@ -72,8 +73,9 @@ t.test('error rate: no errors anywhere at high traffic is PASS; at low traffic I
   t.equal(lo.errorRate.status, 'INCONCLUSIVE')
 })
 
-t.test('error rate: mid traffic at equal rates PASSes after one hour (not INCONCLUSIVE for hours)', async t => {
-  const m = metrics({ canary: { count: 2400, errors: 24 }, baseline: { count: 9600, errors: 96 } })
+t.test('error rate: mid traffic at equal rates PASSes within about 75 minutes (not INCONCLUSIVE for hours)', async t => {
+  // 200 rpm over 5 hosts at 1% errors: the confidence sequence's high end is under x1.75 after ~2,800 canary transactions.
+  const m = metrics({ canary: { count: 3000, errors: 30 }, baseline: { count: 12000, errors: 120 } })
   t.equal(m.errorRate.status, 'PASS', m.errorRate.detail)
 })
 
@@ -98,7 +100,7 @@ t.test('latency: slow share and p95 over the margin FAIL; second opinion in the 
   const m = metrics({ canary: { count: 2400, errors: 0, slow: 240, p95S: 0.5 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 }, series })
   t.equal(m.latency.status, 'FAIL')
   t.equal(m.latency.effect, 1.25)
-  t.match(m.latency.detail, /^p95 500 ms on PRDIIS09 vs 400 ms on 4 existing hosts \(x1\.25\); slow share \(> 400 ms\) 10\.0% vs 5\.0% \(x2\.0, 95% CI [\d.]+-[\d.]+, p<0\.001\); per-minute p95 \+100 ms \(Mann-Whitney p<0\.001, 60 vs 240 buckets\)$/)
+  t.match(m.latency.detail, /^p95 500 ms on PRDIIS09 vs 400 ms on 4 existing hosts \(x1\.25\); slow share \(> 400 ms\) 10\.0% vs 5\.0% \(x2\.0, 95% CS [\d.]+-[\d.]+, p<0\.001\); per-minute p95 \+100 ms \(Mann-Whitney p<0\.001, 60 vs 240 buckets\)$/)
 })
 
 t.test('latency: missing percentiles and slow counts do not crash or PASS blindly', async t => {
@@ -109,7 +111,7 @@ t.test('latency: missing percentiles and slow counts do not crash or PASS blindl
 })
 
 t.test('latency: equal latency at mid traffic PASSes', async t => {
-  const m = metrics({ canary: { count: 2400, errors: 0, slow: 120, p95S: 0.4 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 } })
+  const m = metrics({ canary: { count: 4000, errors: 0, slow: 200, p95S: 0.4 }, baseline: { count: 16000, errors: 0, slow: 800, p95S: 0.4 } })
   t.equal(m.latency.status, 'PASS', m.latency.detail)
 })
 
@@ -181,8 +183,8 @@ t.test('adjusted p-values are Holm over two tests per app', async t => {
 
 t.test('error rate: an early suggestive look the data has since washed out is not a lasting WARN', async t => {
   // 20 apps (a Holm family of 40), so a raw anytime p of 0.025 is suggestive, not evidence.
-  const others = Array.from({ length: 19 }, (_, i) => appData({ app: `Other ${i}`, canary: { count: 2400, errors: 24 }, baseline: { count: 9600, errors: 96 } }))
-  const data = appData({ canary: { count: 2400, errors: 24 }, baseline: { count: 9600, errors: 96 } })
+  const others = Array.from({ length: 19 }, (_, i) => appData({ app: `Other ${i}`, canary: { count: 3000, errors: 30 }, baseline: { count: 12000, errors: 120 } }))
+  const data = appData({ canary: { count: 3000, errors: 30 }, baseline: { count: 12000, errors: 120 } })
   const apps = [data, ...others].map(a => ({ name: a.app }))
   const first = judge({ data: checkpoint([data, ...others]), apps, asOf: 1 })
   const evidence = structuredClone(first.evidence)
@@ -192,15 +194,19 @@ t.test('error rate: an early suggestive look the data has since washed out is no
   t.equal(m?.pValue, 0.025, 'the anytime p-value keeps its running minimum')
   t.equal(m?.status, 'PASS', m?.detail ?? '')
   // The same running minimum with data that still shows the canary higher is a WARN.
-  const worse = appData({ canary: { count: 2400, errors: 48 }, baseline: { count: 9600, errors: 96 } })
+  const worse = appData({ canary: { count: 3000, errors: 60 }, baseline: { count: 12000, errors: 120 } })
   const still = judge({ data: checkpoint([worse, ...others]), apps, asOf: 2, evidence })
   t.equal(still.result.apps[0].metrics.find(x => x.metric === 'errorRate')?.status, 'WARN')
 })
 
 t.test('error rate: higher yet ruled out as a regression says so; margins in percentage points', async t => {
-  const m = metrics({ canary: { count: 60_000, errors: 690 }, baseline: { count: 240_000, errors: 2_400 } })
-  t.equal(m.errorRate.status, 'PASS', m.errorRate.detail)
-  t.match(m.errorRate.detail, /\(x1\.15, 95% CI 1\.0\d-1\.\d\d, p=[\d.]+\): higher, but under the x1\.25 margin$/)
+  // x1.15 with no anytime evidence: the sequence holds 1, so the detail does not call it higher.
+  const unsure = metrics({ canary: { count: 60_000, errors: 690 }, baseline: { count: 240_000, errors: 2_400 } })
+  t.equal(unsure.errorRate.status, 'PASS', unsure.errorRate.detail)
+  t.match(unsure.errorRate.detail, /\(x1\.15, 95% CS 0\.9\d-1\.\d\d, p=0\.\d+\)$/)
+  const m = metrics({ canary: { count: 600_000, errors: 6_900 }, baseline: { count: 2_400_000, errors: 24_000 } })
+  t.ok(['PASS', 'WARN'].includes(m.errorRate.status), m.errorRate.detail)
+  t.match(m.errorRate.detail, /\(x1\.15, 95% CS 1\.\d\d-1\.\d\d, p<0\.001\): higher, but under the x1\.25 margin$/)
   const under = metrics({ canary: { count: 1_000_000, errors: 11_500 }, baseline: { count: 4_000_000, errors: 40_000 } })
   t.match(under.errorRate.detail, /higher, but under the x1\.25 margin$/, '+0.15 pp is over the absolute margin: only the ratio is named')
   const both = metrics({ canary: { count: 10_000_000, errors: 11_500 }, baseline: { count: 40_000_000, errors: 40_000 } })

@@ -48,7 +48,7 @@ t.test('a canary regression hidden by a bad existing host FAILs against the othe
   const out = judge({ data: checkpoint([masked(160)]), apps: [{ name: 'App' }], asOf: 0 })
   const m = out.result.apps[0].metrics.find(x => x.metric === 'errorRate')
   t.equal(m?.status, 'FAIL', m?.detail ?? '')
-  t.match(m?.detail, /^error rate 1\.6% on PRDIIS09 vs 1\.0% on 3 existing hosts \(x1\.60, 95% CI 1\.\d\d-1\.\d\d, p<0\.001\)/)
+  t.match(m?.detail, /^error rate 1\.6% on PRDIIS09 vs 1\.0% on 3 existing hosts \(x1\.60, 95% CS 1\.\d\d-2\.\d\d, p<0\.001\)/)
   t.match(m?.detail, /; PRDIIS03 left out of the baseline: its error rate 6\.0% is an outlier among the existing hosts \(others 1\.0%\)$/)
   t.same(out.evidence.apps.App.excludedBaseline, ['PRDIIS03'])
   const healthy = judge({ data: checkpoint([masked(100)]), apps: [{ name: 'App' }], asOf: 0 })

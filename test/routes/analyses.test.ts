@@ -51,7 +51,8 @@ t.test('the bundled scenario: regressions FAIL with reasons, the silent agent is
     t.ok(['PASS', 'INCONCLUSIVE'].includes(a.verdict), `${a.app} is ${a.verdict}: ${a.reasons.join('; ')}`)
     t.notOk(a.metrics.some(m => m.status === 'FAIL'), `${a.app} has no FAIL`)
   }
-  t.ok(body.apps.filter(a => a.verdict === 'PASS').length >= 6, 'most clean apps PASS')
+  // 5 of the 8 clean apps: the low-traffic ones stay INCONCLUSIVE until the confidence sequence rules out x1.75.
+  t.ok(body.apps.filter(a => a.verdict === 'PASS').length >= 5, 'most clean apps PASS')
 })
 
 t.test('the clean apps alone are GO', async (t) => {

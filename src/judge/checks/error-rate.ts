@@ -2,14 +2,15 @@
  * Error rate: canary errors per transaction against the baseline's, with the anytime-valid
  * conditional-binomial e-process (stats/e-process.ts), a rate-ratio CI, and practical margins.
  */
-import { anytimeP, type EProcessState, type RateCounts } from '../stats/e-process.ts'
+import { confidenceSequence, type ConfidenceBounds } from '../stats/confidence-sequence.ts'
+import { DEFAULT_GRID, DEFAULT_WEIGHTS, anytimeP, type EProcessState, type RateCounts } from '../stats/e-process.ts'
 import { compareRates, neededCanaryN, type RateComparison } from '../stats/rate-ratio.ts'
 import { hostKey } from '../hosts.ts'
 import type { HostStats } from '../input.ts'
 import { clean, type AppSides } from '../sides.ts'
 import { CI_LEVEL, grossRatio } from '../constants.ts'
 import type { BaselineOutlier } from '../outliers.ts'
-import { currentlyHigher, measureRate, sequentialStatus, type RateMeasure } from './sequential.ts'
+import { currentlyHigher, measureRate, sequenceOf, sequentialStatus, type RateMeasure } from './sequential.ts'
 import type { CheckContext, Finding } from './types.ts'
 
 /** Cumulative error counts of the window, without the excluded (outlier) baseline hosts. */
@@ -30,19 +31,37 @@ export function errorCounts (sides: AppSides, hosts: HostStats[] = [], excluded:
  * baseline hosts changed, the counts mean something else than last look's: this look only
  * re-bases the e-process (no evidence), so no increment mixes the two.
  */
-export function measureErrorRate (prev: EProcessState, sides: AppSides, hosts: HostStats[] = [], excluded: ReadonlySet<string> = new Set(), rebase = false): RateMeasure {
+export function measureErrorRate (
+  prev: EProcessState, sides: AppSides, alpha: number, hosts: HostStats[] = [], excluded: ReadonlySet<string> = new Set(), rebase = false
+): RateMeasure {
   const counts = errorCounts(sides, hosts, excluded)
   if (rebase && prev.last !== null) {
     const cmp = compareRates(counts, CI_LEVEL)
-    return { counts, cmp, state: { ...prev, last: counts }, pValue: anytimeP(prev) }
+    return { counts, cmp, state: { ...prev, last: counts }, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha) }
   }
-  return measureRate(prev, counts)
+  return measureRate(prev, counts, alpha)
 }
 
-/** Does the data rule out an error-rate regression that matters? */
-export function excludesErrorRegression (cmp: RateComparison, margin: { ratio: number, minAbsDiff: number }): boolean {
-  if (cmp.absDiffUpper !== null && cmp.absDiffUpper < margin.minAbsDiff) return true
-  return cmp.ci !== null && cmp.ci.high !== null && cmp.ci.high < grossRatio(margin.ratio)
+/**
+ * Does the data rule out an error-rate regression that matters? Either the absolute
+ * difference is bounded under minAbsDiff, or the confidence sequence's high end is under
+ * the gross ratio (constants.GROSS_FACTOR).
+ */
+export function excludesErrorRegression (cmp: RateComparison, cs: ConfidenceBounds, margin: { ratio: number, minAbsDiff: number }): boolean {
+  return boundsDifference(cmp, margin) || boundsRatio(cs, margin)
+}
+
+function boundsDifference (cmp: RateComparison, margin: { minAbsDiff: number }): boolean {
+  return cmp.absDiffUpper !== null && cmp.absDiffUpper < margin.minAbsDiff
+}
+
+function boundsRatio (cs: ConfidenceBounds, margin: { ratio: number }): boolean {
+  return cs.high !== null && cs.high < grossRatio(margin.ratio)
+}
+
+/** Would these counts, seen in one look, rule out a regression? For "would need ~N transactions". */
+function wouldExclude (c: RateCounts, margin: { ratio: number, minAbsDiff: number }, alpha: number): boolean {
+  return excludesErrorRegression(compareRates(c, CI_LEVEL), confidenceSequence([c], DEFAULT_GRID, DEFAULT_WEIGHTS, alpha), margin)
 }
 
 export type ErrorRateFacts =
@@ -64,6 +83,11 @@ export interface ErrorRateCompared {
   under: { ratio: boolean, diff: boolean }
   /** Canary transactions that would settle an INCONCLUSIVE, when known. */
   need: number | null
+  /** The confidence sequence of the ratio and its level (1 - alpha). */
+  cs: ConfidenceBounds
+  level: number
+  /** A PASS that rests on the absolute difference alone: its bound is what the sentence shows. */
+  passByDifference: boolean
   canaryLabel: string
   baselineLabel: string
   /** The existing hosts compared with when outliers were left out (else all of them: baselineLabel). */
@@ -93,14 +117,13 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
     evidence,
     suggestive: m.pValue <= ctx.alpha && currentlyHigher(cmp),
     marginMet,
-    excluded: excludesErrorRegression(cmp, margin)
+    excluded: excludesErrorRegression(cmp, m.cs, margin)
   })
   const share = counts.canaryN / (counts.canaryN + counts.baselineN)
-  const need = status !== 'INCONCLUSIVE'
-    ? null
-    : neededCanaryN(baseline, share, c => excludesErrorRegression(compareRates(c, CI_LEVEL), margin), counts.canaryN)
+  const need = status !== 'INCONCLUSIVE' ? null : neededCanaryN(baseline, share, c => wouldExclude(c, margin, ctx.alpha), counts.canaryN)
   const outliers = ctx.baselineOutliers ?? []
-  const ci = cmp.ci !== null && cmp.ci.high !== null ? { low: cmp.ci.low, high: cmp.ci.high } : null
+  const ci = m.cs.high !== null ? { low: m.cs.low, high: m.cs.high } : null
+  const ciFixed = cmp.ci !== null && cmp.ci.high !== null ? { low: cmp.ci.low, high: cmp.ci.high } : null
   const facts: ErrorRateCompared = {
     kind: 'compared',
     counts,
@@ -112,13 +135,16 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
     margin,
     under: { ratio: !cmp.unbounded && (cmp.ratio === null || cmp.ratio < margin.ratio), diff: diff < margin.minAbsDiff },
     need,
+    cs: m.cs,
+    level: 1 - ctx.alpha,
+    passByDifference: status === 'PASS' && !boundsRatio(m.cs, margin),
     canaryLabel: ctx.canaryLabel,
     baselineLabel: ctx.baselineLabel,
     baselineKept: outliers.length === 0 ? null : ctx.sides.baseline.hosts.filter(h => !outliers.some(o => hostKey(o.host) === hostKey(h))),
     byHost: ctx.sides.canary.hosts.length > 1 && counts.canaryX > 0 ? canaryHostRates(ctx) : [],
     outliers
   }
-  return { result: { ...base, status, canary, baseline, effect: cmp.ratio, ci }, facts }
+  return { result: { ...base, status, canary, baseline, effect: cmp.ratio, ci, ciFixed }, facts }
 }
 
 /** Each canary host's error rate, worst first. */

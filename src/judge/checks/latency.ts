@@ -4,7 +4,8 @@
  * effect; Mann-Whitney and Hodges-Lehmann on per-bucket p95s as a second opinion.
  */
 import type { Status } from '../../schemas/common.ts'
-import type { EProcessState, RateCounts } from '../stats/e-process.ts'
+import { confidenceSequence, type ConfidenceBounds } from '../stats/confidence-sequence.ts'
+import { DEFAULT_GRID, DEFAULT_WEIGHTS, type EProcessState, type RateCounts } from '../stats/e-process.ts'
 import { compareRates, neededCanaryN, type RateComparison } from '../stats/rate-ratio.ts'
 import { hodgesLehmannSorted, mannWhitneySorted, sorted } from '../stats/mann-whitney.ts'
 import { CI_LEVEL, MW_WARN_P, grossRatio } from '../constants.ts'
@@ -21,8 +22,8 @@ export function slowCounts (data: AppData, thresholdOk: boolean): RateCounts | n
 }
 
 /** Feeds this look's slow counts into the app's latency e-process. */
-export function measureLatency (prev: EProcessState, data: AppData, thresholdOk: boolean): RateMeasure {
-  return measureRate(prev, slowCounts(data, thresholdOk))
+export function measureLatency (prev: EProcessState, data: AppData, thresholdOk: boolean, alpha: number): RateMeasure {
+  return measureRate(prev, slowCounts(data, thresholdOk), alpha)
 }
 
 /** Per-bucket p95s of each side, for Mann-Whitney. */
@@ -64,12 +65,21 @@ export function secondOpinion (data: AppData, sides: AppSides): SecondOpinion | 
 /** Slow-share excess (fraction of transactions) too small to matter, whatever the ratio. */
 const SLOW_SHARE_MIN_ABS_DIFF = 0.005
 
-function excludesLatencyRegression (cmp: RateComparison, margin: number): boolean {
-  // Durations that barely vary (sigma ~0) leave nothing above the baseline p95 on either
-  // side: no ratio to bound, but a canary slow share provably under half a percentage
-  // point above the baseline's rules out any regression a person would notice.
-  if (cmp.absDiffUpper !== null && cmp.absDiffUpper < SLOW_SHARE_MIN_ABS_DIFF) return true
-  return cmp.ci !== null && cmp.ci.high !== null && cmp.ci.high < grossRatio(margin)
+function excludesLatencyRegression (cmp: RateComparison, cs: ConfidenceBounds, margin: number): boolean {
+  return boundsDifference(cmp) || boundsRatio(cs, margin)
+}
+
+/**
+ * Durations that barely vary (sigma ~0) leave nothing above the baseline p95 on either
+ * side: no ratio to bound, but a canary slow share provably under half a percentage point
+ * above the baseline's rules out any regression a person would notice.
+ */
+function boundsDifference (cmp: RateComparison): boolean {
+  return cmp.absDiffUpper !== null && cmp.absDiffUpper < SLOW_SHARE_MIN_ABS_DIFF
+}
+
+function boundsRatio (cs: ConfidenceBounds, margin: number): boolean {
+  return cs.high !== null && cs.high < grossRatio(margin)
 }
 
 export type LatencyFacts =
@@ -83,7 +93,15 @@ export interface LatencyCompared {
   baselineLabel: string
   margin: number
   /** The slow-share test, when slow counts against the rollout's threshold came this look. */
-  slow: { cmp: RateComparison & { canaryRate: number, baselineRate: number }, thresholdS: number | null, pValue: number } | null
+  slow: {
+    cmp: RateComparison & { canaryRate: number, baselineRate: number }
+    thresholdS: number | null
+    pValue: number
+    cs: ConfidenceBounds
+    level: number
+    /** A PASS that rests on the absolute difference of slow shares alone. */
+    passByDifference: boolean
+  } | null
   /** Why there is no slow-share test this look (the threshold's note). */
   thresholdNote: string | null
   secondOpinion: SecondOpinion | null
@@ -113,7 +131,14 @@ export function judgeLatency (
   const op = secondOpinion(ctx.data, ctx.sides)
   const cmp = m.counts !== null ? (m.cmp ?? compareRates(m.counts, CI_LEVEL)) : null
   const slow = cmp !== null && cmp.canaryRate !== null && cmp.baselineRate !== null
-    ? { cmp: { ...cmp, canaryRate: cmp.canaryRate, baselineRate: cmp.baselineRate }, thresholdS: threshold.slowThresholdS, pValue: m.pValue }
+    ? {
+        cmp: { ...cmp, canaryRate: cmp.canaryRate, baselineRate: cmp.baselineRate },
+        thresholdS: threshold.slowThresholdS,
+        pValue: m.pValue,
+        cs: m.cs,
+        level: 1 - ctx.alpha,
+        passByDifference: false
+      }
     : null
   const mwWarn = op !== null && op.p < MW_WARN_P && op.shiftS > 0 && op.relShift !== null && op.relShift >= margin - 1 && (p95Ratio === null || p95Ratio >= margin)
   let status: Status
@@ -125,7 +150,8 @@ export function judgeLatency (
     // sigma 0.6), so they stand in for the margin only when a p95 is missing.
     const marginMet = p95Ratio !== null ? p95Ratio >= margin : (slow.cmp.unbounded || (slow.cmp.ratio !== null && slow.cmp.ratio >= margin))
     const evidence = adjustedPValue <= ctx.alpha
-    status = sequentialStatus({ evidence, suggestive: m.pValue <= ctx.alpha && currentlyHigher(slow.cmp), marginMet, excluded: excludesLatencyRegression(slow.cmp, margin) })
+    status = sequentialStatus({ evidence, suggestive: m.pValue <= ctx.alpha && currentlyHigher(slow.cmp), marginMet, excluded: excludesLatencyRegression(slow.cmp, m.cs, margin) })
+    slow.passByDifference = status === 'PASS' && !boundsRatio(m.cs, margin)
     if (status === 'WARN') note = evidence ? 'under-margin' : 'not-significant'
     if ((status === 'PASS' || status === 'INCONCLUSIVE') && mwWarn) {
       status = 'WARN'
@@ -133,7 +159,9 @@ export function judgeLatency (
     } else if (status === 'INCONCLUSIVE') {
       const c = m.counts as RateCounts
       const share = c.canaryN / (c.canaryN + c.baselineN)
-      const need = neededCanaryN(slow.cmp.baselineRate, share, x => excludesLatencyRegression(compareRates(x, CI_LEVEL), margin), c.canaryN)
+      const wouldExclude = (x: RateCounts): boolean =>
+        excludesLatencyRegression(compareRates(x, CI_LEVEL), confidenceSequence([x], DEFAULT_GRID, DEFAULT_WEIGHTS, ctx.alpha), margin)
+      const need = neededCanaryN(slow.cmp.baselineRate, share, wouldExclude, c.canaryN)
       inconclusive = { need, canaryN: c.canaryN }
     }
   } else {
@@ -161,7 +189,9 @@ export function judgeLatency (
     inconclusive,
     byHost
   }
-  return { result: { ...base, status }, facts }
+  // For latency the sequence is the slow-share ratio's: that is what the evidence is about.
+  const ci = slow !== null && slow.cs.high !== null ? { low: slow.cs.low, high: slow.cs.high } : null
+  return { result: { ...base, status, ci }, facts }
 }
 
 function finite (v: number | null): number | null {

@@ -3,6 +3,7 @@
  * turning evidence, margin and precision into a status.
  */
 import type { Status } from '../../schemas/common.ts'
+import { confidenceSequence, type ConfidenceBounds } from '../stats/confidence-sequence.ts'
 import { anytimeP, updateEProcess, type EProcessState, type RateCounts } from '../stats/e-process.ts'
 import { compareRates, type RateComparison } from '../stats/rate-ratio.ts'
 import { CI_LEVEL } from '../constants.ts'
@@ -14,13 +15,21 @@ export interface RateMeasure {
   state: EProcessState
   /** Anytime-valid p-value, min(1, 1/max_t E_t). */
   pValue: number
+  /** The anytime-valid confidence sequence of the ratio, from the same e-process. */
+  cs: ConfidenceBounds
 }
 
 /** Continues an e-process with this look's cumulative counts (unchanged when counts are null). */
-export function measureRate (prev: EProcessState, counts: RateCounts | null): RateMeasure {
-  if (counts === null) return { counts, cmp: null, state: prev, pValue: anytimeP(prev) }
+export function measureRate (prev: EProcessState, counts: RateCounts | null, alpha: number): RateMeasure {
+  if (counts === null) return { counts, cmp: null, state: prev, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha) }
   const { state } = updateEProcess(prev, counts)
-  return { counts, cmp: compareRates(counts, CI_LEVEL), state, pValue: anytimeP(state) }
+  return { counts, cmp: compareRates(counts, CI_LEVEL), state, pValue: anytimeP(state), cs: sequenceOf(state, alpha) }
+}
+
+/** The confidence sequence of an e-process's steps so far, each end at level alpha. */
+export function sequenceOf (state: EProcessState, alpha: number): ConfidenceBounds {
+  const steps = state.steps ?? (state.last === null ? [] : [state.last])
+  return confidenceSequence(steps, state.grid, state.weights, alpha)
 }
 
 /**

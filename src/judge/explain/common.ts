@@ -2,7 +2,8 @@
  * Sentences more than one check says, written once so they cannot drift apart.
  */
 import type { RateComparison } from '../stats/rate-ratio.ts'
-import { formatP, formatRatio, formatRatioCi } from './format.ts'
+import type { ConfidenceBounds } from '../stats/confidence-sequence.ts'
+import { formatP, formatRatio, formatRatioBounds } from './format.ts'
 
 /** "x3.9", "x inf" (canary events, none on the baseline), "x n/a". */
 export function ratioLabel (cmp: Pick<RateComparison, 'ratio' | 'unbounded'>): string {
@@ -10,14 +11,19 @@ export function ratioLabel (cmp: Pick<RateComparison, 'ratio' | 'unbounded'>): s
 }
 
 /**
- * ", 95% CI 3.1-4.8" for a comparison's interval, or "" without one. `openEnded` also
- * prints an interval with no upper bound (no baseline events) as ", 95% CI 2.1-inf".
+ * "x3.0, 95% CS 2.6-3.5": the ratio and its confidence sequence (the ends rounded outwards),
+ * "x inf, 95% CS 2.1-inf" without baseline events, the ratio alone without a sequence.
  */
-export function ciText (cmp: Pick<RateComparison, 'ci'>, openEnded: boolean): string {
-  const ci = cmp.ci
-  if (ci === null) return ''
-  if (ci.high !== null) return `, ${formatRatioCi({ low: ci.low, high: ci.high })}`
-  return openEnded ? `, 95% CI ${formatRatio(ci.low)}-inf` : ''
+export function ratioWithBounds (cmp: Pick<RateComparison, 'ratio' | 'unbounded'>, cs: ConfidenceBounds | null, level: number): string {
+  if (cs === null || (cs.low <= 0 && cs.high === null)) return ratioLabel(cmp)
+  const label = `${formatLevel(level)} CS`
+  const { estimate, bounds } = formatRatioBounds(cmp.ratio, cs, label)
+  return `${cmp.unbounded ? 'x inf' : cmp.ratio === null ? 'x n/a' : `x${estimate}`}, ${bounds}`
+}
+
+/** 0.95 -> "95%", 0.99 -> "99%", 0.975 -> "97.5%". */
+function formatLevel (level: number): string {
+  return `${Number((level * 100).toFixed(1))}%`
 }
 
 /** ": not significant across 24 tests (adjusted p=0.31)": suggestive evidence the Holm family does not back. */

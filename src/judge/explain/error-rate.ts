@@ -4,7 +4,7 @@
  */
 import type { ErrorRateCompared, ErrorRateFacts } from '../checks/error-rate.ts'
 import type { Numbers } from '../checks/types.ts'
-import { ciText, notSignificant, ratioLabel, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC, NOT_ENOUGH_EVIDENCE } from './common.ts'
+import { notSignificant, ratioLabel, ratioWithBounds, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC, NOT_ENOUGH_EVIDENCE } from './common.ts'
 import { formatCount, formatHosts, formatP, formatPercent, formatPoints, formatRatio, plural, roughCount } from './format.ts'
 
 export function explainErrorRate (result: Numbers, facts: ErrorRateFacts): { detail: string, short: string } {
@@ -27,7 +27,11 @@ function compared (result: Numbers, f: ErrorRateCompared): string {
   const { counts, cmp, margin } = f
   const baselineLabel = f.baselineKept === null ? f.baselineLabel : formatHosts(f.baselineKept, 'existing')
   const core = `error rate ${formatPercent(cmp.canaryRate)} on ${f.canaryLabel} vs ${formatPercent(cmp.baselineRate)} on ${baselineLabel}`
-  const stats = `(${ratioLabel(cmp)}${ciText(cmp, true)}, ${formatP(f.pValue)})`
+  // A PASS on the absolute difference alone shows that bound: the ratio's may still be wide.
+  const bound = f.passByDifference && cmp.absDiffUpper !== null
+    ? `${ratioLabel(cmp)}, at most +${formatPoints(Math.max(0, cmp.absDiffUpper))} higher`
+    : ratioWithBounds(cmp, f.cs, f.level)
+  const stats = `(${bound}, ${formatP(f.pValue)})`
   const detail = counts.canaryX === 0 && counts.baselineX === 0
     ? `no errors on ${f.canaryLabel} (${formatCount(counts.canaryN)} transactions) nor on ${baselineLabel} (${formatCount(counts.baselineN)})`
     : `${core} ${stats}`

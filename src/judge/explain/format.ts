@@ -66,10 +66,39 @@ export function onHosts (hosts: string[], kind: 'new' | 'existing'): string {
   return `on ${formatHosts(hosts, kind)}`
 }
 
-/** A confidence interval of a ratio: "95% CI 3.1-4.8". */
-export function formatRatioCi (ci: { low: number, high: number } | null): string {
-  if (ci === null) return ''
-  return `95% CI ${formatRatio(ci.low)}-${formatRatio(ci.high)}`
+/**
+ * A ratio and its bounds: "x2.08, 95% CS 1.97-2.21". Bounds are rounded outwards and the
+ * estimate gets a digit more (up to two) when rounding would make it read as equal to a
+ * bound it is not equal to ("x2.1, CS 1.97-2.1" said nothing true). `high` null: no upper
+ * bound ("1.6-inf").
+ */
+export function formatRatioBounds (estimate: number | null, bounds: { low: number, high: number | null }, label: string): { estimate: string, bounds: string } {
+  const base = decimalsFor(estimate ?? bounds.low)
+  let d = base
+  for (; d < base + 2; d++) {
+    const e = estimate === null ? null : fixed(estimate, d, Math.round)
+    const lo = fixed(bounds.low, d, Math.floor)
+    const hi = bounds.high === null ? null : fixed(bounds.high, d, Math.ceil)
+    const clash = e !== null && ((e === lo && estimate !== bounds.low) || (e === hi && estimate !== bounds.high))
+    if (!clash) break
+  }
+  const estimateText = estimate === null ? 'n/a' : fixed(estimate, d, Math.round)
+  const high = bounds.high === null ? 'inf' : fixed(bounds.high, d, Math.ceil)
+  return { estimate: estimateText, bounds: `${label} ${fixed(bounds.low, d, Math.floor)}-${high}` }
+}
+
+/** Decimals formatRatio shows for a value of this size. */
+function decimalsFor (r: number): number {
+  return r >= 9.95 ? 0 : r >= 2 ? 1 : 2
+}
+
+/** A non-negative ratio with d decimals, rounded by `round`; thousands separated when whole. */
+function fixed (r: number, d: number, round: (x: number) => number): string {
+  if (!Number.isFinite(r)) return r > 0 ? 'inf' : 'n/a'
+  const scale = 10 ** d
+  // A hair of slack so 1.1 * 100 = 110.00000000000001 does not ceil to 1.11.
+  const v = round(r * scale + (round === Math.ceil ? -1e-9 : round === Math.floor ? 1e-9 : 0)) / scale
+  return d === 0 ? v.toLocaleString('en-US') : v.toFixed(d)
 }
 
 function trimZeros (s: string): string {

@@ -5,9 +5,9 @@
 import type { LatencyCompared, LatencyFacts } from '../checks/latency.ts'
 import type { Numbers } from '../checks/types.ts'
 import {
-  ciText, notSignificant, perBucket, ratioLabel, NOT_ENOUGH_EVIDENCE, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC
+  notSignificant, perBucket, ratioLabel, ratioWithBounds, NOT_ENOUGH_EVIDENCE, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC
 } from './common.ts'
-import { formatCount, formatP, formatPercent, formatRatio, formatSeconds, roughCount } from './format.ts'
+import { formatCount, formatP, formatPercent, formatPoints, formatRatio, formatSeconds, roughCount } from './format.ts'
 
 export function explainLatency (result: Numbers, facts: LatencyFacts): { detail: string, short: string } {
   if (facts.kind === 'no-data') return { detail: `no latency data from ${facts.canaryLabel}`, short: '' }
@@ -25,8 +25,11 @@ function sentences (result: Numbers, f: LatencyCompared): string[] {
   const parts = [p95]
   if (f.slow !== null) {
     const { cmp } = f.slow
+    const bound = f.slow.passByDifference && cmp.absDiffUpper !== null
+      ? `${ratioLabel(cmp)}, at most +${formatPoints(Math.max(0, cmp.absDiffUpper))} higher`
+      : ratioWithBounds(cmp, f.slow.cs, f.slow.level)
     parts.push(`slow share (> ${formatSeconds(f.slow.thresholdS)}) ${formatPercent(cmp.canaryRate)} vs ${formatPercent(cmp.baselineRate)}` +
-      ` (${ratioLabel(cmp)}${ciText(cmp, false)}, ${formatP(f.slow.pValue)})`)
+      ` (${bound}, ${formatP(f.slow.pValue)})`)
   } else {
     parts.push(f.thresholdNote ?? 'no slow-transaction counts this checkpoint')
   }

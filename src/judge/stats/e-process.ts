@@ -36,6 +36,11 @@ export interface EProcessState {
   maxLogE: number
   /** Cumulative counts at the last look the process was updated with. */
   last: RateCounts | null
+  /**
+   * The increments used, one per look that carried events: what the confidence sequence
+   * (confidence-sequence.ts) is computed from. Absent in evidence stored before it existed.
+   */
+  steps?: RateCounts[]
 }
 
 /**
@@ -53,7 +58,7 @@ export const DEFAULT_WEIGHTS = normalise([0.1, 0.15, 0.15, 0.15, 0.15, 0.1, 0.08
 
 /** A fresh e-process (E = 1). */
 export function newEProcess (grid: number[] = DEFAULT_GRID, weights: number[] = DEFAULT_WEIGHTS): EProcessState {
-  return { grid: [...grid], weights: [...weights], logLR: grid.map(() => 0), maxLogE: 0, last: null }
+  return { grid: [...grid], weights: [...weights], logLR: grid.map(() => 0), maxLogE: 0, last: null, steps: [] }
 }
 
 /**
@@ -108,7 +113,10 @@ export function updateEProcess (prev: EProcessState, cumulative: RateCounts): EP
   const inc = incrementLogLR(prev.grid, increment)
   const logLR = prev.logLR.map((l, k) => l + inc[k])
   const logE = logMixture(prev.weights, logLR)
-  const state: EProcessState = { grid: prev.grid, weights: prev.weights, logLR, maxLogE: Math.max(prev.maxLogE, logE), last: cur }
+  // Evidence kept before steps existed: its cumulative counts so far stand for one step.
+  const before = prev.steps ?? (prev.last === null ? [] : [prev.last])
+  const steps = increment.canaryX + increment.baselineX > 0 ? [...before, increment] : before
+  const state: EProcessState = { grid: prev.grid, weights: prev.weights, logLR, maxLogE: Math.max(prev.maxLogE, logE), last: cur, steps }
   return { state, logE, increment }
 }
 
