@@ -9,7 +9,7 @@ import type { AppData, CheckpointData } from './input.ts'
 import { appSides, type AppSides } from './sides.ts'
 import { newAppEvidence, usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
 import { holm } from './holm.ts'
-import { hostKey } from './hosts.ts'
+import { asReported, hostKey, reportedSpellings } from './hosts.ts'
 import { baselineOutliers, excludedBaseline, outlierRates, type BaselineOutlier } from './outliers.ts'
 import { formatHosts, formatSeconds } from './format.ts'
 import { checkCoverage } from './checks/coverage.ts'
@@ -66,7 +66,11 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const byName = new Map<string, AppData>()
   for (const a of data.apps) if (!byName.has(a.app)) byName.set(a.app, a)
   const specs = uniqueSpecs(req.apps.length > 0 ? req.apps : data.apps.map(a => ({ name: a.app })))
-  const configuredCanaries = data.canaryHosts ?? []
+  // Hosts as the data spells them (PRDIIS09 however the request typed it), so every reason,
+  // detail and host list of one result names a host the same way.
+  const spellings = reportedSpellings(data.apps.flatMap(a => [...a.window.hosts, ...a.pre.hosts]))
+  const configuredCanaries = asReported(data.canaryHosts ?? [], spellings)
+  const configuredBaseline = data.baselineHosts === null || data.baselineHosts === undefined ? null : asReported(data.baselineHosts, spellings)
   const unseen = unseenCanaries(configuredCanaries, data.apps)
   // A new host that reported no app at all is not in the pool yet (staggered joins), or
   // misspelt, or without any agent: a rollout-level finding, not every app's NO_DATA, so
@@ -75,7 +79,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
 
   const measured: Measured[] = specs.map(spec => {
     const appData = byName.get(spec.name) ?? null
-    const sides = appData === null ? null : appSides(appData, canaryHosts, data.baselineHosts ?? null)
+    const sides = appData === null ? null : appSides(appData, canaryHosts, configuredBaseline)
     const coverage = checkCoverage(spec.name, sides, appData?.window.series ?? [], data.bucketMinutes, data.until)
     const prevApp = prev?.apps[spec.name]
     const threshold = chooseThreshold(prevApp, appData)

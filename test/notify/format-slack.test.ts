@@ -87,3 +87,12 @@ t.test('300 flagged apps stay within Slack limits and say how many were left out
   t.match(all(m), /\+\d+ more/, 'rollout reasons truncated with +N more')
   t.match(all(m), /No other app passes/)
 })
+
+t.test('the context line names the canary as the result spells it, not as the rollout was typed', async t => {
+  const typed = outcome()
+  typed.rollout.canaryHosts = ['prdiis09', 'prdiis77']
+  t.equal(textOf(slackMessage(summarize(eventsFor(typed)[0])).blocks[1]), 'Checkpoint 3 of 7 · 14 May 15:30 IST · canary PRDIIS09, prdiis77')
+  const failed = outcome({ result: null, error: 'timeout' })
+  failed.rollout.canaryHosts = ['prdiis09']
+  t.match(textOf(slackMessage(summarize(eventsFor(failed)[0])).blocks[1]), /canary prdiis09$/, 'no result: the rollout\'s spelling')
+})

@@ -1,5 +1,6 @@
 import type { Recommendation, Status } from '../../schemas/common.ts'
 import type { AppResult } from '../../schemas/result.ts'
+import { asReported, reportedSpellings } from '../../judge/hosts.ts'
 import type { Change, NotifyEvent } from '../events.ts'
 import { formatLocalTime } from './time.ts'
 
@@ -81,7 +82,8 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
       : `${RECOMMENDATION_EMOJI[result.recommendation]} ${label(result.recommendation)}`,
     stage: stageOf(event),
     time: formatLocalTime(outcome.at, rollout.timezone),
-    canaryHosts: rollout.canaryHosts,
+    // As the result spells them (PRDIIS09, however the rollout was typed), like its reasons.
+    canaryHosts: asReported(rollout.canaryHosts, reportedSpellings((result?.apps ?? []).flatMap(a => a.canaryHosts.map(host => ({ host, count: 1 }))))),
     reasons: result?.reasons ?? (failedDecision ? failedDecisionReasons(error, outcome.previous?.recommendation) : []),
     flagged,
     passCount: appCount - flagged.length,
