@@ -96,3 +96,33 @@ t.test('the context line names the canary as the result spells it, not as the ro
   failed.rollout.canaryHosts = ['prdiis09']
   t.match(textOf(slackMessage(summarize(eventsFor(failed)[0])).blocks[1]), /canary prdiis09$/, 'no result: the rollout\'s spelling')
 })
+
+t.test('app, host and rollout names show literally: mrkdwn formatting is broken up, <, > and & are entities', async t => {
+  const Z = '\u200B'
+  const lit = (c: string) => `${Z}${c}${Z}`
+  const result = noGoResult()
+  const o = outcome({
+    result: {
+      ...result,
+      reasons: ['2 apps FAIL: *Star* API, ~old~ `svc`'],
+      apps: result.apps.map(a => a.app === 'Checkout API'
+        ? { ...a, app: '*Star* API', team: 'team_a', reasons: ['error rate 3.9% on PRD_IIS09 vs 1.0% <!channel>'] }
+        : a.app === 'Loyalty Portal' ? { ...a, app: '[link](http://x) app' } : a)
+    }
+  })
+  o.rollout.name = '_Pool_ & <b>'
+  o.rollout.canaryHosts = ['PRD_IIS09']
+  const m = slackMessage(summarize(eventsFor(o)[0]))
+  t.equal(textOf(m.blocks[0]), '🔴 NO GO · _Pool_ & <b>', 'the header is plain_text: shown as given')
+  t.equal(textOf(m.blocks[1]), `Checkpoint 3 of 7 · 14 May 15:30 IST · canary PRD${lit('_')}IIS09`)
+  t.equal(textOf(m.blocks[2]), `2 apps FAIL: ${lit('*')}Star${lit('*')} API, ${lit('~')}old${lit('~')} ${lit('`')}svc${lit('`')}`)
+  const star = m.blocks.map(textOf).find(x => x.includes('Star') && x.includes('critical')) ?? ''
+  t.match(star, new RegExp(`^🔴 \\*${Z}\\*${Z}Star${Z}\\*${Z} API\\* · FAIL · critical\n`), 'our bold around the escaped name')
+  t.match(star, new RegExp(`• error rate 3\\.9% on PRD${Z}_${Z}IIS09 vs 1\\.0% &lt;!channel&gt;`))
+  t.match(star, new RegExp(`_Team team${Z}_${Z}a · Owners`))
+  t.match(all(m), /⚫ \*\[link\]\(http:\/\/x\) app\* · NO DATA/, 'square brackets mean nothing to mrkdwn')
+  t.match(m.text, new RegExp(`^🔴 NO GO · ${lit('_')}Pool${lit('_')} &amp; &lt;b&gt; · Checkpoint`), 'the fallback text is mrkdwn too')
+  // Take out our own markup: every formatting character left must sit between zero-width spaces.
+  const ours = all(m).replace(/^🔴 NO GO · .*\n/, '').replace(/ \*(?=\S)|(?<=\S)\* ·|^_|_$|\*What changed\*/gm, '').replace(/^🟠 \*Search .*\* ·/m, '')
+  t.notMatch(ours.replace(new RegExp(`${Z}[*_~\`]${Z}`, 'g'), ''), /[*_~`]/, 'no bare formatting character from a name or reason')
+})

@@ -134,6 +134,30 @@ function flaggedApp (app: AppResult, known?: { team?: string, owners?: string[],
   }
 }
 
+/**
+ * The summary with every piece of text that is not the formatter's own markup (rollout, app
+ * and host names, teams, owners, reasons, the error) passed through a format's escaper, so
+ * an app named "*Star* API" or "[link](http://x) app" shows literally. Statuses and the
+ * formatter's labels stay as they are: they are ours.
+ */
+export function escapeSummary (s: Summary, escape: (text: string) => string): Summary {
+  return {
+    ...s,
+    rolloutName: escape(s.rolloutName),
+    canaryHosts: s.canaryHosts.map(escape),
+    reasons: s.reasons.map(escape),
+    flagged: s.flagged.map(a => ({
+      ...a,
+      app: escape(a.app),
+      ...(a.team === undefined ? {} : { team: escape(a.team) }),
+      owners: a.owners.map(escape),
+      reasons: a.reasons.map(escape)
+    })),
+    changes: s.changes.map(c => ({ ...c, app: c.app === null ? null : escape(c.app) })),
+    ...(s.error === undefined ? {} : { error: escape(s.error) })
+  }
+}
+
 /** Collapses whitespace so a stack trace or multi-line reason cannot break a message's layout. */
 export function oneLine (text: string): string {
   return text.replace(/\s+/g, ' ').trim()
