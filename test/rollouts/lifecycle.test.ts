@@ -8,7 +8,7 @@ import { waitForState } from '../helpers/wait.ts'
 
 const prefix = uniquePrefix('lifecycle')
 const now = Date.now()
-const { app, close } = await buildTestApp({ prefix, scenario: liveScenario(now) })
+const { app, sim, close } = await buildTestApp({ prefix, scenario: liveScenario(now) })
 t.teardown(async () => {
   await close()
   await cleanPrefix(prefix)
@@ -95,7 +95,18 @@ t.test('a live rollout: due checkpoints catch up, then a manual one runs now', a
   t.equal((await app.rollouts.get(id))?.statuses, 'o--', 'the plan is untouched')
   t.equal(rec.result.recommendation, 'GO')
   t.equal((await app.inject(`/v1/rollouts/${id}/gate`)).statusCode, 200, 'an interim GO opens the gate')
+  const series = new RegExp(`^gonogo_rollout_recommendation\\{rollout="${id}"\\} 1$`, 'm')
+  t.match((await app.inject('/metrics')).body, series, 'a live rollout\'s recommendation: 1 for GO')
+  // Another process that never ran a checkpoint reads it from the store.
+  const other = await buildTestApp({ prefix, role: 'api', sim })
+  t.teardown(other.close)
+  t.match((await other.app.inject('/metrics')).body, series, 'an API-only process shows it too')
+  const cancelled = async (): Promise<number> => Number(/^gonogo_rollouts_finished_total\{outcome="cancelled"\} (\d+)$/m.exec((await app.inject('/metrics')).body)?.[1])
+  const cancelledBefore = await cancelled()
   t.equal((await post(`/v1/rollouts/${id}/cancel`)).statusCode, 200)
+  t.equal(await cancelled(), cancelledBefore + 1, 'counted as finished: cancelled')
+  t.notMatch((await app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`), 'and gone from the live gauge')
+  t.notMatch((await other.app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`), 'in every process')
   const gate = await app.inject(`/v1/rollouts/${id}/gate`)
   t.equal(gate.statusCode, 409, 'a cancelled rollout closes the gate, whatever its last result')
   t.equal(gate.json().state, 'cancelled')

@@ -25,6 +25,7 @@ const cancel: FastifyPluginAsyncTypebox = async (app) => {
     const stored = await app.rollouts.get(id)
     if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
     await app.scheduler.unschedule(stored.spec)
+    app.metrics.finished(id, 'cancelled')
     req.log.info({ rolloutId: id, was: state }, 'rollout cancelled')
     return rolloutView(stored)
   })
