@@ -58,6 +58,25 @@ export interface Config extends Env {
   webhookAllowHosts: string[]
 }
 
+/**
+ * Reads `path` (default `.env` in the working directory) into `process.env` with Node's
+ * process.loadEnvFile, when the file exists; returns whether it did. The real environment
+ * wins over the file: a variable already set (even to '') keeps its value. loadEnvFile
+ * already behaves so; the values are put back after it anyway, so no Node version or
+ * later change can let a file override what an operator exported.
+ */
+export function loadDotEnv (path = '.env'): boolean {
+  const real = new Map(Object.entries(process.env))
+  try {
+    process.loadEnvFile(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw new ConfigError([`${path} could not be read: ${(err as Error).message}`])
+  }
+  for (const [key, value] of real) if (process.env[key] !== value) process.env[key] = value
+  return true
+}
+
 const NUMERIC = new Set(Object.entries(EnvSchema.properties)
   .filter(([, s]) => (s as { type?: string }).type === 'integer').map(([k]) => k))
 

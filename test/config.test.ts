@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
-import { EnvSchema, loadConfig } from '../src/config.ts'
+import { EnvSchema, loadConfig, loadDotEnv } from '../src/config.ts'
 import { ConfigError } from '../src/errors.ts'
 
 t.test('defaults fill what is not set', async (t) => {
@@ -53,4 +55,32 @@ t.test('CORS origins: any by default, a list, or none', async (t) => {
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k' }).corsOrigins, ['*'])
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins, ['https://a.example', 'https://b.example'])
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'none' }).corsOrigins, [])
+})
+
+t.test('.env: read when it exists, the real environment wins, an unreadable one is named', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gonogo-dotenv-'))
+  const keys = ['GONOGO_T_FROM_FILE', 'GONOGO_T_EXPORTED', 'GONOGO_T_EMPTY', 'GONOGO_T_QUOTED']
+  t.teardown(() => {
+    for (const k of keys) Reflect.deleteProperty(process.env, k)
+    rmSync(dir, { recursive: true, force: true })
+  })
+  t.equal(loadDotEnv(join(dir, '.env')), false, 'no file: nothing read, no error')
+  writeFileSync(join(dir, '.env'), [
+    '# copied from .env.example',
+    'GONOGO_T_FROM_FILE=file',
+    'GONOGO_T_EXPORTED=file',
+    'GONOGO_T_EMPTY=file',
+    'GONOGO_T_QUOTED="a # b"'
+  ].join('\n'))
+  process.env.GONOGO_T_EXPORTED = 'exported'
+  process.env.GONOGO_T_EMPTY = ''
+  t.equal(loadDotEnv(join(dir, '.env')), true)
+  t.equal(process.env.GONOGO_T_FROM_FILE, 'file')
+  t.equal(process.env.GONOGO_T_EXPORTED, 'exported', 'an exported variable keeps its value')
+  t.equal(process.env.GONOGO_T_EMPTY, '', 'even an empty one')
+  t.equal(process.env.GONOGO_T_QUOTED, 'a # b')
+  mkdirSync(join(dir, 'dir.env'))
+  const err = t.throws(() => loadDotEnv(join(dir, 'dir.env'))) as ConfigError
+  t.ok(err instanceof ConfigError)
+  t.match(err.message, /dir\.env could not be read: /)
 })
