@@ -43,7 +43,8 @@ return false
 `
 
 /**
- * KEYS: rollout, 4 state indexes. ARGV: id, to, allowed from-states (",a,b,"), now, timestamp field or ''.
+ * KEYS: rollout, 4 state indexes. ARGV: id, to, allowed from-states (",a,b,"), now, timestamp field or '',
+ * then field, value pairs to set when it moves.
  * Returns {1, previous} when moved, {0, current or ''} when the state did not allow it.
  */
 const TRANSITION = withIndexesAt(2, `
@@ -53,6 +54,7 @@ if not string.find(ARGV[3], ',' .. s .. ',', 1, true) then return {0, s} end
 redis.call('HSET', KEYS[1], 'state', ARGV[2], 'updatedAt', ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], ARGV[5], ARGV[4]) end
+for i = 6, #ARGV - 1, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 move(ARGV[1], s, ARGV[2])
 return {1, s}
 `)

@@ -3,7 +3,7 @@ import { eventsFor } from '../../src/notify/events.ts'
 import { SLACK_LIMITS, slackMessage, type SlackBlock, type SlackMessage } from '../../src/notify/format/slack.ts'
 import { summarize } from '../../src/notify/format/summary.ts'
 import type { AppResult } from '../../src/schemas/result.ts'
-import { noGoResult, outcome } from './helpers/fixtures.ts'
+import { cancelOutcome, noGoResult, outcome } from './helpers/fixtures.ts'
 
 const BASE = 'https://gonogo.example.com/'
 const textOf = (b: SlackBlock): string => b.type === 'header' || b.type === 'section' ? b.text.text : b.type === 'context' ? b.elements.map(e => e.text).join(' ') : ''
@@ -125,4 +125,20 @@ t.test('app, host and rollout names show literally: mrkdwn formatting is broken 
   // Take out our own markup: every formatting character left must sit between zero-width spaces.
   const ours = all(m).replace(/^🔴 NO GO · .*\n/, '').replace(/ \*(?=\S)|(?<=\S)\* ·|^_|_$|\*What changed\*/gm, '').replace(/^🟠 \*Search .*\* ·/m, '')
   t.notMatch(ours.replace(new RegExp(`${Z}[*_~\`]${Z}`, 'g'), ''), /[*_~`]/, 'no bare formatting character from a name or reason')
+})
+
+t.test('a cancellation: who and why, escaped, then what stood', async t => {
+  const Z = '\u200B'
+  const m = slackMessage(summarize(eventsFor(cancelOutcome({ by: 'ops_bot', reason: 'back to *staging* <!here>' }))[0], BASE))
+  t.equal(textOf(m.blocks[0]), '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025)')
+  t.equal(textOf(m.blocks[1]), 'Cancelled · 14 May 15:30 IST · canary PRDIIS09')
+  t.equal(textOf(m.blocks[2]), `*Cancelled by* ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)
+  t.equal(textOf(m.blocks[3]), 'The last recommendation was *NO GO*.')
+  t.match(textOf(m.blocks[4]), /^<https:\/\/gonogo\.example\.com\/v1\/rollouts\/ro_01JTEST\|Rollout>/)
+  t.equal(m.blocks.length, 5, 'no apps, no pass line')
+  t.equal(m.text, `⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. Cancelled by ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)
+  const bare = slackMessage(summarize(eventsFor(cancelOutcome({ reason: null, previous: null }))[0]))
+  t.equal(textOf(bare.blocks[2]), '*Cancelled by* release-manager, no reason given.')
+  t.equal(textOf(bare.blocks[3]), 'No checkpoint had succeeded.')
+  t.equal(bare.blocks.length, 4, 'no links without a public URL')
 })

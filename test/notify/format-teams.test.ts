@@ -3,7 +3,7 @@ import { eventsFor } from '../../src/notify/events.ts'
 import { summarize } from '../../src/notify/format/summary.ts'
 import { TEAMS_LIMITS, teamsMessage } from '../../src/notify/format/teams.ts'
 import type { AppResult } from '../../src/schemas/result.ts'
-import { noGoResult, outcome } from './helpers/fixtures.ts'
+import { cancelOutcome, noGoResult, outcome } from './helpers/fixtures.ts'
 
 interface Card { $schema: string, type: string, version: string, fallbackText: string, body: Array<Record<string, any>>, actions?: Array<Record<string, string>> }
 const cardOf = (m: Record<string, any>): Card => m.attachments[0].content
@@ -80,4 +80,17 @@ t.test('a backslash in a name is escaped too, so it cannot escape our own markup
   const result = noGoResult()
   const o = outcome({ result: { ...result, apps: result.apps.map(a => a.app === 'Checkout API' ? { ...a, app: 'C:\\' } : a) } })
   t.ok(texts(cardOf(teamsMessage(summarize(eventsFor(o)[0])))).includes('🔴 **C:\\\\** · FAIL · critical'))
+})
+
+t.test('a cancellation: who and why, escaped, then what stood', async t => {
+  const card = cardOf(teamsMessage(summarize(eventsFor(cancelOutcome({ by: 'ops_bot', reason: 'see [ticket](http://x)' }))[0], 'https://gonogo.example.com')))
+  t.same(texts(card), [
+    '⛔ CANCELLED · IIS pool: PRDIIS09 \\(Windows 2025\\)',
+    'Cancelled · 14 May 15:30 IST · canary PRDIIS09',
+    '**Cancelled by** ops\\_bot: see \\[ticket\\]\\(http://x\\)',
+    'The last recommendation was **NO GO**.'
+  ])
+  t.equal(card.body[0].color, 'Warning')
+  t.equal(card.fallbackText, '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. Cancelled by ops_bot: see [ticket](http://x)')
+  t.equal(card.actions?.length, 2)
 })

@@ -143,6 +143,7 @@ t.test('with tokens set: mutations need a bearer token, reads do not', async t =
   t.equal((await g.inject(`/v1/rollouts/${id}/gate`)).statusCode, 409)
   const cancel = await g.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, headers: { authorization: 'Bearer tok-one' } })
   t.equal(cancel.statusCode, 200)
+  t.equal(cancel.json().cancellation.by, 'token-1', 'a bare token is named by its position')
 })
 
 t.test('GONOGO_READ_TOKENS_REQUIRED=true: every route but the probes needs a token', async t => {
@@ -164,4 +165,8 @@ t.test('GONOGO_READ_TOKENS_REQUIRED=true: every route but the probes needs a tok
   t.equal((await g.inject('/readyz?verbose=1')).statusCode, 200)
   const preflight = await g.inject({ method: 'OPTIONS', url: '/v1/rollouts', headers: { origin: 'https://board.example', 'access-control-request-method': 'POST' } })
   t.equal(preflight.statusCode, 204, 'a CORS preflight carries no credentials and needs none')
+  const cancel = await g.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, payload: { reason: 'wrong pool' }, headers: { authorization: 'Bearer tok-ana' } })
+  t.equal(cancel.statusCode, 200)
+  t.same((await g.inject({ url: `/v1/rollouts/${id}`, headers: bare })).json().cancellation, { at: cancel.json().cancelledAt, by: 'ana', reason: 'wrong pool' },
+    'recorded under the caller\'s token name')
 })

@@ -1,6 +1,6 @@
 import { joinWithin } from './lines.ts'
 import {
-  changeLine, clip, contextLine, escapeSummary, fallbackText, label, ownershipLine, passLine, VERDICT_EMOJI,
+  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -63,7 +63,10 @@ export function slackMessage (summary: Summary): SlackMessage {
     { type: 'header', text: { type: 'plain_text', text: clip(`${summary.headline} · ${summary.rolloutName}`, SLACK_LIMITS.headerText), emoji: true } },
     { type: 'context', elements: [md(clip(contextLine(s), SLACK_LIMITS.contextText))] }
   ]
-  if (s.recommendation === null) {
+  if (s.cancellation !== undefined) {
+    blocks.push({ type: 'section', text: md(clip(cancelledBy(s.cancellation, t => `*${t}*`), SLACK_LIMITS.sectionText)) })
+    blocks.push({ type: 'section', text: md(lastStood(s.previousRecommendation, t => `*${t}*`)) })
+  } else if (s.recommendation === null) {
     blocks.push({ type: 'section', text: md(clip(`*Error:* ${s.error ?? 'unknown'}`, SLACK_LIMITS.sectionText)) })
     if (s.previousRecommendation !== undefined) {
       blocks.push({ type: 'section', text: md(`The last recommendation still stands: *${label(s.previousRecommendation)}*.`) })

@@ -1,7 +1,7 @@
 import type { Recommendation } from '../../schemas/common.ts'
 import { joinWithin } from './lines.ts'
 import {
-  changeLine, clip, contextLine, escapeSummary, fallbackText, label, ownershipLine, passLine, VERDICT_EMOJI,
+  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -37,7 +37,10 @@ export function teamsMessage (summary: Summary): Record<string, unknown> {
     }),
     text(contextLine(s), { isSubtle: true, spacing: 'None' })
   ]
-  if (s.recommendation === null) {
+  if (s.cancellation !== undefined) {
+    body.push(text(cancelledBy(s.cancellation, t => `**${t}**`)))
+    body.push(text(lastStood(s.previousRecommendation, t => `**${t}**`), { spacing: 'None' }))
+  } else if (s.recommendation === null) {
     body.push(text(`**Error:** ${s.error ?? 'unknown'}`))
     if (s.previousRecommendation !== undefined) body.push(text(`The last recommendation still stands: **${label(s.previousRecommendation)}**.`))
   } else {
