@@ -23,8 +23,15 @@ export const EnvSchema = Type.Object({
   PORT: Int(0, 65535, 3000, 'HTTP port.'),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'HTTP bind address (0.0.0.0 in containers).' }),
   GONOGO_ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'all: API and workers; api or worker to run them apart.' }),
-  GONOGO_API_TOKENS: Type.Optional(Type.String({ minLength: 1, description: 'Comma-separated bearer tokens, each name:token (a bare token is named token-1, token-2... by its position); when set every mutating request needs one, and what it does is recorded under the token\'s name.' })),
-  GONOGO_READ_TOKENS_REQUIRED: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false', description: 'true: every route but /healthz and /readyz needs a token from GONOGO_API_TOKENS, reads and /metrics included.' }),
+  GONOGO_API_TOKENS: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Comma-separated bearer tokens, each name:token (a bare token is named token-1, token-2... by its position); ' +
+      'when set every mutating request needs one, and what it does is recorded under the token\'s name.'
+  })),
+  GONOGO_READ_TOKENS_REQUIRED: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+    description: 'true: every route but /healthz and /readyz needs a token from GONOGO_API_TOKENS, reads and /metrics included.'
+  }),
   GONOGO_CORS_ORIGINS: Type.String({ default: '*', description: 'Comma-separated origins a browser dashboard may call the API from; * for any (no cookies are used: mutations still need a bearer token when tokens are set); none to send no CORS headers.' }),
   GONOGO_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of this service, for links in chat messages.' })),
   GONOGO_MAX_APPS: Int(1, 5000, 200, 'Most apps in one analysis or rollout.'),
@@ -169,7 +176,10 @@ function parseTokens (entries: string[], problems: string[]): ApiToken[] {
     const sameName = names.get(name)
     if (sameName !== undefined) { problems.push(`${at} repeats the name ${name} of entry ${sameName}`); continue }
     const sameToken = seen.get(token)
-    if (sameToken !== undefined) { problems.push(`${at} (${name}) has the same token as entry ${sameToken}: a token names one caller`); continue }
+    if (sameToken !== undefined) {
+      problems.push(`${at} (${name}) has the same token as entry ${sameToken}: a token names one caller`)
+      continue
+    }
     names.set(name, i + 1)
     seen.set(token, i + 1)
     tokens.push({ name, token })

@@ -32,7 +32,8 @@ async function start (): Promise<FastifyInstance> {
     if (code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new GonogoError('GONOGO_LISTEN', `cannot listen on ${config.HOST}:${config.PORT} (${code}): check HOST and PORT`)
     throw err
   }
-  app.log.info({ role: config.GONOGO_ROLE, ...(dotEnv ? { envFile: '.env' } : {}), docs: `${address}/docs`, nerdgraph: sim?.nerdgraph.url ?? config.nerdgraphUrl },
+  const envFile = dotEnv ? { envFile: '.env' } : {}
+  app.log.info({ role: config.GONOGO_ROLE, ...envFile, docs: `${address}/docs`, nerdgraph: sim?.nerdgraph.url ?? config.nerdgraphUrl },
     sim === undefined ? 'gonogo ready' : 'gonogo ready on the simulator: the README shows a one-shot analysis and a rollout to try')
   return app
 }

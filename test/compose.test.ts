@@ -5,9 +5,8 @@ import t from 'tap'
 import { parse } from 'yaml'
 
 const root = new URL('../', import.meta.url)
-const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as {
-  services: Record<string, { command?: string[], environment?: Record<string, string>, image?: string, build?: unknown, pull_policy?: string }>
-}
+interface Service { command?: string[], environment?: Record<string, string>, image?: string, build?: unknown, pull_policy?: string }
+const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as { services: Record<string, Service> }
 
 t.test('Redis keeps data (AOF) and never evicts queue keys', async (t) => {
   const command = compose.services.redis.command?.join(' ') ?? ''
@@ -51,7 +50,8 @@ t.test('the Dockerfile names a Node version every dependency accepts', async (t)
   t.ok(froms.every(f => /^node:\$\{NODE_VERSION\}-bookworm-slim$/.test(f)), 'both stages on it')
   // node:20.20 is the newest 20.20.x: its lowest release is the one that must satisfy every range.
   const lowest = semver.coerce(version)?.version ?? ''
-  const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')) as { packages: Record<string, { version?: string, engines?: { node?: string } }> }
+  type Lock = { packages: Record<string, { version?: string, engines?: { node?: string } }> }
+  const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')) as Lock
   const refused = Object.entries(lock.packages)
     .filter(([, p]) => typeof p.engines?.node === 'string' && !semver.satisfies(lowest, p.engines.node))
     .map(([path, p]) => `${path}@${p.version ?? ''} wants node ${p.engines?.node ?? ''}`)
@@ -60,7 +60,8 @@ t.test('the Dockerfile names a Node version every dependency accepts', async (t)
 })
 
 t.test('.dockerignore keeps dependencies, history, secrets and build output out of the context', async (t) => {
-  const ignored = readFileSync(new URL('.dockerignore', root), 'utf8').split('\n').map(l => l.trim()).filter(l => l !== '' && !l.startsWith('#'))
+  const ignored = readFileSync(new URL('.dockerignore', root), 'utf8').split('\n')
+    .map(l => l.trim()).filter(l => l !== '' && !l.startsWith('#'))
   for (const entry of ['node_modules', '.git', '.env', 'dist', 'coverage', '.tap']) t.ok(ignored.includes(entry), entry)
   const dockerfile = readFileSync(new URL('Dockerfile', root), 'utf8')
   const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap(m => m[1].split(/\s+/))

@@ -111,6 +111,8 @@ t.test('named tokens: name:token pairs, bare tokens named by position, problems 
 t.test('GONOGO_READ_TOKENS_REQUIRED: true or false, and true needs tokens', async (t) => {
   t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: 'a:b', GONOGO_READ_TOKENS_REQUIRED: 'true' }).readTokensRequired, true)
   t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'false' }).readTokensRequired, false)
-  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'yes' }), /GONOGO_READ_TOKENS_REQUIRED must be one of true, false, got "yes"/)
-  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'true' }), /GONOGO_READ_TOKENS_REQUIRED=true needs GONOGO_API_TOKENS/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'yes' }),
+    /GONOGO_READ_TOKENS_REQUIRED must be one of true, false, got "yes"/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'true' }),
+    /GONOGO_READ_TOKENS_REQUIRED=true needs GONOGO_API_TOKENS/)
 })

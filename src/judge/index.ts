@@ -70,7 +70,9 @@ export function judge (req: JudgeRequest): JudgeOutput {
   // detail and host list of one result names a host the same way.
   const spellings = reportedSpellings(data.apps.flatMap(a => [...a.window.hosts, ...a.pre.hosts]))
   const configuredCanaries = asReported(data.canaryHosts ?? [], spellings)
-  const configuredBaseline = data.baselineHosts === null || data.baselineHosts === undefined ? null : asReported(data.baselineHosts, spellings)
+  const configuredBaseline = data.baselineHosts === null || data.baselineHosts === undefined
+    ? null
+    : asReported(data.baselineHosts, spellings)
   const unseen = unseenCanaries(configuredCanaries, data.apps)
   // A new host that reported no app at all is not in the pool yet (staggered joins), or
   // misspelt, or without any agent: a rollout-level finding, not every app's NO_DATA, so

@@ -20,14 +20,61 @@ const GAUGES_NAMED_TOTAL = ['nodejs_active_handles_total', 'nodejs_active_reques
  */
 export class Metrics {
   readonly registry = new Registry()
-  readonly checkpoints = new Counter({ name: 'gonogo_checkpoints_total', help: 'Checkpoints run, by kind (checkpoint, decision, manual, analysis) and outcome (ok, failed).', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] })
-  readonly nerdgraphRequests = new Counter({ name: 'gonogo_nerdgraph_requests_total', help: 'NerdGraph HTTP requests, by outcome (HTTP status or error code).', labelNames: ['outcome'] as const, registers: [this.registry] })
-  readonly nerdgraphRetries = new Counter({ name: 'gonogo_nerdgraph_retries_total', help: 'NerdGraph requests retried.', registers: [this.registry] })
-  readonly nerdgraphLatency = new Histogram({ name: 'gonogo_nerdgraph_request_duration_seconds', help: 'NerdGraph request duration, seconds.', buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] })
-  readonly recommendation = new Gauge({ name: 'gonogo_rollout_recommendation', help: 'Latest recommendation of each live (scheduled or monitoring) rollout: 1 GO, 0 INCONCLUSIVE, -1 NO_GO; none before its first checkpoint.', labelNames: ['rollout'] as const, registers: [this.registry] })
-  readonly rolloutsFinished = new Counter({ name: 'gonogo_rollouts_finished_total', help: 'Rollouts finished in this process, by outcome (the decision GO, NO_GO or INCONCLUSIVE, or cancelled).', labelNames: ['outcome'] as const, registers: [this.registry] })
-  readonly notifications = new Counter({ name: 'gonogo_notifications_total', help: 'Notification delivery attempts, by kind (slack, teams, webhook) and outcome (delivered, retried, failed).', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] })
-  readonly queueDepth = new Gauge({ name: 'gonogo_queue_jobs', help: 'Jobs in each queue (checkpoints, notify) by state.', labelNames: ['queue', 'state'] as const, registers: [this.registry] })
+  readonly checkpoints = new Counter({
+    name: 'gonogo_checkpoints_total',
+    help: 'Checkpoints run, by kind (checkpoint, decision, manual, analysis) and outcome (ok, failed).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry]
+  })
+
+  readonly nerdgraphRequests = new Counter({
+    name: 'gonogo_nerdgraph_requests_total',
+    help: 'NerdGraph HTTP requests, by outcome (HTTP status or error code).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry]
+  })
+
+  readonly nerdgraphRetries = new Counter({
+    name: 'gonogo_nerdgraph_retries_total',
+    help: 'NerdGraph requests retried.',
+    registers: [this.registry]
+  })
+
+  readonly nerdgraphLatency = new Histogram({
+    name: 'gonogo_nerdgraph_request_duration_seconds',
+    help: 'NerdGraph request duration, seconds.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry]
+  })
+
+  readonly recommendation = new Gauge({
+    name: 'gonogo_rollout_recommendation',
+    help: 'Latest recommendation of each live (scheduled or monitoring) rollout: 1 GO, 0 INCONCLUSIVE, -1 NO_GO; ' +
+      'none before its first checkpoint.',
+    labelNames: ['rollout'] as const,
+    registers: [this.registry]
+  })
+
+  readonly rolloutsFinished = new Counter({
+    name: 'gonogo_rollouts_finished_total',
+    help: 'Rollouts finished in this process, by outcome (the decision GO, NO_GO or INCONCLUSIVE, or cancelled).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry]
+  })
+
+  readonly notifications = new Counter({
+    name: 'gonogo_notifications_total',
+    help: 'Notification delivery attempts, by kind (slack, teams, webhook) and outcome (delivered, retried, failed).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry]
+  })
+
+  readonly queueDepth = new Gauge({
+    name: 'gonogo_queue_jobs',
+    help: 'Jobs in each queue (checkpoints, notify) by state.',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry]
+  })
 
   constructor () {
     collectDefaultMetrics({ register: this.registry, prefix: 'gonogo_' })

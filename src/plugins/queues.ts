@@ -71,6 +71,7 @@ async function refreshRecommendations (rollouts: RolloutStore, metrics: Metrics)
   const shown = await rollouts.getMany(ids)
   metrics.recommendation.reset()
   for (const r of shown) {
-    if ((r.state === 'scheduled' || r.state === 'monitoring') && r.recommendation !== null) metrics.setRecommendation(r.spec.id, r.recommendation)
+    const live = r.state === 'scheduled' || r.state === 'monitoring'
+    if (live && r.recommendation !== null) metrics.setRecommendation(r.spec.id, r.recommendation)
   }
 }

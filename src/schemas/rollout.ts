@@ -44,7 +44,10 @@ export type PlanEntry = Static<typeof PlanEntry>
 /** Who cancelled a rollout, when and why. */
 export const Cancellation = Type.Object({
   at: Type.String({ format: 'date-time' }),
-  by: Type.String({ description: 'Name of the caller\'s token (GONOGO_API_TOKENS); anonymous without tokens; unknown for rollouts cancelled before this was recorded' }),
+  by: Type.String({
+    description: 'Name of the caller\'s token (GONOGO_API_TOKENS); anonymous without tokens; ' +
+      'unknown for rollouts cancelled before this was recorded'
+  }),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'As the caller gave it; null when none was' })
 })
 export type Cancellation = Static<typeof Cancellation>

@@ -7,7 +7,9 @@ import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
 import { STATUS_CHAR, type RolloutSpec, type StoredRollout } from './types.ts'
 
-const FIELDS = ['spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason'] as const
+const FIELDS = [
+  'spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason'
+] as const
 
 /** An Idempotency-Key, hashed, and a fingerprint of the body it came with. */
 export interface Idempotency { keyHash: string, fingerprint: string }
@@ -142,7 +144,9 @@ export class RolloutStore {
    * `fields` given (who cancelled it and why) in the same step.
    * Returns whether it moved and the state it had (null for an unknown id).
    */
-  async transition (id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields: Record<string, string> = {}): Promise<{ moved: boolean, state: RolloutState | null }> {
+  async transition (
+    id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields: Record<string, string> = {}
+  ): Promise<{ moved: boolean, state: RolloutState | null }> {
     const [moved, state] = await this.#redis.gonogoTransition(
       this.keys.rollout(id), ...this.keys.stateIndexes(), id, to, `,${from.join(',')},`, now, stamp, ...Object.entries(fields).flat()
     ) as [number, string]

@@ -153,7 +153,8 @@ t.test('a host reported in two spellings is named by the one with the most traff
   const small = appData({ app: 'B', canary: { count: 0, errors: 0 }, baseline: { count: 20000, errors: 40 } })
   small.window.hosts.push({ host: 'prdiis09', count: 10, errors: 0, durationAvgS: 0.2 })
   const c = appData({ app: 'C', canary: { count: 0, errors: 0 }, baseline: { count: 20000, errors: 40 } })
-  const out = judge({ data: { ...checkpoint([big, small, c]), canaryHosts: ['Prdiis09'] }, apps: [{ name: 'A' }, { name: 'B' }, { name: 'C' }], asOf: ASOF })
+  const data = { ...checkpoint([big, small, c]), canaryHosts: ['Prdiis09'] }
+  const out = judge({ data, apps: [{ name: 'A' }, { name: 'B' }, { name: 'C' }], asOf: ASOF })
   t.same(out.result.apps[0].canaryHosts, ['PRDIIS09'])
   t.same(out.result.apps[1].canaryHosts, ['prdiis09'], 'an app\'s own host list is what it reported')
   t.match(out.result.apps[2].reasons[0], /^no data from PRDIIS09 /)

@@ -91,7 +91,8 @@ t.test('300 flagged apps stay within Slack limits and say how many were left out
 t.test('the context line names the canary as the result spells it, not as the rollout was typed', async t => {
   const typed = outcome()
   typed.rollout.canaryHosts = ['prdiis09', 'prdiis77']
-  t.equal(textOf(slackMessage(summarize(eventsFor(typed)[0])).blocks[1]), 'Checkpoint 3 of 7 · 14 May 15:30 IST · canary PRDIIS09, prdiis77')
+  t.equal(textOf(slackMessage(summarize(eventsFor(typed)[0])).blocks[1]),
+    'Checkpoint 3 of 7 · 14 May 15:30 IST · canary PRDIIS09, prdiis77')
   const failed = outcome({ result: null, error: 'timeout' })
   failed.rollout.canaryHosts = ['prdiis09']
   t.match(textOf(slackMessage(summarize(eventsFor(failed)[0])).blocks[1]), /canary prdiis09$/, 'no result: the rollout\'s spelling')
@@ -123,7 +124,9 @@ t.test('app, host and rollout names show literally: mrkdwn formatting is broken 
   t.match(all(m), /⚫ \*\[link\]\(http:\/\/x\) app\* · NO DATA/, 'square brackets mean nothing to mrkdwn')
   t.match(m.text, new RegExp(`^🔴 NO GO · ${lit('_')}Pool${lit('_')} &amp; &lt;b&gt; · Checkpoint`), 'the fallback text is mrkdwn too')
   // Take out our own markup: every formatting character left must sit between zero-width spaces.
-  const ours = all(m).replace(/^🔴 NO GO · .*\n/, '').replace(/ \*(?=\S)|(?<=\S)\* ·|^_|_$|\*What changed\*/gm, '').replace(/^🟠 \*Search .*\* ·/m, '')
+  const ours = all(m).replace(/^🔴 NO GO · .*\n/, '')
+    .replace(/ \*(?=\S)|(?<=\S)\* ·|^_|_$|\*What changed\*/gm, '')
+    .replace(/^🟠 \*Search .*\* ·/m, '')
   t.notMatch(ours.replace(new RegExp(`${Z}[*_~\`]${Z}`, 'g'), ''), /[*_~`]/, 'no bare formatting character from a name or reason')
 })
 
@@ -136,7 +139,8 @@ t.test('a cancellation: who and why, escaped, then what stood', async t => {
   t.equal(textOf(m.blocks[3]), 'The last recommendation was *NO GO*.')
   t.match(textOf(m.blocks[4]), /^<https:\/\/gonogo\.example\.com\/v1\/rollouts\/ro_01JTEST\|Rollout>/)
   t.equal(m.blocks.length, 5, 'no apps, no pass line')
-  t.equal(m.text, `⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. Cancelled by ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)
+  t.equal(m.text, '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. ' +
+    `Cancelled by ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)
   const bare = slackMessage(summarize(eventsFor(cancelOutcome({ reason: null, previous: null }))[0]))
   t.equal(textOf(bare.blocks[2]), '*Cancelled by* release-manager, no reason given.')
   t.equal(textOf(bare.blocks[3]), 'No checkpoint had succeeded.')

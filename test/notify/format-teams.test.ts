@@ -5,7 +5,14 @@ import { TEAMS_LIMITS, teamsMessage } from '../../src/notify/format/teams.ts'
 import type { AppResult } from '../../src/schemas/result.ts'
 import { cancelOutcome, noGoResult, outcome } from './helpers/fixtures.ts'
 
-interface Card { $schema: string, type: string, version: string, fallbackText: string, body: Array<Record<string, any>>, actions?: Array<Record<string, string>> }
+interface Card {
+  $schema: string
+  type: string
+  version: string
+  fallbackText: string
+  body: Array<Record<string, any>>
+  actions?: Array<Record<string, string>>
+}
 const cardOf = (m: Record<string, any>): Card => m.attachments[0].content
 const texts = (c: Card): string[] => c.body.flatMap(e => e.type === 'Container' ? e.items.map((i: { text: string }) => i.text) : [e.text])
 
@@ -18,7 +25,14 @@ t.test('a Workflows message with one Adaptive Card 1.4', async t => {
   t.equal(card.type, 'AdaptiveCard')
   t.equal(card.version, '1.4')
   t.equal(card.$schema, 'http://adaptivecards.io/schemas/adaptive-card.json')
-  t.same(card.body[0], { type: 'TextBlock', text: '🔴 NO GO · IIS pool: PRDIIS09 \\(Windows 2025\\)', wrap: true, size: 'Large', weight: 'Bolder', color: 'Attention' })
+  t.same(card.body[0], {
+    type: 'TextBlock',
+    text: '🔴 NO GO · IIS pool: PRDIIS09 \\(Windows 2025\\)',
+    wrap: true,
+    size: 'Large',
+    weight: 'Bolder',
+    color: 'Attention'
+  })
   t.equal(card.body[1].text, 'Checkpoint 3 of 7 · 14 May 15:30 IST · canary PRDIIS09')
   const all = texts(card)
   t.ok(all.includes('🔴 **Checkout API** · FAIL · critical'))
@@ -27,8 +41,8 @@ t.test('a Workflows message with one Adaptive Card 1.4', async t => {
   t.ok(all.includes('⚫ **Loyalty Portal** · NO DATA'))
   t.ok(all.includes('- Recommendation: GO → NO GO\n- Checkout API: PASS → FAIL\n- Search <Frontend> & Co: PASS → WARN'))
   t.equal(card.body[card.body.length - 1].text, '✅ 9 other apps PASS')
-  t.equal(card.fallbackText, '🔴 NO GO · IIS pool: PRDIIS09 (Windows 2025) · Checkpoint 3 of 7 · 14 May 15:30 IST. 3 apps flagged, 9 other apps PASS.',
-    'the card fallback is plain text: not escaped')
+  const fallback = '🔴 NO GO · IIS pool: PRDIIS09 (Windows 2025) · Checkpoint 3 of 7 · 14 May 15:30 IST. 3 apps flagged, 9 other apps PASS.'
+  t.equal(card.fallbackText, fallback, 'the card fallback is plain text: not escaped')
   t.same(card.actions, [
     { type: 'Action.OpenUrl', title: 'Rollout', url: 'https://gonogo.example.com/v1/rollouts/ro_01JTEST' },
     { type: 'Action.OpenUrl', title: 'Recommendation', url: 'https://gonogo.example.com/v1/rollouts/ro_01JTEST/recommendation' }
@@ -83,7 +97,8 @@ t.test('a backslash in a name is escaped too, so it cannot escape our own markup
 })
 
 t.test('a cancellation: who and why, escaped, then what stood', async t => {
-  const card = cardOf(teamsMessage(summarize(eventsFor(cancelOutcome({ by: 'ops_bot', reason: 'see [ticket](http://x)' }))[0], 'https://gonogo.example.com')))
+  const event = eventsFor(cancelOutcome({ by: 'ops_bot', reason: 'see [ticket](http://x)' }))[0]
+  const card = cardOf(teamsMessage(summarize(event, 'https://gonogo.example.com')))
   t.same(texts(card), [
     '⛔ CANCELLED · IIS pool: PRDIIS09 \\(Windows 2025\\)',
     'Cancelled · 14 May 15:30 IST · canary PRDIIS09',
@@ -91,6 +106,7 @@ t.test('a cancellation: who and why, escaped, then what stood', async t => {
     'The last recommendation was **NO GO**.'
   ])
   t.equal(card.body[0].color, 'Warning')
-  t.equal(card.fallbackText, '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. Cancelled by ops_bot: see [ticket](http://x)')
+  t.equal(card.fallbackText, '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. ' +
+    'Cancelled by ops_bot: see [ticket](http://x)')
   t.equal(card.actions?.length, 2)
 })

@@ -86,7 +86,8 @@ t.test('rollout.cancelled: who, why and what stood; nothing to act on', async t 
   t.equal(body.type, 'rollout.cancelled')
   t.equal(body.rollout.state, 'cancelled')
   t.equal(body.recommendation, null)
-  t.same(body.cancellation, { at: '2025-05-14T10:00:00.000Z', by: 'release-manager', reason: 'back to *staging*' }, 'JSON: as given, unescaped')
+  t.same(body.cancellation, { at: '2025-05-14T10:00:00.000Z', by: 'release-manager', reason: 'back to *staging*' },
+    'JSON: as given, unescaped')
   t.equal(body.previous.recommendation, 'NO_GO')
   t.notMatch(raw, /SECRETPATH|whsec/)
   t.equal(JSON.parse(renderBody('webhook', eventsFor(cancelOutcome({ reason: null, previous: null }))[0])).cancellation.reason, null)

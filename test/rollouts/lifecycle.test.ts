@@ -53,7 +53,8 @@ t.test('cancel: state, skipped plan, pending jobs removed, second cancel 409', a
   t.equal(cancel.statusCode, 200)
   t.equal(cancel.json().state, 'cancelled')
   t.ok(cancel.json().cancelledAt)
-  t.same(cancel.json().cancellation, { at: cancel.json().cancelledAt, by: 'anonymous', reason: null }, 'no body: no reason; no tokens: anonymous')
+  t.same(cancel.json().cancellation, { at: cancel.json().cancelledAt, by: 'anonymous', reason: null },
+    'no body: no reason; no tokens: anonymous')
   t.same([...new Set(cancel.json().plan.map((p: { status: string }) => p.status))], ['skipped'])
   t.equal(cancel.json().nextAt, null)
   for (const what of ['start', 0, 1, 2] as const) t.notOk(await app.scheduler.queue.getJob(jobId(id, what)), `job ${what} removed`)
@@ -102,12 +103,14 @@ t.test('a live rollout: due checkpoints catch up, then a manual one runs now', a
   const other = await buildTestApp({ prefix, role: 'api', sim })
   t.teardown(other.close)
   t.match((await other.app.inject('/metrics')).body, series, 'an API-only process shows it too')
-  const cancelled = async (): Promise<number> => Number(/^gonogo_rollouts_finished_total\{outcome="cancelled"\} (\d+)$/m.exec((await app.inject('/metrics')).body)?.[1])
+  const cancelled = async (): Promise<number> =>
+    Number(/^gonogo_rollouts_finished_total\{outcome="cancelled"\} (\d+)$/m.exec((await app.inject('/metrics')).body)?.[1])
   const cancelledBefore = await cancelled()
   t.equal((await post(`/v1/rollouts/${id}/cancel`)).statusCode, 200)
   t.equal(await cancelled(), cancelledBefore + 1, 'counted as finished: cancelled')
-  t.notMatch((await app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`), 'and gone from the live gauge')
-  t.notMatch((await other.app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`), 'in every process')
+  const anySeries = new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`)
+  t.notMatch((await app.inject('/metrics')).body, anySeries, 'and gone from the live gauge')
+  t.notMatch((await other.app.inject('/metrics')).body, anySeries, 'in every process')
   const gate = await app.inject(`/v1/rollouts/${id}/gate`)
   t.equal(gate.statusCode, 409, 'a cancelled rollout closes the gate, whatever its last result')
   t.equal(gate.json().state, 'cancelled')
@@ -171,6 +174,6 @@ t.test('cancel takes an optional reason: stored, shown with who cancelled; bad i
   const again = await post(`/v1/rollouts/${id}/cancel`, { reason: 'a second time' })
   t.equal(again.statusCode, 409)
   t.same((await app.inject(`/v1/rollouts/${id}`)).json().cancellation, expected, 'a refused cancel changes nothing')
-  t.notOk((await app.inject('/v1/rollouts?state=scheduled')).json().items.some((r: { cancellation?: unknown }) => r.cancellation !== undefined),
-    'only cancelled rollouts have a cancellation')
+  const scheduled = (await app.inject('/v1/rollouts?state=scheduled')).json().items as Array<{ cancellation?: unknown }>
+  t.notOk(scheduled.some(r => r.cancellation !== undefined), 'only cancelled rollouts have a cancellation')
 })

@@ -147,14 +147,17 @@ t.test('with tokens set: mutations need a bearer token, reads do not', async t =
 })
 
 t.test('GONOGO_READ_TOKENS_REQUIRED=true: every route but the probes needs a token', async t => {
-  const closed = await buildTestApp({ prefix, role: 'api', sim, tokens: 'ana:tok-ana,tok-bare', env: { GONOGO_READ_TOKENS_REQUIRED: 'true' } })
+  const env = { GONOGO_READ_TOKENS_REQUIRED: 'true' }
+  const closed = await buildTestApp({ prefix, role: 'api', sim, tokens: 'ana:tok-ana,tok-bare', env })
   t.teardown(closed.close)
   const g = closed.app
   const bare = { authorization: 'Bearer tok-bare' }
   const ok = await g.inject({ method: 'POST', url: '/v1/rollouts', payload: valid(), headers: { authorization: 'Bearer tok-ana' } })
   t.equal(ok.statusCode, 201, 'a named token')
   const id = ok.json().id as string
-  for (const url of ['/v1/rollouts', `/v1/rollouts/${id}`, `/v1/rollouts/${id}/recommendation`, `/v1/rollouts/${id}/gate`, '/metrics', '/docs/json', '/nope']) {
+  const reads = ['/v1/rollouts', `/v1/rollouts/${id}`, `/v1/rollouts/${id}/recommendation`, `/v1/rollouts/${id}/gate`,
+    '/metrics', '/docs/json', '/nope']
+  for (const url of reads) {
     const res = await g.inject(url)
     t.equal(res.statusCode, 401, `${url} without a token`)
     t.equal(res.headers['www-authenticate'], 'Bearer')
@@ -163,10 +166,13 @@ t.test('GONOGO_READ_TOKENS_REQUIRED=true: every route but the probes needs a tok
   }
   t.equal((await g.inject('/healthz')).statusCode, 200, 'probes stay open')
   t.equal((await g.inject('/readyz?verbose=1')).statusCode, 200)
-  const preflight = await g.inject({ method: 'OPTIONS', url: '/v1/rollouts', headers: { origin: 'https://board.example', 'access-control-request-method': 'POST' } })
+  const preflightHeaders = { origin: 'https://board.example', 'access-control-request-method': 'POST' }
+  const preflight = await g.inject({ method: 'OPTIONS', url: '/v1/rollouts', headers: preflightHeaders })
   t.equal(preflight.statusCode, 204, 'a CORS preflight carries no credentials and needs none')
-  const cancel = await g.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, payload: { reason: 'wrong pool' }, headers: { authorization: 'Bearer tok-ana' } })
+  const ana = { authorization: 'Bearer tok-ana' }
+  const cancel = await g.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, payload: { reason: 'wrong pool' }, headers: ana })
   t.equal(cancel.statusCode, 200)
-  t.same((await g.inject({ url: `/v1/rollouts/${id}`, headers: bare })).json().cancellation, { at: cancel.json().cancelledAt, by: 'ana', reason: 'wrong pool' },
+  t.same((await g.inject({ url: `/v1/rollouts/${id}`, headers: bare })).json().cancellation,
+    { at: cancel.json().cancelledAt, by: 'ana', reason: 'wrong pool' },
     'recorded under the caller\'s token name')
 })

@@ -35,7 +35,8 @@ async function promtool (text: string): Promise<{ code: number | null, out: stri
 }
 
 t.test('a little traffic, then /metrics passes promtool check metrics with no warning', { skip: !hasPromtool }, async t => {
-  const analysis = await post('/v1/analyses', { apps: ['RESTAPI', 'Orders API'], canaryHosts: ['PRDIIS09'], from: iso(now - 2 * 3_600_000), until: iso(now - 60_000) })
+  const window = { from: iso(now - 2 * 3_600_000), until: iso(now - 60_000) }
+  const analysis = await post('/v1/analyses', { apps: ['RESTAPI', 'Orders API'], canaryHosts: ['PRDIIS09'], ...window })
   t.equal(analysis.status, 200)
   const created = await post('/v1/rollouts', healthyRollout({ startAt: iso(now - 90 * 60_000), decisionAt: iso(now + 90 * 60_000) }))
   t.equal(created.status, 201)

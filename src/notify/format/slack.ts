@@ -60,7 +60,10 @@ export function slackMessage (summary: Summary): SlackMessage {
   // The header is plain_text (shown as given); everything else is mrkdwn, built from escaped text.
   const s = escapeSummary(summary, slackEscape)
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`${summary.headline} · ${summary.rolloutName}`, SLACK_LIMITS.headerText), emoji: true } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: clip(`${summary.headline} · ${summary.rolloutName}`, SLACK_LIMITS.headerText), emoji: true }
+    },
     { type: 'context', elements: [md(clip(contextLine(s), SLACK_LIMITS.contextText))] }
   ]
   if (s.cancellation !== undefined) {

@@ -1,5 +1,5 @@
 import type { Recommendation, Status } from '../../schemas/common.ts'
-import type { AppResult } from '../../schemas/result.ts'
+import type { AppResult, CheckpointResult } from '../../schemas/result.ts'
 import { asReported, reportedSpellings } from '../../judge/hosts.ts'
 import type { Change, NotifyEvent } from '../events.ts'
 import type { CancelOutcome, CheckpointOutcome } from '../types.ts'
@@ -84,8 +84,7 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
       : `${RECOMMENDATION_EMOJI[result.recommendation]} ${label(result.recommendation)}`,
     stage: stageOf(outcome),
     time: formatLocalTime(outcome.at, rollout.timezone),
-    // As the result spells them (PRDIIS09, however the rollout was typed), like its reasons.
-    canaryHosts: asReported(rollout.canaryHosts, reportedSpellings((result?.apps ?? []).flatMap(a => a.canaryHosts.map(host => ({ host, count: 1 }))))),
+    canaryHosts: asResultSpells(rollout.canaryHosts, result),
     reasons: result?.reasons ?? (failedDecision ? failedDecisionReasons(error, outcome.previous?.recommendation) : []),
     flagged,
     passCount: appCount - flagged.length,
@@ -107,7 +106,7 @@ function cancelSummary (outcome: CancelOutcome, publicUrl?: string): Summary {
     headline: '⛔ CANCELLED',
     stage: 'Cancelled',
     time: formatLocalTime(cancellation.at, rollout.timezone),
-    canaryHosts: asReported(rollout.canaryHosts, reportedSpellings((previous?.apps ?? []).flatMap(a => a.canaryHosts.map(host => ({ host, count: 1 }))))),
+    canaryHosts: asResultSpells(rollout.canaryHosts, previous),
     reasons: [],
     flagged: [],
     passCount: 0,
@@ -117,6 +116,11 @@ function cancelSummary (outcome: CancelOutcome, publicUrl?: string): Summary {
     cancellation: { by: cancellation.by, reason: cancellation.reason === null ? null : oneLine(cancellation.reason) },
     links: linksOf(rollout.id, publicUrl)
   }
+}
+
+/** Host names as a result spells them (PRDIIS09 however the rollout was typed), like its reasons; as given without a result. */
+function asResultSpells (hosts: string[], result: CheckpointResult | null): string[] {
+  return asReported(hosts, reportedSpellings((result?.apps ?? []).flatMap(a => a.canaryHosts.map(host => ({ host, count: 1 })))))
 }
 
 /** Links to the rollout and its recommendation; none without GONOGO_PUBLIC_URL rather than links to nowhere. */

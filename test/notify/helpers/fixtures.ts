@@ -153,7 +153,11 @@ export function cancelOutcome (opts: { by?: string, reason?: string | null, prev
   return {
     kind: 'cancel',
     rollout: { ...rollout, state: 'cancelled' },
-    cancellation: { at: '2025-05-14T10:00:00.000Z', by: opts.by ?? 'release-manager', reason: opts.reason === undefined ? 'PRDIIS09 goes back to staging' : opts.reason },
+    cancellation: {
+      at: '2025-05-14T10:00:00.000Z',
+      by: opts.by ?? 'release-manager',
+      reason: opts.reason === undefined ? 'PRDIIS09 goes back to staging' : opts.reason
+    },
     previous: opts.previous === undefined ? noGoResult() : opts.previous
   }
 }
