@@ -1,5 +1,9 @@
+# One Node version for both stages. 20.20 satisfies every dependency's "engines" (package-lock.json;
+# test/compose.test.ts checks it), and Node 20.19+ runs the TypeScript sources the tests use.
+ARG NODE_VERSION=20.20
+
 # Build stage: full dependencies to compile TypeScript.
-FROM node:20-bookworm-slim AS build
+FROM node:${NODE_VERSION}-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -8,7 +12,8 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies, compiled code, NRQL templates and scenarios.
-FROM node:20-bookworm-slim
+# The one image of docker-compose.yml: the service and the simulator (dist/src/sim/cli.js).
+FROM node:${NODE_VERSION}-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -107,7 +107,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   }
   await app.register(rateLimit, { max: config.GONOGO_RATE_LIMIT, timeWindow: '1 minute' })
   await app.register(swaggerPlugin)
-  await app.register(authPlugin, { tokens: config.apiTokens })
+  await app.register(authPlugin, { tokens: config.apiTokens, readsRequireToken: config.readTokensRequired })
   await app.register(redisPlugin, { url: config.REDIS_URL })
   await app.register(nerdgraphPlugin, {
     config,

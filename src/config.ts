@@ -23,7 +23,15 @@ export const EnvSchema = Type.Object({
   PORT: Int(0, 65535, 3000, 'HTTP port.'),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'HTTP bind address (0.0.0.0 in containers).' }),
   GONOGO_ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'all: API and workers; api or worker to run them apart.' }),
-  GONOGO_API_TOKENS: Type.Optional(Type.String({ minLength: 1, description: 'Comma-separated bearer tokens; when set every mutating request needs one.' })),
+  GONOGO_API_TOKENS: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Comma-separated bearer tokens, each name:token (a bare token is named token-1, token-2... by its position); ' +
+      'when set every mutating request needs one, and what it does is recorded under the token\'s name.'
+  })),
+  GONOGO_READ_TOKENS_REQUIRED: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+    description: 'true: every route but /healthz and /readyz needs a token from GONOGO_API_TOKENS, reads and /metrics included.'
+  }),
   GONOGO_CORS_ORIGINS: Type.String({ default: '*', description: 'Comma-separated origins a browser dashboard may call the API from; * for any (no cookies are used: mutations still need a bearer token when tokens are set); none to send no CORS headers.' }),
   GONOGO_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of this service, for links in chat messages.' })),
   GONOGO_MAX_APPS: Int(1, 5000, 200, 'Most apps in one analysis or rollout.'),
@@ -51,11 +59,35 @@ export const EnvSchema = Type.Object({
 })
 export type Env = Static<typeof EnvSchema>
 
+/** One bearer token of GONOGO_API_TOKENS and the name what it does is recorded under. */
+export interface ApiToken { name: string, token: string }
+
 export interface Config extends Env {
   nerdgraphUrl: string
-  apiTokens: string[]
+  apiTokens: ApiToken[]
+  /** GONOGO_READ_TOKENS_REQUIRED=true. */
+  readTokensRequired: boolean
   corsOrigins: string[]
   webhookAllowHosts: string[]
+}
+
+/**
+ * Reads `path` (default `.env` in the working directory) into `process.env` with Node's
+ * process.loadEnvFile, when the file exists; returns whether it did. The real environment
+ * wins over the file: a variable already set (even to '') keeps its value. loadEnvFile
+ * already behaves so; the values are put back after it anyway, so no Node version or
+ * later change can let a file override what an operator exported.
+ */
+export function loadDotEnv (path = '.env'): boolean {
+  const real = new Map(Object.entries(process.env))
+  try {
+    process.loadEnvFile(path)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw new ConfigError([`${path} could not be read: ${(err as Error).message}`])
+  }
+  for (const [key, value] of real) if (process.env[key] !== value) process.env[key] = value
+  return true
 }
 
 const NUMERIC = new Set(Object.entries(EnvSchema.properties)
@@ -98,17 +130,61 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       problems.push('GONOGO_NOTIFY_DEFAULT must be a JSON object like {"kind":"slack","url":"https://..."}')
     }
   }
+  const list = (s?: string) => (s ?? '').split(',').map(x => x.trim()).filter(x => x.length > 0)
+  const apiTokens = parseTokens(list(withDefaults.GONOGO_API_TOKENS), problems)
+  const readTokensRequired = withDefaults.GONOGO_READ_TOKENS_REQUIRED === 'true'
+  if (withDefaults.GONOGO_API_TOKENS !== undefined && list(withDefaults.GONOGO_API_TOKENS).length === 0) {
+    // Else a stray ", " would turn authentication off without a word.
+    problems.push('GONOGO_API_TOKENS is set but holds no token (leave it unset for no authentication)')
+  } else if (readTokensRequired && withDefaults.GONOGO_API_TOKENS === undefined) {
+    problems.push('GONOGO_READ_TOKENS_REQUIRED=true needs GONOGO_API_TOKENS: with no token nobody could read')
+  }
   if (problems.length > 0) throw new ConfigError(problems)
 
-  const list = (s?: string) => (s ?? '').split(',').map(x => x.trim()).filter(x => x.length > 0)
   return {
     ...withDefaults,
     nerdgraphUrl: withDefaults.NERDGRAPH_URL ??
       (withDefaults.NEW_RELIC_REGION === 'eu' ? 'https://api.eu.newrelic.com/graphql' : 'https://api.newrelic.com/graphql'),
-    apiTokens: list(withDefaults.GONOGO_API_TOKENS),
+    apiTokens,
+    readTokensRequired,
     corsOrigins: withDefaults.GONOGO_CORS_ORIGINS.trim().toLowerCase() === 'none' ? [] : list(withDefaults.GONOGO_CORS_ORIGINS),
     webhookAllowHosts: list(withDefaults.GONOGO_WEBHOOK_ALLOW_HOSTS).map(h => h.toLowerCase())
   }
+}
+
+/** What a token's name may be: it shows in rollouts, chat messages and logs. */
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/
+
+/**
+ * GONOGO_API_TOKENS entries: `name:token` (split at the first colon), or a bare token named
+ * `token-<position>`. Problems name the entry by position and never quote a token.
+ */
+function parseTokens (entries: string[], problems: string[]): ApiToken[] {
+  const tokens: ApiToken[] = []
+  const names = new Map<string, number>()
+  const seen = new Map<string, number>()
+  for (const [i, entry] of entries.entries()) {
+    const at = `GONOGO_API_TOKENS entry ${i + 1}`
+    const colon = entry.indexOf(':')
+    const name = colon < 0 ? `token-${i + 1}` : entry.slice(0, colon).trim()
+    const token = colon < 0 ? entry : entry.slice(colon + 1).trim()
+    if (!TOKEN_NAME.test(name)) {
+      problems.push(`${at} has the name ${JSON.stringify(name.slice(0, 64))}: a name is 1-64 letters, digits and . _ @ - (name:token)`)
+      continue
+    }
+    if (token.length === 0) { problems.push(`${at} (${name}) has no token after the colon`); continue }
+    const sameName = names.get(name)
+    if (sameName !== undefined) { problems.push(`${at} repeats the name ${name} of entry ${sameName}`); continue }
+    const sameToken = seen.get(token)
+    if (sameToken !== undefined) {
+      problems.push(`${at} (${name}) has the same token as entry ${sameToken}: a token names one caller`)
+      continue
+    }
+    names.set(name, i + 1)
+    seen.set(token, i + 1)
+    tokens.push({ name, token })
+  }
+  return tokens
 }
 
 function describe (schema: { description?: string, minimum?: number, maximum?: number, anyOf?: Array<{ const?: unknown }> }, fallback: string): string {

@@ -1,12 +1,13 @@
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
-import { loadConfig } from './config.ts'
+import { loadConfig, loadDotEnv } from './config.ts'
 import { ConfigError, GonogoError } from './errors.ts'
 import { startEmbeddedSimulator } from './sim/embedded.ts'
 
 /** Process entry: configuration, optional embedded simulator, HTTP and workers by role, graceful shutdown. */
 async function start (): Promise<FastifyInstance> {
+  const dotEnv = loadDotEnv()
   const config = loadConfig()
   const sim = config.GONOGO_SIM_SCENARIO === undefined ? undefined : await startEmbeddedSimulator(config)
   const app = await buildApp({ config: sim?.config ?? config, nerdgraph: sim?.nerdgraph })
@@ -31,7 +32,8 @@ async function start (): Promise<FastifyInstance> {
     if (code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new GonogoError('GONOGO_LISTEN', `cannot listen on ${config.HOST}:${config.PORT} (${code}): check HOST and PORT`)
     throw err
   }
-  app.log.info({ role: config.GONOGO_ROLE, docs: `${address}/docs`, nerdgraph: sim?.nerdgraph.url ?? config.nerdgraphUrl },
+  const envFile = dotEnv ? { envFile: '.env' } : {}
+  app.log.info({ role: config.GONOGO_ROLE, ...envFile, docs: `${address}/docs`, nerdgraph: sim?.nerdgraph.url ?? config.nerdgraphUrl },
     sim === undefined ? 'gonogo ready' : 'gonogo ready on the simulator: the README shows a one-shot analysis and a rollout to try')
   return app
 }

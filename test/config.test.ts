@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
-import { EnvSchema, loadConfig } from '../src/config.ts'
+import { EnvSchema, loadConfig, loadDotEnv } from '../src/config.ts'
 import { ConfigError } from '../src/errors.ts'
 
 t.test('defaults fill what is not set', async (t) => {
@@ -18,7 +20,7 @@ t.test('region and explicit URL pick the endpoint', async (t) => {
 
 t.test('lists are split and trimmed', async (t) => {
   const config = loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: ' a, b ,,c', GONOGO_WEBHOOK_ALLOW_HOSTS: '127.0.0.1, Hooks.Local' })
-  t.same(config.apiTokens, ['a', 'b', 'c'])
+  t.same(config.apiTokens, [{ name: 'token-1', token: 'a' }, { name: 'token-2', token: 'b' }, { name: 'token-3', token: 'c' }])
   t.same(config.webhookAllowHosts, ['127.0.0.1', 'hooks.local'])
 })
 
@@ -53,4 +55,64 @@ t.test('CORS origins: any by default, a list, or none', async (t) => {
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k' }).corsOrigins, ['*'])
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins, ['https://a.example', 'https://b.example'])
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'none' }).corsOrigins, [])
+})
+
+t.test('.env: read when it exists, the real environment wins, an unreadable one is named', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gonogo-dotenv-'))
+  const keys = ['GONOGO_T_FROM_FILE', 'GONOGO_T_EXPORTED', 'GONOGO_T_EMPTY', 'GONOGO_T_QUOTED']
+  t.teardown(() => {
+    for (const k of keys) Reflect.deleteProperty(process.env, k)
+    rmSync(dir, { recursive: true, force: true })
+  })
+  t.equal(loadDotEnv(join(dir, '.env')), false, 'no file: nothing read, no error')
+  writeFileSync(join(dir, '.env'), [
+    '# copied from .env.example',
+    'GONOGO_T_FROM_FILE=file',
+    'GONOGO_T_EXPORTED=file',
+    'GONOGO_T_EMPTY=file',
+    'GONOGO_T_QUOTED="a # b"'
+  ].join('\n'))
+  process.env.GONOGO_T_EXPORTED = 'exported'
+  process.env.GONOGO_T_EMPTY = ''
+  t.equal(loadDotEnv(join(dir, '.env')), true)
+  t.equal(process.env.GONOGO_T_FROM_FILE, 'file')
+  t.equal(process.env.GONOGO_T_EXPORTED, 'exported', 'an exported variable keeps its value')
+  t.equal(process.env.GONOGO_T_EMPTY, '', 'even an empty one')
+  t.equal(process.env.GONOGO_T_QUOTED, 'a # b')
+  mkdirSync(join(dir, 'dir.env'))
+  const err = t.throws(() => loadDotEnv(join(dir, 'dir.env'))) as ConfigError
+  t.ok(err instanceof ConfigError)
+  t.match(err.message, /dir\.env could not be read: /)
+})
+
+t.test('named tokens: name:token pairs, bare tokens named by position, problems named without the token', async (t) => {
+  const config = loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: 'deploy-bot:s3cr3t:with:colons, bare-one ,ana@ops: tok-ana' })
+  t.same(config.apiTokens, [
+    { name: 'deploy-bot', token: 's3cr3t:with:colons' },
+    { name: 'token-2', token: 'bare-one' },
+    { name: 'ana@ops', token: 'tok-ana' }
+  ])
+  t.equal(config.readTokensRequired, false)
+  const err = t.throws(() => loadConfig({
+    NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: 'bad name:tok-1,ok:,ci:tok-3,ci:tok-4,other:tok-3,:tok-6'
+  })) as ConfigError
+  t.same(err.problems, [
+    'GONOGO_API_TOKENS entry 1 has the name "bad name": a name is 1-64 letters, digits and . _ @ - (name:token)',
+    'GONOGO_API_TOKENS entry 2 (ok) has no token after the colon',
+    'GONOGO_API_TOKENS entry 4 repeats the name ci of entry 3',
+    'GONOGO_API_TOKENS entry 5 (other) has the same token as entry 3: a token names one caller',
+    'GONOGO_API_TOKENS entry 6 has the name "": a name is 1-64 letters, digits and . _ @ - (name:token)'
+  ])
+  t.notMatch(err.message, /tok-/, 'no token in the message')
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: 'token-2:x,y' }), /entry 2 repeats the name token-2 of entry 1/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: ' , ' }), /GONOGO_API_TOKENS is set but holds no token/)
+})
+
+t.test('GONOGO_READ_TOKENS_REQUIRED: true or false, and true needs tokens', async (t) => {
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: 'a:b', GONOGO_READ_TOKENS_REQUIRED: 'true' }).readTokensRequired, true)
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'false' }).readTokensRequired, false)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'yes' }),
+    /GONOGO_READ_TOKENS_REQUIRED must be one of true, false, got "yes"/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'true' }),
+    /GONOGO_READ_TOKENS_REQUIRED=true needs GONOGO_API_TOKENS/)
 })

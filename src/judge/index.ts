@@ -11,6 +11,7 @@ import { resolvePolicy, resolveThresholds, type AppSpec, type Policy, type Thres
 import { unseenCanaries, withUnseenCanaries } from './canaries.ts'
 import type { RateMeasure } from './checks/sequential.ts'
 import { usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
+import { asReported, reportedSpellings } from './hosts.ts'
 import type { AppData, CheckpointData } from './input.ts'
 import { judgeApp } from './judge-app.ts'
 import { measureApp } from './measure.ts'
@@ -48,11 +49,16 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const byName = new Map<string, AppData>()
   for (const a of data.apps) if (!byName.has(a.app)) byName.set(a.app, a)
   const specs = uniqueSpecs(req.apps.length > 0 ? req.apps : data.apps.map(a => ({ name: a.app })))
-  const configured = data.canaryHosts ?? []
+  // Hosts as the data spells them (PRDIIS09 however the request typed it), so every reason,
+  // detail and host list of one result names a host the same way.
+  const spellings = reportedSpellings(data.apps.flatMap(a => [...a.window.hosts, ...a.pre.hosts]))
+  const configured = asReported(data.canaryHosts ?? [], spellings)
+  const baselineHosts = data.baselineHosts === null || data.baselineHosts === undefined ? null : asReported(data.baselineHosts, spellings)
   const unseen = unseenCanaries(configured, data.apps)
   const canaryHosts = configured.filter(h => !unseen.includes(h))
 
-  const measured = specs.map(spec => measureApp(spec, byName.get(spec.name) ?? null, prev?.apps[spec.name], canaryHosts, data, policy.alpha))
+  const checkpoint = { baselineHosts, bucketMinutes: data.bucketMinutes, until: data.until }
+  const measured = specs.map(spec => measureApp(spec, byName.get(spec.name) ?? null, prev?.apps[spec.name], canaryHosts, checkpoint, policy.alpha))
   // One Holm family: two tests per app, p = 1 where there is no evidence yet.
   const raw = measured.flatMap(m => [pOf(m.errors, m.evidence.errorRate.maxLogE), pOf(m.latency, m.evidence.latency.maxLogE)])
   const adjusted = holm(raw)

@@ -1,6 +1,6 @@
 import type { EventType } from '../schemas/notify.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
-import type { CheckpointOutcome } from './types.ts'
+import type { CancelOutcome, NotifyOutcome } from './types.ts'
 
 /** One verdict that moved between the previous result and this one; app null is the recommendation. */
 export interface Change {
@@ -9,13 +9,16 @@ export interface Change {
   to: string
 }
 
-/** Something worth telling receivers about, derived from one CheckpointOutcome. */
+/** Something worth telling receivers about, derived from one outcome. */
 export interface NotifyEvent {
-  /** `<rolloutId>.<checkpointIndex>.<type>`: the same however often the checkpoint job is retried. */
+  /**
+   * `<rolloutId>.<checkpointIndex>.<type>`: the same however often the checkpoint job is retried;
+   * `<rolloutId>.rollout.cancelled` for the cancellation (a rollout is cancelled once).
+   */
   id: string
   type: EventType
   occurredAt: string
-  outcome: CheckpointOutcome
+  outcome: NotifyOutcome
   /** Verdicts that changed since `previous` (empty for the first result or a failed checkpoint). */
   changes: Change[]
 }
@@ -27,7 +30,8 @@ export interface NotifyEvent {
  * checkpoint.failed when another checkpoint has no result), then
  * verdict.changed when something moved.
  */
-export function eventsFor (outcome: CheckpointOutcome, occurredAt: Date = new Date()): NotifyEvent[] {
+export function eventsFor (outcome: NotifyOutcome, occurredAt: Date = new Date()): NotifyEvent[] {
+  if (outcome.kind === 'cancel') return [cancelEvent(outcome)]
   const at = occurredAt.toISOString()
   const make = (type: EventType, changes: Change[]): NotifyEvent => ({
     id: eventId(outcome.rollout.id, outcome.checkpointIndex, type), type, occurredAt: at, outcome, changes
@@ -47,6 +51,12 @@ export function eventsFor (outcome: CheckpointOutcome, occurredAt: Date = new Da
   const events = [make(outcome.kind === 'decision' ? 'decision.made' : 'checkpoint.completed', changes)]
   if (changes.length > 0) events.push(make('verdict.changed', changes))
   return events
+}
+
+/** The one event of a cancellation, at the time it was cancelled. */
+function cancelEvent (outcome: CancelOutcome): NotifyEvent {
+  const type = 'rollout.cancelled'
+  return { id: `${outcome.rollout.id}.${type}`, type, occurredAt: outcome.cancellation.at, outcome, changes: [] }
 }
 
 /** The deterministic id of an event. */

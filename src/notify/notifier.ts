@@ -15,7 +15,7 @@ import { planDeliveries } from './plan.ts'
 import { DeliveryProcessor, RetryableDeliveryError } from './processor.ts'
 import { redisOptions } from './redis-options.ts'
 import { TargetStore } from './target-store.ts'
-import type { CheckpointOutcome, DeliveryFailure } from './types.ts'
+import type { DeliveryFailure, NotifyOutcome } from './types.ts'
 
 /** Delivery tuning; the defaults suit production, tests shrink the times. */
 export interface DeliverySettings {
@@ -113,14 +113,14 @@ export class Notifier {
   }
 
   /**
-   * Queues the events of one checkpoint outcome for every target of the
+   * Queues the events of one checkpoint outcome (or a cancellation) for every target of the
    * rollout and every default target: one job per (event, target) with a
    * deterministic id, so calling it again for the same outcome (a retried
    * checkpoint job) queues nothing new. Resolves once the jobs are in Redis
    * (job ids: `<eventId>.<targetIndex>`, see planDeliveries); rejects only
    * when Redis cannot be written, never because a receiver is down.
    */
-  async publish (outcome: CheckpointOutcome): Promise<void> {
+  async publish (outcome: NotifyOutcome): Promise<void> {
     if (this.#closing !== undefined) throw new Error('notifier is closed')
     const planned = planDeliveries(outcome, this.#defaults, this.#config.GONOGO_PUBLIC_URL)
     if (planned.length === 0) return
@@ -138,7 +138,8 @@ export class Notifier {
         removeOnFail: { age: s.keepFailedSeconds }
       }
     })))
-    this.#log.debug({ rolloutId: outcome.rollout.id, checkpoint: outcome.checkpointIndex, jobs: planned.length }, 'notifications queued')
+    const what = outcome.kind === 'cancel' ? { cancelled: true } : { checkpoint: outcome.checkpointIndex }
+    this.#log.debug({ rolloutId: outcome.rollout.id, ...what, jobs: planned.length }, 'notifications queued')
   }
 
   /**

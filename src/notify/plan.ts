@@ -3,7 +3,7 @@ import { eventsFor } from './events.ts'
 import { deliveryJobId, type DeliveryJob } from './job.ts'
 import { renderBody, wants } from './render.ts'
 import { fingerprint } from './target-store.ts'
-import type { CheckpointOutcome } from './types.ts'
+import type { NotifyOutcome } from './types.ts'
 import { targetOrigin } from './view.ts'
 
 /** One delivery to queue: its deterministic job id and its data. */
@@ -20,7 +20,7 @@ export interface PlannedDelivery {
  * the result.
  */
 export function planDeliveries (
-  outcome: CheckpointOutcome,
+  outcome: NotifyOutcome,
   defaults: readonly NotifyTarget[],
   publicUrl: string | undefined,
   now: Date = new Date()

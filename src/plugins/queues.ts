@@ -54,23 +54,24 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   })
 }, { name: 'queues', dependencies: ['redis', 'metrics'] })
 
-/** Live rollouts shown, and how many of the newest decided ones stay visible. */
+/** Most live rollouts of each state shown. */
 const MAX_LIVE = 1000
-const RECENT_DECIDED = 50
 
 /**
- * Sets gonogo_rollout_recommendation from the store at scrape time, so a
- * restarted process (or an API-only one, which never runs a checkpoint) shows
- * the current recommendation of every live rollout and of recent decisions.
- * Older series are dropped to keep the label set bounded.
+ * Sets gonogo_rollout_recommendation from the store at scrape time, so a restarted process
+ * (or an API-only one, which never runs a checkpoint) shows the current recommendation of
+ * every live rollout. Decided, cancelled and deleted rollouts drop out (they are counted in
+ * gonogo_rollouts_finished_total where they finished), so the series stay bounded.
  */
 async function refreshRecommendations (rollouts: RolloutStore, metrics: Metrics): Promise<void> {
   const ids = [
     ...await rollouts.idsIn('scheduled', MAX_LIVE),
-    ...await rollouts.idsIn('monitoring', MAX_LIVE),
-    ...await rollouts.idsIn('decided', RECENT_DECIDED)
+    ...await rollouts.idsIn('monitoring', MAX_LIVE)
   ]
   const shown = await rollouts.getMany(ids)
   metrics.recommendation.reset()
-  for (const r of shown) metrics.setRecommendation(r.spec.id, r.spec.name, r.recommendation)
+  for (const r of shown) {
+    const live = r.state === 'scheduled' || r.state === 'monitoring'
+    if (live && r.recommendation !== null) metrics.setRecommendation(r.spec.id, r.recommendation)
+  }
 }

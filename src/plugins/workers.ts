@@ -60,7 +60,8 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
       notifier: opts.notifier ?? noopNotifier,
       onRecorded: (info) => {
         app.metrics.checkpoints.inc({ kind: info.kind, outcome: info.outcome })
-        if (info.recommendation !== null) app.metrics.setRecommendation(info.rolloutId, info.name, info.recommendation)
+        if (info.kind === 'decision') app.metrics.finished(info.rolloutId, info.recommendation ?? 'INCONCLUSIVE')
+        else if (info.recommendation !== null) app.metrics.setRecommendation(info.rolloutId, info.recommendation)
       },
       log,
       now: Date.now,

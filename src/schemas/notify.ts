@@ -22,6 +22,6 @@ export type NotifyTargetView = Static<typeof NotifyTargetView>
 
 export const EventType = Type.Union([
   Type.Literal('checkpoint.completed'), Type.Literal('verdict.changed'),
-  Type.Literal('decision.made'), Type.Literal('checkpoint.failed')
+  Type.Literal('decision.made'), Type.Literal('checkpoint.failed'), Type.Literal('rollout.cancelled')
 ])
 export type EventType = Static<typeof EventType>

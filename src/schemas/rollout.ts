@@ -41,6 +41,28 @@ export const PlanEntry = Type.Object({
 })
 export type PlanEntry = Static<typeof PlanEntry>
 
+/** Who cancelled a rollout, when and why. */
+export const Cancellation = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  by: Type.String({
+    description: 'Name of the caller\'s token (GONOGO_API_TOKENS); anonymous without tokens; ' +
+      'unknown for rollouts cancelled before this was recorded'
+  }),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'As the caller gave it; null when none was' })
+})
+export type Cancellation = Static<typeof Cancellation>
+
+/** POST /v1/rollouts/{id}/cancel: optional; no body or {} cancels without a reason. */
+export const CancelRequest = Type.Object({
+  reason: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 500,
+    pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$',
+    description: 'Why, for people: one line of at most 500 characters, shown on the rollout and in the cancellation message'
+  }))
+}, { additionalProperties: false })
+export type CancelRequest = Static<typeof CancelRequest>
+
 /** Fields shared by a rollout's full view and its list entry. */
 const RolloutFields = {
   id: RolloutId,
@@ -63,13 +85,14 @@ const RolloutFields = {
   updatedAt: Type.String({ format: 'date-time' }),
   startedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When monitoring began' })),
   decidedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  cancelledAt: Type.Optional(Type.String({ format: 'date-time' }))
+  cancelledAt: Type.Optional(Type.String({ format: 'date-time' })),
+  cancellation: Type.Optional(Cancellation)
 }
 
 /** A chat or webhook message that was given up on after its retries. */
 export const NotifyFailure = Type.Object({
   eventId: Type.String(),
-  type: Type.String({ description: 'checkpoint.completed, verdict.changed, decision.made or checkpoint.failed' }),
+  type: Type.String({ description: 'checkpoint.completed, verdict.changed, decision.made, checkpoint.failed or rollout.cancelled' }),
   kind: Type.String({ description: 'slack, teams or webhook' }),
   target: Type.String({ description: 'Scheme and host of the target' }),
   attempts: Type.Integer(),

@@ -7,7 +7,9 @@ import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
 import { STATUS_CHAR, type RolloutSpec, type StoredRollout } from './types.ts'
 
-const FIELDS = ['spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses'] as const
+const FIELDS = [
+  'spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason'
+] as const
 
 /** An Idempotency-Key, hashed, and a fingerprint of the body it came with. */
 export interface Idempotency { keyHash: string, fingerprint: string }
@@ -138,12 +140,15 @@ export class RolloutStore {
   }
 
   /**
-   * Moves a rollout to `to` if its state is one of `from`, atomically.
+   * Moves a rollout to `to` if its state is one of `from`, atomically, and then sets the
+   * `fields` given (who cancelled it and why) in the same step.
    * Returns whether it moved and the state it had (null for an unknown id).
    */
-  async transition (id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number): Promise<{ moved: boolean, state: RolloutState | null }> {
+  async transition (
+    id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields: Record<string, string> = {}
+  ): Promise<{ moved: boolean, state: RolloutState | null }> {
     const [moved, state] = await this.#redis.gonogoTransition(
-      this.keys.rollout(id), ...this.keys.stateIndexes(), id, to, `,${from.join(',')},`, now, stamp
+      this.keys.rollout(id), ...this.keys.stateIndexes(), id, to, `,${from.join(',')},`, now, stamp, ...Object.entries(fields).flat()
     ) as [number, string]
     return { moved: moved === 1, state: state === '' ? null : state as RolloutState }
   }
@@ -156,7 +161,7 @@ export class RolloutStore {
 }
 
 function parse (values: Array<string | null>): StoredRollout | null {
-  const [spec, state, updatedAt, startedAt, decidedAt, cancelledAt, recommendation, statuses] = values
+  const [spec, state, updatedAt, startedAt, decidedAt, cancelledAt, recommendation, statuses, cancelledBy, cancelReason] = values
   if (spec === null || state === null) return null
   const num = (s: string | null) => (s === null ? undefined : Number(s))
   return {
@@ -167,6 +172,8 @@ function parse (values: Array<string | null>): StoredRollout | null {
     decidedAt: num(decidedAt),
     cancelledAt: num(cancelledAt),
     recommendation: (recommendation === null || recommendation === '') ? null : recommendation as Recommendation,
-    statuses: statuses ?? ''
+    statuses: statuses ?? '',
+    ...(cancelledBy === null ? {} : { cancelledBy }),
+    ...(cancelReason === null ? {} : { cancelReason })
   }
 }

@@ -35,6 +35,9 @@ export interface StoredRollout {
   startedAt?: number
   decidedAt?: number
   cancelledAt?: number
+  /** Token name of the caller who cancelled it, and the reason given, if any. */
+  cancelledBy?: string
+  cancelReason?: string
   /** Latest recommendation (the decision's once decided), null before any. */
   recommendation: Recommendation | null
   /** Plan entry i is recorded ok ('o'), failed ('f') or not yet ('-'). */

@@ -129,3 +129,33 @@ t.test('apps missing from the data are INCONCLUSIVE, never PASS; app order and m
   t.equal(out.result.summary.NO_DATA, 0)
   t.equal(out.result.window.from, new Date(FROM).toISOString())
 })
+
+t.test('hosts are named as the data spells them, the request spelling only for a host never reported', async t => {
+  const reporting = appData({ app: 'A', canary: { count: 5000, errors: 150 }, baseline: { count: 20000, errors: 200 } })
+  const silent = appData({ app: 'B', canary: { count: 0, errors: 0 }, baseline: { count: 20000, errors: 200 } })
+  const data = { ...checkpoint([reporting, silent]), canaryHosts: ['prdiis09', 'prdiis77'], baselineHosts: ['prdiis01', 'PrdIis02'] }
+  const out = judge({ data, apps: [{ name: 'A' }, { name: 'B' }], asOf: ASOF })
+  const text = JSON.stringify(out.result)
+  t.notMatch(text, /prdiis09|prdiis01|PrdIis02/, 'no request spelling of a reported host anywhere')
+  const [a, b] = out.result.apps
+  t.same(a.canaryHosts, ['PRDIIS09'])
+  t.same(a.baselineHosts, ['PRDIIS01', 'PRDIIS02'])
+  t.equal(a.verdict, 'FAIL')
+  t.match(a.reasons.join(' '), /on PRDIIS09 vs/)
+  t.equal(b.verdict, 'NO_DATA')
+  t.match(b.reasons[0], /^no data from PRDIIS09 while 2 existing hosts/)
+  t.match(out.result.reasons.join(' '), /\(no data from PRDIIS09\)/)
+  t.match(out.result.reasons.join(' '), /prdiis77 \(new\) reported no app/, 'a host the data never reported keeps the request spelling')
+})
+
+t.test('a host reported in two spellings is named by the one with the most traffic', async t => {
+  const big = appData({ app: 'A', canary: { count: 5000, errors: 10 }, baseline: { count: 20000, errors: 40 } })
+  const small = appData({ app: 'B', canary: { count: 0, errors: 0 }, baseline: { count: 20000, errors: 40 } })
+  small.window.hosts.push({ host: 'prdiis09', count: 10, errors: 0, durationAvgS: 0.2 })
+  const c = appData({ app: 'C', canary: { count: 0, errors: 0 }, baseline: { count: 20000, errors: 40 } })
+  const data = { ...checkpoint([big, small, c]), canaryHosts: ['Prdiis09'] }
+  const out = judge({ data, apps: [{ name: 'A' }, { name: 'B' }, { name: 'C' }], asOf: ASOF })
+  t.same(out.result.apps[0].canaryHosts, ['PRDIIS09'])
+  t.same(out.result.apps[1].canaryHosts, ['prdiis09'], 'an app\'s own host list is what it reported')
+  t.match(out.result.apps[2].reasons[0], /^no data from PRDIIS09 /)
+})

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { changesBetween, eventsFor } from '../../src/notify/events.ts'
-import { earlierResult, noGoResult, outcome } from './helpers/fixtures.ts'
+import { cancelOutcome, earlierResult, noGoResult, outcome } from './helpers/fixtures.ts'
 
 const at = new Date('2025-05-14T10:00:05Z')
 
@@ -45,4 +45,10 @@ t.test('changesBetween reports new apps and ignores unchanged ones', async t => 
   const before = earlierResult()
   const now = { ...before, apps: [...before.apps, { ...before.apps[0], app: 'Brand New', verdict: 'INCONCLUSIVE' as const }] }
   t.same(changesBetween(before, now), [{ app: 'Brand New', from: 'none', to: 'INCONCLUSIVE' }])
+})
+
+t.test('a cancellation gives one rollout.cancelled, at the time it was cancelled, with a deterministic id', async t => {
+  const events = eventsFor(cancelOutcome(), at)
+  t.same(events.map(e => [e.id, e.type, e.occurredAt]), [['ro_01JTEST.rollout.cancelled', 'rollout.cancelled', '2025-05-14T10:00:00.000Z']])
+  t.same(events[0].changes, [])
 })

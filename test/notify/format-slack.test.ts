@@ -3,7 +3,7 @@ import { eventsFor } from '../../src/notify/events.ts'
 import { SLACK_LIMITS, slackMessage, type SlackBlock, type SlackMessage } from '../../src/notify/format/slack.ts'
 import { summarize } from '../../src/notify/format/summary.ts'
 import type { AppResult } from '../../src/schemas/result.ts'
-import { noGoResult, outcome } from './helpers/fixtures.ts'
+import { cancelOutcome, noGoResult, outcome } from './helpers/fixtures.ts'
 
 const BASE = 'https://gonogo.example.com/'
 const textOf = (b: SlackBlock): string => b.type === 'header' || b.type === 'section' ? b.text.text : b.type === 'context' ? b.elements.map(e => e.text).join(' ') : ''
@@ -86,4 +86,63 @@ t.test('300 flagged apps stay within Slack limits and say how many were left out
   t.match(all(m), /• \+3 more reasons/)
   t.match(all(m), /\+\d+ more/, 'rollout reasons truncated with +N more')
   t.match(all(m), /No other app passes/)
+})
+
+t.test('the context line names the canary as the result spells it, not as the rollout was typed', async t => {
+  const typed = outcome()
+  typed.rollout.canaryHosts = ['prdiis09', 'prdiis77']
+  t.equal(textOf(slackMessage(summarize(eventsFor(typed)[0])).blocks[1]),
+    'Checkpoint 3 of 7 · 14 May 15:30 IST · canary PRDIIS09, prdiis77')
+  const failed = outcome({ result: null, error: 'timeout' })
+  failed.rollout.canaryHosts = ['prdiis09']
+  t.match(textOf(slackMessage(summarize(eventsFor(failed)[0])).blocks[1]), /canary prdiis09$/, 'no result: the rollout\'s spelling')
+})
+
+t.test('app, host and rollout names show literally: mrkdwn formatting is broken up, <, > and & are entities', async t => {
+  const Z = '\u200B'
+  const lit = (c: string) => `${Z}${c}${Z}`
+  const result = noGoResult()
+  const o = outcome({
+    result: {
+      ...result,
+      reasons: ['2 apps FAIL: *Star* API, ~old~ `svc`'],
+      apps: result.apps.map(a => a.app === 'Checkout API'
+        ? { ...a, app: '*Star* API', team: 'team_a', reasons: ['error rate 3.9% on PRD_IIS09 vs 1.0% <!channel>'] }
+        : a.app === 'Loyalty Portal' ? { ...a, app: '[link](http://x) app' } : a)
+    }
+  })
+  o.rollout.name = '_Pool_ & <b>'
+  o.rollout.canaryHosts = ['PRD_IIS09']
+  const m = slackMessage(summarize(eventsFor(o)[0]))
+  t.equal(textOf(m.blocks[0]), '🔴 NO GO · _Pool_ & <b>', 'the header is plain_text: shown as given')
+  t.equal(textOf(m.blocks[1]), `Checkpoint 3 of 7 · 14 May 15:30 IST · canary PRD${lit('_')}IIS09`)
+  t.equal(textOf(m.blocks[2]), `2 apps FAIL: ${lit('*')}Star${lit('*')} API, ${lit('~')}old${lit('~')} ${lit('`')}svc${lit('`')}`)
+  const star = m.blocks.map(textOf).find(x => x.includes('Star') && x.includes('critical')) ?? ''
+  t.match(star, new RegExp(`^🔴 \\*${Z}\\*${Z}Star${Z}\\*${Z} API\\* · FAIL · critical\n`), 'our bold around the escaped name')
+  t.match(star, new RegExp(`• error rate 3\\.9% on PRD${Z}_${Z}IIS09 vs 1\\.0% &lt;!channel&gt;`))
+  t.match(star, new RegExp(`_Team team${Z}_${Z}a · Owners`))
+  t.match(all(m), /⚫ \*\[link\]\(http:\/\/x\) app\* · NO DATA/, 'square brackets mean nothing to mrkdwn')
+  t.match(m.text, new RegExp(`^🔴 NO GO · ${lit('_')}Pool${lit('_')} &amp; &lt;b&gt; · Checkpoint`), 'the fallback text is mrkdwn too')
+  // Take out our own markup: every formatting character left must sit between zero-width spaces.
+  const ours = all(m).replace(/^🔴 NO GO · .*\n/, '')
+    .replace(/ \*(?=\S)|(?<=\S)\* ·|^_|_$|\*What changed\*/gm, '')
+    .replace(/^🟠 \*Search .*\* ·/m, '')
+  t.notMatch(ours.replace(new RegExp(`${Z}[*_~\`]${Z}`, 'g'), ''), /[*_~`]/, 'no bare formatting character from a name or reason')
+})
+
+t.test('a cancellation: who and why, escaped, then what stood', async t => {
+  const Z = '\u200B'
+  const m = slackMessage(summarize(eventsFor(cancelOutcome({ by: 'ops_bot', reason: 'back to *staging* <!here>' }))[0], BASE))
+  t.equal(textOf(m.blocks[0]), '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025)')
+  t.equal(textOf(m.blocks[1]), 'Cancelled · 14 May 15:30 IST · canary PRDIIS09')
+  t.equal(textOf(m.blocks[2]), `*Cancelled by* ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)
+  t.equal(textOf(m.blocks[3]), 'The last recommendation was *NO GO*.')
+  t.match(textOf(m.blocks[4]), /^<https:\/\/gonogo\.example\.com\/v1\/rollouts\/ro_01JTEST\|Rollout>/)
+  t.equal(m.blocks.length, 5, 'no apps, no pass line')
+  t.equal(m.text, '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. ' +
+    `Cancelled by ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)
+  const bare = slackMessage(summarize(eventsFor(cancelOutcome({ reason: null, previous: null }))[0]))
+  t.equal(textOf(bare.blocks[2]), '*Cancelled by* release-manager, no reason given.')
+  t.equal(textOf(bare.blocks[3]), 'No checkpoint had succeeded.')
+  t.equal(bare.blocks.length, 4, 'no links without a public URL')
 })

@@ -3,7 +3,7 @@ import { eventsFor } from '../../src/notify/events.ts'
 import { deliveryHeaders, USER_AGENT } from '../../src/notify/headers.ts'
 import { renderBody, wants } from '../../src/notify/render.ts'
 import { verifySignature } from '../../src/notify/signature.ts'
-import { SECRET, outcome } from './helpers/fixtures.ts'
+import { cancelOutcome, SECRET, outcome } from './helpers/fixtures.ts'
 
 const webhook = { kind: 'webhook' as const, url: 'https://hooks.example.com/gonogo?token=abc', secret: SECRET }
 const slack = { kind: 'slack' as const, url: 'https://hooks.slack.com/services/T/B/SECRETPATH' }
@@ -75,4 +75,20 @@ t.test('chat targets skip verdict.changed (it is inside the checkpoint message);
   t.notOk(wants('slack', changed))
   t.notOk(wants('teams', changed))
   t.ok(wants('slack', completed))
+})
+
+t.test('rollout.cancelled: who, why and what stood; nothing to act on', async t => {
+  const o = cancelOutcome({ reason: 'back to *staging*' })
+  o.rollout.notify = [webhook, slack]
+  const raw = renderBody('webhook', eventsFor(o)[0])
+  const body = JSON.parse(raw)
+  t.same(Object.keys(body), ['id', 'type', 'occurredAt', 'rollout', 'recommendation', 'cancellation', 'previous'])
+  t.equal(body.type, 'rollout.cancelled')
+  t.equal(body.rollout.state, 'cancelled')
+  t.equal(body.recommendation, null)
+  t.same(body.cancellation, { at: '2025-05-14T10:00:00.000Z', by: 'release-manager', reason: 'back to *staging*' },
+    'JSON: as given, unescaped')
+  t.equal(body.previous.recommendation, 'NO_GO')
+  t.notMatch(raw, /SECRETPATH|whsec/)
+  t.equal(JSON.parse(renderBody('webhook', eventsFor(cancelOutcome({ reason: null, previous: null }))[0])).cancellation.reason, null)
 })

@@ -8,7 +8,7 @@ import { waitForState } from '../helpers/wait.ts'
 
 const prefix = uniquePrefix('lifecycle')
 const now = Date.now()
-const { app, close } = await buildTestApp({ prefix, scenario: liveScenario(now) })
+const { app, sim, close } = await buildTestApp({ prefix, scenario: liveScenario(now) })
 t.teardown(async () => {
   await close()
   await cleanPrefix(prefix)
@@ -53,6 +53,8 @@ t.test('cancel: state, skipped plan, pending jobs removed, second cancel 409', a
   t.equal(cancel.statusCode, 200)
   t.equal(cancel.json().state, 'cancelled')
   t.ok(cancel.json().cancelledAt)
+  t.same(cancel.json().cancellation, { at: cancel.json().cancelledAt, by: 'anonymous', reason: null },
+    'no body: no reason; no tokens: anonymous')
   t.same([...new Set(cancel.json().plan.map((p: { status: string }) => p.status))], ['skipped'])
   t.equal(cancel.json().nextAt, null)
   for (const what of ['start', 0, 1, 2] as const) t.notOk(await app.scheduler.queue.getJob(jobId(id, what)), `job ${what} removed`)
@@ -95,7 +97,20 @@ t.test('a live rollout: due checkpoints catch up, then a manual one runs now', a
   t.equal((await app.rollouts.get(id))?.statuses, 'o--', 'the plan is untouched')
   t.equal(rec.result.recommendation, 'GO')
   t.equal((await app.inject(`/v1/rollouts/${id}/gate`)).statusCode, 200, 'an interim GO opens the gate')
+  const series = new RegExp(`^gonogo_rollout_recommendation\\{rollout="${id}"\\} 1$`, 'm')
+  t.match((await app.inject('/metrics')).body, series, 'a live rollout\'s recommendation: 1 for GO')
+  // Another process that never ran a checkpoint reads it from the store.
+  const other = await buildTestApp({ prefix, role: 'api', sim })
+  t.teardown(other.close)
+  t.match((await other.app.inject('/metrics')).body, series, 'an API-only process shows it too')
+  const cancelled = async (): Promise<number> =>
+    Number(/^gonogo_rollouts_finished_total\{outcome="cancelled"\} (\d+)$/m.exec((await app.inject('/metrics')).body)?.[1])
+  const cancelledBefore = await cancelled()
   t.equal((await post(`/v1/rollouts/${id}/cancel`)).statusCode, 200)
+  t.equal(await cancelled(), cancelledBefore + 1, 'counted as finished: cancelled')
+  const anySeries = new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`)
+  t.notMatch((await app.inject('/metrics')).body, anySeries, 'and gone from the live gauge')
+  t.notMatch((await other.app.inject('/metrics')).body, anySeries, 'in every process')
   const gate = await app.inject(`/v1/rollouts/${id}/gate`)
   t.equal(gate.statusCode, 409, 'a cancelled rollout closes the gate, whatever its last result')
   t.equal(gate.json().state, 'cancelled')
@@ -111,12 +126,15 @@ t.test('a manual checkpoint judges up to the ingest lag, and is refused while th
   t.match(manual.json().message, /no data to judge yet \(New Relic data is read 600 s behind\)/)
 })
 
-t.test('actions refuse a body with fields; checkpoint indexes are digits only', async t => {
+t.test('actions refuse a body with fields they do not take; checkpoint indexes are digits only', async t => {
   const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now + 3_600_000), decisionAt: iso(now + 4 * 3_600_000) }))
   const { id } = res.json()
-  const withBody = await post(`/v1/rollouts/${id as string}/cancel`, { reason: 'x' })
+  const withBody = await post(`/v1/rollouts/${id as string}/checkpoints`, { at: 'x' })
   t.equal(withBody.statusCode, 400)
-  t.equal(withBody.json().message, 'POST /v1/rollouts/:id/cancel takes no body (unknown field "reason")')
+  t.equal(withBody.json().message, 'POST /v1/rollouts/:id/checkpoints takes no body (unknown field "at")')
+  const cancelAt = await post(`/v1/rollouts/${id as string}/cancel`, { at: 'x' })
+  t.equal(cancelAt.statusCode, 400)
+  t.equal(cancelAt.json().message, 'body has an unknown field "at"', 'cancel takes a reason, nothing else')
   t.equal((await app.inject(`/v1/rollouts/${id as string}`)).json().state, 'scheduled', 'not cancelled')
   t.equal((await post(`/v1/rollouts/${id as string}/cancel`, {})).statusCode, 200, 'an empty object is no body')
   for (const index of ['%20', '1e2', '-1']) {
@@ -124,4 +142,38 @@ t.test('actions refuse a body with fields; checkpoint indexes are digits only', 
     t.equal(r.statusCode, 400, index)
     t.match(r.json().message, /^params\.index .* is not of the expected form/)
   }
+})
+
+t.test('cancel takes an optional reason: stored, shown with who cancelled; bad input is a 400 naming the field', async t => {
+  const res = await post('/v1/rollouts', healthyRollout({ startAt: iso(now + 3_600_000), decisionAt: iso(now + 4 * 3_600_000) }))
+  const id = res.json().id as string
+  const bad: Array<[unknown, RegExp]> = [
+    [{ reason: 42 }, /^body\.reason must be string$/],
+    [{ reason: 'x'.repeat(501) }, /^body\.reason must NOT have more than 500 characters$/],
+    [{ reason: '' }, /^body\.reason must NOT have fewer than 1 characters$/],
+    [{ reason: 'two\nlines' }, /^body\.reason "two\\nlines" is not of the expected form \(Why, for people: one line/],
+    [{ reason: '   ' }, /^body\.reason .* is not of the expected form/],
+    [{ reason: 'ok', by: 'someone else' }, /^body has an unknown field "by"$/],
+    [['reason'], /^body must be object$/]
+  ]
+  for (const [body, message] of bad) {
+    const r = await app.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, payload: body as object })
+    t.equal(r.statusCode, 400, JSON.stringify(body).slice(0, 40))
+    t.match(r.json().message, message)
+  }
+  t.equal((await app.inject(`/v1/rollouts/${id}`)).json().state, 'scheduled', 'none of them cancelled it')
+
+  const reason = 'PRDIIS09 failed its disk check; back out <b>*now*</b>'
+  const cancel = await post(`/v1/rollouts/${id}/cancel`, { reason })
+  t.equal(cancel.statusCode, 200, cancel.body)
+  const expected = { at: cancel.json().cancelledAt, by: 'anonymous', reason }
+  t.same(cancel.json().cancellation, expected)
+  t.same((await app.inject(`/v1/rollouts/${id}`)).json().cancellation, expected, 'GET shows it')
+  const listed = (await app.inject('/v1/rollouts?state=cancelled')).json().items.find((r: { id: string }) => r.id === id)
+  t.same(listed.cancellation, expected, 'and the list')
+  const again = await post(`/v1/rollouts/${id}/cancel`, { reason: 'a second time' })
+  t.equal(again.statusCode, 409)
+  t.same((await app.inject(`/v1/rollouts/${id}`)).json().cancellation, expected, 'a refused cancel changes nothing')
+  const scheduled = (await app.inject('/v1/rollouts?state=scheduled')).json().items as Array<{ cancellation?: unknown }>
+  t.notOk(scheduled.some(r => r.cancellation !== undefined), 'only cancelled rollouts have a cancellation')
 })

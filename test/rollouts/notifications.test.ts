@@ -85,3 +85,51 @@ t.test('a target that stays down is recorded on the rollout, not retried forever
   t.ok(failures.every(f => /^http:\/\/127\.0\.0\.1:\d+$/.test(f.target)), 'target shown by scheme and host only')
   t.match(failures[0].error, /503/)
 })
+
+t.test('a cancellation is told to every target: who, why, and what stood', async (t) => {
+  const teams = await Receiver.start(() => ({ status: 202, body: '' }))
+  t.teardown(async () => { await teams.stop() })
+  const hour = 3_600_000
+  const create = await app.inject({
+    method: 'POST',
+    url: '/v1/rollouts',
+    payload: poolAddRollout({
+      apps: ['RESTAPI'],
+      startAt: new Date(Date.now() + hour).toISOString(),
+      decisionAt: new Date(Date.now() + 3 * hour).toISOString(),
+      notify: [
+        { kind: 'webhook', url: webhook.url('/hooks/cancel'), secret: SECRET },
+        { kind: 'slack', url: slack.url('/services/T000/B000/CANCEL') },
+        { kind: 'teams', url: teams.url('/workflows/cancel') }
+      ]
+    })
+  })
+  t.equal(create.statusCode, 201, create.body)
+  const id = create.json().id as string
+  const reason = 'PRDIIS09 goes back to *staging* [ticket](http://x)'
+  const cancel = await app.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, payload: { reason } })
+  t.equal(cancel.statusCode, 200, cancel.body)
+
+  const hook = await eventually(async () => webhook.requests.find(r => r.path === '/hooks/cancel'), 30_000, 'webhook cancellation')
+  t.equal(hook.headers['x-gonogo-event'], 'rollout.cancelled')
+  t.ok(verifySignature(SECRET, String(hook.headers['x-gonogo-signature']), hook.body), 'signed')
+  const body = JSON.parse(hook.body)
+  t.equal(body.id, `${id}.rollout.cancelled`)
+  t.equal(body.type, 'rollout.cancelled')
+  t.equal(body.rollout.state, 'cancelled')
+  t.same(body.cancellation, { at: cancel.json().cancelledAt, by: 'anonymous', reason })
+  t.equal(body.recommendation, null)
+  t.equal(body.previous, null, 'no checkpoint had run')
+
+  const chat = await eventually(async () => slack.requests.find(r => r.path === '/services/T000/B000/CANCEL'), 30_000, 'slack cancellation')
+  const message = JSON.parse(chat.body) as { text: string, blocks: Array<{ text?: { text: string } }> }
+  t.match(message.text, /^⛔ CANCELLED · PRDIIS09 joins the IIS pool · Cancelled · /)
+  const z = '\u200B'
+  t.equal(message.blocks[2].text?.text, `*Cancelled by* anonymous: PRDIIS09 goes back to ${z}*${z}staging${z}*${z} [ticket](http://x)`)
+  t.equal(message.blocks[3].text?.text, 'No checkpoint had succeeded.')
+
+  const card = await eventually(async () => teams.requests[0], 30_000, 'teams cancellation')
+  const texts = (JSON.parse(card.body).attachments[0].content.body as Array<{ text: string }>).map(b => b.text)
+  t.equal(texts[0], '⛔ CANCELLED · PRDIIS09 joins the IIS pool')
+  t.equal(texts[2], '**Cancelled by** anonymous: PRDIIS09 goes back to \\*staging\\* \\[ticket\\]\\(http://x\\)')
+})

@@ -139,7 +139,9 @@ t.test('listed, and visible in /metrics', async t => {
   t.equal(list.nextCursor, null)
   t.same((await app.inject('/v1/rollouts?state=monitoring')).json().items, [])
   const metrics = (await app.inject('/metrics')).body
-  t.match(metrics, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}",name="PRDIIS09 joins the IIS pool",recommendation="NO_GO"\\} 1`))
+  t.notMatch(metrics, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`), 'a decided rollout leaves the live gauge')
+  t.match(metrics, /gonogo_rollouts_finished_total\{outcome="NO_GO"\} 1\n/)
+  t.match(metrics, /gonogo_rollouts_finished_total\{outcome="cancelled"\} 0\n/)
   t.match(metrics, /gonogo_checkpoints_total\{kind="checkpoint",outcome="ok"\} 5/)
   t.match(metrics, /gonogo_checkpoints_total\{kind="decision",outcome="ok"\} 1/)
   t.match(metrics, /gonogo_queue_jobs\{queue="checkpoints",state="completed"\} \d+/)

@@ -31,9 +31,11 @@ t.test('api only: the rollout waits in the queue', async t => {
     t.equal((await worker.app.inject({ method: 'POST', url: '/v1/analyses', payload: {} })).statusCode, 404)
     t.equal((await worker.app.inject('/healthz')).statusCode, 200)
     t.equal((await worker.app.inject('/readyz')).statusCode, 200)
-    t.match((await worker.app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}",[^}]*recommendation="NO_GO"\\} 1`))
-    // The API process never ran a checkpoint, yet reports the recommendation from the store.
-    t.match((await api.app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}",[^}]*recommendation="NO_GO"\\} 1`))
+    // Decided: counted where it was decided, and gone from the per-rollout gauge in every process.
+    const workerMetrics = (await worker.app.inject('/metrics')).body
+    t.match(workerMetrics, /gonogo_rollouts_finished_total\{outcome="NO_GO"\} 1\n/)
+    t.notMatch(workerMetrics, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`))
+    t.notMatch((await api.app.inject('/metrics')).body, new RegExp(`gonogo_rollout_recommendation\\{rollout="${id}"`))
     t.equal((await api.app.inject(`/v1/rollouts/${id}/recommendation`)).json().final, true)
   })
 })

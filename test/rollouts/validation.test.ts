@@ -143,4 +143,36 @@ t.test('with tokens set: mutations need a bearer token, reads do not', async t =
   t.equal((await g.inject(`/v1/rollouts/${id}/gate`)).statusCode, 409)
   const cancel = await g.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, headers: { authorization: 'Bearer tok-one' } })
   t.equal(cancel.statusCode, 200)
+  t.equal(cancel.json().cancellation.by, 'token-1', 'a bare token is named by its position')
+})
+
+t.test('GONOGO_READ_TOKENS_REQUIRED=true: every route but the probes needs a token', async t => {
+  const env = { GONOGO_READ_TOKENS_REQUIRED: 'true' }
+  const closed = await buildTestApp({ prefix, role: 'api', sim, tokens: 'ana:tok-ana,tok-bare', env })
+  t.teardown(closed.close)
+  const g = closed.app
+  const bare = { authorization: 'Bearer tok-bare' }
+  const ok = await g.inject({ method: 'POST', url: '/v1/rollouts', payload: valid(), headers: { authorization: 'Bearer tok-ana' } })
+  t.equal(ok.statusCode, 201, 'a named token')
+  const id = ok.json().id as string
+  const reads = ['/v1/rollouts', `/v1/rollouts/${id}`, `/v1/rollouts/${id}/recommendation`, `/v1/rollouts/${id}/gate`,
+    '/metrics', '/docs/json', '/nope']
+  for (const url of reads) {
+    const res = await g.inject(url)
+    t.equal(res.statusCode, 401, `${url} without a token`)
+    t.equal(res.headers['www-authenticate'], 'Bearer')
+    t.equal((await g.inject({ url, headers: { authorization: 'Bearer tok-nope' } })).statusCode, 401, `${url} with a wrong token`)
+    t.not((await g.inject({ url, headers: bare })).statusCode, 401, `${url} with a bare token`)
+  }
+  t.equal((await g.inject('/healthz')).statusCode, 200, 'probes stay open')
+  t.equal((await g.inject('/readyz?verbose=1')).statusCode, 200)
+  const preflightHeaders = { origin: 'https://board.example', 'access-control-request-method': 'POST' }
+  const preflight = await g.inject({ method: 'OPTIONS', url: '/v1/rollouts', headers: preflightHeaders })
+  t.equal(preflight.statusCode, 204, 'a CORS preflight carries no credentials and needs none')
+  const ana = { authorization: 'Bearer tok-ana' }
+  const cancel = await g.inject({ method: 'POST', url: `/v1/rollouts/${id}/cancel`, payload: { reason: 'wrong pool' }, headers: ana })
+  t.equal(cancel.statusCode, 200)
+  t.same((await g.inject({ url: `/v1/rollouts/${id}`, headers: bare })).json().cancellation,
+    { at: cancel.json().cancelledAt, by: 'ana', reason: 'wrong pool' },
+    'recorded under the caller\'s token name')
 })

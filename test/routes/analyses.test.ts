@@ -43,7 +43,9 @@ t.test('the bundled scenario: regressions FAIL with reasons, the silent agent is
   t.equal(metric('Auth.Gateway v2', 'newErrors')?.status, 'FAIL')
   t.match(metric('Auth.Gateway v2', 'newErrors')?.detail, /System\.IO\.DirectoryNotFoundException/)
   t.equal(byName.get("O'Brien's API")?.verdict, 'NO_DATA')
-  t.match(body.reasons.join('\n'), /O'Brien's API/)
+  t.match(body.reasons.join('\n'), /O'Brien's API \(no data from PRDIIS09\)/)
+  t.match(byName.get("O'Brien's API")?.reasons[0], /^no data from PRDIIS09 while/)
+  t.notMatch(res.body, /prdiis09/, 'hosts named as New Relic reports them in every reason, detail and host list')
 
   const flagged = new Set(['Billing.Service', 'Customer Portal', 'Auth.Gateway v2', "O'Brien's API"])
   for (const a of body.apps) {

@@ -1,6 +1,6 @@
 import { joinWithin } from './lines.ts'
 import {
-  changeLine, clip, contextLine, fallbackText, label, ownershipLine, passLine, VERDICT_EMOJI,
+  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -34,9 +34,19 @@ export interface SlackMessage {
   blocks: SlackBlock[]
 }
 
-/** Slack mrkdwn needs &, < and > escaped; unescaped "<!channel>" in an app name would ping a channel. */
+/** Zero-width space: breaks a mrkdwn delimiter without showing. */
+const ZWSP = '\u200B'
+
+/**
+ * Text shown literally in Slack mrkdwn. &, < and > become entities, as Slack requires
+ * (unescaped, "<!channel>" in an app name would ping a channel). mrkdwn has no escape for
+ * its formatting characters (* _ ~ `), so each gets a zero-width space on both sides:
+ * a delimiter needs a space or punctuation on one side and text on the other, and with
+ * U+200B on both sides one of the two is wrong whichever way Slack classes U+200B.
+ */
 export function slackEscape (text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/[*_~`]/g, c => `${ZWSP}${c}${ZWSP}`)
 }
 
 const md = (text: string): Text => ({ type: 'mrkdwn', text })
@@ -46,20 +56,28 @@ const md = (text: string): Text => ({ type: 'mrkdwn', text })
  * what changed, the flagged apps with reasons, team and owners, a count of
  * the rest, and links. Long lists are cut to Slack's limits with "+N more".
  */
-export function slackMessage (s: Summary): SlackMessage {
+export function slackMessage (summary: Summary): SlackMessage {
+  // The header is plain_text (shown as given); everything else is mrkdwn, built from escaped text.
+  const s = escapeSummary(summary, slackEscape)
   const blocks: SlackBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`${s.headline} · ${s.rolloutName}`, SLACK_LIMITS.headerText), emoji: true } },
-    { type: 'context', elements: [md(clip(slackEscape(contextLine(s)), SLACK_LIMITS.contextText))] }
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: clip(`${summary.headline} · ${summary.rolloutName}`, SLACK_LIMITS.headerText), emoji: true }
+    },
+    { type: 'context', elements: [md(clip(contextLine(s), SLACK_LIMITS.contextText))] }
   ]
-  if (s.recommendation === null) {
-    blocks.push({ type: 'section', text: md(clip(`*Error:* ${slackEscape(s.error ?? 'unknown')}`, SLACK_LIMITS.sectionText)) })
+  if (s.cancellation !== undefined) {
+    blocks.push({ type: 'section', text: md(clip(cancelledBy(s.cancellation, t => `*${t}*`), SLACK_LIMITS.sectionText)) })
+    blocks.push({ type: 'section', text: md(lastStood(s.previousRecommendation, t => `*${t}*`)) })
+  } else if (s.recommendation === null) {
+    blocks.push({ type: 'section', text: md(clip(`*Error:* ${s.error ?? 'unknown'}`, SLACK_LIMITS.sectionText)) })
     if (s.previousRecommendation !== undefined) {
       blocks.push({ type: 'section', text: md(`The last recommendation still stands: *${label(s.previousRecommendation)}*.`) })
     }
   } else {
-    if (s.reasons.length > 0) blocks.push({ type: 'section', text: md(joinWithin(s.reasons.map(slackEscape), SLACK_LIMITS.sectionText)) })
+    if (s.reasons.length > 0) blocks.push({ type: 'section', text: md(joinWithin(s.reasons, SLACK_LIMITS.sectionText)) })
     if (s.changes.length > 0) {
-      const lines = s.changes.map(c => `• ${slackEscape(changeLine(c))}`)
+      const lines = s.changes.map(c => `• ${changeLine(c)}`)
       blocks.push({ type: 'section', text: md(joinWithin(['*What changed*', ...lines], SLACK_LIMITS.sectionText, n => `+${n} more changes`)) })
     }
   }
@@ -89,7 +107,7 @@ function appBlocks (flagged: FlaggedApp[], otherBlocks: number, otherChars: numb
   }
   const rest = flagged.slice(out.length)
   if (rest.length > 0) {
-    const names = rest.map(a => `${VERDICT_EMOJI[a.verdict]} ${slackEscape(a.app)} (${label(a.verdict)})`)
+    const names = rest.map(a => `${VERDICT_EMOJI[a.verdict]} ${a.app} (${label(a.verdict)})`)
     const text = joinWithin([`*+${rest.length} more flagged app${rest.length === 1 ? '' : 's'}:*`, ...names], SLACK_LIMITS.sectionText / 3, n => `+${n} more`)
     out.push({ type: 'section', text: md(text) })
   }
@@ -97,11 +115,11 @@ function appBlocks (flagged: FlaggedApp[], otherBlocks: number, otherChars: numb
 }
 
 function appText (app: FlaggedApp): string {
-  const title = `${VERDICT_EMOJI[app.verdict]} *${slackEscape(app.app)}* · ${label(app.verdict)}${app.critical ? ' · critical' : ''}`
-  const reasons = app.reasons.slice(0, REASONS_PER_APP).map(r => `• ${slackEscape(r)}`)
+  const title = `${VERDICT_EMOJI[app.verdict]} *${app.app}* · ${label(app.verdict)}${app.critical ? ' · critical' : ''}`
+  const reasons = app.reasons.slice(0, REASONS_PER_APP).map(r => `• ${r}`)
   if (app.reasons.length > REASONS_PER_APP) reasons.push(`• +${app.reasons.length - REASONS_PER_APP} more reasons`)
   const owners = ownershipLine(app)
-  const lines = [title, ...reasons, ...(owners === '' ? [] : [`_${slackEscape(owners)}_`])]
+  const lines = [title, ...reasons, ...(owners === '' ? [] : [`_${owners}_`])]
   return joinWithin(lines, SLACK_LIMITS.sectionText)
 }
 

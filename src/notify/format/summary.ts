@@ -1,6 +1,8 @@
 import type { Recommendation, Status } from '../../schemas/common.ts'
-import type { AppResult } from '../../schemas/result.ts'
+import type { AppResult, CheckpointResult } from '../../schemas/result.ts'
+import { asReported, reportedSpellings } from '../../judge/hosts.ts'
 import type { Change, NotifyEvent } from '../events.ts'
+import type { CancelOutcome, CheckpointOutcome } from '../types.ts'
 import { formatLocalTime } from './time.ts'
 
 /** A flagged (not PASS) app as a message shows it. */
@@ -39,8 +41,10 @@ export interface Summary {
   changes: Change[]
   /** Why the checkpoint failed (checkpoint.failed only). */
   error?: string
-  /** The last good recommendation, for a failed checkpoint's message. */
+  /** The last good recommendation, for a failed checkpoint's or a cancellation's message. */
   previousRecommendation?: Recommendation
+  /** Who cancelled the rollout and why (rollout.cancelled only). */
+  cancellation?: { by: string, reason: string | null }
   links: { rollout?: string, recommendation?: string }
 }
 
@@ -61,6 +65,7 @@ export function label (value: string): string {
  */
 export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
   const { outcome } = event
+  if (outcome.kind === 'cancel') return cancelSummary(outcome, publicUrl)
   const { rollout, result } = outcome
   const known = new Map(rollout.apps.map(a => [a.name, a]))
   const flagged = (result?.apps ?? [])
@@ -70,8 +75,6 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
   const appCount = result?.apps.length ?? 0
   const failedDecision = result === null && outcome.kind === 'decision'
   const error = oneLine(outcome.error ?? 'unknown error').slice(0, MAX_ERROR_CHARS)
-  const base = publicUrl?.replace(/\/+$/, '')
-  const rolloutUrl = base === undefined || base === '' ? undefined : `${base}/v1/rollouts/${encodeURIComponent(rollout.id)}`
   return {
     rolloutId: rollout.id,
     rolloutName: rollout.name,
@@ -79,9 +82,9 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
     headline: result === null
       ? (failedDecision ? `${RECOMMENDATION_EMOJI.INCONCLUSIVE} INCONCLUSIVE` : '⚠️ Checkpoint failed')
       : `${RECOMMENDATION_EMOJI[result.recommendation]} ${label(result.recommendation)}`,
-    stage: stageOf(event),
+    stage: stageOf(outcome),
     time: formatLocalTime(outcome.at, rollout.timezone),
-    canaryHosts: rollout.canaryHosts,
+    canaryHosts: asResultSpells(rollout.canaryHosts, result),
     reasons: result?.reasons ?? (failedDecision ? failedDecisionReasons(error, outcome.previous?.recommendation) : []),
     flagged,
     passCount: appCount - flagged.length,
@@ -89,8 +92,42 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
     changes: event.changes,
     error: result === null ? error : undefined,
     previousRecommendation: result === null ? outcome.previous?.recommendation : undefined,
-    links: rolloutUrl === undefined ? {} : { rollout: rolloutUrl, recommendation: `${rolloutUrl}/recommendation` }
+    links: linksOf(rollout.id, publicUrl)
   }
+}
+
+/** A cancellation: who and why, and what the last successful checkpoint said. */
+function cancelSummary (outcome: CancelOutcome, publicUrl?: string): Summary {
+  const { rollout, cancellation, previous } = outcome
+  return {
+    rolloutId: rollout.id,
+    rolloutName: rollout.name,
+    recommendation: null,
+    headline: '⛔ CANCELLED',
+    stage: 'Cancelled',
+    time: formatLocalTime(cancellation.at, rollout.timezone),
+    canaryHosts: asResultSpells(rollout.canaryHosts, previous),
+    reasons: [],
+    flagged: [],
+    passCount: 0,
+    appCount: 0,
+    changes: [],
+    ...(previous === null ? {} : { previousRecommendation: previous.recommendation }),
+    cancellation: { by: cancellation.by, reason: cancellation.reason === null ? null : oneLine(cancellation.reason) },
+    links: linksOf(rollout.id, publicUrl)
+  }
+}
+
+/** Host names as a result spells them (PRDIIS09 however the rollout was typed), like its reasons; as given without a result. */
+function asResultSpells (hosts: string[], result: CheckpointResult | null): string[] {
+  return asReported(hosts, reportedSpellings((result?.apps ?? []).flatMap(a => a.canaryHosts.map(host => ({ host, count: 1 })))))
+}
+
+/** Links to the rollout and its recommendation; none without GONOGO_PUBLIC_URL rather than links to nowhere. */
+function linksOf (rolloutId: string, publicUrl: string | undefined): Summary['links'] {
+  const base = publicUrl?.replace(/\/+$/, '')
+  const rolloutUrl = base === undefined || base === '' ? undefined : `${base}/v1/rollouts/${encodeURIComponent(rolloutId)}`
+  return rolloutUrl === undefined ? {} : { rollout: rolloutUrl, recommendation: `${rolloutUrl}/recommendation` }
 }
 
 /** Why a decision without data is INCONCLUSIVE, and what the last good checkpoint said. */
@@ -102,8 +139,7 @@ function failedDecisionReasons (error: string, previous: Recommendation | undefi
 }
 
 /** "Checkpoint 3 of 6", "Decision" or "Manual checkpoint". */
-function stageOf (event: NotifyEvent): string {
-  const { outcome } = event
+function stageOf (outcome: CheckpointOutcome): string {
   if (outcome.kind === 'decision') return 'Decision'
   if (outcome.kind === 'manual') return 'Manual checkpoint'
   const total = outcome.rollout.checkpointCount ?? hourlyCount(outcome.rollout.startAt, outcome.rollout.decisionAt)
@@ -129,6 +165,33 @@ function flaggedApp (app: AppResult, known?: { team?: string, owners?: string[],
     ...(team === undefined ? {} : { team }),
     owners: app.owners ?? known?.owners ?? [],
     reasons: reasons.map(oneLine)
+  }
+}
+
+/**
+ * The summary with every piece of text that is not the formatter's own markup (rollout, app
+ * and host names, teams, owners, reasons, the error) passed through a format's escaper, so
+ * an app named "*Star* API" or "[link](http://x) app" shows literally. Statuses and the
+ * formatter's labels stay as they are: they are ours.
+ */
+export function escapeSummary (s: Summary, escape: (text: string) => string): Summary {
+  return {
+    ...s,
+    rolloutName: escape(s.rolloutName),
+    canaryHosts: s.canaryHosts.map(escape),
+    reasons: s.reasons.map(escape),
+    flagged: s.flagged.map(a => ({
+      ...a,
+      app: escape(a.app),
+      ...(a.team === undefined ? {} : { team: escape(a.team) }),
+      owners: a.owners.map(escape),
+      reasons: a.reasons.map(escape)
+    })),
+    changes: s.changes.map(c => ({ ...c, app: c.app === null ? null : escape(c.app) })),
+    ...(s.error === undefined ? {} : { error: escape(s.error) }),
+    ...(s.cancellation === undefined
+      ? {}
+      : { cancellation: { by: escape(s.cancellation.by), reason: s.cancellation.reason === null ? null : escape(s.cancellation.reason) } })
   }
 }
 
@@ -171,9 +234,20 @@ export function contextLine (s: Summary): string {
   return `${s.stage} · ${s.time}${hosts}`
 }
 
+/** "Cancelled by ana: reason" or "Cancelled by ana, no reason given.", from (escaped) parts. */
+export function cancelledBy (c: { by: string, reason: string | null }, bold: (s: string) => string = s => s): string {
+  return c.reason === null ? `${bold('Cancelled by')} ${c.by}, no reason given.` : `${bold('Cancelled by')} ${c.by}: ${c.reason}`
+}
+
+/** What stood when a rollout was cancelled. */
+export function lastStood (previous: Recommendation | undefined, bold: (s: string) => string = s => s): string {
+  return previous === undefined ? 'No checkpoint had succeeded.' : `The last recommendation was ${bold(label(previous))}.`
+}
+
 /** The plain-text one-liner used for notifications and fallbacks. */
 export function fallbackText (s: Summary): string {
   const head = `${s.headline} · ${s.rolloutName} · ${s.stage} · ${s.time}`
+  if (s.cancellation !== undefined) return `${head}. ${cancelledBy(s.cancellation)}`
   if (s.recommendation === null) return `${head}. Error: ${s.error ?? 'unknown'}`
   if (s.appCount === 0 && s.reasons.length > 0) return `${head}. ${s.reasons[0]}`
   const flagged = s.flagged.length === 0 ? '' : `${s.flagged.length} app${s.flagged.length === 1 ? '' : 's'} flagged, `

@@ -1,7 +1,7 @@
 import type { Recommendation } from '../../schemas/common.ts'
 import { joinWithin } from './lines.ts'
 import {
-  changeLine, clip, contextLine, fallbackText, label, ownershipLine, passLine, VERDICT_EMOJI,
+  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -16,18 +16,31 @@ const COLOR: Record<Recommendation, string> = { GO: 'Good', NO_GO: 'Attention', 
 type Element = Record<string, unknown>
 
 /**
+ * Text shown literally in an Adaptive Card TextBlock, whose markdown takes CommonMark
+ * backslash escapes: links ([text](url)), bold and italic (* and _), and the backslash itself.
+ */
+export function teamsEscape (text: string): string {
+  return text.replace(/[\\[\]()*_]/g, c => `\\${c}`)
+}
+
+/**
  * The body a Teams Workflows webhook ("Post to a channel when a webhook
  * request is received") expects: a message with one Adaptive Card 1.4
  * attachment. Same story as the Slack message; links are Action.OpenUrl.
  */
-export function teamsMessage (s: Summary): Record<string, unknown> {
+export function teamsMessage (summary: Summary): Record<string, unknown> {
+  // TextBlocks are markdown: built from escaped text. The card's fallbackText is plain.
+  const s = escapeSummary(summary, teamsEscape)
   const body: Element[] = [
     text(`${s.headline} · ${s.rolloutName}`, {
       size: 'Large', weight: 'Bolder', color: s.recommendation === null ? 'Warning' : COLOR[s.recommendation]
     }),
     text(contextLine(s), { isSubtle: true, spacing: 'None' })
   ]
-  if (s.recommendation === null) {
+  if (s.cancellation !== undefined) {
+    body.push(text(cancelledBy(s.cancellation, t => `**${t}**`)))
+    body.push(text(lastStood(s.previousRecommendation, t => `**${t}**`), { spacing: 'None' }))
+  } else if (s.recommendation === null) {
     body.push(text(`**Error:** ${s.error ?? 'unknown'}`))
     if (s.previousRecommendation !== undefined) body.push(text(`The last recommendation still stands: **${label(s.previousRecommendation)}**.`))
   } else {
@@ -45,7 +58,7 @@ export function teamsMessage (s: Summary): Record<string, unknown> {
     version: '1.4',
     // Without this Teams draws the card narrow and wraps every reason.
     msteams: { width: 'Full' },
-    fallbackText: fallbackText(s),
+    fallbackText: fallbackText(summary),
     body,
     ...(s.links.rollout === undefined || s.links.recommendation === undefined
       ? {}

@@ -3,14 +3,16 @@ import type { NotifyEvent } from '../events.ts'
 /**
  * The generic webhook body: `{ id, type, occurredAt, rollout, checkpoint,
  * recommendation, result }`, plus `changes` (verdict.changed and any event with
- * changes), `previous` (verdict.changed) and `error` (when result is null). The rollout
+ * changes), `previous` (verdict.changed) and `error` (when result is null); for
+ * rollout.cancelled `{ id, type, occurredAt, rollout, recommendation: null,
+ * cancellation: { at, by, reason }, previous }` (previous: the latest result). The rollout
  * is described without its notify targets: their URLs and secrets are
  * credentials, and a receiver has no use for them.
  */
 export function webhookBody (event: NotifyEvent): Record<string, unknown> {
   const { outcome } = event
   const { rollout } = outcome
-  return {
+  const head = {
     id: event.id,
     type: event.type,
     occurredAt: event.occurredAt,
@@ -23,7 +25,14 @@ export function webhookBody (event: NotifyEvent): Record<string, unknown> {
       decisionAt: rollout.decisionAt,
       canaryHosts: rollout.canaryHosts,
       apps: rollout.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical }))
-    },
+    }
+  }
+  // A cancellation: nothing to act on (recommendation null), who and why, and what stood before.
+  if (outcome.kind === 'cancel') {
+    return { ...head, recommendation: null, cancellation: outcome.cancellation, previous: outcome.previous }
+  }
+  return {
+    ...head,
     checkpoint: { index: outcome.checkpointIndex, kind: outcome.kind, at: outcome.at },
     // What to act on: the result's, or INCONCLUSIVE for a decision that could not read its data.
     recommendation: outcome.result?.recommendation ?? (outcome.kind === 'decision' ? 'INCONCLUSIVE' : null),

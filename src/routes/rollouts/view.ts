@@ -38,7 +38,10 @@ function common (r: StoredRollout): Omit<RolloutSummary, 'progress'> {
     updatedAt: iso(r.updatedAt),
     ...(r.startedAt === undefined ? {} : { startedAt: iso(r.startedAt) }),
     ...(r.decidedAt === undefined ? {} : { decidedAt: iso(r.decidedAt) }),
-    ...(r.cancelledAt === undefined ? {} : { cancelledAt: iso(r.cancelledAt) })
+    ...(r.cancelledAt === undefined ? {} : { cancelledAt: iso(r.cancelledAt) }),
+    ...(r.state !== 'cancelled' || r.cancelledAt === undefined
+      ? {}
+      : { cancellation: { at: iso(r.cancelledAt), by: r.cancelledBy ?? 'unknown', reason: r.cancelReason ?? null } })
   }
 }
 

@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../../../src/config.ts'
 import type { AppResult, CheckpointResult, MetricResult } from '../../../src/schemas/result.ts'
 import type { NotifyTarget } from '../../../src/schemas/notify.ts'
-import type { CheckpointOutcome } from '../../../src/notify/types.ts'
+import type { CancelOutcome, CheckpointOutcome } from '../../../src/notify/types.ts'
 
 export const SECRET = 'whsec-test-0123456789abcdef'
 
@@ -144,5 +144,20 @@ export function outcome (opts: OutcomeOptions = {}): CheckpointOutcome {
     result,
     previous: opts.previous === undefined ? earlierResult() : opts.previous,
     ...(opts.error === undefined ? {} : { error: opts.error })
+  }
+}
+
+/** The same rollout cancelled at 15:30 IST by `by`, after the NO GO checkpoint above unless `previous` is null. */
+export function cancelOutcome (opts: { by?: string, reason?: string | null, previous?: CheckpointResult | null } = {}): CancelOutcome {
+  const { rollout } = outcome()
+  return {
+    kind: 'cancel',
+    rollout: { ...rollout, state: 'cancelled' },
+    cancellation: {
+      at: '2025-05-14T10:00:00.000Z',
+      by: opts.by ?? 'release-manager',
+      reason: opts.reason === undefined ? 'PRDIIS09 goes back to staging' : opts.reason
+    },
+    previous: opts.previous === undefined ? noGoResult() : opts.previous
   }
 }
