@@ -139,6 +139,46 @@ def e_increments():
     return cases
 
 
+def confidence_sequence():
+    # Each end of the anytime-valid confidence sequence of a rate ratio: where the running maximum
+    # over looks of the mixture e-value, testing lambda = lambda0 against lambda0*g (low end) or
+    # lambda0/g (high end), crosses 1/alpha. Exact binomial log-pmfs and brentq, independent of
+    # the judge's closed form and bisection.
+    from scipy.optimize import brentq
+    grid = [1.25, 1.5, 1.75, 2, 2.5, 3, 5, 10, 20]
+    w = np.array([0.1, 0.15, 0.15, 0.15, 0.15, 0.1, 0.08, 0.07, 0.05])
+    w = w / w.sum()
+
+    def log_e(steps, lam0, mults):
+        best = 0.0
+        acc = np.zeros(len(mults))
+        for nc, xc, nb, xb in steps:
+            x = xc + xb
+            p0 = lam0 * nc / (lam0 * nc + nb)
+            for k, m in enumerate(mults):
+                lam = lam0 * m
+                p1 = lam * nc / (lam * nc + nb)
+                acc[k] += stats.binom.logpmf(xc, x, p1) - stats.binom.logpmf(xc, x, p0)
+            top = acc.max()
+            best = max(best, top + np.log(np.sum(w * np.exp(acc - top))))
+        return best
+
+    cases = []
+    alpha = 0.05
+    bar = np.log(1 / alpha)
+    for steps in [[(12000, 240, 48000, 480)], [(2400, 24, 9600, 96)], [(10000, 390, 30000, 300)],
+                  [(2000, 40, 8000, 80)] * 6, [(3000, 30, 12000, 120), (3000, 45, 12000, 120), (3000, 60, 12000, 115)],
+                  [(240000, 2400, 960000, 9600)], [(600, 3, 2400, 12)], [(5000, 60, 20000, 0)]]:
+        up = lambda l: log_e(steps, l, grid) - bar
+        down = lambda l: log_e(steps, l, [1 / g for g in grid]) - bar
+        low = 0.0 if up(1e-4) < 0 else brentq(up, 1e-4, 1e4, xtol=1e-12, rtol=1e-10)
+        high = None if down(1e4) < 0 else brentq(down, 1e-4, 1e4, xtol=1e-12, rtol=1e-10)
+        cases.append({'steps': [{'canaryN': a, 'canaryX': b, 'baselineN': c, 'baselineX': d} for a, b, c, d in steps],
+                      'alpha': alpha, 'grid': grid, 'weights': [float(v) for v in w], 'low': float(low),
+                      'high': None if high is None else float(high)})
+    return cases
+
+
 def lgamma():
     return [{'x': x, 'lgamma': float(special.gammaln(x))} for x in [0.5, 1, 1.5, 2, 3.7, 10, 31, 150.5, 1e4, 1e7]]
 
@@ -151,3 +191,4 @@ if __name__ == '__main__':
     write('holm.json', holm())
     write('e-increments.json', e_increments())
     write('lgamma.json', lgamma())
+    write('confidence-sequence.json', confidence_sequence())

@@ -6,6 +6,7 @@ import { mannWhitneyU, hodgesLehmann, kthPairwiseDifference, shiftInterval, type
 import { clopperPearson, upperBound, lowerBound } from '../../src/judge/stats/rate-ratio.ts'
 import { holm } from '../../src/judge/stats/holm.ts'
 import { incrementLogLR, type RateCounts } from '../../src/judge/stats/e-process.ts'
+import { confidenceSequence } from '../../src/judge/stats/confidence-sequence.ts'
 import { lgamma } from '../../bench/judge-rng.ts'
 import { fixture, close } from './helpers.ts'
 
@@ -80,6 +81,16 @@ t.test('e-process increments equal scipy binom.logpmf differences', async t => {
   for (const c of fixture<{ counts: RateCounts, grid: number[], logLR: number[] }>('e-increments.json')) {
     const got = incrementLogLR(c.grid, c.counts)
     t.ok(got.every((v, i) => close(v, c.logLR[i], 1e-8, 1e-9)), `${JSON.stringify(c.counts)}: ${got.join(',')} vs ${c.logLR.join(',')}`)
+  }
+})
+
+interface CsCase { steps: RateCounts[], alpha: number, grid: number[], weights: number[], low: number, high: number | null }
+t.test('confidence sequence ends match an exact-binomial brentq solution in SciPy to 1e-6', async t => {
+  for (const c of fixture<CsCase>('confidence-sequence.json')) {
+    const got = confidenceSequence(c.steps, c.grid, c.weights, c.alpha)
+    const name = JSON.stringify(c.steps[0]) + (c.steps.length > 1 ? ` and ${c.steps.length - 1} more looks` : '')
+    t.ok(close(got.low, c.low, 1e-6, 1e-9), `${name}: low ${got.low} vs ${c.low}`)
+    t.ok(c.high === null ? got.high === null : got.high !== null && close(got.high, c.high, 1e-6), `${name}: high ${got.high} vs ${c.high}`)
   }
 })
 
