@@ -15,6 +15,7 @@ import { asReported, reportedSpellings } from './hosts.ts'
 import type { AppData, CheckpointData } from './input.ts'
 import { judgeApp } from './judge-app.ts'
 import { measureApp } from './measure.ts'
+import { eBenjaminiHochberg } from './stats/e-bh.ts'
 import { holm } from './stats/holm.ts'
 import { recommend, summarize } from './verdict.ts'
 
@@ -62,6 +63,8 @@ export function judge (req: JudgeRequest): JudgeOutput {
   // One Holm family: two tests per app, p = 1 where there is no evidence yet.
   const raw = measured.flatMap(m => [pOf(m.errors, m.evidence.errorRate.maxLogE), pOf(m.latency, m.evidence.latency.maxLogE)])
   const adjusted = holm(raw)
+  // The WARNs' family: every test's e-value at this look, at the policy's false discovery rate.
+  const warn = eBenjaminiHochberg(measured.flatMap(m => [eOf(m.errors), eOf(m.latency), m.newErrorsE]), policy.warnFdr)
   const judged = measured.map((m, i) => judgeApp(m, {
     thresholds: resolveThresholds(req.thresholds, m.spec.thresholds),
     alpha: policy.alpha,
@@ -71,8 +74,9 @@ export function judge (req: JudgeRequest): JudgeOutput {
     until: data.until,
     canaryHosts
   }, {
-    errorRate: { p: raw[2 * i], adjusted: adjusted[2 * i] },
-    latency: { p: raw[2 * i + 1], adjusted: adjusted[2 * i + 1] }
+    errorRate: { p: raw[2 * i], adjusted: adjusted[2 * i], warn: warn[3 * i] },
+    latency: { p: raw[2 * i + 1], adjusted: adjusted[2 * i + 1], warn: warn[3 * i + 1] },
+    newErrors: { warn: warn[3 * i + 2] }
   }))
 
   const { recommendation, reasons } = withUnseenCanaries(recommend(judged, policy), unseen)
@@ -87,6 +91,10 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const apps: Record<string, AppEvidence> = { ...(prev?.apps ?? {}) }
   for (const m of measured) apps[m.spec.name] = m.evidence
   return { result, evidence: { version: 1, from: data.from, until: data.until, apps } }
+}
+
+function eOf (measure: RateMeasure | null): number {
+  return measure === null ? 0 : Math.exp(measure.logE)
 }
 
 function pOf (measure: RateMeasure | null, maxLogE: number): number {

@@ -35,8 +35,15 @@ export interface Family {
   canaryHosts: string[]
 }
 
-/** The app's two tests in the Holm family: raw and adjusted anytime p-values. */
-export interface FamilyTests { errorRate: { p: number, adjusted: number }, latency: { p: number, adjusted: number } }
+/**
+ * The app's tests in the two families: raw and Holm-adjusted anytime p-values (FAILs), and
+ * whether e-BH selected each for a WARN.
+ */
+export interface FamilyTests {
+  errorRate: { p: number, adjusted: number, warn: boolean }
+  latency: { p: number, adjusted: number, warn: boolean }
+  newErrors: { warn: boolean }
+}
 
 export function judgeApp (m: Measured, family: Family, tests: FamilyTests): JudgedApp {
   const nobody = m.data === null || m.sides === null || (m.sides.canary.count === 0 && m.sides.baseline.count === 0)
@@ -77,10 +84,10 @@ function checkedApp (m: Measured, family: Family, tests: FamilyTests, data: NonN
     // canary that never reported makes the other checks NO_DATA.
     canaryReports: sides.canary.count > 0
   }
-  const errors = judgeErrorRate(ctx, { ...(m.errors as RateMeasure), pValue: tests.errorRate.p }, tests.errorRate.adjusted)
-  const latency = judgeLatency(ctx, { ...(m.latency as RateMeasure), pValue: tests.latency.p }, tests.latency.adjusted, m.threshold)
+  const errors = judgeErrorRate(ctx, { ...(m.errors as RateMeasure), pValue: tests.errorRate.p }, tests.errorRate.adjusted, tests.errorRate.warn)
+  const latency = judgeLatency(ctx, { ...(m.latency as RateMeasure), pValue: tests.latency.p }, tests.latency.adjusted, tests.latency.warn, m.threshold)
   const throughput = checkThroughput(ctx)
-  const newErrors = checkNewErrors(ctx)
+  const newErrors = checkNewErrors(ctx, tests.newErrors.warn)
   return [
     sticky(m, errors, explainErrorRate(errors.result, errors.facts), family.until),
     sticky(m, latency, explainLatency(latency.result, latency.facts), family.until),

@@ -7,6 +7,7 @@ import type { AppSpec } from '../schemas/thresholds.ts'
 import { checkCoverage } from './checks/coverage.ts'
 import { measureErrorRate } from './checks/error-rate.ts'
 import { measureLatency } from './checks/latency.ts'
+import { newErrorsOf } from './checks/new-errors.ts'
 import type { RateMeasure } from './checks/sequential.ts'
 import { outcome, type CheckOutcome } from './checks/types.ts'
 import { newAppEvidence, type AppEvidence } from './evidence.ts'
@@ -30,6 +31,8 @@ export interface Measured {
   threshold: { slowThresholdS: number | null, ok: boolean, note: string | null }
   /** Existing hosts left out of the error-rate baseline, with this look's rates. */
   outliers: BaselineOutlier[]
+  /** The e-value of the app's new error classes (checks/new-errors.ts), 0 without data. */
+  newErrorsE: number
 }
 
 export function measureApp (
@@ -43,7 +46,9 @@ export function measureApp (
   const threshold = { slowThresholdS: chosen.slowThresholdS, ok: chosen.ok, note: thresholdNote(chosen.facts) }
   const evidence: AppEvidence = prevApp !== undefined ? { ...prevApp } : newAppEvidence(chosen.slowThresholdS)
   evidence.slowThresholdS = chosen.slowThresholdS ?? chosen.next
-  if (data === null || sides === null) return { spec, data: null, sides: null, coverage, evidence, errors: null, latency: null, threshold, outliers: [] }
+  if (data === null || sides === null) {
+    return { spec, data: null, sides: null, coverage, evidence, errors: null, latency: null, threshold, outliers: [], newErrorsE: 0 }
+  }
   const excluded = excludedBaseline(prevApp?.excludedBaseline ?? [], baselineOutliers(data.window.hosts, sides.isBaseline))
   if (excluded.hosts.length > 0) evidence.excludedBaseline = excluded.hosts
   const errors = measureErrorRate(evidence.errorRate, sides, alpha, data.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed)
@@ -51,5 +56,7 @@ export function measureApp (
   evidence.errorRate = errors.state
   evidence.latency = latency.state
   evidence.looks += 1
-  return { spec, data, sides, coverage, evidence, errors, latency, threshold, outliers: outlierRates(data, sides, excluded.hosts) }
+  return {
+    spec, data, sides, coverage, evidence, errors, latency, threshold, outliers: outlierRates(data, sides, excluded.hosts), newErrorsE: newErrorsOf(data, sides).e
+  }
 }

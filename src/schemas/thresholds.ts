@@ -25,7 +25,12 @@ export type Thresholds = Static<typeof Thresholds>
 export const Policy = Type.Object({
   noGoOn: Type.Optional(Type.Array(Status, { maxItems: 5, uniqueItems: true, description: 'App verdicts that make the recommendation NO_GO (default FAIL, NO_DATA)' })),
   inconclusiveOn: Type.Optional(Type.Union([Type.Literal('critical'), Type.Literal('any'), Type.Literal('never')], { description: 'Which INCONCLUSIVE apps make the recommendation INCONCLUSIVE (default critical)' })),
-  alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5, description: 'Family-wise chance of a false NO_GO across apps and metrics (default 0.05)' }))
+  alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5, description: 'Family-wise chance of a false NO_GO across apps and metrics (default 0.05)' })),
+  warnFdr: Type.Optional(Type.Number({
+    exclusiveMinimum: 0,
+    maximum: 0.5,
+    description: 'False discovery rate of the WARNs that rest on evidence too weak for a FAIL (e-BH across apps and tests; default 0.1)'
+  }))
 }, { additionalProperties: false })
 export type Policy = Static<typeof Policy>
 
@@ -53,6 +58,7 @@ export interface ResolvedPolicy {
   noGoOn: Status[]
   inconclusiveOn: 'critical' | 'any' | 'never'
   alpha: number
+  warnFdr: number
 }
 
 export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
@@ -62,7 +68,7 @@ export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
   newErrors: { minCount: 2 }
 }
 
-export const DEFAULT_POLICY: ResolvedPolicy = { noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05 }
+export const DEFAULT_POLICY: ResolvedPolicy = { noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1 }
 
 /** Layers request-level and app-level overrides over the defaults. */
 export function resolveThresholds (...layers: Array<Thresholds | undefined>): ResolvedThresholds {

@@ -139,7 +139,8 @@ t.test('new errors', async t => {
   t.equal(fresh.newErrors.status, 'FAIL')
   t.match(fresh.newErrors.detail, /new on PRDIIS09: System\.IO\.DirectoryNotFoundException x5/)
   const once = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'Rare', count: 1 }] })
-  t.equal(once.newErrors.status, 'WARN', 'a single occurrence is a WARN')
+  t.equal(once.newErrors.status, 'PASS', 'a single occurrence is no WARN')
+  t.match(once.newErrors.detail, /^seen only on PRDIIS09: Rare x1 \(too few to blame the new host/, 'but the detail names it')
   const seenBefore = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'Old', count: 5 }], preClasses: [{ host: 'PRDIIS02', errorClass: 'Old', count: 1 }] })
   t.equal(seenBefore.newErrors.status, 'PASS', 'seen in the pre-window on another host: not new')
   const caseInsensitive = metrics({ ...base, classes: [{ host: 'prdiis09', errorClass: 'X', count: 5 }] })
@@ -148,7 +149,10 @@ t.test('new errors', async t => {
   const noPre = metrics({ ...base, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 2 }] })
   t.equal(noPre.newErrors.status, 'FAIL')
   const halfPool = metrics({ canary: { count: 5000, errors: 3 }, baseline: { count: 5000, errors: 0, hosts: 1 }, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 3 }] })
-  t.equal(halfPool.newErrors.status, 'WARN', 'with half the traffic, 3 of 3 on the canary is p = 0.125')
+  t.equal(halfPool.newErrors.status, 'PASS', 'with half the traffic, 3 of 3 on the canary is p = 0.125: not selected at FDR 0.1')
+  const loose = metrics({ canary: { count: 5000, errors: 3 }, baseline: { count: 5000, errors: 0, hosts: 1 }, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 3 }] },
+    { policy: { warnFdr: 0.5 } })
+  t.equal(loose.newErrors.status, 'WARN', 'the same at a looser false discovery rate (e = 8 >= 3 / 0.5)')
 })
 
 t.test('canary hosts configured in another case still match', async t => {
@@ -193,10 +197,23 @@ t.test('error rate: an early suggestive look the data has since washed out is no
   const m = later.result.apps[0].metrics.find(x => x.metric === 'errorRate')
   t.equal(m?.pValue, 0.025, 'the anytime p-value keeps its running minimum')
   t.equal(m?.status, 'PASS', m?.detail ?? '')
-  // The same running minimum with data that still shows the canary higher is a WARN.
-  const worse = appData({ canary: { count: 3000, errors: 60 }, baseline: { count: 12000, errors: 120 } })
-  const still = judge({ data: checkpoint([worse, ...others]), apps, asOf: 2, evidence })
-  t.equal(still.result.apps[0].metrics.find(x => x.metric === 'errorRate')?.status, 'WARN')
+})
+
+t.test('error rate: evidence e-BH selects but Holm does not is a WARN, and only at that false discovery rate', async t => {
+  // One app: Holm over 2 tests needs E >= 40; e-BH over 3 tests at q = 0.5 selects E >= 6; the
+  // raw p must also be <= 0.05 (E >= 20), so an E between 20 and 40 is a WARN.
+  let found = false
+  for (let errors = 40; errors <= 120 && !found; errors++) {
+    const spec = { canary: { count: 3000, errors }, baseline: { count: 12000, errors: 120 } }
+    const m = metrics(spec, { policy: { warnFdr: 0.5 } })
+    if (m.errorRate.status !== 'WARN') continue
+    found = true
+    t.ok((m.errorRate.pValue ?? 1) <= 0.05 && (m.errorRate.adjustedPValue ?? 0) > 0.05, m.errorRate.detail)
+    t.ok(m.errorRate.ci !== null && m.errorRate.ci !== undefined && m.errorRate.ci.low > 1, 'the sequence shown excludes 1')
+    t.match(m.errorRate.detail, /: not significant across 2 tests \(adjusted p=0\.\d+\)$/)
+    t.not(metrics(spec, { policy: { warnFdr: 0.01 } }).errorRate.status, 'WARN', 'at q = 0.01 e-BH does not select it')
+  }
+  t.ok(found, 'some error count between 40 and 120 is a WARN')
 })
 
 t.test('error rate: higher yet ruled out as a regression says so; margins in percentage points', async t => {

@@ -10,7 +10,7 @@ import type { HostStats } from '../input.ts'
 import { clean, type AppSides } from '../sides.ts'
 import { CI_LEVEL, grossRatio } from '../constants.ts'
 import type { BaselineOutlier } from '../outliers.ts'
-import { currentlyHigher, measureRate, sequenceOf, sequentialStatus, type RateMeasure } from './sequential.ts'
+import { currentLogE, currentlyHigher, measureRate, sequenceOf, sequentialStatus, type RateMeasure } from './sequential.ts'
 import type { CheckContext, Finding } from './types.ts'
 
 /** Cumulative error counts of the window, without the excluded (outlier) baseline hosts. */
@@ -37,7 +37,7 @@ export function measureErrorRate (
   const counts = errorCounts(sides, hosts, excluded)
   if (rebase && prev.last !== null) {
     const cmp = compareRates(counts, CI_LEVEL)
-    return { counts, cmp, state: { ...prev, last: counts }, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha) }
+    return { counts, cmp, state: { ...prev, last: counts }, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
   }
   return measureRate(prev, counts, alpha)
 }
@@ -97,8 +97,8 @@ export interface ErrorRateCompared {
   outliers: BaselineOutlier[]
 }
 
-/** Status of the error-rate check, given the Holm-adjusted p-value. */
-export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValue: number): Finding<ErrorRateFacts> {
+/** Status of the error-rate check, given the Holm-adjusted p-value and whether e-BH selected it for a WARN. */
+export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValue: number, warn: boolean): Finding<ErrorRateFacts> {
   const margin = ctx.thresholds.errorRate
   const base = { metric: 'errorRate' as const, pValue: m.pValue, adjustedPValue }
   const counts = m.counts ?? errorCounts(ctx.sides)
@@ -115,7 +115,7 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
   const evidence = adjustedPValue <= ctx.alpha
   const status = sequentialStatus({
     evidence,
-    suggestive: m.pValue <= ctx.alpha && currentlyHigher(cmp),
+    suggestive: warn && m.pValue <= ctx.alpha && currentlyHigher(cmp),
     marginMet,
     excluded: excludesErrorRegression(cmp, m.cs, margin)
   })

@@ -118,7 +118,7 @@ export interface LatencyCompared {
 
 /** Status of the latency check, given the Holm-adjusted p-value of the slow-share test. */
 export function judgeLatency (
-  ctx: CheckContext, m: RateMeasure, adjustedPValue: number, threshold: { slowThresholdS: number | null, note: string | null }
+  ctx: CheckContext, m: RateMeasure, adjustedPValue: number, warn: boolean, threshold: { slowThresholdS: number | null, note: string | null }
 ): Finding<LatencyFacts> {
   const margin = ctx.thresholds.latency.ratio
   const canary = finite(ctx.data.window.canary.p95S)
@@ -150,7 +150,7 @@ export function judgeLatency (
     // sigma 0.6), so they stand in for the margin only when a p95 is missing.
     const marginMet = p95Ratio !== null ? p95Ratio >= margin : (slow.cmp.unbounded || (slow.cmp.ratio !== null && slow.cmp.ratio >= margin))
     const evidence = adjustedPValue <= ctx.alpha
-    status = sequentialStatus({ evidence, suggestive: m.pValue <= ctx.alpha && currentlyHigher(slow.cmp), marginMet, excluded: excludesLatencyRegression(slow.cmp, m.cs, margin) })
+    status = sequentialStatus({ evidence, suggestive: warn && m.pValue <= ctx.alpha && currentlyHigher(slow.cmp), marginMet, excluded: excludesLatencyRegression(slow.cmp, m.cs, margin) })
     slow.passByDifference = status === 'PASS' && !boundsRatio(m.cs, margin)
     if (status === 'WARN') note = evidence ? 'under-margin' : 'not-significant'
     if ((status === 'PASS' || status === 'INCONCLUSIVE') && mwWarn) {

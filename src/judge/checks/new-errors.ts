@@ -2,7 +2,8 @@
  * New errors: error classes the canary shows that no other host shows, in the window or
  * in the pre-window. Classes common to all servers are never the canary's fault.
  */
-import { classCounts } from '../sides.ts'
+import type { AppData } from '../input.ts'
+import { classCounts, type AppSides } from '../sides.ts'
 import type { CheckContext, Finding } from './types.ts'
 
 export interface NewErrorClass {
@@ -20,8 +21,17 @@ export interface NewErrorClass {
  * pre-window traffic over everyone's): that is the conditional null share given k.
  * Sorted by p, then count.
  */
-export function findNewErrors (ctx: CheckContext): NewErrorClass[] {
-  const { data, sides } = ctx
+export function findNewErrors (data: AppData, sides: AppSides): NewErrorClass[] {
+  return newErrorsOf(data, sides).found
+}
+
+/**
+ * The new classes and an e-value for the app: the mean over every class the app showed
+ * (on any host, window or pre-window) of 1{all k on the canary} / p0^k. Each term has
+ * expectation 1 given k when every host errs alike, so the mean is an e-value however the
+ * classes depend on each other, and e-BH can weigh it with the other tests' for a WARN.
+ */
+export function newErrorsOf (data: AppData, sides: AppSides): { found: NewErrorClass[], e: number } {
   const isOther = (h: string): boolean => !sides.isCanary(h)
   const known = new Set([...classCounts(data.window.errorClasses, isOther).keys(), ...classCounts(data.pre.errorClasses, isOther).keys()])
   const onCanary = classCounts([...data.window.errorClasses, ...data.pre.errorClasses], sides.isCanary)
@@ -34,7 +44,9 @@ export function findNewErrors (ctx: CheckContext): NewErrorClass[] {
     if (known.has(errorClass)) continue
     out.push({ errorClass, count, p: p0 ** count })
   }
-  return out.sort((a, b) => a.p - b.p || b.count - a.count || a.errorClass.localeCompare(b.errorClass))
+  const classes = new Set([...known, ...onCanary.keys()]).size
+  const e = classes === 0 ? 0 : out.reduce((a, c) => a + (c.p > 0 ? 1 / c.p : Infinity), 0) / classes
+  return { found: out.sort((a, b) => a.p - b.p || b.count - a.count || a.errorClass.localeCompare(b.errorClass)), e }
 }
 
 export type NewErrorsFacts =
@@ -45,19 +57,20 @@ export type NewErrorsFacts =
 
 /**
  * FAIL when a new class occurs at least minCount times and p0^k <= alpha / (number of
- * apps); WARN for new classes seen once or not unlikely enough; PASS otherwise.
+ * apps); WARN when e-BH selects the app's new-errors e-value (`warn`) and a new class
+ * occurred more than once; PASS otherwise (a class seen once is named in the detail only).
  * The Bonferroni budget across apps is needed because every app brings its own rare
  * classes and each can turn up on the canary alone by chance: at alpha itself, about 3% of
  * clean 25-app rollouts were NO_GO from this check alone (bench/judge.md).
  */
-export function checkNewErrors (ctx: CheckContext): Finding<NewErrorsFacts> {
+export function checkNewErrors (ctx: CheckContext, warn: boolean): Finding<NewErrorsFacts> {
   const base = { metric: 'newErrors' as const, effect: null, ci: null }
   if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: null, baseline: null, pValue: null }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
   if (ctx.sides.baseline.count === 0 && ctx.sides.preOtherCount === 0) {
     // Every host that served the app is a canary: nothing to call an error class "new" against.
     return { result: { ...base, status: 'INCONCLUSIVE', canary: null, baseline: null, pValue: null }, facts: { kind: 'no-baseline', app: ctx.app } }
   }
-  const found = findNewErrors(ctx)
+  const found = findNewErrors(ctx.data, ctx.sides)
   const pValue = found.length > 0 ? found[0].p : null
   if (found.length === 0) {
     const canaryClasses = classCounts(ctx.data.window.errorClasses, ctx.sides.isCanary).size
@@ -67,7 +80,7 @@ export function checkNewErrors (ctx: CheckContext): Finding<NewErrorsFacts> {
   const failing = found.filter(c => c.count >= ctx.thresholds.newErrors.minCount && c.p <= level)
   const total = found.reduce((a, c) => a + c.count, 0)
   return {
-    result: { ...base, status: failing.length > 0 ? 'FAIL' : 'WARN', canary: total, baseline: 0, pValue },
+    result: { ...base, status: failing.length > 0 ? 'FAIL' : warn && found.some(c => c.count > 1) ? 'WARN' : 'PASS', canary: total, baseline: 0, pValue },
     facts: { kind: 'found', canaryLabel: ctx.canaryLabel, found, failing }
   }
 }

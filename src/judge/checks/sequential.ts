@@ -4,7 +4,7 @@
  */
 import type { Status } from '../../schemas/common.ts'
 import { confidenceSequence, type ConfidenceBounds } from '../stats/confidence-sequence.ts'
-import { anytimeP, updateEProcess, type EProcessState, type RateCounts } from '../stats/e-process.ts'
+import { anytimeP, logMixture, updateEProcess, type EProcessState, type RateCounts } from '../stats/e-process.ts'
 import { compareRates, type RateComparison } from '../stats/rate-ratio.ts'
 import { CI_LEVEL } from '../constants.ts'
 
@@ -17,13 +17,20 @@ export interface RateMeasure {
   pValue: number
   /** The anytime-valid confidence sequence of the ratio, from the same e-process. */
   cs: ConfidenceBounds
+  /** log E_t at this look: an e-value at a stopping time, for the WARNs' false discovery rate. */
+  logE: number
 }
 
 /** Continues an e-process with this look's cumulative counts (unchanged when counts are null). */
 export function measureRate (prev: EProcessState, counts: RateCounts | null, alpha: number): RateMeasure {
-  if (counts === null) return { counts, cmp: null, state: prev, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha) }
-  const { state } = updateEProcess(prev, counts)
-  return { counts, cmp: compareRates(counts, CI_LEVEL), state, pValue: anytimeP(state), cs: sequenceOf(state, alpha) }
+  if (counts === null) return { counts, cmp: null, state: prev, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
+  const { state, logE } = updateEProcess(prev, counts)
+  return { counts, cmp: compareRates(counts, CI_LEVEL), state, pValue: anytimeP(state), cs: sequenceOf(state, alpha), logE }
+}
+
+/** log E_t of the process as it stands (0 for a fresh one). */
+export function currentLogE (state: EProcessState): number {
+  return logMixture(state.weights, state.logLR)
 }
 
 /** The confidence sequence of an e-process's steps so far, each end at level alpha. */
@@ -44,7 +51,11 @@ export function currentlyHigher (cmp: RateComparison | null): boolean {
 export interface SequentialFacts {
   /** Holm-adjusted anytime p-value <= alpha. */
   evidence: boolean
-  /** Raw anytime p-value <= alpha (not corrected for the other apps and metrics), and currentlyHigher. */
+  /**
+   * Evidence too weak for the Holm family but selected by e-BH at the policy's warnFdr (so a
+   * clean fleet of many apps does not light up with WARNs), with the raw anytime p-value
+   * <= alpha (so the sequence shown excludes 1) and currentlyHigher.
+   */
   suggestive: boolean
   /** The effect is over the practical margin. */
   marginMet: boolean

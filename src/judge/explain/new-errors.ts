@@ -27,6 +27,7 @@ export function explainNewErrors (result: Numbers, facts: NewErrorsFacts): { det
       short: `new error ${failing[0].errorClass} x${formatCount(failing[0].count)}`
     }
   }
+  // WARN, or a PASS that still names what was seen (a single occurrence, or evidence e-BH did not select).
   return {
     detail: `seen only on ${canaryLabel}: ${list(found)} (too few to blame the new host: ${formatP(found[0].p)})`,
     short: `new error ${found[0].errorClass} x${formatCount(found[0].count)}`
