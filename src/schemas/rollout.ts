@@ -41,6 +41,13 @@ export const PlanEntry = Type.Object({
 })
 export type PlanEntry = Static<typeof PlanEntry>
 
+export const Progress = Type.Object({
+  ok: Type.Integer({ minimum: 0 }),
+  failed: Type.Integer({ minimum: 0 }),
+  total: Type.Integer({ minimum: 1, description: 'Plan entries, the decision included' })
+}, { description: 'Plan entries recorded ok and failed, of the total' })
+export type Progress = Static<typeof Progress>
+
 /** Fields shared by a rollout's full view and its list entry. */
 const RolloutFields = {
   id: RolloutId,
@@ -63,7 +70,8 @@ const RolloutFields = {
   updatedAt: Type.String({ format: 'date-time' }),
   startedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When monitoring began' })),
   decidedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  cancelledAt: Type.Optional(Type.String({ format: 'date-time' }))
+  cancelledAt: Type.Optional(Type.String({ format: 'date-time' })),
+  progress: Progress
 }
 
 /** A chat or webhook message that was given up on after its retries. */
@@ -85,14 +93,7 @@ export const Rollout = Type.Object({
 })
 export type Rollout = Static<typeof Rollout>
 
-export const RolloutSummary = Type.Object({
-  ...RolloutFields,
-  progress: Type.Object({
-    ok: Type.Integer({ minimum: 0 }),
-    failed: Type.Integer({ minimum: 0 }),
-    total: Type.Integer({ minimum: 1, description: 'Plan entries, the decision included' })
-  })
-})
+export const RolloutSummary = Type.Object(RolloutFields)
 export type RolloutSummary = Static<typeof RolloutSummary>
 
 export const RolloutPage = Type.Object({
@@ -128,12 +129,21 @@ export type Checkpoint = Static<typeof Checkpoint>
 
 export const CheckpointList = Type.Object({
   items: Type.Array(Checkpoint),
-  nextAfter: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `after` for the next page; null on the last page' })
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  nextAfter: Type.Union([Type.Integer(), Type.Null()], {
+    deprecated: true, description: 'Deprecated: the same place as a number, for `after`; use nextCursor'
+  })
 })
 
 export const CheckpointListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000, description: 'Page size (default 1000: every checkpoint of most rollouts)' })),
-  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Index of the last checkpoint of the previous page: the page starts after it, in time order' }))
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,7}$', description: 'The nextCursor of the previous page, as it is: this page starts after it' })),
+  after: Type.Optional(Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000,
+    deprecated: true,
+    description: 'Deprecated alias of cursor: the index of the last checkpoint of the previous page'
+  }))
 }, { additionalProperties: false })
 
 export const RecommendationView = Type.Object({

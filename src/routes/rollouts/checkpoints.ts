@@ -17,7 +17,9 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     schema: {
       tags: ['rollouts'],
       summary: 'Recorded checkpoints, by time',
-      description: 'Every recorded checkpoint (plan entries and manual runs), ok or failed, with its result or error, in time order. Large rollouts can be read in pages with `limit` and `after`.',
+      description: 'Every recorded checkpoint (plan entries and manual runs), ok or failed, with its result or error, in time order. ' +
+        'Large rollouts can be read in pages: `limit`, and `cursor` set to the `nextCursor` of the previous page ' +
+        '(`after` is its deprecated name).',
       params: IdParams,
       querystring: CheckpointListQuery,
       response: { 200: CheckpointList, 400: ErrorBody, 404: ErrorBody }
@@ -25,15 +27,23 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
   }, async (req) => {
     if (await app.rollouts.latest(req.params.id) === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
     const all = await app.checkpointStore.list(req.params.id)
-    const { limit = 1000, after } = req.query
+    const { limit = 1000, cursor, after } = req.query
+    if (cursor !== undefined && after !== undefined) {
+      throw new BadRequestError('query.after is the deprecated name of query.cursor: pass one of them')
+    }
+    // The cursor is the index of the last checkpoint of the previous page; `after` is its older, numeric name.
+    const from = cursor !== undefined
+      ? { field: 'cursor', index: Number(cursor) }
+      : after !== undefined ? { field: 'after', index: after } : undefined
     let start = 0
-    if (after !== undefined) {
-      const at = all.findIndex(c => c.index === after)
-      if (at < 0) throw new BadRequestError(`query.after ${after} is not a recorded checkpoint of rollout ${req.params.id}`)
+    if (from !== undefined) {
+      const at = all.findIndex(c => c.index === from.index)
+      if (at < 0) throw new BadRequestError(`query.${from.field} ${from.index} is not a recorded checkpoint of rollout ${req.params.id}`)
       start = at + 1
     }
     const items = all.slice(start, start + limit)
-    return { items, nextAfter: start + limit < all.length ? items[items.length - 1].index : null }
+    const last = start + limit < all.length ? items[items.length - 1].index : null
+    return { items, nextCursor: last === null ? null : String(last), nextAfter: last }
   })
 
   app.get('/v1/rollouts/:id/checkpoints/:index', {
