@@ -19,14 +19,18 @@ export const Thresholds = Type.Object({
   newErrors: Type.Optional(Type.Object({
     minCount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000000, description: 'Occurrences on the canary of a class no baseline host shows before it can FAIL (default 2)' }))
   }, { additionalProperties: false }))
-}, { additionalProperties: false })
+}, {
+  title: 'Thresholds',
+  additionalProperties: false,
+  description: 'Practical-significance margins; every field is optional and defaults fill the rest'
+})
 export type Thresholds = Static<typeof Thresholds>
 
 export const Policy = Type.Object({
   noGoOn: Type.Optional(Type.Array(Status, { maxItems: 5, uniqueItems: true, description: 'App verdicts that make the recommendation NO_GO (default FAIL, NO_DATA)' })),
   inconclusiveOn: Type.Optional(Type.Union([Type.Literal('critical'), Type.Literal('any'), Type.Literal('never')], { description: 'Which INCONCLUSIVE apps make the recommendation INCONCLUSIVE (default critical)' })),
   alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5, description: 'Family-wise chance of a false NO_GO across apps and metrics (default 0.05)' }))
-}, { additionalProperties: false })
+}, { title: 'Policy', additionalProperties: false, description: 'How app verdicts make the recommendation' })
 export type Policy = Static<typeof Policy>
 
 export const AppSpec = Type.Object({
@@ -35,11 +39,17 @@ export const AppSpec = Type.Object({
   owners: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
   critical: Type.Optional(Type.Boolean({ description: 'An INCONCLUSIVE critical app makes the recommendation INCONCLUSIVE (default false)' })),
   thresholds: Type.Optional(Thresholds)
-}, { additionalProperties: false })
+}, {
+  title: 'AppSpec',
+  additionalProperties: false,
+  description: 'An APM app (appName) with its team, owners, critical flag and threshold overrides'
+})
 export type AppSpec = Static<typeof AppSpec>
 
 /** Apps may be given as bare names or as objects. */
-export const AppRef = Type.Union([AppName, AppSpec])
+export const AppRef = Type.Union([AppName, AppSpec], {
+  title: 'AppRef', description: 'An app by name, or an object with name, team, owners, critical and thresholds'
+})
 export type AppRef = Static<typeof AppRef>
 
 export interface ResolvedThresholds {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ConflictError, NotFoundError } from '../../errors.ts'
 import { ErrorBody } from '../../schemas/common.ts'
+import { described, errors } from '../../schemas/responses.ts'
 import { IdParams, Rollout } from '../../schemas/rollout.ts'
 import { rolloutView } from './view.ts'
 import { noBody } from './no-body.ts'
@@ -12,9 +13,14 @@ const cancel: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['rollouts'],
       summary: 'Cancel a rollout',
       description: 'No further checkpoint is run or recorded; one already running finishes unrecorded. 409 when already decided or cancelled.',
-      security: [{ bearer: [] }],
+      operationId: 'cancelRollout',
+      security: [{ bearerAuth: [] }],
       params: IdParams,
-      response: { 200: Rollout, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+      response: {
+        200: described(Rollout, 'Cancelled: the rollout, its pending plan entries skipped'),
+        ...errors(400, 401, 404, 413, 414, 415, 429, 503),
+        409: described(ErrorBody, 'The rollout is already decided or cancelled')
+      }
     },
     preValidation: noBody
   }, async (req) => {
