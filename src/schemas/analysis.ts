@@ -5,5 +5,9 @@ export const AnalysisRequest = Type.Object({
   ...TargetFields,
   from: Type.String({ format: 'date-time', description: 'Start of the window (ISO-8601 with offset)' }),
   until: Type.String({ format: 'date-time', description: 'End of the window, exclusive' })
-}, { additionalProperties: false })
+}, {
+  title: 'AnalysisRequest',
+  additionalProperties: false,
+  description: 'What to compare (as for a rollout) over one window [from, until) that has passed'
+})
 export type AnalysisRequest = Static<typeof AnalysisRequest>

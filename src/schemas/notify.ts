@@ -10,14 +10,14 @@ export const NotifyTarget = Type.Union([
     url: Url,
     secret: Type.String({ minLength: 16, maxLength: 512, description: 'HMAC-SHA256 key for X-Gonogo-Signature; never returned by the API' })
   }, { additionalProperties: false, description: 'Generic signed JSON webhook' })
-])
+], { title: 'NotifyTarget', description: 'Where checkpoint and decision messages go, by kind' })
 export type NotifyTarget = Static<typeof NotifyTarget>
 
 /** How a target is shown by GET routes: secrets never, URLs only by scheme and host (Slack and Teams URLs are credentials). */
 export const NotifyTargetView = Type.Object({
   kind: Type.String(),
   url: Type.String({ description: 'Scheme and host only; the path is a credential for Slack and Teams' })
-})
+}, { title: 'NotifyTargetView', description: 'A notify target as GET routes show it: no secret, no path' })
 export type NotifyTargetView = Static<typeof NotifyTargetView>
 
 export const EventType = Type.Union([

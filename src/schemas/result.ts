@@ -3,6 +3,10 @@ import { MetricName, Recommendation, Status } from './common.ts'
 
 const Num = Type.Union([Type.Number(), Type.Null()])
 
+export const Interval = Type.Object({ low: Type.Number(), high: Type.Number() }, {
+  title: 'Interval', description: '95% confidence interval'
+})
+
 export const MetricResult = Type.Object({
   metric: MetricName,
   status: Status,
@@ -11,14 +15,15 @@ export const MetricResult = Type.Object({
   effect: Type.Union([Type.Number(), Type.Null()], { description: 'Canary relative to baseline, as a ratio' }),
   pValue: Type.Union([Type.Number(), Type.Null()], { description: 'Anytime-valid p-value where a test applies (before multiplicity adjustment)' }),
   adjustedPValue: Type.Optional(Num),
-  ci: Type.Optional(Type.Union([Type.Object({ low: Type.Number(), high: Type.Number() }), Type.Null()], {
-    description: 'Anytime-valid confidence sequence of the ratio (each end a one-sided bound at 1 - alpha, valid at every look)'
+  ci: Type.Optional(Type.Union([Interval, Type.Null()], {
+    description: 'Anytime-valid confidence sequence of the ratio (each end a one-sided bound at 1 - alpha, valid at every look); ' +
+      'for latency, of the slow-share ratio'
   })),
-  ciFixed: Type.Optional(Type.Union([Type.Object({ low: Type.Number(), high: Type.Number() }), Type.Null()], {
+  ciFixed: Type.Optional(Type.Union([Interval, Type.Null()], {
     description: 'Fixed-sample exact 95% interval of the ratio on the cumulative counts (not valid across repeated looks)'
   })),
   detail: Type.String()
-})
+}, { title: 'MetricResult', description: 'One check of one app: errorRate, latency, throughput, newErrors or coverage' })
 export type MetricResult = Static<typeof MetricResult>
 
 export const AppResult = Type.Object({
@@ -31,15 +36,20 @@ export const AppResult = Type.Object({
   canaryHosts: Type.Array(Type.String(), { description: 'Canary host names as reported for this app' }),
   baselineHosts: Type.Array(Type.String(), { description: 'Baseline host names as reported for this app' }),
   metrics: Type.Array(MetricResult)
-})
+}, { title: 'AppResult', description: "One app's verdict, its reasons and the checks behind it" })
 export type AppResult = Static<typeof AppResult>
+
+export const Window = Type.Object({
+  from: Type.String({ format: 'date-time' }),
+  until: Type.String({ format: 'date-time', description: 'Exclusive' })
+}, { title: 'Window', description: 'The window judged, [from, until)' })
 
 export const CheckpointResult = Type.Object({
   recommendation: Recommendation,
   reasons: Type.Array(Type.String()),
   asOf: Type.String({ format: 'date-time' }),
-  window: Type.Object({ from: Type.String({ format: 'date-time' }), until: Type.String({ format: 'date-time' }) }),
+  window: Window,
   summary: Type.Record(Status, Type.Integer(), { description: 'Number of apps per verdict' }),
   apps: Type.Array(AppResult)
-})
+}, { title: 'CheckpointResult', description: 'One analysis: the recommendation, why, and every app' })
 export type CheckpointResult = Static<typeof CheckpointResult>

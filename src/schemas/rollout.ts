@@ -8,29 +8,43 @@ import { TargetFields } from './target.ts'
 export { ErrorBody }
 
 /** Rollout ids are ULIDs: 26 Crockford base32 characters, sortable by creation time. */
-export const RolloutId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'Rollout id (ULID)' })
+export const RolloutId = Type.String({
+  title: 'RolloutId', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'Rollout id (ULID)', examples: ['01M8REC11S4F2QFPRSDAAYXZ01']
+})
 
 export const RolloutState = Type.Union([
   Type.Literal('scheduled'), Type.Literal('monitoring'), Type.Literal('decided'), Type.Literal('cancelled')
-], { description: 'scheduled until startAt, monitoring until the decision, then decided; or cancelled' })
+], { title: 'RolloutState', description: 'scheduled until startAt, monitoring until the decision, then decided; or cancelled' })
 export type RolloutState = Static<typeof RolloutState>
 
 const DateTime = (description: string) => Type.String({ format: 'date-time', maxLength: 40, description })
 
 export const RolloutRequest = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$', description: 'What is rolled out, for people: "PRDIIS09 joins the IIS pool"' }),
+  name: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$',
+    description: 'What is rolled out, for people: "PRDIIS09 joins the IIS pool"',
+    examples: ['PRDIIS09 joins the IIS pool']
+  }),
   ...TargetFields,
   startAt: DateTime('When the canary hosts start taking traffic: the start of every window judged'),
   decisionAt: DateTime('When the Go/No-Go call is made: the final checkpoint'),
   checkpointEvery: Type.Optional(Type.String({ minLength: 2, maxLength: 40, description: 'ISO-8601 duration between checkpoints (PT1H, PT30M, PT1H30M, P1D; no months or years); default PT1H' })),
   timezone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA timezone (Area/City, or UTC) for display and messages, e.g. Asia/Kolkata; abbreviations such as IST are refused as ambiguous; default UTC' })),
   notify: Type.Optional(Type.Array(NotifyTarget, { maxItems: 20, description: 'Where checkpoint and decision messages go' }))
-}, { additionalProperties: false })
+}, {
+  title: 'RolloutSpec',
+  additionalProperties: false,
+  description: 'A rollout to create: what to compare, the window, the schedule and who to tell'
+})
 export type RolloutRequest = Static<typeof RolloutRequest>
 
 export const PlanEntryStatus = Type.Union([
   Type.Literal('pending'), Type.Literal('ok'), Type.Literal('failed'), Type.Literal('skipped')
-], { description: 'pending until it runs; ok or failed once recorded; skipped when the rollout was cancelled first' })
+], {
+  title: 'PlanEntryStatus', description: 'pending until it runs; ok or failed once recorded; skipped when the rollout was cancelled first'
+})
 
 export const PlanEntry = Type.Object({
   index: Type.Integer({ minimum: 0 }),
@@ -38,7 +52,7 @@ export const PlanEntry = Type.Object({
   at: Type.String({ format: 'date-time', description: 'Checkpoint time (UTC): the end of the window [startAt, at) judged' }),
   localAt: Type.String({ description: 'The same instant in the rollout timezone, with its offset' }),
   status: PlanEntryStatus
-})
+}, { title: 'PlanEntry', description: 'One planned checkpoint, or the decision' })
 export type PlanEntry = Static<typeof PlanEntry>
 
 /** Who cancelled a rollout, when and why. */
@@ -49,7 +63,7 @@ export const Cancellation = Type.Object({
       'unknown for rollouts cancelled before this was recorded'
   }),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'As the caller gave it; null when none was' })
-})
+}, { title: 'Cancellation', description: 'Who cancelled a rollout, when and why' })
 export type Cancellation = Static<typeof Cancellation>
 
 /** POST /v1/rollouts/{id}/cancel: optional; no body or {} cancels without a reason. */
@@ -58,10 +72,17 @@ export const CancelRequest = Type.Object({
     minLength: 1,
     maxLength: 500,
     pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$',
-    description: 'Why, for people: one line of at most 500 characters, shown on the rollout and in the cancellation message'
+    description: 'Why, for people: one line of at most 500 characters, shown on the rollout and in the cancellation message',
+    examples: ['PRDIIS09 is being rebuilt: wrong IIS build']
   }))
-}, { additionalProperties: false })
+}, { title: 'CancelRequest', additionalProperties: false, description: 'Optional body of a cancel' })
 export type CancelRequest = Static<typeof CancelRequest>
+export const Progress = Type.Object({
+  ok: Type.Integer({ minimum: 0 }),
+  failed: Type.Integer({ minimum: 0 }),
+  total: Type.Integer({ minimum: 1, description: 'Plan entries, the decision included' })
+}, { title: 'Progress', description: 'Plan entries recorded ok and failed, of the total' })
+export type Progress = Static<typeof Progress>
 
 /** Fields shared by a rollout's full view and its list entry. */
 const RolloutFields = {
@@ -86,7 +107,8 @@ const RolloutFields = {
   startedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When monitoring began' })),
   decidedAt: Type.Optional(Type.String({ format: 'date-time' })),
   cancelledAt: Type.Optional(Type.String({ format: 'date-time' })),
-  cancellation: Type.Optional(Cancellation)
+  cancellation: Type.Optional(Cancellation),
+  progress: Progress
 }
 
 /** A chat or webhook message that was given up on after its retries. */
@@ -98,30 +120,25 @@ export const NotifyFailure = Type.Object({
   attempts: Type.Integer(),
   error: Type.String(),
   at: Type.String({ format: 'date-time' })
-})
+}, { title: 'NotifyFailure', description: 'A chat or webhook message given up on after its retries' })
 
 export const Rollout = Type.Object({
   ...RolloutFields,
   plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' }),
   notifyFailures: Type.Array(NotifyFailure, { description: 'Notifications that were given up on after their retries' }),
   warnings: Type.Optional(Type.Array(Type.String(), { description: 'Create only: what a look at New Relic found suspicious (an app with no transactions, a host that reports none of the apps); the rollout is created anyway' }))
-})
+}, { title: 'Rollout', description: 'A rollout with its plan and what happened to each entry' })
 export type Rollout = Static<typeof Rollout>
 
-export const RolloutSummary = Type.Object({
-  ...RolloutFields,
-  progress: Type.Object({
-    ok: Type.Integer({ minimum: 0 }),
-    failed: Type.Integer({ minimum: 0 }),
-    total: Type.Integer({ minimum: 1, description: 'Plan entries, the decision included' })
-  })
+export const RolloutSummary = Type.Object(RolloutFields, {
+  title: 'RolloutSummary', description: 'A rollout as listed: its plan summarised as progress'
 })
 export type RolloutSummary = Static<typeof RolloutSummary>
 
 export const RolloutPage = Type.Object({
   items: Type.Array(RolloutSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next (older) page; null on the last page' })
-})
+}, { title: 'RolloutPage', description: 'A page of rollouts, newest first' })
 export type RolloutPage = Static<typeof RolloutPage>
 
 export const ListQuery = Type.Object({
@@ -133,7 +150,9 @@ export type ListQuery = Static<typeof ListQuery>
 
 export const IdParams = Type.Object({ id: RolloutId }, { additionalProperties: false })
 
-export const CheckpointKind = Type.Union([Type.Literal('checkpoint'), Type.Literal('decision'), Type.Literal('manual')])
+export const CheckpointKind = Type.Union([Type.Literal('checkpoint'), Type.Literal('decision'), Type.Literal('manual')], {
+  title: 'CheckpointKind', description: 'A planned checkpoint, the decision, or one run on request'
+})
 
 export const Checkpoint = Type.Object({
   index: Type.Integer({ minimum: 0, description: 'Plan index; manual checkpoints are numbered after the plan' }),
@@ -146,31 +165,48 @@ export const Checkpoint = Type.Object({
   durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
   error: Type.Optional(Type.String({ description: 'Why it failed' })),
   result: Type.Union([CheckpointResult, Type.Null()])
-})
+}, { title: 'Checkpoint', description: 'One recorded checkpoint: ok with its result, or failed with its error' })
 export type Checkpoint = Static<typeof Checkpoint>
 
 export const CheckpointList = Type.Object({
   items: Type.Array(Checkpoint),
-  nextAfter: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `after` for the next page; null on the last page' })
-})
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as `cursor` for the next page; null on the last page' }),
+  nextAfter: Type.Union([Type.Integer(), Type.Null()], {
+    deprecated: true, description: 'Deprecated: the same place as a number, for `after`; use nextCursor'
+  })
+}, { title: 'CheckpointPage', description: 'A page of recorded checkpoints, in time order' })
 
 export const CheckpointListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000, description: 'Page size (default 1000: every checkpoint of most rollouts)' })),
-  after: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Index of the last checkpoint of the previous page: the page starts after it, in time order' }))
+  cursor: Type.Optional(Type.String({
+    pattern: '^[0-9]{1,7}$', description: 'The nextCursor of the previous page, as it is: this page starts after it', examples: ['3']
+  })),
+  after: Type.Optional(Type.Integer({
+    minimum: 0,
+    maximum: 1_000_000,
+    deprecated: true,
+    description: 'Deprecated alias of cursor: the index of the last checkpoint of the previous page'
+  }))
 }, { additionalProperties: false })
+
+export const Gate = Type.Object({
+  open: Type.Boolean({ description: 'What GET /gate answers: true (200) only for a GO that is current' }),
+  reason: Type.String()
+}, { title: 'Gate', description: 'The deployment gate and why' })
+
+export const CheckpointRef = Type.Object({ index: Type.Integer(), kind: CheckpointKind, at: Type.String({ format: 'date-time' }) }, {
+  title: 'CheckpointRef', description: 'Which checkpoint a recommendation comes from'
+})
 
 export const RecommendationView = Type.Object({
   rolloutId: RolloutId,
   state: RolloutState,
   final: Type.Boolean({ description: 'true once the rollout is decided: this is the Go/No-Go call' }),
-  gate: Type.Object({
-    open: Type.Boolean({ description: 'What GET /gate answers: true (200) only for a GO that is current' }),
-    reason: Type.String()
-  }, { description: 'The deployment gate and why' }),
+  gate: Gate,
   recommendation: Type.Union([Recommendation, Type.Null()], { description: 'null before the first successful checkpoint' }),
-  checkpoint: Type.Union([Type.Object({ index: Type.Integer(), kind: CheckpointKind, at: Type.String({ format: 'date-time' }) }), Type.Null()], { description: 'The checkpoint the recommendation comes from' }),
+  checkpoint: Type.Union([CheckpointRef, Type.Null()], { description: 'The checkpoint the recommendation comes from' }),
   message: Type.String({ description: 'One line for people' }),
   error: Type.Optional(Type.String({ description: 'Why the decision could not read its data, when it could not' })),
   result: Type.Union([CheckpointResult, Type.Null()])
-})
+}, { title: 'RecommendationView', description: 'The latest recommendation of a rollout, with its result and the gate' })
 export type RecommendationView = Static<typeof RecommendationView>

@@ -19,7 +19,11 @@ export const Thresholds = Type.Object({
   newErrors: Type.Optional(Type.Object({
     minCount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000000, description: 'Occurrences on the canary of a class no baseline host shows before it can FAIL (default 2)' }))
   }, { additionalProperties: false }))
-}, { additionalProperties: false })
+}, {
+  title: 'Thresholds',
+  additionalProperties: false,
+  description: 'Practical-significance margins; every field is optional and defaults fill the rest'
+})
 export type Thresholds = Static<typeof Thresholds>
 
 export const Policy = Type.Object({
@@ -31,7 +35,7 @@ export const Policy = Type.Object({
     maximum: 0.5,
     description: 'False discovery rate of the WARNs that rest on evidence too weak for a FAIL (e-BH across apps and tests; default 0.1)'
   }))
-}, { additionalProperties: false })
+}, { title: 'Policy', additionalProperties: false, description: 'How app verdicts make the recommendation' })
 export type Policy = Static<typeof Policy>
 
 export const AppSpec = Type.Object({
@@ -40,11 +44,17 @@ export const AppSpec = Type.Object({
   owners: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
   critical: Type.Optional(Type.Boolean({ description: 'An INCONCLUSIVE critical app makes the recommendation INCONCLUSIVE (default false)' })),
   thresholds: Type.Optional(Thresholds)
-}, { additionalProperties: false })
+}, {
+  title: 'AppSpec',
+  additionalProperties: false,
+  description: 'An APM app (appName) with its team, owners, critical flag and threshold overrides'
+})
 export type AppSpec = Static<typeof AppSpec>
 
 /** Apps may be given as bare names or as objects. */
-export const AppRef = Type.Union([AppName, AppSpec])
+export const AppRef = Type.Union([AppName, AppSpec], {
+  title: 'AppRef', description: 'An app by name, or an object with name, team, owners, critical and thresholds'
+})
 export type AppRef = Static<typeof AppRef>
 
 export interface ResolvedThresholds {

@@ -55,6 +55,7 @@ t.test('decided NO_GO within seconds, six checkpoints in order', async t => {
   t.equal(rollout.recommendation, 'NO_GO')
   t.same(rollout.plan.map(p => p.status), ['ok', 'ok', 'ok', 'ok', 'ok', 'ok'])
   t.equal(rollout.nextAt, null)
+  t.same(rollout.progress, { ok: 6, failed: 0, total: 6 }, 'the full view has the progress the list shows')
   t.ok(rollout.decidedAt)
   t.notMatch(JSON.stringify(rollout), /SECRET|very-secret-path/)
   t.ok(Value.Check(Rollout, rollout), 'the view matches its schema')
@@ -108,16 +109,31 @@ t.test('checkpoints can be read in pages, in time order', async t => {
   const id = created.json().id as string
   const all = (await app.inject(`/v1/rollouts/${id}/checkpoints`)).json()
   t.equal(all.items.length, 6)
-  t.equal(all.nextAfter, null)
+  t.equal(all.nextCursor, null)
   const first = (await app.inject(`/v1/rollouts/${id}/checkpoints?limit=4`)).json()
   t.same(first.items.map((c: { index: number }) => c.index), [0, 1, 2, 3])
-  t.equal(first.nextAfter, 3)
+  t.equal(first.nextCursor, '3')
+  const rest = (await app.inject(`/v1/rollouts/${id}/checkpoints?limit=4&cursor=${first.nextCursor as string}`)).json()
+  t.same(rest.items.map((c: { index: number }) => c.index), [4, 5])
+  t.equal(rest.nextCursor, null)
+  const bad = await app.inject(`/v1/rollouts/${id}/checkpoints?cursor=99`)
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().message, /query\.cursor 99 is not a recorded checkpoint/)
+})
+
+t.test('checkpoint pages still answer the deprecated after and nextAfter', async t => {
+  const id = created.json().id as string
+  const first = (await app.inject(`/v1/rollouts/${id}/checkpoints?limit=4`)).json()
+  t.equal(first.nextAfter, 3, 'nextAfter is the nextCursor as a number')
   const rest = (await app.inject(`/v1/rollouts/${id}/checkpoints?limit=4&after=3`)).json()
   t.same(rest.items.map((c: { index: number }) => c.index), [4, 5])
   t.equal(rest.nextAfter, null)
   const bad = await app.inject(`/v1/rollouts/${id}/checkpoints?after=99`)
   t.equal(bad.statusCode, 400)
   t.match(bad.json().message, /query\.after 99 is not a recorded checkpoint/)
+  const both = await app.inject(`/v1/rollouts/${id}/checkpoints?after=3&cursor=3`)
+  t.equal(both.statusCode, 400)
+  t.match(both.json().message, /query\.after is the deprecated name of query\.cursor/)
 })
 
 t.test('the notifier heard every checkpoint and the decision, once', async t => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import { AnalysisRequest } from '../../schemas/analysis.ts'
-import { ErrorBody } from '../../schemas/common.ts'
+import { described, errors } from '../../schemas/responses.ts'
 import { CheckpointResult } from '../../schemas/result.ts'
 import { BadRequestError, UpstreamError } from '../../errors.ts'
 import { withDeadline } from '../../deadline.ts'
@@ -18,9 +18,13 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
       tags: ['analyses'],
       summary: 'Analyse a window once',
       description: 'Fetches the window [from, until) from New Relic, compares canary hosts with baseline hosts app by app, and answers with the checkpoint result. Nothing is stored.',
-      security: [{ bearer: [] }],
+      operationId: 'analyzeWindow',
+      security: [{ bearerAuth: [] }],
       body: AnalysisRequest,
-      response: { 200: CheckpointResult, 400: ErrorBody, 401: ErrorBody, 502: ErrorBody, 504: ErrorBody }
+      response: {
+        200: described(CheckpointResult, 'The checkpoint result of the window'),
+        ...errors(400, 401, 413, 415, 429, 502, 504)
+      }
     }
   }, async (req, reply) => {
     const now = Date.now()

@@ -1,18 +1,28 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
-
-const Health = Type.Object({ status: Type.String() })
-const Ready = Type.Object({ status: Type.String(), redis: Type.String() })
+import { Health, Readiness as Ready } from '../../schemas/health.ts'
+import { described } from '../../schemas/responses.ts'
 
 /** Liveness says the process answers; readiness says Redis answers too. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', {
-    schema: { tags: ['health'], summary: 'The process is up', response: { 200: Health } },
+    schema: {
+      tags: ['health'],
+      summary: 'The process is up',
+      operationId: 'getLiveness',
+      security: [],
+      response: { 200: described(Health, 'The process answers') }
+    },
     config: { rateLimit: false }
   }, async () => ({ status: 'ok' }))
 
   app.get('/readyz', {
-    schema: { tags: ['health'], summary: 'Redis is reachable', response: { 200: Ready, 503: Ready } },
+    schema: {
+      tags: ['health'],
+      summary: 'Redis is reachable',
+      operationId: 'getReadiness',
+      security: [],
+      response: { 200: described(Ready, 'Redis answers'), 503: described(Ready, 'Redis does not answer within 2 s') }
+    },
     config: { rateLimit: false }
   }, async (_req, reply) => {
     try {

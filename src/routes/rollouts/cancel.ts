@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { ConflictError, NotFoundError } from '../../errors.ts'
 import type { CancelOutcome } from '../../notify/index.ts'
 import { ErrorBody } from '../../schemas/common.ts'
+import { described, errors } from '../../schemas/responses.ts'
 import { CancelRequest, IdParams, Rollout } from '../../schemas/rollout.ts'
 import type { StoredRollout } from '../../store/types.ts'
 import { rolloutView } from './view.ts'
@@ -20,10 +21,15 @@ const cancel: FastifyPluginAsyncTypebox = async (app) => {
       description: 'No further checkpoint is run or recorded; one already running finishes unrecorded. The body is optional: ' +
         '`{ "reason": "..." }` is stored on the rollout (`cancellation`, with `by`: the caller\'s token name) and sent with the ' +
         'rollout.cancelled notification; no body or `{}` cancels without a reason. 409 when already decided or cancelled.',
-      security: [{ bearer: [] }],
+      operationId: 'cancelRollout',
+      security: [{ bearerAuth: [] }],
       params: IdParams,
       body: CancelRequest,
-      response: { 200: Rollout, 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 409: ErrorBody }
+      response: {
+        200: described(Rollout, 'Cancelled: the rollout, its pending plan entries skipped'),
+        ...errors(400, 401, 404, 413, 414, 415, 429, 503),
+        409: described(ErrorBody, 'The rollout is already decided or cancelled')
+      }
     },
     preValidation: optionalBody
   }, async (req) => {

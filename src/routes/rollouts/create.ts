@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts'
 import { BadRequestError, StoreError } from '../../errors.ts'
 import { validateNotifyTargets } from '../../notify/validate.ts'
 import { ErrorBody } from '../../schemas/common.ts'
+import { described, errors } from '../../schemas/responses.ts'
 import { Rollout, RolloutRequest } from '../../schemas/rollout.ts'
 import { newRolloutId } from '../../store/ids.ts'
 import type { Idempotency } from '../../store/rollout-store.ts'
@@ -25,10 +26,15 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       tags: ['rollouts'],
       summary: 'Create a rollout',
       description: 'Stores the rollout and schedules its checkpoints (startAt + k * checkpointEvery, strictly before decisionAt) and the decision at decisionAt. Checkpoints already due run at once, in order; a past decisionAt decides right after. Before storing, one New Relic query checks the names (up to GONOGO_PREFLIGHT_MS): apps without transactions and hosts that report none of the apps come back as `warnings`; an accountId the API key cannot read is a 400.',
-      security: [{ bearer: [] }],
+      operationId: 'createRollout',
+      security: [{ bearerAuth: [] }],
       headers: Headers,
       body: RolloutRequest,
-      response: { 201: Rollout, 400: ErrorBody, 401: ErrorBody, 422: ErrorBody }
+      response: {
+        201: described(Rollout, 'Created and scheduled (with a replayed Idempotency-Key: the rollout created first); Location names it'),
+        ...errors(400, 401, 413, 415, 429, 503),
+        422: described(ErrorBody, 'The Idempotency-Key was already used with a different body')
+      }
     }
   }, async (req, reply) => {
     const now = Date.now()

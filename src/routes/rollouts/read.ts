@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { NotFoundError } from '../../errors.ts'
-import { ErrorBody } from '../../schemas/common.ts'
+import { described, errors } from '../../schemas/responses.ts'
 import { IdParams, ListQuery, Rollout, RolloutPage } from '../../schemas/rollout.ts'
 import { rolloutSummary, rolloutView } from './view.ts'
 
@@ -11,8 +11,10 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['rollouts'],
       summary: 'List rollouts',
       description: 'Newest first. Pass the nextCursor of a page as cursor to get the next, older page.',
+      operationId: 'listRollouts',
+      security: [],
       querystring: ListQuery,
-      response: { 200: RolloutPage, 400: ErrorBody }
+      response: { 200: described(RolloutPage, 'A page of rollouts, newest first'), ...errors(400, 429, 503) }
     }
   }, async (req) => {
     const { items, nextCursor } = await app.rollouts.list({ ...req.query, limit: req.query.limit ?? 50 })
@@ -23,8 +25,10 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['rollouts'],
       summary: 'Get a rollout with its plan',
+      operationId: 'getRollout',
+      security: [],
       params: IdParams,
-      response: { 200: Rollout, 400: ErrorBody, 404: ErrorBody }
+      response: { 200: described(Rollout, 'The rollout'), ...errors(400, 404, 414, 429, 503) }
     }
   }, async (req) => {
     const stored = await app.rollouts.get(req.params.id)

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import { NotFoundError } from '../../errors.ts'
 import { formatLocal } from '../../jobs/timezone.ts'
-import { ErrorBody } from '../../schemas/common.ts'
+import { described, errors } from '../../schemas/responses.ts'
 import { IdParams, RecommendationView, type RolloutState } from '../../schemas/rollout.ts'
 import { RecommendationCache, type RenderedRecommendation } from '../../store/recommendation-cache.ts'
 
@@ -36,8 +36,10 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
       tags: ['rollouts'],
       summary: 'Latest recommendation',
       description: 'The latest checkpoint\'s recommendation and result, with final: true once decided. Before any checkpoint has succeeded it answers 200 with recommendation: null and a message saying when the next is due. A decision that could not read New Relic data is final INCONCLUSIVE with the error (never GO).',
+      operationId: 'getRecommendation',
+      security: [],
       params: IdParams,
-      response: { 200: RecommendationView, 400: ErrorBody, 404: ErrorBody }
+      response: { 200: described(RecommendationView, 'The latest recommendation'), ...errors(400, 404, 414, 429, 503) }
     }
   }, async (req, reply) => {
     const { body } = await read(req.params.id)
@@ -50,8 +52,15 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
       tags: ['rollouts'],
       summary: 'Deployment gate: 200 on GO, 409 otherwise',
       description: 'For tools that gate on a status code: 200 when the latest recommendation is GO and current (final or not: check `final`); 409 for NO_GO, INCONCLUSIVE, no result yet, a cancelled rollout, or a GO whose newer checkpoint failed. The body is the recommendation either way; `gate.reason` says why.',
+      operationId: 'getGate',
+      security: [],
       params: IdParams,
-      response: { 200: RecommendationView, 400: ErrorBody, 404: ErrorBody, 409: RecommendationView }
+      response: {
+        200: described(RecommendationView, 'The gate is open: the latest recommendation is a current GO'),
+        ...errors(400, 404, 414, 429, 503),
+        409: described(RecommendationView,
+          'The gate is closed (NO_GO, INCONCLUSIVE, no result yet, cancelled, or a newer checkpoint failed): gate.reason says why')
+      }
     }
   }, async (req, reply) => {
     const { body, gateOpen } = await read(req.params.id)

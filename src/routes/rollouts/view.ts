@@ -2,7 +2,7 @@ import { buildPlan } from '../../jobs/plan.ts'
 import { formatLocal } from '../../jobs/timezone.ts'
 import type { DeliveryFailure } from '../../notify/types.ts'
 import { viewTarget } from '../../notify/view.ts'
-import type { PlanEntry, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
+import type { PlanEntry, Progress, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
 import type { StoredRollout } from '../../store/types.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -14,7 +14,7 @@ function planStatus (c: string | undefined, state: StoredRollout['state']): Plan
 }
 
 /** The parts of a rollout shared by its full view and its list entry. */
-function common (r: StoredRollout): Omit<RolloutSummary, 'progress'> {
+function common (r: StoredRollout): RolloutSummary {
   const { spec } = r
   const next = r.state === 'decided' || r.state === 'cancelled' ? -1 : r.statuses.indexOf('-')
   return {
@@ -41,8 +41,20 @@ function common (r: StoredRollout): Omit<RolloutSummary, 'progress'> {
     ...(r.cancelledAt === undefined ? {} : { cancelledAt: iso(r.cancelledAt) }),
     ...(r.state !== 'cancelled' || r.cancelledAt === undefined
       ? {}
-      : { cancellation: { at: iso(r.cancelledAt), by: r.cancelledBy ?? 'unknown', reason: r.cancelReason ?? null } })
+      : { cancellation: { at: iso(r.cancelledAt), by: r.cancelledBy ?? 'unknown', reason: r.cancelReason ?? null } }),
+    progress: progress(r)
   }
+}
+
+/** Plan entries recorded ok and failed, of the total (the plan itself may have a thousand entries). */
+function progress (r: StoredRollout): Progress {
+  let ok = 0
+  let failed = 0
+  for (const c of r.statuses) {
+    if (c === 'o') ok++
+    else if (c === 'f') failed++
+  }
+  return { ok, failed, total: r.spec.planLength }
 }
 
 /** The full view: everything but notify secrets, with the plan and each entry's status. */
@@ -57,13 +69,7 @@ export function rolloutView (r: StoredRollout, notifyFailures: DeliveryFailure[]
   return { ...common(r), plan, notifyFailures }
 }
 
-/** A list entry: the plan is summarised (a plan may have a thousand entries). */
+/** A list entry: the plan only as its progress. */
 export function rolloutSummary (r: StoredRollout): RolloutSummary {
-  let ok = 0
-  let failed = 0
-  for (const c of r.statuses) {
-    if (c === 'o') ok++
-    else if (c === 'f') failed++
-  }
-  return { ...common(r), progress: { ok, failed, total: r.spec.planLength } }
+  return common(r)
 }
