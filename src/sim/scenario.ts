@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
+import { looksRelative, resolveRelativeTime } from './relative-time.ts'
 import { parseIsoWithOffset } from './time.ts'
 
 export interface ScenarioLatency {
@@ -49,6 +50,15 @@ export interface Scenario {
   from: string
   until: string
   apps: ScenarioApp[]
+}
+
+/** How a scenario is read. */
+export interface ScenarioLoadOptions {
+  /**
+   * The loading moment (epoch ms) that relative times (`now`, `now-3h`...) count from,
+   * floored to the whole minute. Default: Date.now().
+   */
+  now?: number
 }
 
 /** A scenario file that does not follow the format; `field` names the culprit. */
@@ -143,12 +153,49 @@ function int (v: unknown, path: string, positive: boolean): number {
 }
 
 function time (v: unknown, path: string): number {
-  if (typeof v !== 'string') throw new ScenarioError(path, 'must be an ISO-8601 time string with an offset or Z')
+  if (typeof v !== 'string') throw new ScenarioError(path, 'must be an ISO-8601 time string with an offset or Z, or a relative time such as now-3h')
   const ms = parseIsoWithOffset(v)
   if (ms === null) {
-    throw new ScenarioError(path, `must be an ISO-8601 time with an offset or Z (e.g. 2025-09-08T02:30:00Z), got '${v}'`)
+    throw new ScenarioError(path, `must be an ISO-8601 time with an offset or Z (e.g. 2025-09-08T02:30:00Z) or a relative time (now, now-3h, now+90m, now-2d), got '${v}'`)
   }
   return ms
+}
+
+/**
+ * A copy of the scenario with every relative time (`now-3h`...) in a time field replaced
+ * by the ISO time it stands for, so that validation, the model and anyone re-reading the
+ * result see one fixed instant (re-parsing the result later resolves nothing again).
+ * Fields of the wrong shape are left for validation to report.
+ */
+function resolveRelativeTimes (obj: unknown, loadedAt: number): unknown {
+  if (!isObj(obj)) return obj
+  let copied = false
+  const out = structuredClone(obj)
+  const fix = (o: Obj, key: string, path: string): void => {
+    const v = o[key]
+    if (typeof v !== 'string' || !looksRelative(v)) return
+    const ms = resolveRelativeTime(v, loadedAt)
+    if (typeof ms === 'string') throw new ScenarioError(join(path, key), ms)
+    o[key] = new Date(ms).toISOString()
+    copied = true
+  }
+  fix(out, 'from', '')
+  fix(out, 'until', '')
+  if (Array.isArray(out.apps)) {
+    out.apps.forEach((a: unknown, i: number) => {
+      if (!isObj(a)) return
+      const appPath = `apps[${i}]`
+      for (const [list, keys] of [['hosts', ['joins', 'leaves']], ['effects', ['from', 'until']]] as const) {
+        const items = a[list]
+        if (!Array.isArray(items)) continue
+        items.forEach((item: unknown, j: number) => {
+          if (!isObj(item)) return
+          for (const key of keys) fix(item, key, join(join(appPath, list), j))
+        })
+      }
+    })
+  }
+  return copied ? out : obj
 }
 
 function optional<T> (o: Obj, key: string, path: string, check: (v: unknown, p: string) => T): T | undefined {
@@ -297,10 +344,11 @@ function checkApp (v: unknown, path: string, window: [number, number]): string {
 
 /**
  * Validates a scenario object (already parsed from JSON or YAML) and returns it
- * typed. Throws ScenarioError naming the first offending field.
+ * typed. Throws ScenarioError naming the first offending field. Relative times are
+ * resolved against `opts.now`: the result holds ISO times in their place.
  */
-export function parseScenario (obj: unknown): Scenario {
-  const s = object(obj, '')
+export function parseScenario (obj: unknown, opts: ScenarioLoadOptions = {}): Scenario {
+  const s = object(resolveRelativeTimes(obj, opts.now ?? Date.now()), '')
   onlyKnown(s, '', TOP_FIELDS)
   str(required(s, 'name', ''), 'name')
   int(required(s, 'accountId', ''), 'accountId', true)
@@ -323,7 +371,7 @@ export function parseScenario (obj: unknown): Scenario {
  * Reads and validates a scenario file. YAML when the extension is .yaml/.yml or
  * the text does not start like JSON; JSON otherwise.
  */
-export function loadScenario (path: string): Scenario {
+export function loadScenario (path: string, opts: ScenarioLoadOptions = {}): Scenario {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -337,5 +385,5 @@ export function loadScenario (path: string): Scenario {
   } catch (err) {
     throw new ScenarioError('', `scenario file ${path} is not valid ${isYaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`)
   }
-  return parseScenario(obj)
+  return parseScenario(obj, opts)
 }

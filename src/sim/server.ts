@@ -27,7 +27,10 @@ export interface SimulatorOptions {
   /** Absent: any non-empty key is accepted. */
   apiKey?: string
   faults?: Faults
-  /** Clock for `SINCE n minutes ago` and the default UNTIL (default Date.now). */
+  /**
+   * Clock for `SINCE n minutes ago` and the default UNTIL (default Date.now); relative
+   * times in the scenario (`now-3h`) count from its value at start.
+   */
   now?: () => number
   /** Most TIMESERIES buckets per query (default 366, as New Relic). */
   maxBuckets?: number
@@ -45,6 +48,8 @@ export interface SimulatorStats {
 }
 
 export interface SimulatorHandle {
+  /** The scenario served, relative times resolved to ISO times. */
+  scenario: Scenario
   /** 'http://127.0.0.1:PORT/graphql' */
   url: string
   /** 'http://127.0.0.1:PORT' */
@@ -96,11 +101,13 @@ function parseJson (text: string): unknown {
 
 /** Starts a simulator; resolves once it is listening. */
 export async function startSimulator (opts: SimulatorOptions): Promise<SimulatorHandle> {
-  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : parseScenario(opts.scenario)
+  const now = opts.now ?? Date.now
+  // Relative times in the scenario (`now-3h`) count from the simulator's own clock.
+  const loadedAt = { now: now() }
+  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario, loadedAt) : parseScenario(opts.scenario, loadedAt)
   const model = buildModel(scenario)
   const store = new BlockStore(model, opts.cacheMaxEvents ?? cacheBudgetFor(model))
   const plan = new FaultPlan(opts.faults ?? {})
-  const now = opts.now ?? Date.now
   const counters: SimulatorStats = { requests: 0, nrqlQueries: 0 }
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
@@ -197,6 +204,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const warming = opts.warm === true ? store.warm(() => closed).catch(() => {}) : Promise.resolve()
 
   return {
+    scenario,
     url: `${baseUrl}/graphql`,
     baseUrl,
     setFaults: f => plan.set(f),
