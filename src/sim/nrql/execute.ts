@@ -96,7 +96,7 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
   // New Relic works in whole seconds: SINCE 1773115200123 or `N minutes ago` with a
   // clock in ms starts at the second, for counting and for bucketing alike.
   const until = wholeSecond(resolveTime(q.until, opts.now, opts.now))
-  const since = wholeSecond(resolveTime(q.since, opts.now, until - DEFAULT_WINDOW_MS))
+  let since = wholeSecond(resolveTime(q.since, opts.now, until - DEFAULT_WINDOW_MS))
   if (!(since < until)) throw new NrqlSyntaxError('SINCE must be earlier than UNTIL')
   const span = until - since
 
@@ -104,11 +104,15 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
   let nb = 1
   if (q.timeseries !== undefined) {
     bucketMs = q.timeseries.bucketMs ?? (AUTO_BUCKETS_MS.find(w => Math.ceil(span / w) <= AUTO_TARGET_BUCKETS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1])
-    nb = Math.ceil(span / bucketMs)
+    // Buckets end at UNTIL, as New Relic's do: the start moves forward to the first
+    // full bucket. A window shorter than one bucket is one partial bucket [SINCE, UNTIL).
+    nb = Math.max(1, Math.floor(span / bucketMs))
     const max = opts.maxBuckets ?? DEFAULT_MAX_BUCKETS
     if (nb > max) {
       throw new NrqlSyntaxError(`Too many buckets: TIMESERIES ${bucketMs / 1000} seconds over this time range makes ${nb} buckets, the maximum is ${max}`)
     }
+    if (span >= bucketMs) since = until - nb * bucketMs
+    else bucketMs = span
   }
 
   const eventType = q.from
