@@ -5,7 +5,13 @@
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { looksRelative, resolveRelativeTime } from './relative-time.ts'
+import { checkAgent, checkGuid, checkTags } from './scenario-extras.ts'
+import type { ScenarioAgent, ScenarioTags } from './scenario-extras.ts'
+import { ScenarioError } from './scenario-error.ts'
 import { parseIsoWithOffset } from './time.ts'
+
+export { ScenarioError } from './scenario-error.ts'
+export type { ScenarioAgent, ScenarioTags } from './scenario-extras.ts'
 
 export interface ScenarioLatency {
   medianMs: number
@@ -40,6 +46,12 @@ export interface ScenarioApp {
   diurnal?: number
   hosts: ScenarioHost[]
   effects?: ScenarioEffect[]
+  /** The APM entity's tags, served by NerdGraph entitySearch. */
+  tags?: ScenarioTags
+  /** The entity guid; absent: derived from the account and the name. */
+  guid?: string
+  /** How the agents sample events per host and minute. */
+  agent?: ScenarioAgent
 }
 
 /** A scenario exactly as written in the file format (optional fields stay optional). */
@@ -59,17 +71,6 @@ export interface ScenarioLoadOptions {
    * floored to the whole minute. Default: Date.now().
    */
   now?: number
-}
-
-/** A scenario file that does not follow the format; `field` names the culprit. */
-export class ScenarioError extends Error {
-  readonly field: string
-
-  constructor (field: string, problem: string) {
-    super(field === '' ? problem : `${field} ${problem}`)
-    this.name = 'ScenarioError'
-    this.field = field
-  }
 }
 
 const SHARE_TOLERANCE = 1e-6
@@ -217,7 +218,7 @@ function classMap (v: unknown, path: string, isShares: boolean): Record<string, 
 }
 
 const TOP_FIELDS = ['name', 'accountId', 'seed', 'from', 'until', 'apps'] as const
-const APP_FIELDS = ['name', 'throughputRpm', 'latency', 'errorRate', 'errors', 'diurnal', 'hosts', 'effects'] as const
+const APP_FIELDS = ['name', 'throughputRpm', 'latency', 'errorRate', 'errors', 'diurnal', 'hosts', 'effects', 'tags', 'guid', 'agent'] as const
 const LATENCY_FIELDS = ['medianMs', 'sigma'] as const
 const HOST_FIELDS = ['name', 'weight', 'joins', 'leaves'] as const
 const EFFECT_FIELDS = ['host', 'from', 'until', 'errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier', 'newErrors', 'reporting'] as const
@@ -320,6 +321,9 @@ function checkApp (v: unknown, path: string, window: [number, number]): string {
   optional(a, 'errorRate', path, prob)
   optional(a, 'errors', path, (x, p) => classMap(x, p, true))
   optional(a, 'diurnal', path, prob)
+  optional(a, 'tags', path, checkTags)
+  optional(a, 'guid', path, checkGuid)
+  optional(a, 'agent', path, checkAgent)
 
   const hostsPath = join(path, 'hosts')
   const hosts = required(a, 'hosts', path)
@@ -359,10 +363,16 @@ export function parseScenario (obj: unknown, opts: ScenarioLoadOptions = {}): Sc
   const apps = required(s, 'apps', '')
   if (!Array.isArray(apps) || apps.length === 0) throw new ScenarioError('apps', 'must be a non-empty array')
   const names = new Set<string>()
+  const guids = new Map<string, number>()
   apps.forEach((a, i) => {
     const name = checkApp(a, `apps[${i}]`, [from, until])
     if (names.has(name)) throw new ScenarioError(`apps[${i}].name`, `'${name}' is a duplicate app name`)
     names.add(name)
+    const guid = (a as ScenarioApp).guid
+    if (guid === undefined) return
+    const other = guids.get(guid)
+    if (other !== undefined) throw new ScenarioError(`apps[${i}].guid`, `'${guid}' is also the guid of apps[${other}]`)
+    guids.set(guid, i)
   })
   return s as unknown as Scenario
 }

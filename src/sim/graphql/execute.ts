@@ -8,6 +8,7 @@
 import type { BlockStore } from '../store.ts'
 import { runNrql, NrqlSyntaxError } from '../nrql/index.ts'
 import type { ExecResult } from '../nrql/index.ts'
+import { resolveEntities, resolveEntity, resolveEntitySearch } from './entities.ts'
 import { gqlError } from './errors.ts'
 import type { GqlError } from './errors.ts'
 import { parseGraphQL } from './parse.ts'
@@ -28,10 +29,29 @@ export interface GqlResponse {
   errors?: GqlError[]
 }
 
-type Path = Array<string | number>
+export type Path = Array<string | number>
 type Vars = Record<string, unknown>
 
-class Resolver {
+/**
+ * Interfaces of the concrete types the simulator returns, so that inline fragments
+ * and fragment spreads apply only where their type condition holds. Types not listed
+ * take every fragment (the simulator does not model them).
+ */
+const IMPLEMENTS: Record<string, string[]> = {
+  ApmApplicationEntityOutline: ['EntityOutline', 'AlertableEntityOutline', 'ApmBrandedEntityOutline'],
+  ApmApplicationEntity: ['Entity', 'AlertableEntity', 'ApmBrandedEntity'],
+  ChangeTrackingDeploymentEvent: ['ChangeTrackingEvent'],
+  ChangeTrackingFeatureFlagEvent: ['ChangeTrackingEvent'],
+  ChangeTrackingGenericEvent: ['ChangeTrackingEvent']
+}
+
+function typeMatches (condition: string | undefined, typeName: string | undefined): boolean {
+  if (condition === undefined || typeName === undefined || condition === typeName) return true
+  const ifaces = IMPLEMENTS[typeName]
+  return ifaces === undefined || ifaces.includes(condition)
+}
+
+export class Resolver {
   readonly ctx: ResolveContext
   readonly doc: GqlDocument
   readonly vars: Vars
@@ -54,15 +74,16 @@ class Resolver {
     }
   }
 
-  /** Fields of a selection set with fragments merged in. */
-  fields (sels: Selection[], seen = new Set<string>()): Field[] {
+  /** Fields of a selection set with the fragments that apply to `typeName` merged in. */
+  fields (sels: Selection[], typeName?: string, seen = new Set<string>()): Field[] {
     const out: Field[] = []
     for (const s of sels) {
       if (s.kind === 'field') out.push(s)
-      else if (s.kind === 'inline') out.push(...this.fields(s.selections, seen))
-      else if (!seen.has(s.name)) {
+      else if (s.kind === 'inline') {
+        if (typeMatches(s.typeCondition, typeName)) out.push(...this.fields(s.selections, typeName, seen))
+      } else if (!seen.has(s.name) && typeMatches(this.doc.fragmentTypes.get(s.name), typeName)) {
         seen.add(s.name)
-        out.push(...this.fields(this.doc.fragments.get(s.name) ?? [], seen))
+        out.push(...this.fields(this.doc.fragments.get(s.name) ?? [], typeName, seen))
       }
     }
     return out
@@ -70,7 +91,7 @@ class Resolver {
 
   object (sels: Selection[], typeName: string, path: Path, resolve: (f: Field, path: Path) => unknown): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    for (const f of this.fields(sels)) {
+    for (const f of this.fields(sels, typeName)) {
       const key = f.alias ?? f.name
       out[key] = f.name === '__typename' ? typeName : resolve(f, [...path, key])
     }
@@ -109,6 +130,12 @@ class Resolver {
           return this.plain(f, { __typename: 'User', id: 1, name: 'Simulator User', email: 'simulator@example.com' }, p)
         case 'accounts':
           return this.plain(f, [{ __typename: 'AccountOutline', id: model.accountId, name: model.name }], p)
+        case 'entitySearch':
+          return resolveEntitySearch(this, f, p)
+        case 'entity':
+          return resolveEntity(this, f, p)
+        case 'entities':
+          return resolveEntities(this, f, p)
         default:
           return null
       }
