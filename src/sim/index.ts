@@ -2,5 +2,5 @@
 export { loadScenario, parseScenario, ScenarioError } from './scenario.ts'
 export { startSimulator } from './server.ts'
 export type { Scenario, ScenarioApp, ScenarioEffect, ScenarioHost, ScenarioLatency, ScenarioLoadOptions } from './scenario.ts'
-export type { Faults, SimulatorHandle, SimulatorOptions, SimulatorStats } from './server.ts'
+export type { ChangeEvent, Faults, Limits, SimulatorCounters, SimulatorHandle, SimulatorOptions, SimulatorStats } from './server.ts'
 export type { FaultOutcome } from './faults.ts'
