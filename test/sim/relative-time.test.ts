@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { loadScenario, parseScenario, ScenarioError } from '../../src/sim/index.ts'
 import { nrql, startSim } from './helpers.ts'
@@ -97,4 +98,13 @@ t.test('a relative scenario serves exactly the data of the same scenario written
   t.ok(await count('H2', FLOOR - HOUR, FLOOR - HOUR + MINUTE) > 0, 'H2 serves from its join minute')
   const [now] = await nrql(rel, 'SELECT count(*) FROM Transaction SINCE 10 minutes ago')
   t.ok(now.count > 0, 'SINCE 10 minutes ago on the same clock sees data: the rollout is happening now')
+})
+
+t.test('the bundled live scenario is a rollout two hours in, whenever it is loaded', async t => {
+  const sim = await startSim(t, { scenario: fileURLToPath(new URL('../../src/sim/scenarios/pool-add-live.json', import.meta.url)), now: () => LOADED })
+  const hosts = async (since: number, until: number): Promise<string[]> =>
+    (await nrql(sim, `SELECT count(*) FROM Transaction WHERE appName = 'RESTAPI' FACET host SINCE ${since} UNTIL ${until}`, 3300001)).map(r => r.host).sort()
+  t.same(await hosts(FLOOR - 4 * HOUR, FLOOR - 2 * HOUR), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04'], 'before now-2h: the old pool')
+  t.same(await hosts(FLOOR - 2 * HOUR, FLOOR), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04', 'PRDIIS09'], 'since: PRDIIS09 too')
+  t.same(await hosts(FLOOR - 5 * HOUR, FLOOR - 4 * HOUR), [], 'nothing before now-4h')
 })
