@@ -142,7 +142,8 @@ async function main (): Promise<void> {
     process.exit(1)
   }
   process.stdout.write(`${sim.url}\n`)
-  process.stderr.write(`sim: serving scenario ${String(opts.scenario)} at ${sim.url} (admin at ${sim.baseUrl}/admin/faults, /admin/limits, /admin/stats)\n`)
+  const admin = `${sim.baseUrl}/admin/faults, /admin/limits, /admin/stats`
+  process.stderr.write(`sim: serving scenario ${String(opts.scenario)} at ${sim.url} (admin at ${admin})\n`)
   const stop = (signal: string): void => {
     process.stderr.write(`sim: ${signal}, closing\n`)
     sim.close().then(() => process.exit(0), () => process.exit(1))

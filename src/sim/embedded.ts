@@ -10,7 +10,10 @@ const SIM_KEY = 'embedded-simulator-key'
  * becomes the default account. `extra` sets New Relic's limits or faults on it
  * (nothing by default).
  */
-export async function startEmbeddedSimulator (config: Config, extra: { limits?: Limits, faults?: Faults } = {}): Promise<{ handle: SimulatorHandle, config: Config, nerdgraph: { url: string, apiKey: string } }> {
+export async function startEmbeddedSimulator (
+  config: Config,
+  extra: { limits?: Limits, faults?: Faults } = {}
+): Promise<{ handle: SimulatorHandle, config: Config, nerdgraph: { url: string, apiKey: string } }> {
   const path = config.GONOGO_SIM_SCENARIO as string
   let scenario
   try {

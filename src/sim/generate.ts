@@ -104,7 +104,9 @@ export function generateBlock (model: Model, app: AppModel, hostIndex: number, h
   const txn: EventTable = n === 0
     ? emptyTable(hourStart)
     : { n, startMs: hourStart, ts: sTs.slice(0, n), dur: sDur.slice(0, n), name: sName.slice(0, n), err: sErr.slice(0, n) }
-  const block: Block = { app, hostIndex, host, startMs: hourStart, txn, errors: errorTable(txn), txnWeights: null, errWeights: null, metrics: null }
+  const block: Block = {
+    app, hostIndex, host, startMs: hourStart, txn, errors: errorTable(txn), txnWeights: null, errWeights: null, metrics: null
+  }
   // Sampling picks from the generated events afterwards, with generators of its own:
   // the traffic (and every unsampled app) is drawn exactly as without it.
   return app.txnEventsPerMinute === null && app.errorEventsPerMinute === null ? block : sampleBlock(model, block)

@@ -20,7 +20,9 @@ const MINUTES_PER_BLOCK = 60
  * order: selection sampling, Knuth's algorithm S). Returns the kept table and the
  * weights per minute, or null weights when no minute had more than `limit`.
  */
-function sampleTable (t: EventTable, limit: number | null, key: (minute: number) => string): { table: EventTable, weights: Float64Array | null } {
+function sampleTable (
+  t: EventTable, limit: number | null, key: (minute: number) => string
+): { table: EventTable, weights: Float64Array | null } {
   if (limit === null || t.n <= limit) return { table: t, weights: null }
   const keep = new Uint8Array(t.n)
   let weights: Float64Array | null = null

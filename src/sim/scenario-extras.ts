@@ -59,7 +59,9 @@ export function checkGuid (v: unknown, path: string): string {
 export function checkAgent (v: unknown, path: string): ScenarioAgent {
   if (!isObj(v)) throw new ScenarioError(path, 'must be an object')
   for (const key of Object.keys(v)) {
-    if (!AGENT_FIELDS.includes(key)) throw new ScenarioError(`${path}.${key}`, `is not a known field (expected one of: ${AGENT_FIELDS.join(', ')})`)
+    if (!AGENT_FIELDS.includes(key)) {
+      throw new ScenarioError(`${path}.${key}`, `is not a known field (expected one of: ${AGENT_FIELDS.join(', ')})`)
+    }
   }
   for (const key of AGENT_FIELDS) {
     const x = v[key]

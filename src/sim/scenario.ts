@@ -154,10 +154,13 @@ function int (v: unknown, path: string, positive: boolean): number {
 }
 
 function time (v: unknown, path: string): number {
-  if (typeof v !== 'string') throw new ScenarioError(path, 'must be an ISO-8601 time string with an offset or Z, or a relative time such as now-3h')
+  if (typeof v !== 'string') {
+    throw new ScenarioError(path, 'must be an ISO-8601 time string with an offset or Z, or a relative time such as now-3h')
+  }
   const ms = parseIsoWithOffset(v)
   if (ms === null) {
-    throw new ScenarioError(path, `must be an ISO-8601 time with an offset or Z (e.g. 2025-09-08T02:30:00Z) or a relative time (now, now-3h, now+90m, now-2d), got '${v}'`)
+    throw new ScenarioError(path, 'must be an ISO-8601 time with an offset or Z (e.g. 2025-09-08T02:30:00Z) ' +
+      `or a relative time (now, now-3h, now+90m, now-2d), got '${v}'`)
   }
   return ms
 }
@@ -218,7 +221,9 @@ function classMap (v: unknown, path: string, isShares: boolean): Record<string, 
 }
 
 const TOP_FIELDS = ['name', 'accountId', 'seed', 'from', 'until', 'apps'] as const
-const APP_FIELDS = ['name', 'throughputRpm', 'latency', 'errorRate', 'errors', 'diurnal', 'hosts', 'effects', 'tags', 'guid', 'agent'] as const
+const APP_FIELDS = [
+  'name', 'throughputRpm', 'latency', 'errorRate', 'errors', 'diurnal', 'hosts', 'effects', 'tags', 'guid', 'agent'
+] as const
 const LATENCY_FIELDS = ['medianMs', 'sigma'] as const
 const HOST_FIELDS = ['name', 'weight', 'joins', 'leaves'] as const
 const EFFECT_FIELDS = ['host', 'from', 'until', 'errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier', 'newErrors', 'reporting'] as const

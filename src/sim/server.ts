@@ -152,7 +152,15 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const asyncQueries = new AsyncQueries(limits.clock)
   const changes = new ChangeLog()
   const zero = (): Omit<SimulatorCounters, 'maxInFlight' | 'nrqlPerMinuteMax'> => ({
-    requests: 0, nrqlQueries: 0, rejected: 0, rejectedConcurrent: 0, rateLimited: 0, timeouts: 0, asyncQueries: 0, changeEvents: 0, faulted: 0
+    requests: 0,
+    nrqlQueries: 0,
+    rejected: 0,
+    rejectedConcurrent: 0,
+    rateLimited: 0,
+    timeouts: 0,
+    asyncQueries: 0,
+    changeEvents: 0,
+    faulted: 0
   })
   let counters = zero()
   const allCounters = (): SimulatorCounters => ({ ...counters, ...limits.stats })
@@ -249,7 +257,9 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       }
       return send(res, 200, limits.get())
     }
-    if (path === '/admin/stats' && req.method === 'GET') return send(res, 200, { ...allCounters(), inFlight: limits.inFlight, cache: store.stats() })
+    if (path === '/admin/stats' && req.method === 'GET') {
+      return send(res, 200, { ...allCounters(), inFlight: limits.inFlight, cache: store.stats() })
+    }
     if ((path === '/admin/stats/reset' && req.method === 'POST') || (path === '/admin/stats' && req.method === 'DELETE')) {
       resetCounters()
       return send(res, 200, allCounters())

@@ -7,12 +7,14 @@ const PROGRESS = 'queryProgress { queryId completed retryAfter retryDeadline res
 
 const submit = async (url: string, timeout?: number, account = 1000001): Promise<any> => {
   const t = timeout === undefined ? '' : `, timeout: ${timeout}`
-  const { status, body } = await gql(url, `query($q: Nrql!) { actor { account(id: ${account}) { nrql(query: $q, async: true${t}) { results ${PROGRESS} } } } }`, { q: QUERY })
+  const query = `query($q: Nrql!) { actor { account(id: ${account}) { nrql(query: $q, async: true${t}) { results ${PROGRESS} } } } }`
+  const { status, body } = await gql(url, query, { q: QUERY })
   return { status, body, nrql: body.data?.actor.account.nrql }
 }
 
 const poll = async (url: string, id: unknown, account = 1000001): Promise<any> => {
-  const { body } = await gql(url, `query($id: ID!) { actor { account(id: ${account}) { nrqlQueryProgress(queryId: $id) { results ${PROGRESS} } } } }`, { id })
+  const query = `query($id: ID!) { actor { account(id: ${account}) { nrqlQueryProgress(queryId: $id) { results ${PROGRESS} } } } }`
+  const { body } = await gql(url, query, { id })
   return { body, progress: body.data?.actor.account.nrqlQueryProgress }
 }
 

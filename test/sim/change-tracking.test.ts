@@ -15,7 +15,10 @@ const MUTATION = `mutation($e: ChangeTrackingCreateEventInput!, $rules: ChangeTr
 }`
 
 const deployment = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  categoryAndTypeData: { kind: { category: 'Deployment', type: 'Basic' }, categoryFields: { deployment: { version: '2.4.1', commit: 'abc123' } } },
+  categoryAndTypeData: {
+    kind: { category: 'Deployment', type: 'Basic' },
+    categoryFields: { deployment: { version: '2.4.1', commit: 'abc123' } }
+  },
   entitySearch: { query: "name = 'RESTAPI' AND domain = 'APM'" },
   user: 'gonogo',
   shortDescription: 'PRDIIS09 joins the pool',
@@ -57,10 +60,14 @@ t.test('a deployment event is recorded and answered in New Relic\'s shape', asyn
   t.equal(sim.counters().changeEvents, 1)
 
   const inline = await gql(sim.url, `mutation { changeTrackingCreateEvent(changeTrackingEvent: {
-    categoryAndTypeData: { kind: { category: "FEATURE_FLAG", type: "BASIC" }, categoryFields: { featureFlag: { featureFlagId: "new-pool" } } }
-    entitySearch: { query: "name = 'RESTAPI'" }, timestamp: ${NOW - 3_600_000} }) { changeTrackingEvent { __typename timestamp ... on ChangeTrackingFeatureFlagEvent { featureFlagId } } } }`)
+    categoryAndTypeData: {
+      kind: { category: "FEATURE_FLAG", type: "BASIC" }, categoryFields: { featureFlag: { featureFlagId: "new-pool" } }
+    }
+    entitySearch: { query: "name = 'RESTAPI'" }, timestamp: ${NOW - 3_600_000} }) {
+      changeTrackingEvent { __typename timestamp ... on ChangeTrackingFeatureFlagEvent { featureFlagId } } } }`)
   t.same(inline.body.data.changeTrackingCreateEvent.changeTrackingEvent,
-    { __typename: 'ChangeTrackingFeatureFlagEvent', timestamp: NOW - 3_600_000, featureFlagId: 'new-pool' }, 'inline literals; categories in any case')
+    { __typename: 'ChangeTrackingFeatureFlagEvent', timestamp: NOW - 3_600_000, featureFlagId: 'new-pool' },
+    'inline literals; categories in any case')
   const cleared = await fetch(sim.baseUrl + '/admin/change-events', { method: 'DELETE' })
   t.equal(cleared.status, 200)
   t.same(sim.changeEvents(), [])
@@ -68,7 +75,10 @@ t.test('a deployment event is recorded and answered in New Relic\'s shape', asyn
 
 t.test('invalid events are refused with INVALID_INPUT, and nothing is recorded', async t => {
   const sim = await startSim(t, { now: () => NOW })
-  const custom = { categoryAndTypeData: { kind: { category: 'External Event', type: 'Cloud Provider Outage' } }, entitySearch: { query: "name = 'RESTAPI'" } }
+  const custom = {
+    categoryAndTypeData: { kind: { category: 'External Event', type: 'Cloud Provider Outage' } },
+    entitySearch: { query: "name = 'RESTAPI'" }
+  }
   const cases: Array<[string, Record<string, unknown>, RegExp, unknown?]> = [
     ['custom category without the flag', custom, /ALLOW_CUSTOM_CATEGORY_OR_TYPE/],
     ['deployment without version', deployment({ categoryAndTypeData: { kind: { category: 'deployment', type: 'rolling' } } }), /version/],
@@ -88,7 +98,8 @@ t.test('invalid events are refused with INVALID_INPUT, and nothing is recorded',
   }
   t.same(sim.changeEvents(), [])
   const allowed = await gql(sim.url, MUTATION, { e: custom, rules: { validationFlags: ['ALLOW_CUSTOM_CATEGORY_OR_TYPE'] } })
-  t.equal(allowed.body.data.changeTrackingCreateEvent.changeTrackingEvent.__typename, 'ChangeTrackingGenericEvent', 'custom category with the flag')
+  t.equal(allowed.body.data.changeTrackingCreateEvent.changeTrackingEvent.__typename, 'ChangeTrackingGenericEvent',
+    'custom category with the flag')
   const unknown = await gql(sim.url, 'mutation { alertsPolicyCreate(accountId: 1) { id } }')
   t.match(unknown.body.errors?.[0].message, /Cannot query field "alertsPolicyCreate"/)
 })

@@ -108,7 +108,10 @@ t.test('limit flags set the limits; --help describes every flag', async t => {
   let out = ''
   help.child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
   t.equal((await help.exit).code, 0)
-  for (const flag of ['--max-concurrent', '--max-nrql-per-minute', '--cost-per-million-events-ms', '--cost-per-query-ms', '--limit-retry-after', '--rate-429']) {
+  const flags = [
+    '--max-concurrent', '--max-nrql-per-minute', '--cost-per-million-events-ms', '--cost-per-query-ms', '--limit-retry-after', '--rate-429'
+  ]
+  for (const flag of flags) {
     t.match(out, new RegExp(`\\n +${flag} `), `--help describes ${flag}`)
   }
 })

@@ -19,7 +19,8 @@ function tagged (): any {
 const SEARCH = `query($q: String, $b: EntitySearchQueryBuilder, $c: String) { actor { entitySearch(query: $q, queryBuilder: $b) {
   count query types { count domain type entityType }
   results(cursor: $c) { nextCursor entities { guid name accountId domain type entityType reporting tags { key values }
-    ... on ApmApplicationEntityOutline { applicationId language } ... on BrowserApplicationEntityOutline { servingApmApplicationId } } } } } }`
+    ... on ApmApplicationEntityOutline { applicationId language }
+    ... on BrowserApplicationEntityOutline { servingApmApplicationId } } } } } }`
 
 async function search (url: string, vars: Record<string, unknown>): Promise<any> {
   const { status, body } = await gql(url, SEARCH, vars)
@@ -34,7 +35,15 @@ t.test('entitySearch by query: exact name, IN, LIKE, accountId, tags; the entity
   const one = await search(sim.url, { q: "domain = 'APM' AND type = 'APPLICATION' AND name = 'RESTAPI'" })
   t.equal(one.count, 1)
   const [e] = one.results.entities
-  t.match(e, { name: 'RESTAPI', accountId: ACCOUNT, domain: 'APM', type: 'APPLICATION', entityType: 'APM_APPLICATION_ENTITY', reporting: true, language: 'dotnet' })
+  t.match(e, {
+    name: 'RESTAPI',
+    accountId: ACCOUNT,
+    domain: 'APM',
+    type: 'APPLICATION',
+    entityType: 'APM_APPLICATION_ENTITY',
+    reporting: true,
+    language: 'dotnet'
+  })
   t.same(e.tags, [{ key: 'team', values: ['CCON'] }, { key: 'owner', values: ['Deepthi', 'Surya'] }], 'tags as key and list of values')
   t.notOk('servingApmApplicationId' in e, 'a fragment on another entity type does not apply')
   t.equal(Buffer.from(e.guid, 'base64').toString(), `${ACCOUNT}|APM|APPLICATION|${e.applicationId as number}`, "guid in New Relic's form")
@@ -46,10 +55,12 @@ t.test('entitySearch by query: exact name, IN, LIKE, accountId, tags; the entity
 
   t.same(names(await search(sim.url, { q: "name = 'restapi'" })), [], '= is exact')
   t.same(names(await search(sim.url, { q: "name LIKE 'restapi'" })), ['RESTAPI', 'RESTAPI Admin'], 'LIKE is a case-insensitive substring')
-  t.same(names(await search(sim.url, { q: "name IN ('Other', 'RESTAPI') and domain = 'apm'" })), ['Other', 'RESTAPI'], 'IN; keywords and enums in any case')
+  t.same(names(await search(sim.url, { q: "name IN ('Other', 'RESTAPI') and domain = 'apm'" })), ['Other', 'RESTAPI'],
+    'IN; keywords and enums in any case')
   t.same(names(await search(sim.url, { q: "name = 'O\\'Brien\\'s API'" })), ["O'Brien's API"], 'quotes escaped with a backslash')
   t.same(names(await search(sim.url, { q: `accountId = ${ACCOUNT} AND tags.team = 'CCON'` })), ["O'Brien's API", 'RESTAPI'])
-  t.same(names(await search(sim.url, { q: "`tags.owner` = 'Surya' OR tier = '1'" })), ["O'Brien's API", 'RESTAPI'], 'any value of a tag; a tag by its bare key')
+  t.same(names(await search(sim.url, { q: "`tags.owner` = 'Surya' OR tier = '1'" })), ["O'Brien's API", 'RESTAPI'],
+    'any value of a tag; a tag by its bare key')
   t.same(names(await search(sim.url, { q: "team = 'CCON' AND NOT name LIKE 'API'" })), [], 'NOT LIKE')
   t.same(names(await search(sim.url, { q: "team = 'CCON' AND NOT name = 'RESTAPI'" })), ["O'Brien's API"], 'NOT')
   t.same(names(await search(sim.url, { q: "team = 'CCON' AND name NOT IN ('RESTAPI')" })), ["O'Brien's API"], 'NOT IN')
@@ -69,13 +80,17 @@ t.test('entitySearch by queryBuilder, as the Go client sends it', async t => {
   t.same(names(r), ['RESTAPI', 'RESTAPI Admin'], "the builder's name matches as a substring, as New Relic's does")
   t.equal(r.query, "domain = 'APM' AND type = 'APPLICATION' AND name LIKE 'RESTAPI'", 'query shows the generated query')
   t.same(names(await search(sim.url, { b: { tags: [{ key: 'team', value: 'Platform' }] } })), ['RESTAPI Admin'])
-  const { body } = await gql(sim.url, '{ actor { entitySearch(queryBuilder: {domain: APM, type: APPLICATION, name: "Other"}) { count results { entities { name } } } } }')
+  const { body } = await gql(sim.url,
+    '{ actor { entitySearch(queryBuilder: {domain: APM, type: APPLICATION, name: "Other"}) { count results { entities { name } } } } }')
   t.same(body.data.actor.entitySearch, { count: 1, results: { entities: [{ name: 'Other' }] } }, 'inline enum literals')
 })
 
 t.test('pages of 200 with nextCursor; bad queries are INVALID_INPUT', async t => {
   const s = tagged()
-  for (let i = 0; i < 230; i++) s.apps.push({ name: `Bulk ${String(i).padStart(3, '0')}`, throughputRpm: 1, latency: { medianMs: 5, sigma: 0 }, hosts: [{ name: 'h' }] })
+  for (let i = 0; i < 230; i++) {
+    const name = `Bulk ${String(i).padStart(3, '0')}`
+    s.apps.push({ name, throughputRpm: 1, latency: { medianMs: 5, sigma: 0 }, hosts: [{ name: 'h' }] })
+  }
   const sim = await startSim(t, { scenario: s })
   const first = await search(sim.url, { q: "name LIKE 'Bulk'" })
   t.equal(first.count, 230)

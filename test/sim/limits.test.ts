@@ -2,10 +2,12 @@ import t from 'tap'
 import { SMALL_WINDOW as W, gql, nrqlMany, startSim } from './helpers.ts'
 
 const ONE_MINUTE = "SINCE '2025-09-08 05:00:00' UNTIL '2025-09-08 05:01:00'"
-const Q = (timeout = 60): string => `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction ${ONE_MINUTE}", timeout: ${timeout}) { results } } } }`
+const Q = (timeout = 60): string =>
+  `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction ${ONE_MINUTE}", timeout: ${timeout}) { results } } } }`
 
 async function post (url: string, key: string, query = Q()): Promise<{ status: number, retryAfter: string | null, body: any }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'api-key': key }, body: JSON.stringify({ query }) })
+  const headers = { 'content-type': 'application/json', 'api-key': key }
+  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) })
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() }
 }
 
@@ -45,7 +47,8 @@ t.test('--max-nrql-per-minute: each nrql field counts one; over the limit a fiel
   t.same(second.body.errors?.map(e => [e.path, e.extensions?.errorClass]), [[['actor', 'account', 'q1'], 'TOO_MANY_REQUESTS']])
   t.match(second.body.errors?.[0].message, /account 1000001 ran 3 NRQL queries in the last minute; the limit is 3/)
   clock += 29_999
-  t.equal((await nrqlMany(sim, [q])).body.errors?.[0].extensions?.errorClass, 'TOO_MANY_REQUESTS', 'still within the minute of the first two')
+  t.equal((await nrqlMany(sim, [q])).body.errors?.[0].extensions?.errorClass, 'TOO_MANY_REQUESTS',
+    'still within the minute of the first two')
   clock += 2
   t.notOk((await nrqlMany(sim, [q, q])).body.errors, 'the first two left the window: two more fit')
   t.match(sim.counters(), { nrqlQueries: 5, rateLimited: 2, rejected: 2, nrqlPerMinuteMax: 3 })
@@ -65,7 +68,8 @@ t.test('simulated duration: the answer waits for it; past its timeout a query is
   t.ok(smallMs >= 100 && smallMs < 900, `a one-minute query takes its 100 ms and a few ms per thousand events (${smallMs} ms)`)
 
   started = Date.now()
-  const big = await gql(sim.url, `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction ${W}", timeout: 1) { results } } } }`)
+  const big = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q, timeout: 1) { results } } } }',
+    { q: `SELECT count(*) FROM Transaction ${W}` })
   const bigMs = Date.now() - started
   t.equal(big.status, 200)
   t.equal(big.body.data.actor.account.nrql, null)
@@ -79,7 +83,8 @@ t.test('simulated duration: the answer waits for it; past its timeout a query is
   t.match(body.error, /costPerMillionEventsMs must be a number >= 0/)
   t.equal((await admin(sim, 'PUT', '/admin/limits', { maxConcurrent: 1.5 })).status, 400)
   t.equal((await admin(sim, 'PUT', '/admin/limits', { speed: 1 })).status, 400)
-  t.same((await admin(sim, 'GET', '/admin/limits')).body, { costPerMillionEventsMs: 5000, costPerQueryMs: 100 }, 'bad settings change nothing')
+  t.same((await admin(sim, 'GET', '/admin/limits')).body, { costPerMillionEventsMs: 5000, costPerQueryMs: 100 },
+    'bad settings change nothing')
 })
 
 t.test('without limits nothing is refused or slowed; stats are listed and reset', async t => {

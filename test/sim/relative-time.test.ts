@@ -76,7 +76,8 @@ t.test('malformed relative times are refused naming the field', async t => {
   }
   const order = relative()
   order.until = 'now-4h'
-  t.equal((t.throws(() => parseScenario(order, { now: LOADED })) as ScenarioError).field, 'until', 'resolved times are then checked as usual')
+  const late = t.throws(() => parseScenario(order, { now: LOADED })) as ScenarioError
+  t.equal(late.field, 'until', 'resolved times are then checked as usual')
 })
 
 t.test('a relative scenario serves exactly the data of the same scenario written with absolute times', async t => {
@@ -101,9 +102,11 @@ t.test('a relative scenario serves exactly the data of the same scenario written
 })
 
 t.test('the bundled live scenario is a rollout two hours in, whenever it is loaded', async t => {
-  const sim = await startSim(t, { scenario: fileURLToPath(new URL('../../src/sim/scenarios/pool-add-live.json', import.meta.url)), now: () => LOADED })
+  const live = fileURLToPath(new URL('../../src/sim/scenarios/pool-add-live.json', import.meta.url))
+  const sim = await startSim(t, { scenario: live, now: () => LOADED })
   const hosts = async (since: number, until: number): Promise<string[]> =>
-    (await nrql(sim, `SELECT count(*) FROM Transaction WHERE appName = 'RESTAPI' FACET host SINCE ${since} UNTIL ${until}`, 3300001)).map(r => r.host).sort()
+    (await nrql(sim, `SELECT count(*) FROM Transaction WHERE appName = 'RESTAPI' FACET host SINCE ${since} UNTIL ${until}`, 3300001))
+      .map(r => r.host).sort()
   t.same(await hosts(FLOOR - 4 * HOUR, FLOOR - 2 * HOUR), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04'], 'before now-2h: the old pool')
   t.same(await hosts(FLOOR - 2 * HOUR, FLOOR), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04', 'PRDIIS09'], 'since: PRDIIS09 too')
   t.same(await hosts(FLOOR - 5 * HOUR, FLOOR - 4 * HOUR), [], 'nothing before now-4h')

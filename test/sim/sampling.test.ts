@@ -20,7 +20,14 @@ function scenario (agent: boolean): any {
   const sampled = app('Sampled', 3000)
   if (agent) sampled.agent = { transactionEventsPerMinute: TXN_LIMIT, errorEventsPerMinute: ERR_LIMIT }
   sampled.effects = [{ host: 'H2', from: '2025-09-08T03:00:00Z', errorRateMultiplier: 2 }]
-  return { name: 'sampling', accountId: ACCOUNT, seed: 99, from: '2025-09-08T02:00:00Z', until: '2025-09-08T04:00:00Z', apps: [sampled, app('Plain', 300)] }
+  return {
+    name: 'sampling',
+    accountId: ACCOUNT,
+    seed: 99,
+    from: '2025-09-08T02:00:00Z',
+    until: '2025-09-08T04:00:00Z',
+    apps: [sampled, app('Plain', 300)]
+  }
 }
 
 const one = async (sim: any, q: string): Promise<any> => (await nrql(sim, q))[0]
@@ -35,27 +42,34 @@ t.test('the reservoir keeps at most N events per host and minute, and never chan
   const errs = await nrql(sampled, `SELECT count(*) FROM TransactionError WHERE appName = 'Sampled' FACET host TIMESERIES 1 minute ${W}`)
   t.ok(errs.every(r => r.count === ERR_LIMIT), `and ${ERR_LIMIT} of its ~75 errors`)
 
-  const plainQ = `SELECT count(*), average(duration), percentile(duration, 95), filter(count(*), WHERE error IS TRUE) AS e FROM Transaction WHERE appName = 'Plain' FACET host TIMESERIES 10 minutes ${W}`
+  const plainQ = `SELECT count(*), average(duration), percentile(duration, 95), filter(count(*), WHERE error IS TRUE) AS e
+    FROM Transaction WHERE appName = 'Plain' FACET host TIMESERIES 10 minutes ${W}`
   t.same(await nrql(sampled, plainQ), await nrql(full, plainQ), 'an app without agent settings is exactly as before')
   const plainErr = `SELECT count(*) FROM TransactionError WHERE appName = 'Plain' FACET error.class ${W}`
   t.same(await nrql(sampled, plainErr), await nrql(full, plainErr))
 
-  const traffic = await nrql(sampled, `SELECT count(apm.service.transaction.duration) AS n FROM Metric WHERE appName = 'Sampled' FACET host ${W}`)
+  const traffic = await nrql(sampled,
+    `SELECT count(apm.service.transaction.duration) AS n FROM Metric WHERE appName = 'Sampled' FACET host ${W}`)
   const truth = await nrql(full, `SELECT count(*) AS n FROM Transaction WHERE appName = 'Sampled' FACET host ${W}`)
   t.same(traffic, truth, 'the unsampled metrics count every transaction that happened, as without sampling')
   const [errMetric] = await nrql(sampled, `SELECT count(apm.service.error.count) AS n FROM Metric WHERE appName = 'Sampled' ${W}`)
   const [errTruth] = await nrql(full, `SELECT count(*) AS n FROM TransactionError WHERE appName = 'Sampled' ${W}`)
   t.equal(errMetric.n, errTruth.n, 'and every error')
 
-  const kept = await nrql(sampled, 'SELECT count(*) FROM Transaction WHERE appName = \'Sampled\' AND host = \'H1\' SINCE \'2025-09-08 02:10:00\' UNTIL \'2025-09-08 02:11:00\' FACET timestamp LIMIT MAX')
-  const all = new Set((await nrql(full, 'SELECT count(*) FROM Transaction WHERE appName = \'Sampled\' AND host = \'H1\' SINCE \'2025-09-08 02:10:00\' UNTIL \'2025-09-08 02:11:00\' FACET timestamp LIMIT MAX')).map(r => r.facet))
+  const minute = `SELECT count(*) FROM Transaction WHERE appName = 'Sampled' AND host = 'H1'
+    SINCE '2025-09-08 02:10:00' UNTIL '2025-09-08 02:11:00' FACET timestamp LIMIT MAX`
+  const kept = await nrql(sampled, minute)
+  const all = new Set((await nrql(full, minute)).map(r => r.facet))
   t.ok(kept.every(r => all.has(r.facet)), 'kept events are events of the full traffic')
-  t.ok(kept.some(r => Number(r.facet) < Date.parse('2025-09-08T02:10:10Z')) && kept.some(r => Number(r.facet) >= Date.parse('2025-09-08T02:10:50Z')),
+  const early = Date.parse('2025-09-08T02:10:10Z')
+  const late = Date.parse('2025-09-08T02:10:50Z')
+  t.ok(kept.some(r => Number(r.facet) < early) && kept.some(r => Number(r.facet) >= late),
     'spread over the whole minute, not its first events')
 
   const again = await startSim(t, { scenario: scenario(true), cacheMaxEvents: 20_000 })
   await nrql(again, `SELECT count(*) FROM Transaction WHERE host = 'H2' ${W}`)
-  const q = `SELECT count(*), average(duration), percentile(duration, 50) FROM Transaction WHERE appName = 'Sampled' FACET host TIMESERIES 30 minutes ${W}`
+  const q = `SELECT count(*), average(duration), percentile(duration, 50) FROM Transaction WHERE appName = 'Sampled'
+    FACET host TIMESERIES 30 minutes ${W}`
   t.same(await nrql(again, q), await nrql(sampled, q), 'the same sample whatever the query order and cache')
 })
 
@@ -63,8 +77,10 @@ t.test('EXTRAPOLATE recovers counts and sums; average is the weighted mean; perc
   const sampled = await startSim(t, { scenario: scenario(true) })
   const full = await startSim(t, { scenario: scenario(false) })
   const where = `WHERE appName = 'Sampled' ${W}`
-  const truth = await one(full, `SELECT count(*) AS n, sum(duration) AS s, average(duration) AS a, percentage(count(*), WHERE error IS TRUE) AS pe, rate(count(*), 1 minute) AS r FROM Transaction ${where}`)
-  const ex = await one(sampled, `SELECT count(*) AS n, sum(duration) AS s, average(duration) AS a, percentage(count(*), WHERE error IS TRUE) AS pe, rate(count(*), 1 minute) AS r FROM Transaction ${where} EXTRAPOLATE`)
+  const select = `SELECT count(*) AS n, sum(duration) AS s, average(duration) AS a,
+    percentage(count(*), WHERE error IS TRUE) AS pe, rate(count(*), 1 minute) AS r FROM Transaction ${where}`
+  const truth = await one(full, select)
+  const ex = await one(sampled, `${select} EXTRAPOLATE`)
   const raw = await one(sampled, `SELECT count(*) AS n FROM Transaction ${where}`)
   t.equal(raw.n, 2 * 120 * TXN_LIMIT, 'without EXTRAPOLATE: the kept events')
   t.ok(near(ex.n, truth.n), `count: ${ex.n} for ${truth.n} transactions (seen / kept per host-minute, summed)`)
@@ -76,14 +92,19 @@ t.test('EXTRAPOLATE recovers counts and sums; average is the weighted mean; perc
   const errTruth = await nrql(full, `SELECT count(*) FROM TransactionError FACET host ${where}`)
   const errEx = await nrql(sampled, `SELECT count(*) FROM TransactionError FACET host ${where} EXTRAPOLATE`)
   t.same(errEx.map(r => r.host), errTruth.map(r => r.host))
-  errEx.forEach((r, i) => t.ok(near(r.count, errTruth[i].count), `${r.host as string}: ${r.count} errors for ${errTruth[i].count as number}`))
+  errEx.forEach((r, i) => {
+    t.ok(near(r.count, errTruth[i].count), `${r.host as string}: ${r.count} errors for ${errTruth[i].count as number}`)
+  })
   t.ok(errTruth[0].host === 'H2' && errTruth[0].count > errTruth[1].count * 1.3, 'H2 (twice the errors after 03:00) ranks first')
 
-  const series = await nrql(sampled, 'SELECT count(*) FROM Transaction WHERE appName = \'Sampled\' FACET host TIMESERIES 7 minutes SINCE \'2025-09-08 02:03:30\' UNTIL \'2025-09-08 03:56:30\' EXTRAPOLATE')
-  const seriesTruth = await nrql(full, 'SELECT count(*) FROM Transaction WHERE appName = \'Sampled\' FACET host TIMESERIES 7 minutes SINCE \'2025-09-08 02:03:30\' UNTIL \'2025-09-08 03:56:30\'')
+  const seriesQ = `SELECT count(*) FROM Transaction WHERE appName = 'Sampled' FACET host TIMESERIES 7 minutes
+    SINCE '2025-09-08 02:03:30' UNTIL '2025-09-08 03:56:30'`
+  const series = await nrql(sampled, `${seriesQ} EXTRAPOLATE`)
+  const seriesTruth = await nrql(full, seriesQ)
   // Buckets cut minutes in half: each half carries its own minute's ratio, so only the expectation matches.
   t.equal(series.length, seriesTruth.length)
-  t.ok(series.every((r, i) => Math.abs(r.count - seriesTruth[i].count) < 0.05 * seriesTruth[i].count), 'bucketed extrapolated counts follow the traffic')
+  t.ok(series.every((r, i) => Math.abs(r.count - seriesTruth[i].count) < 0.05 * seriesTruth[i].count),
+    'bucketed extrapolated counts follow the traffic')
 
   const pSample = await one(sampled, `SELECT percentile(duration, 50) AS p, max(duration) AS mx FROM Transaction ${where}`)
   const pEx = await one(sampled, `SELECT percentile(duration, 50) AS p, max(duration) AS mx FROM Transaction ${where} EXTRAPOLATE`)

@@ -80,7 +80,9 @@ export class AsyncQueries {
     this.#prune()
     const job = typeof id === 'string' ? this.#jobs.get(id) : undefined
     if (job === undefined || job.accountId !== accountId) {
-      return { kind: 'missing', message: `No asynchronous query with queryId ${JSON.stringify(id)} for account ${accountId}: it never existed, expired or was cancelled` }
+      const message = `No asynchronous query with queryId ${JSON.stringify(id)} for account ${accountId}: ` +
+        'it never existed, expired or was cancelled'
+      return { kind: 'missing', message }
     }
     const now = this.clock()
     job.lastPolledAt = now

@@ -14,19 +14,21 @@ import type { Field } from './parse.ts'
 /** New Relic's standard categories and their types (compared without case, `_` as a space). */
 const STANDARD: Record<string, string[]> = {
   deployment: ['basic', 'blue green', 'canary', 'rolling', 'shadow'],
-  'deployment lifecycle': ['artifact copy', 'artifact deletion', 'artifact deployment', 'artifact move', 'build deletion', 'build promotion',
-    'build upload', 'image deletion', 'image promotion', 'image push', 'release bundle creation', 'release bundle deletion', 'release bundle sign'],
+  'deployment lifecycle': ['artifact copy', 'artifact deletion', 'artifact deployment', 'artifact move', 'build deletion',
+    'build promotion', 'build upload', 'image deletion', 'image promotion', 'image push', 'release bundle creation',
+    'release bundle deletion', 'release bundle sign'],
   'feature flag': ['basic'],
   'business event': ['convention', 'marketing campaign', 'other'],
   operational: ['crash', 'other', 'scheduled maintenance period', 'server reboot']
 }
 
 /** Custom attribute names New Relic refuses (they clash with defaults or NRQL keywords). */
-const RESTRICTED = new Set(['accountId', 'ago', 'and', 'appID', 'as', 'auto', 'begin', 'begintime', 'category', 'categoryType', 'changeTrackingId',
-  'compare', 'customAttributes', 'customType', 'day', 'days', 'description', 'end', 'endtime', 'entity.domain', 'entity.guid', 'entity.name',
-  'entity.type', 'entityGuid', 'entityName', 'explain', 'eventType', 'facet', 'from', 'fb.input', 'groupId', 'hostname', 'hour', 'hours', 'in',
-  'is', 'like', 'limit', 'log', 'minute', 'minutes', 'month', 'months', 'not', 'null', 'offset', 'or', 'plugin.type', 'raw', 'second', 'seconds',
-  'select', 'since', 'timeseries', 'timestamp', 'type', 'until', 'user', 'week', 'weeks', 'where', 'with'])
+const RESTRICTED = new Set(['accountId', 'ago', 'and', 'appID', 'as', 'auto', 'begin', 'begintime', 'category', 'categoryType',
+  'changeTrackingId', 'compare', 'customAttributes', 'customType', 'day', 'days', 'description', 'end', 'endtime', 'entity.domain',
+  'entity.guid', 'entity.name', 'entity.type', 'entityGuid', 'entityName', 'explain', 'eventType', 'facet', 'from', 'fb.input',
+  'groupId', 'hostname', 'hour', 'hours', 'in', 'is', 'like', 'limit', 'log', 'minute', 'minutes', 'month', 'months', 'not', 'null',
+  'offset', 'or', 'plugin.type', 'raw', 'second', 'seconds', 'select', 'since', 'timeseries', 'timestamp', 'type', 'until', 'user',
+  'week', 'weeks', 'where', 'with'])
 
 const DAY_MS = 24 * 3_600_000
 
@@ -62,7 +64,9 @@ function str (o: Record<string, unknown> | null, key: string, what: string, requ
     if (required) throw new InputError(`${what} is required`)
     return null
   }
-  if (typeof v !== 'string' || (required && v.trim() === '')) throw new InputError(`${what} must be a${required ? ' non-empty' : ''} string`)
+  if (typeof v !== 'string' || (required && v.trim() === '')) {
+    throw new InputError(`${what} must be a${required ? ' non-empty' : ''} string`)
+  }
   return v
 }
 
@@ -78,7 +82,8 @@ function buildEvent (r: Resolver, input: unknown, rules: unknown): ChangeEvent {
   const allowCustom = (Array.isArray(flags) ? flags : [flags]).includes('ALLOW_CUSTOM_CATEGORY_OR_TYPE')
   const types = STANDARD[norm(category)]
   if (!allowCustom && (types === undefined || !types.includes(norm(type)))) {
-    throw new InputError(`'${category}' / '${type}' is not a standard category and type; set dataHandlingRules.validationFlags to ALLOW_CUSTOM_CATEGORY_OR_TYPE for custom ones`)
+    throw new InputError(`'${category}' / '${type}' is not a standard category and type; ` +
+      'set dataHandlingRules.validationFlags to ALLOW_CUSTOM_CATEGORY_OR_TYPE for custom ones')
   }
   const fields = obj(data?.categoryFields, 'categoryAndTypeData.categoryFields', false)
   const deployment = obj(fields?.deployment, 'categoryFields.deployment', false)
@@ -105,7 +110,9 @@ function buildEvent (r: Resolver, input: unknown, rules: unknown): ChangeEvent {
   const custom = obj(e.customAttributes, 'customAttributes', false)
   for (const [k, v] of Object.entries(custom ?? {})) {
     if (RESTRICTED.has(k)) throw new InputError(`customAttributes.${k} is a restricted attribute name`)
-    if (!['string', 'number', 'boolean'].includes(typeof v)) throw new InputError(`customAttributes.${k} must be a string, a number or a boolean`)
+    if (!['string', 'number', 'boolean'].includes(typeof v)) {
+      throw new InputError(`customAttributes.${k} must be a string, a number or a boolean`)
+    }
   }
   const event: ChangeEvent = {
     __typename: isDeployment ? 'ChangeTrackingDeploymentEvent' : isFlag ? 'ChangeTrackingFeatureFlagEvent' : 'ChangeTrackingGenericEvent',

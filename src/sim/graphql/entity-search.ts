@@ -220,7 +220,9 @@ export function builderQuery (b: unknown): string {
     if (k === 'tags') {
       for (const tag of Array.isArray(v) ? v : [v]) {
         const t = tag as Record<string, unknown> | null
-        if (t === null || typeof t.key !== 'string' || typeof t.value !== 'string') throw new EntitySearchError('queryBuilder tags must be {key, value} strings')
+        if (t === null || typeof t.key !== 'string' || typeof t.value !== 'string') {
+          throw new EntitySearchError('queryBuilder tags must be {key, value} strings')
+        }
         parts.push(`\`tags.${t.key}\` = ${quote(t.value)}`)
       }
     } else if (k === 'name') {
@@ -273,7 +275,9 @@ function cursorFor (query: string, offset: number): string {
 }
 
 /** One page of results: entities from the cursor on, and the next page's cursor (null at the end). */
-export function pageOf (query: string, all: unknown[], cursor: unknown, limit: number = PAGE_SIZE): { entities: unknown[], nextCursor: string | null } {
+export function pageOf (
+  query: string, all: unknown[], cursor: unknown, limit: number = PAGE_SIZE
+): { entities: unknown[], nextCursor: string | null } {
   let offset = 0
   if (cursor !== undefined && cursor !== null) {
     let parsed: { q?: unknown, o?: unknown } | null = null

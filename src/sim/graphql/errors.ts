@@ -45,5 +45,7 @@ export function httpFaultBody (status: number): { errors: GqlError[] } {
 
 /** Body of a 429 for New Relic's concurrency limit (25 requests in flight per user there). */
 export function concurrencyBody (max: number): { errors: GqlError[] } {
-  return { errors: [gqlError(`Too many concurrent requests: at most ${max} requests of one API key may be in flight at once; retry after the time in Retry-After`, 'TOO_MANY_REQUESTS')] }
+  const message = `Too many concurrent requests: at most ${max} requests of one API key may be in flight at once; ` +
+    'retry after the time in Retry-After'
+  return { errors: [gqlError(message, 'TOO_MANY_REQUESTS')] }
 }

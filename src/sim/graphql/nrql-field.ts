@@ -42,7 +42,8 @@ export function resolveNrql (r: Resolver, f: Field, path: Path, accountIds: unkn
   const query = r.value(f.args.query)
   // An empty string is bad NRQL (INVALID_INPUT below), not a missing argument.
   if (typeof query !== 'string') {
-    r.errors.push(gqlError('Argument "query" of required type "Nrql!" was not provided or is not a string.', 'GRAPHQL_VALIDATION_FAILED', path, f.loc))
+    const message = 'Argument "query" of required type "Nrql!" was not provided or is not a string.'
+    r.errors.push(gqlError(message, 'GRAPHQL_VALIDATION_FAILED', path, f.loc))
     return null
   }
   const denied = accountIds.find(id => id !== ctx.store.model.accountId)
@@ -82,7 +83,8 @@ export function resolveNrql (r: Resolver, f: Field, path: Path, accountIds: unkn
     const done = durationMs <= waitMs
     ctx.delayMs = Math.max(ctx.delayMs, done ? durationMs : waitMs)
     // Answered when due: completed results if the query finishes within the wait.
-    return container(r, f, path, query, done ? res : null, { ...ctx.asyncQueries.progress(job), ...(done ? { completed: true, retryAfter: 0 } : {}) })
+    const progress = { ...ctx.asyncQueries.progress(job), ...(done ? { completed: true, retryAfter: 0 } : {}) }
+    return container(r, f, path, query, done ? res : null, progress)
   }
   if (durationMs > waitMs) {
     ctx.delayMs = Math.max(ctx.delayMs, waitMs)

@@ -182,7 +182,9 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
           const t = eventType === 'Transaction' ? block.txn : eventType === 'TransactionError' ? block.errors : metricsOf(block)
           if (t.n === 0) continue
           // EXTRAPOLATE over a block the agent sampled: each minute with its own weight.
-          const weights = extrapolate ? (eventType === 'Transaction' ? block.txnWeights : eventType === 'TransactionError' ? block.errWeights : null) : null
+          const weights = !extrapolate
+            ? null
+            : eventType === 'Transaction' ? block.txnWeights : eventType === 'TransactionError' ? block.errWeights : null
           const bStart = Math.max(hour, lo)
           const bEnd = Math.min(hour + HOUR_MS, hi)
           for (let k = Math.floor((bStart - since) / bucketMs); k < nb; k++) {

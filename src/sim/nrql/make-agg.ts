@@ -1,7 +1,9 @@
 /** Builds the aggregate states of a query: plain, weighted (EXTRAPOLATE) or over timeslice metrics. */
 import { METRIC_NAMES } from '../metric.ts'
 import type { Agg } from './ast.ts'
-import { CountState, EdgeState, FilterState, MomentState, PercentageState, PercentileState, RateState, UniqueState, WhereCache } from './aggregates.ts'
+import {
+  CountState, EdgeState, FilterState, MomentState, PercentageState, PercentileState, RateState, UniqueState, WhereCache
+} from './aggregates.ts'
 import type { AggState } from './aggregates.ts'
 import { attrDef } from './attributes.ts'
 import type { AttrDef } from './attributes.ts'
@@ -17,8 +19,11 @@ export function makeAgg (agg: Agg, eventType: string, extrapolate = false): AggS
   const def = (): AttrDef => attrDef(eventType, agg.attr as string)
   const metric = agg.attr === undefined || agg.attr === '*' ? undefined : def().metric
   if (metric !== undefined) {
-    if (agg.fn === 'count' || agg.fn === 'sum' || agg.fn === 'average' || agg.fn === 'min' || agg.fn === 'max') return new MetricState(agg.fn, metric)
-    throw new NrqlSyntaxError(`${agg.fn}() is not supported on the APM timeslice metric ${METRIC_NAMES[metric]}; use count, sum, average, min, max or rate`)
+    if (agg.fn === 'count' || agg.fn === 'sum' || agg.fn === 'average' || agg.fn === 'min' || agg.fn === 'max') {
+      return new MetricState(agg.fn, metric)
+    }
+    throw new NrqlSyntaxError(`${agg.fn}() is not supported on the APM timeslice metric ${METRIC_NAMES[metric]}; ` +
+      'use count, sum, average, min, max or rate')
   }
   switch (agg.fn) {
     case 'count':
