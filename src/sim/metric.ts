@@ -36,6 +36,9 @@ export interface MetricTable extends EventTable {
 
 const NAMES = TRANSACTION_NAMES.length
 
+/** Most data points of one block: per minute, one per name and metric (durations, error count, per-name errors). */
+const MAX_ROWS = 60 * (2 * NAMES + 1)
+
 /** The metric data points of one block's transactions (all of them, in time order). */
 export function buildMetricTable (t: EventTable): MetricTable {
   const count = new Float64Array(NAMES)
@@ -43,7 +46,24 @@ export function buildMetricTable (t: EventTable): MetricTable {
   const min = new Float64Array(NAMES)
   const max = new Float64Array(NAMES)
   const errs = new Float64Array(NAMES)
-  const rows: Array<[number, number, number, number, number, number, number]> = []
+  const rowTs = new Uint32Array(MAX_ROWS)
+  const rowKind = new Uint8Array(MAX_ROWS)
+  const rowName = new Uint8Array(MAX_ROWS)
+  const rowCount = new Float64Array(MAX_ROWS)
+  const rowSum = new Float64Array(MAX_ROWS)
+  const rowMin = new Float64Array(MAX_ROWS)
+  const rowMax = new Float64Array(MAX_ROWS)
+  let n = 0
+  const push = (at: number, kind: number, name: number, c: number, s: number, mn: number, mx: number): void => {
+    rowTs[n] = at
+    rowKind[n] = kind
+    rowName[n] = name
+    rowCount[n] = c
+    rowSum[n] = s
+    rowMin[n] = mn
+    rowMax[n] = mx
+    n++
+  }
   let i = 0
   while (i < t.n) {
     const minute = Math.floor(t.ts[i] / MINUTE_MS)
@@ -66,37 +86,26 @@ export function buildMetricTable (t: EventTable): MetricTable {
     let errors = 0
     for (let k = 0; k < NAMES; k++) {
       if (count[k] === 0) continue
-      rows.push([at, DURATION, k, count[k], sum[k], min[k], max[k]])
+      push(at, DURATION, k, count[k], sum[k], min[k], max[k])
       errors += errs[k]
     }
-    if (errors > 0) rows.push([at, ERROR_COUNT, NO_NAME, errors, errors, errors, errors])
-    for (let k = 0; k < NAMES; k++) if (errs[k] > 0) rows.push([at, TXN_ERROR_COUNT, k, errs[k], errs[k], errs[k], errs[k]])
+    if (errors > 0) push(at, ERROR_COUNT, NO_NAME, errors, errors, errors, errors)
+    for (let k = 0; k < NAMES; k++) if (errs[k] > 0) push(at, TXN_ERROR_COUNT, k, errs[k], errs[k], errs[k], errs[k])
   }
-  const n = rows.length
-  const out: MetricTable = {
+  return {
     n,
     startMs: t.startMs,
-    ts: new Uint32Array(n),
-    dur: new Float64Array(n),
-    name: new Uint8Array(n),
+    ts: rowTs.slice(0, n),
+    // The EventTable columns a metric row has no use for: durations are in sum/count.
+    dur: rowSum.slice(0, n),
+    name: rowName.slice(0, n),
     err: new Uint8Array(n),
-    kind: new Uint8Array(n),
-    count: new Float64Array(n),
-    sum: new Float64Array(n),
-    min: new Float64Array(n),
-    max: new Float64Array(n)
+    kind: rowKind.slice(0, n),
+    count: rowCount.slice(0, n),
+    sum: rowSum.slice(0, n),
+    min: rowMin.slice(0, n),
+    max: rowMax.slice(0, n)
   }
-  rows.forEach(([at, kind, name, c, s, mn, mx], r) => {
-    out.ts[r] = at
-    out.kind[r] = kind
-    out.name[r] = name
-    out.count[r] = c
-    out.sum[r] = s
-    out.dur[r] = s
-    out.min[r] = mn
-    out.max[r] = mx
-  })
-  return out
 }
 
 /** The block's metric data points (of the whole traffic: a sampled block has them from generation). */

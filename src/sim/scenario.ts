@@ -1,6 +1,8 @@
 /**
- * Scenario files (see /work/shared/scenario-format.md): types, validation with
- * messages that name the offending field, and loading from JSON or YAML.
+ * Scenario files (see docs/scenario-format.md): types, validation with messages
+ * that name the offending field, relative times, and loading from JSON or YAML.
+ * Long because every field's check and message lives here (the additions' app
+ * fields are in scenario-extras.ts).
  */
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'

@@ -2,6 +2,8 @@
  * The simulator's HTTP server: NerdGraph at POST /graphql, fault injection and
  * counters under /admin, and /healthz. Plain node:http, because fault injection
  * needs full control of sockets (hanging requests, closing them on shutdown).
+ * Long because one request's whole life is here, in order: concurrency limit,
+ * fault plan, key check, resolution, simulated duration; then the admin API.
  */
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
