@@ -1,15 +1,19 @@
 import type { Config } from '../config.ts'
 import { ConfigError } from '../errors.ts'
-import { loadScenario, ScenarioError, startSimulator, type SimulatorHandle } from './index.ts'
+import { loadScenario, ScenarioError, startSimulator, type Faults, type Limits, type SimulatorHandle } from './index.ts'
 
 const SIM_KEY = 'embedded-simulator-key'
 
 /**
  * Starts the simulator inside the service process (GONOGO_SIM_SCENARIO), so the
  * demo and trials run without a New Relic account. The scenario's account
- * becomes the default account.
+ * becomes the default account. `extra` sets New Relic's limits or faults on it
+ * (nothing by default).
  */
-export async function startEmbeddedSimulator (config: Config): Promise<{ handle: SimulatorHandle, config: Config, nerdgraph: { url: string, apiKey: string } }> {
+export async function startEmbeddedSimulator (
+  config: Config,
+  extra: { limits?: Limits, faults?: Faults } = {}
+): Promise<{ handle: SimulatorHandle, config: Config, nerdgraph: { url: string, apiKey: string } }> {
   const path = config.GONOGO_SIM_SCENARIO as string
   let scenario
   try {
@@ -18,7 +22,7 @@ export async function startEmbeddedSimulator (config: Config): Promise<{ handle:
     if (err instanceof ScenarioError) throw new ConfigError([`GONOGO_SIM_SCENARIO ${path}: ${err.message}`])
     throw new ConfigError([`GONOGO_SIM_SCENARIO ${path}: ${(err as Error).message}`])
   }
-  const handle = await startSimulator({ scenario, port: 0, apiKey: SIM_KEY, warm: true })
+  const handle = await startSimulator({ scenario, port: 0, apiKey: SIM_KEY, warm: true, limits: extra.limits, faults: extra.faults })
   return {
     handle,
     config: {

@@ -5,7 +5,9 @@
  */
 import { minuteParams, paramsAt, TRANSACTION_NAME_CUM } from './model.ts'
 import type { AppModel, MinuteParams, Model } from './model.ts'
+import type { MetricTable } from './metric.ts'
 import { Rng } from './rng.ts'
+import { sampleBlock } from './sampling.ts'
 import { HOUR_MS, MINUTE_MS } from './time.ts'
 
 /** Events of one type in one block; row i is an event. */
@@ -29,8 +31,18 @@ export interface Block {
   hostIndex: number
   host: string
   startMs: number
+  /** The Transaction events the agent kept (all of them unless the app samples). */
   txn: EventTable
+  /** The TransactionError events the agent kept. */
   errors: EventTable
+  /**
+   * Events seen / events kept per minute of the hour (index 0-59) where the agent's
+   * reservoir dropped Transaction (TransactionError) events; null when it dropped none.
+   */
+  txnWeights: Float64Array | null
+  errWeights: Float64Array | null
+  /** APM timeslice metrics of the whole traffic (never sampled), built on first use. */
+  metrics: MetricTable | null
 }
 
 function emptyTable (startMs: number): EventTable {
@@ -92,7 +104,12 @@ export function generateBlock (model: Model, app: AppModel, hostIndex: number, h
   const txn: EventTable = n === 0
     ? emptyTable(hourStart)
     : { n, startMs: hourStart, ts: sTs.slice(0, n), dur: sDur.slice(0, n), name: sName.slice(0, n), err: sErr.slice(0, n) }
-  return { app, hostIndex, host, startMs: hourStart, txn, errors: errorTable(txn) }
+  const block: Block = {
+    app, hostIndex, host, startMs: hourStart, txn, errors: errorTable(txn), txnWeights: null, errWeights: null, metrics: null
+  }
+  // Sampling picks from the generated events afterwards, with generators of its own:
+  // the traffic (and every unsampled app) is drawn exactly as without it.
+  return app.txnEventsPerMinute === null && app.errorEventsPerMinute === null ? block : sampleBlock(model, block)
 }
 
 /**
@@ -193,7 +210,7 @@ function generateSegment (
 }
 
 /** The TransactionError events: a copy of the error rows, still in time order. */
-function errorTable (t: EventTable): EventTable {
+export function errorTable (t: EventTable): EventTable {
   let m = 0
   for (let i = 0; i < t.n; i++) if (t.err[i] !== 0) m++
   if (m === 0) return emptyTable(t.startMs)

@@ -3,6 +3,7 @@
  * error classes numbered per app, and the per-(app, host, minute) parameters
  * the generator draws from.
  */
+import { entityIds } from './entity.ts'
 import type { Scenario } from './scenario.ts'
 import { parseIsoWithOffset, HOUR_MS, MINUTE_MS } from './time.ts'
 
@@ -45,6 +46,13 @@ export interface AppModel {
   /** Cumulative shares of the base classes (length = number of base classes). */
   baseCumShares: number[]
   hosts: HostModel[]
+  /** The APM entity: guid, REST application id and tags (values always lists). */
+  guid: string
+  applicationId: number
+  tags: Array<{ key: string, values: string[] }>
+  /** Events kept per host and minute by the agents' reservoirs; null: all of them. */
+  txnEventsPerMinute: number | null
+  errorEventsPerMinute: number | null
 }
 
 export interface Model {
@@ -102,6 +110,7 @@ function timeOr (text: string | undefined, fallback: number): number {
 export function buildModel (s: Scenario): Model {
   const from = parseIsoWithOffset(s.from) as number
   const until = parseIsoWithOffset(s.until) as number
+  const ids = entityIds(s.accountId, s.apps)
   const apps = s.apps.map((a, index): AppModel => {
     const shares = Object.entries(a.errors ?? {})
     const baseShares = shares.length === 0 ? [['Exception', 1] as [string, number]] : shares
@@ -158,7 +167,12 @@ export function buildModel (s: Scenario): Model {
       classes,
       messages: classes.map(messageFor),
       baseCumShares,
-      hosts
+      hosts,
+      guid: ids[index].guid,
+      applicationId: ids[index].applicationId,
+      tags: Object.entries(a.tags ?? {}).map(([key, v]) => ({ key, values: Array.isArray(v) ? [...v] : [v] })),
+      txnEventsPerMinute: a.agent?.transactionEventsPerMinute ?? null,
+      errorEventsPerMinute: a.agent?.errorEventsPerMinute ?? null
     }
   })
   return { name: s.name, accountId: s.accountId, seed: s.seed, from, until, apps }

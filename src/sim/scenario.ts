@@ -1,10 +1,19 @@
 /**
- * Scenario files (see /work/shared/scenario-format.md): types, validation with
- * messages that name the offending field, and loading from JSON or YAML.
+ * Scenario files (see docs/scenario-format.md): types, validation with messages
+ * that name the offending field, relative times, and loading from JSON or YAML.
+ * Long because every field's check and message lives here (the additions' app
+ * fields are in scenario-extras.ts).
  */
 import { readFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
+import { looksRelative, resolveRelativeTime } from './relative-time.ts'
+import { checkAgent, checkGuid, checkTags } from './scenario-extras.ts'
+import type { ScenarioAgent, ScenarioTags } from './scenario-extras.ts'
+import { ScenarioError } from './scenario-error.ts'
 import { parseIsoWithOffset } from './time.ts'
+
+export { ScenarioError } from './scenario-error.ts'
+export type { ScenarioAgent, ScenarioTags } from './scenario-extras.ts'
 
 export interface ScenarioLatency {
   medianMs: number
@@ -39,6 +48,12 @@ export interface ScenarioApp {
   diurnal?: number
   hosts: ScenarioHost[]
   effects?: ScenarioEffect[]
+  /** The APM entity's tags, served by NerdGraph entitySearch. */
+  tags?: ScenarioTags
+  /** The entity guid; absent: derived from the account and the name. */
+  guid?: string
+  /** How the agents sample events per host and minute. */
+  agent?: ScenarioAgent
 }
 
 /** A scenario exactly as written in the file format (optional fields stay optional). */
@@ -51,15 +66,13 @@ export interface Scenario {
   apps: ScenarioApp[]
 }
 
-/** A scenario file that does not follow the format; `field` names the culprit. */
-export class ScenarioError extends Error {
-  readonly field: string
-
-  constructor (field: string, problem: string) {
-    super(field === '' ? problem : `${field} ${problem}`)
-    this.name = 'ScenarioError'
-    this.field = field
-  }
+/** How a scenario is read. */
+export interface ScenarioLoadOptions {
+  /**
+   * The loading moment (epoch ms) that relative times (`now`, `now-3h`...) count from,
+   * floored to the whole minute. Default: Date.now().
+   */
+  now?: number
 }
 
 const SHARE_TOLERANCE = 1e-6
@@ -143,12 +156,52 @@ function int (v: unknown, path: string, positive: boolean): number {
 }
 
 function time (v: unknown, path: string): number {
-  if (typeof v !== 'string') throw new ScenarioError(path, 'must be an ISO-8601 time string with an offset or Z')
+  if (typeof v !== 'string') {
+    throw new ScenarioError(path, 'must be an ISO-8601 time string with an offset or Z, or a relative time such as now-3h')
+  }
   const ms = parseIsoWithOffset(v)
   if (ms === null) {
-    throw new ScenarioError(path, `must be an ISO-8601 time with an offset or Z (e.g. 2025-09-08T02:30:00Z), got '${v}'`)
+    throw new ScenarioError(path, 'must be an ISO-8601 time with an offset or Z (e.g. 2025-09-08T02:30:00Z) ' +
+      `or a relative time (now, now-3h, now+90m, now-2d), got '${v}'`)
   }
   return ms
+}
+
+/**
+ * A copy of the scenario with every relative time (`now-3h`...) in a time field replaced
+ * by the ISO time it stands for, so that validation, the model and anyone re-reading the
+ * result see one fixed instant (re-parsing the result later resolves nothing again).
+ * Fields of the wrong shape are left for validation to report.
+ */
+function resolveRelativeTimes (obj: unknown, loadedAt: number): unknown {
+  if (!isObj(obj)) return obj
+  let copied = false
+  const out = structuredClone(obj)
+  const fix = (o: Obj, key: string, path: string): void => {
+    const v = o[key]
+    if (typeof v !== 'string' || !looksRelative(v)) return
+    const ms = resolveRelativeTime(v, loadedAt)
+    if (typeof ms === 'string') throw new ScenarioError(join(path, key), ms)
+    o[key] = new Date(ms).toISOString()
+    copied = true
+  }
+  fix(out, 'from', '')
+  fix(out, 'until', '')
+  if (Array.isArray(out.apps)) {
+    out.apps.forEach((a: unknown, i: number) => {
+      if (!isObj(a)) return
+      const appPath = `apps[${i}]`
+      for (const [list, keys] of [['hosts', ['joins', 'leaves']], ['effects', ['from', 'until']]] as const) {
+        const items = a[list]
+        if (!Array.isArray(items)) continue
+        items.forEach((item: unknown, j: number) => {
+          if (!isObj(item)) return
+          for (const key of keys) fix(item, key, join(join(appPath, list), j))
+        })
+      }
+    })
+  }
+  return copied ? out : obj
 }
 
 function optional<T> (o: Obj, key: string, path: string, check: (v: unknown, p: string) => T): T | undefined {
@@ -170,7 +223,9 @@ function classMap (v: unknown, path: string, isShares: boolean): Record<string, 
 }
 
 const TOP_FIELDS = ['name', 'accountId', 'seed', 'from', 'until', 'apps'] as const
-const APP_FIELDS = ['name', 'throughputRpm', 'latency', 'errorRate', 'errors', 'diurnal', 'hosts', 'effects'] as const
+const APP_FIELDS = [
+  'name', 'throughputRpm', 'latency', 'errorRate', 'errors', 'diurnal', 'hosts', 'effects', 'tags', 'guid', 'agent'
+] as const
 const LATENCY_FIELDS = ['medianMs', 'sigma'] as const
 const HOST_FIELDS = ['name', 'weight', 'joins', 'leaves'] as const
 const EFFECT_FIELDS = ['host', 'from', 'until', 'errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier', 'newErrors', 'reporting'] as const
@@ -273,6 +328,9 @@ function checkApp (v: unknown, path: string, window: [number, number]): string {
   optional(a, 'errorRate', path, prob)
   optional(a, 'errors', path, (x, p) => classMap(x, p, true))
   optional(a, 'diurnal', path, prob)
+  optional(a, 'tags', path, checkTags)
+  optional(a, 'guid', path, checkGuid)
+  optional(a, 'agent', path, checkAgent)
 
   const hostsPath = join(path, 'hosts')
   const hosts = required(a, 'hosts', path)
@@ -297,10 +355,11 @@ function checkApp (v: unknown, path: string, window: [number, number]): string {
 
 /**
  * Validates a scenario object (already parsed from JSON or YAML) and returns it
- * typed. Throws ScenarioError naming the first offending field.
+ * typed. Throws ScenarioError naming the first offending field. Relative times are
+ * resolved against `opts.now`: the result holds ISO times in their place.
  */
-export function parseScenario (obj: unknown): Scenario {
-  const s = object(obj, '')
+export function parseScenario (obj: unknown, opts: ScenarioLoadOptions = {}): Scenario {
+  const s = object(resolveRelativeTimes(obj, opts.now ?? Date.now()), '')
   onlyKnown(s, '', TOP_FIELDS)
   str(required(s, 'name', ''), 'name')
   int(required(s, 'accountId', ''), 'accountId', true)
@@ -311,10 +370,16 @@ export function parseScenario (obj: unknown): Scenario {
   const apps = required(s, 'apps', '')
   if (!Array.isArray(apps) || apps.length === 0) throw new ScenarioError('apps', 'must be a non-empty array')
   const names = new Set<string>()
+  const guids = new Map<string, number>()
   apps.forEach((a, i) => {
     const name = checkApp(a, `apps[${i}]`, [from, until])
     if (names.has(name)) throw new ScenarioError(`apps[${i}].name`, `'${name}' is a duplicate app name`)
     names.add(name)
+    const guid = (a as ScenarioApp).guid
+    if (guid === undefined) return
+    const other = guids.get(guid)
+    if (other !== undefined) throw new ScenarioError(`apps[${i}].guid`, `'${guid}' is also the guid of apps[${other}]`)
+    guids.set(guid, i)
   })
   return s as unknown as Scenario
 }
@@ -323,7 +388,7 @@ export function parseScenario (obj: unknown): Scenario {
  * Reads and validates a scenario file. YAML when the extension is .yaml/.yml or
  * the text does not start like JSON; JSON otherwise.
  */
-export function loadScenario (path: string): Scenario {
+export function loadScenario (path: string, opts: ScenarioLoadOptions = {}): Scenario {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -337,5 +402,5 @@ export function loadScenario (path: string): Scenario {
   } catch (err) {
     throw new ScenarioError('', `scenario file ${path} is not valid ${isYaml ? 'YAML' : 'JSON'}: ${(err as Error).message}`)
   }
-  return parseScenario(obj)
+  return parseScenario(obj, opts)
 }

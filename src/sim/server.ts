@@ -2,20 +2,30 @@
  * The simulator's HTTP server: NerdGraph at POST /graphql, fault injection and
  * counters under /admin, and /healthz. Plain node:http, because fault injection
  * needs full control of sockets (hanging requests, closing them on shutdown).
+ * Long because one request's whole life is here, in order: concurrency limit,
+ * fault plan, key check, resolution, simulated duration; then the admin API.
  */
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { FaultPlan, FaultsError, parseFaults } from './faults.ts'
 import type { Faults } from './faults.ts'
-import { badApiKeyBody, httpFaultBody } from './graphql/errors.ts'
+import { badApiKeyBody, concurrencyBody, httpFaultBody } from './graphql/errors.ts'
+import { AsyncQueries } from './graphql/async.ts'
+import { ChangeLog } from './graphql/change-tracking.ts'
+import type { ChangeEvent } from './graphql/change-tracking.ts'
 import { executeGraphQL } from './graphql/execute.ts'
+import type { ResolveContext } from './graphql/execute.ts'
+import { LimitsError, LimitState, parseLimits } from './limits.ts'
+import type { Limits } from './limits.ts'
 import { buildModel } from './model.ts'
 import { loadScenario, parseScenario } from './scenario.ts'
 import type { Scenario } from './scenario.ts'
 import { BlockStore, cacheBudgetFor } from './store.ts'
 
 export type { Faults } from './faults.ts'
+export type { Limits } from './limits.ts'
+export type { ChangeEvent } from './graphql/change-tracking.ts'
 
 export interface SimulatorOptions {
   /** A scenario object or the path of a scenario file (JSON or YAML). */
@@ -27,7 +37,10 @@ export interface SimulatorOptions {
   /** Absent: any non-empty key is accepted. */
   apiKey?: string
   faults?: Faults
-  /** Clock for `SINCE n minutes ago` and the default UNTIL (default Date.now). */
+  /**
+   * Clock for `SINCE n minutes ago` and the default UNTIL (default Date.now); relative
+   * times in the scenario (`now-3h`) count from its value at start.
+   */
   now?: () => number
   /** Most TIMESERIES buckets per query (default 366, as New Relic). */
   maxBuckets?: number
@@ -35,6 +48,13 @@ export interface SimulatorOptions {
   cacheMaxEvents?: number
   /** Generate the scenario's events in the background right after start (CLI and embedded use: yes; tests: no). */
   warm?: boolean
+  /** New Relic's limits to enforce: concurrency, NRQL rate, simulated query durations (default: none). */
+  limits?: Limits
+  /**
+   * Clock of the limits (the NRQL rate window, simulated durations of async queries);
+   * default Date.now. Separate from `now`, which is the data's clock and is often fixed in tests.
+   */
+  limitsClock?: () => number
 }
 
 export interface SimulatorStats {
@@ -44,15 +64,42 @@ export interface SimulatorStats {
   nrqlQueries: number
 }
 
+/** Everything counted (GET /admin/stats shows these and the cache figures). */
+export interface SimulatorCounters extends SimulatorStats {
+  /** Refused by the limits: concurrency 429s plus rate-limited nrql fields. */
+  rejected: number
+  rejectedConcurrent: number
+  rateLimited: number
+  /** Most /graphql requests in flight at once. */
+  maxInFlight: number
+  /** Most NRQL queries of one account in any 60 seconds. */
+  nrqlPerMinuteMax: number
+  /** nrql fields answered TIMEOUT (simulated duration past `timeout`, fault, async past 10 minutes). */
+  timeouts: number
+  asyncQueries: number
+  changeEvents: number
+  /** Requests given an injected fault (429, 500, 503, timeout or hang). */
+  faulted: number
+}
+
 export interface SimulatorHandle {
+  /** The scenario served, relative times resolved to ISO times. */
+  scenario: Scenario
   /** 'http://127.0.0.1:PORT/graphql' */
   url: string
   /** 'http://127.0.0.1:PORT' */
   baseUrl: string
   /** Replaces the fault settings. */
   setFaults: (f: Faults) => void
+  /** Replaces the limits (and restarts the NRQL rate window). */
+  setLimits: (l: Limits) => void
+  /** Requests and nrql fields (the shape gonogo's tests compare); counters() has everything. */
   stats: () => SimulatorStats
+  counters: () => SimulatorCounters
+  /** Zeroes every counter (not the limits' rate window). */
   resetStats: () => void
+  /** The change tracking events recorded by changeTrackingCreateEvent, oldest first. */
+  changeEvents: () => ChangeEvent[]
   /** Resolves when the background warm-up (opts.warm) has generated what fits the cache; at once without it. */
   warmed: () => Promise<void>
   /** Stops listening and ends every open request, hanging ones included. */
@@ -96,12 +143,33 @@ function parseJson (text: string): unknown {
 
 /** Starts a simulator; resolves once it is listening. */
 export async function startSimulator (opts: SimulatorOptions): Promise<SimulatorHandle> {
-  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : parseScenario(opts.scenario)
+  const now = opts.now ?? Date.now
+  // Relative times in the scenario (`now-3h`) count from the simulator's own clock.
+  const loadedAt = { now: now() }
+  const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario, loadedAt) : parseScenario(opts.scenario, loadedAt)
   const model = buildModel(scenario)
   const store = new BlockStore(model, opts.cacheMaxEvents ?? cacheBudgetFor(model))
   const plan = new FaultPlan(opts.faults ?? {})
-  const now = opts.now ?? Date.now
-  const counters: SimulatorStats = { requests: 0, nrqlQueries: 0 }
+  const limits = new LimitState(opts.limits ?? {}, opts.limitsClock ?? Date.now)
+  const asyncQueries = new AsyncQueries(limits.clock)
+  const changes = new ChangeLog()
+  const zero = (): Omit<SimulatorCounters, 'maxInFlight' | 'nrqlPerMinuteMax'> => ({
+    requests: 0,
+    nrqlQueries: 0,
+    rejected: 0,
+    rejectedConcurrent: 0,
+    rateLimited: 0,
+    timeouts: 0,
+    asyncQueries: 0,
+    changeEvents: 0,
+    faulted: 0
+  })
+  let counters = zero()
+  const allCounters = (): SimulatorCounters => ({ ...counters, ...limits.stats })
+  const resetCounters = (): void => {
+    counters = zero()
+    limits.resetStats()
+  }
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
   let closed = false
@@ -116,17 +184,26 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
 
   async function graphql (req: IncomingMessage, res: ServerResponse): Promise<void> {
     counters.requests++
+    const key = req.headers['api-key']
+    const keyText = Array.isArray(key) ? key[0] : key
     const text = await readBody(req)
+    // New Relic's concurrency limit, per API key, counted from arrival to answer.
+    const leave = limits.enter(keyText ?? '')
+    if (leave === null) {
+      counters.rejected++
+      counters.rejectedConcurrent++
+      return send(res, 429, concurrencyBody(limits.maxConcurrent), { 'retry-after': String(limits.retryAfterSeconds) })
+    }
+    res.once('close', leave)
     if (plan.latencyMs > 0) await delay(plan.latencyMs)
     if (closed) return
     const outcome = plan.next()
+    if (outcome !== 'ok') counters.faulted++
     // A hanging request is simply never answered; close() destroys its socket.
     if (outcome === 'hang') return
     if (outcome === '429') return send(res, 429, httpFaultBody(429), { 'retry-after': String(plan.retryAfterSeconds) })
     if (outcome === '500' || outcome === '503') return send(res, Number(outcome), httpFaultBody(Number(outcome)))
 
-    const key = req.headers['api-key']
-    const keyText = Array.isArray(key) ? key[0] : key
     if (keyText === undefined || keyText.trim() === '') return send(res, 401, badApiKeyBody(true))
     if (opts.apiKey !== undefined && keyText !== opts.apiKey) return send(res, 401, badApiKeyBody(false))
 
@@ -134,13 +211,28 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     if (typeof body !== 'object' || body === null) {
       return send(res, 400, { errors: [{ message: 'The request body must be a JSON object with a "query" string.' }] })
     }
-    const answer = executeGraphQL({
+    const ctx: ResolveContext = {
       store,
       now: now(),
       maxBuckets: opts.maxBuckets,
       nrqlMode: outcome === 'timeout' ? 'timeout' : 'ok',
-      onNrql: () => { counters.nrqlQueries++ }
-    }, body as Record<string, unknown>)
+      onNrql: () => { counters.nrqlQueries++ },
+      limits,
+      asyncQueries,
+      changes,
+      delayMs: 0,
+      onTimeout: () => { counters.timeouts++ },
+      onRateLimited: () => {
+        counters.rejected++
+        counters.rateLimited++
+      },
+      onAsync: () => { counters.asyncQueries++ },
+      onChangeEvent: () => { counters.changeEvents++ }
+    }
+    const answer = executeGraphQL(ctx, body as Record<string, unknown>)
+    // The simulated query durations: the answer comes when the slowest field is done.
+    if (ctx.delayMs > 0) await delay(ctx.delayMs)
+    if (closed) return
     send(res, 200, answer)
   }
 
@@ -156,11 +248,28 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       }
       return send(res, 200, plan.get())
     }
-    if (path === '/admin/stats' && req.method === 'GET') return send(res, 200, { ...counters, cache: store.stats() })
-    if (path === '/admin/stats/reset' && req.method === 'POST') {
-      counters.requests = 0
-      counters.nrqlQueries = 0
-      return send(res, 200, { ...counters })
+    if (path === '/admin/limits' && req.method === 'GET') return send(res, 200, limits.get())
+    if (path === '/admin/limits' && req.method === 'PUT') {
+      const body = parseJson(await readBody(req))
+      try {
+        limits.set(parseLimits(body))
+      } catch (err) {
+        if (err instanceof LimitsError) return send(res, 400, { error: err.message })
+        throw err
+      }
+      return send(res, 200, limits.get())
+    }
+    if (path === '/admin/stats' && req.method === 'GET') {
+      return send(res, 200, { ...allCounters(), inFlight: limits.inFlight, cache: store.stats() })
+    }
+    if ((path === '/admin/stats/reset' && req.method === 'POST') || (path === '/admin/stats' && req.method === 'DELETE')) {
+      resetCounters()
+      return send(res, 200, allCounters())
+    }
+    if (path === '/admin/change-events' && req.method === 'GET') return send(res, 200, { events: changes.events })
+    if (path === '/admin/change-events' && req.method === 'DELETE') {
+      changes.events = []
+      return send(res, 200, { events: [] })
     }
     send(res, 404, { error: `no route ${req.method ?? ''} ${path}` })
   }
@@ -197,15 +306,16 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const warming = opts.warm === true ? store.warm(() => closed).catch(() => {}) : Promise.resolve()
 
   return {
+    scenario,
     url: `${baseUrl}/graphql`,
     baseUrl,
     setFaults: f => plan.set(f),
+    setLimits: l => limits.set(l),
     warmed: async () => { await warming },
-    stats: () => ({ ...counters }),
-    resetStats: () => {
-      counters.requests = 0
-      counters.nrqlQueries = 0
-    },
+    stats: () => ({ requests: counters.requests, nrqlQueries: counters.nrqlQueries }),
+    counters: allCounters,
+    resetStats: resetCounters,
+    changeEvents: () => changes.events.map(e => structuredClone(e)),
     close: async () => {
       if (closed) return
       closed = true

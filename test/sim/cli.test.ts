@@ -80,6 +80,8 @@ t.test('bad flags and invalid scenarios exit non-zero with a message', async t =
     [['--scenario', POOL, '--rate-429', '2'], /rate429 must be a number between 0 and 1/],
     [['--scenario', POOL, '--bogus'], /Unknown option '--bogus'/],
     [['--scenario', POOL, '--script', 'ok,explode'], /script must be/],
+    [['--scenario', POOL, '--max-concurrent', '2.5'], /--max-concurrent must be an integer/],
+    [['--scenario', POOL, '--cost-per-million-events-ms', 'x'], /--cost-per-million-events-ms must be a number/],
     [['--scenario', bad], /apps\[0\]\.latency\.sigma must be a number >= 0/],
     [['--scenario', join(dir, 'missing.json')], /cannot read/]
   ]
@@ -89,5 +91,27 @@ t.test('bad flags and invalid scenarios exit non-zero with a message', async t =
     const { code } = await r.exit
     t.not(code, 0, `${args.join(' ')}: non-zero exit`)
     t.match(r.stderr(), message, `${args.join(' ')}: ${r.stderr().split('\n')[0]}`)
+  }
+})
+
+t.test('limit flags set the limits; --help describes every flag', async t => {
+  const r = run(process.execPath, ['--import', 'tsx', CLI, '--scenario', POOL, '--max-concurrent', '3', '--max-nrql-per-minute', '100',
+    '--cost-per-million-events-ms', '250', '--cost-per-query-ms', '5', '--limit-retry-after', '2'])
+  t.teardown(() => stopGroup(r, 'SIGKILL'))
+  const url = await r.firstLine
+  const limits = (await (await fetch(url.replace('/graphql', '/admin/limits'))).json()) as any
+  t.same(limits, { maxConcurrent: 3, maxNrqlPerMinute: 100, costPerMillionEventsMs: 250, costPerQueryMs: 5, retryAfterSeconds: 2 })
+  stopGroup(r)
+  await r.exit
+
+  const help = run(process.execPath, ['--import', 'tsx', CLI, '--help'])
+  let out = ''
+  help.child.stdout?.on('data', (d: Buffer) => { out += d.toString() })
+  t.equal((await help.exit).code, 0)
+  const flags = [
+    '--max-concurrent', '--max-nrql-per-minute', '--cost-per-million-events-ms', '--cost-per-query-ms', '--limit-retry-after', '--rate-429'
+  ]
+  for (const flag of flags) {
+    t.match(out, new RegExp(`\\n +${flag} `), `--help describes ${flag}`)
   }
 })

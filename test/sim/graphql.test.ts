@@ -32,7 +32,9 @@ t.test('NRQL and account id written inline, unaliased nrql, block strings, fragm
 
 t.test('other fields answer gracefully', async t => {
   const sim = await startSim(t)
-  const { body } = await gql(sim.url, `{ __typename actor { __typename user { id name email } accounts { id name } account(id: 1000001) { id name reportingEventTypes nrql(query: "${COUNT}") { __typename results embeddedChartUrl } } entitySearch { count } } }`)
+  const { body } = await gql(sim.url, `{ __typename actor { __typename user { id name email } accounts { id name }
+    account(id: 1000001) { id name reportingEventTypes nrql(query: "${COUNT}") { __typename results embeddedChartUrl } }
+    apiAccess { keySearch { count } } } }`)
   t.notOk('errors' in body)
   const actor = body.data.actor
   t.equal(body.data.__typename, 'Query')
@@ -43,7 +45,7 @@ t.test('other fields answer gracefully', async t => {
   t.equal(actor.account.name, 'small')
   t.equal(actor.account.reportingEventTypes, null, 'unknown fields are null')
   t.equal(actor.account.nrql.embeddedChartUrl, null)
-  t.equal(actor.entitySearch, null)
+  t.equal(actor.apiAccess, null)
   const cross = await gql(sim.url, `{ actor { nrql(accounts: [1000001], query: "${COUNT}") { results } } }`)
   t.ok(cross.body.data.actor.nrql.results[0].count > 0, 'cross-account nrql over our account')
 })
@@ -94,7 +96,7 @@ t.test('malformed requests', async t => {
   t.match(badType.body.errors?.[0].message, /Variable "\$id" got invalid value "1000001"; Int cannot represent non-integer value/)
   t.notOk(badType.body.data, 'a variable of the wrong type fails the whole request, as in GraphQL')
   const mutation = await gql(sim.url, 'mutation { alertsPolicyCreate(accountId: 1) { id } }')
-  t.match(mutation.body.errors?.[0].message, /queries only/)
+  t.match(mutation.body.errors?.[0].message, /Cannot query field "alertsPolicyCreate" on type "RootMutationType"/, 'mutations: known fields only')
   const two = await gql(sim.url, `query A { actor { account(id: 1000001) { nrql(query: "${COUNT}") { results } } } } query B { actor { user { id } } }`)
   t.match(two.body.errors?.[0].message, /operation name/)
   const res = await fetch(sim.url, { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: '{not json' })

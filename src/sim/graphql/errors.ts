@@ -42,3 +42,10 @@ export function httpFaultBody (status: number): { errors: GqlError[] } {
   if (status === 503) return { errors: [gqlError('Service temporarily unavailable', 'SERVICE_UNAVAILABLE')] }
   return { errors: [gqlError('Internal server error', 'INTERNAL_SERVER_ERROR')] }
 }
+
+/** Body of a 429 for New Relic's concurrency limit (25 requests in flight per user there). */
+export function concurrencyBody (max: number): { errors: GqlError[] } {
+  const message = `Too many concurrent requests: at most ${max} requests of one API key may be in flight at once; ` +
+    'retry after the time in Retry-After'
+  return { errors: [gqlError(message, 'TOO_MANY_REQUESTS')] }
+}

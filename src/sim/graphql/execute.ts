@@ -6,10 +6,13 @@
  * Each nrql field fails on its own: one bad alias does not spoil the others.
  */
 import type { BlockStore } from '../store.ts'
-import { runNrql, NrqlSyntaxError } from '../nrql/index.ts'
-import type { ExecResult } from '../nrql/index.ts'
-import { gqlError } from './errors.ts'
+import type { LimitState } from '../limits.ts'
+import type { AsyncQueries } from './async.ts'
+import { resolveChangeTrackingCreateEvent } from './change-tracking.ts'
+import type { ChangeLog } from './change-tracking.ts'
+import { resolveEntities, resolveEntity, resolveEntitySearch } from './entities.ts'
 import type { GqlError } from './errors.ts'
+import { resolveNrql, resolveQueryProgress } from './nrql-field.ts'
 import { parseGraphQL } from './parse.ts'
 import type { Field, GqlDocument, GValue, Operation, Selection } from './parse.ts'
 
@@ -21,6 +24,18 @@ export interface ResolveContext {
   nrqlMode: 'ok' | 'timeout'
   /** Called once per nrql field evaluated. */
   onNrql: () => void
+  /** NRQL rate limit and simulated query durations (absent: none). */
+  limits?: LimitState
+  /** Registry of asynchronous queries (absent: `async: true` answers at once). */
+  asyncQueries?: AsyncQueries
+  /** Change tracking events recorded by mutations (absent: mutations are refused). */
+  changes?: ChangeLog
+  /** Longest simulated duration among the request's fields (ms): the server answers after it. */
+  delayMs: number
+  onTimeout?: () => void
+  onRateLimited?: () => void
+  onAsync?: () => void
+  onChangeEvent?: () => void
 }
 
 export interface GqlResponse {
@@ -28,10 +43,29 @@ export interface GqlResponse {
   errors?: GqlError[]
 }
 
-type Path = Array<string | number>
+export type Path = Array<string | number>
 type Vars = Record<string, unknown>
 
-class Resolver {
+/**
+ * Interfaces of the concrete types the simulator returns, so that inline fragments
+ * and fragment spreads apply only where their type condition holds. Types not listed
+ * take every fragment (the simulator does not model them).
+ */
+const IMPLEMENTS: Record<string, string[]> = {
+  ApmApplicationEntityOutline: ['EntityOutline', 'AlertableEntityOutline', 'ApmBrandedEntityOutline'],
+  ApmApplicationEntity: ['Entity', 'AlertableEntity', 'ApmBrandedEntity'],
+  ChangeTrackingDeploymentEvent: ['ChangeTrackingEvent'],
+  ChangeTrackingFeatureFlagEvent: ['ChangeTrackingEvent'],
+  ChangeTrackingGenericEvent: ['ChangeTrackingEvent']
+}
+
+function typeMatches (condition: string | undefined, typeName: string | undefined): boolean {
+  if (condition === undefined || typeName === undefined || condition === typeName) return true
+  const ifaces = IMPLEMENTS[typeName]
+  return ifaces === undefined || ifaces.includes(condition)
+}
+
+export class Resolver {
   readonly ctx: ResolveContext
   readonly doc: GqlDocument
   readonly vars: Vars
@@ -54,15 +88,16 @@ class Resolver {
     }
   }
 
-  /** Fields of a selection set with fragments merged in. */
-  fields (sels: Selection[], seen = new Set<string>()): Field[] {
+  /** Fields of a selection set with the fragments that apply to `typeName` merged in. */
+  fields (sels: Selection[], typeName?: string, seen = new Set<string>()): Field[] {
     const out: Field[] = []
     for (const s of sels) {
       if (s.kind === 'field') out.push(s)
-      else if (s.kind === 'inline') out.push(...this.fields(s.selections, seen))
-      else if (!seen.has(s.name)) {
+      else if (s.kind === 'inline') {
+        if (typeMatches(s.typeCondition, typeName)) out.push(...this.fields(s.selections, typeName, seen))
+      } else if (!seen.has(s.name) && typeMatches(this.doc.fragmentTypes.get(s.name), typeName)) {
         seen.add(s.name)
-        out.push(...this.fields(this.doc.fragments.get(s.name) ?? [], seen))
+        out.push(...this.fields(this.doc.fragments.get(s.name) ?? [], typeName, seen))
       }
     }
     return out
@@ -70,7 +105,7 @@ class Resolver {
 
   object (sels: Selection[], typeName: string, path: Path, resolve: (f: Field, path: Path) => unknown): Record<string, unknown> {
     const out: Record<string, unknown> = {}
-    for (const f of this.fields(sels)) {
+    for (const f of this.fields(sels, typeName)) {
       const key = f.alias ?? f.name
       out[key] = f.name === '__typename' ? typeName : resolve(f, [...path, key])
     }
@@ -93,6 +128,15 @@ class Resolver {
     })
   }
 
+  /** Mutations: changeTrackingCreateEvent; any other field is an error, as in a schema-checked server. */
+  mutation (sels: Selection[]): Record<string, unknown> {
+    return this.object(sels, 'RootMutationType', [], (f, path) => {
+      if (f.name === 'changeTrackingCreateEvent') return resolveChangeTrackingCreateEvent(this, f, path)
+      this.errors.push({ message: `Cannot query field "${f.name}" on type "RootMutationType".`, path, locations: [f.loc] })
+      return null
+    })
+  }
+
   actor (sels: Selection[], path: Path): Record<string, unknown> {
     const model = this.ctx.store.model
     return this.object(sels, 'Actor', path, (f, p) => {
@@ -103,12 +147,18 @@ class Resolver {
         }
         case 'nrql': {
           const ids = this.value(f.args.accounts)
-          return this.nrql(f, p, Array.isArray(ids) ? ids : [ids])
+          return resolveNrql(this, f, p, Array.isArray(ids) ? ids : [ids])
         }
         case 'user':
           return this.plain(f, { __typename: 'User', id: 1, name: 'Simulator User', email: 'simulator@example.com' }, p)
         case 'accounts':
           return this.plain(f, [{ __typename: 'AccountOutline', id: model.accountId, name: model.name }], p)
+        case 'entitySearch':
+          return resolveEntitySearch(this, f, p)
+        case 'entity':
+          return resolveEntity(this, f, p)
+        case 'entities':
+          return resolveEntities(this, f, p)
         default:
           return null
       }
@@ -121,50 +171,8 @@ class Resolver {
       switch (f.name) {
         case 'id': return id
         case 'name': return id === model.accountId ? model.name : null
-        case 'nrql': return this.nrql(f, p, [id])
-        default: return null
-      }
-    })
-  }
-
-  nrql (f: Field, path: Path, accountIds: unknown[]): unknown {
-    const query = this.value(f.args.query)
-    // An empty string is bad NRQL (INVALID_INPUT below), not a missing argument.
-    if (typeof query !== 'string') {
-      this.errors.push(gqlError('Argument "query" of required type "Nrql!" was not provided or is not a string.', 'GRAPHQL_VALIDATION_FAILED', path, f.loc))
-      return null
-    }
-    const denied = accountIds.find(id => id !== this.ctx.store.model.accountId)
-    if (denied !== undefined || accountIds.length === 0) {
-      this.errors.push(gqlError(`Not authorized to access account ${String(denied)}`, 'FORBIDDEN', path, f.loc))
-      return null
-    }
-    if (this.ctx.nrqlMode === 'timeout') {
-      const timeout = this.value(f.args.timeout)
-      const seconds = typeof timeout === 'number' ? timeout : 5
-      this.errors.push(gqlError(`NRQL query timed out: it did not complete within ${seconds} seconds.`, 'TIMEOUT', path, f.loc))
-      return null
-    }
-    this.ctx.onNrql()
-    let res: ExecResult
-    const opts = { now: this.ctx.now, maxBuckets: this.ctx.maxBuckets }
-    try {
-      res = runNrql(this.ctx.store, query, opts)
-    } catch (err) {
-      if (!(err instanceof NrqlSyntaxError)) throw err
-      this.errors.push(gqlError(err.message, 'INVALID_INPUT', path, f.loc))
-      return null
-    }
-    if (f.selections === undefined) return null
-    return this.object(f.selections, 'CrossAccountNrdbResultContainer', path, (sub, p) => {
-      switch (sub.name) {
-        case 'results': return res.results
-        case 'metadata': return this.plain(sub, { __typename: 'NrdbMetadata', ...res.metadata }, p)
-        case 'totalResult':
-          // The facet-free aggregate, as NerdGraph gives for faceted queries.
-          return res.metadata.facets === null ? null : runNrql(this.ctx.store, query, { ...opts, ignoreFacets: true }).results[0] ?? null
-        case 'nrql': return query
-        case 'rawResponse': return { results: res.results, metadata: res.metadata }
+        case 'nrql': return resolveNrql(this, f, p, [id])
+        case 'nrqlQueryProgress': return resolveQueryProgress(this, f, p, id)
         default: return null
       }
     })
@@ -214,7 +222,7 @@ export function executeGraphQL (ctx: ResolveContext, body: { query?: unknown, va
   }
   const op = pickOperation(doc, body.operationName)
   if (typeof op === 'string') return { errors: [{ message: op }] }
-  if (op.type !== 'query') return { errors: [{ message: `The simulator answers queries only, not ${op.type}s.` }] }
+  if (op.type === 'subscription') return { errors: [{ message: 'The simulator answers queries and mutations, not subscriptions.' }] }
 
   const given = (typeof body.variables === 'object' && body.variables !== null ? body.variables : {}) as Vars
   const vars: Vars = {}
@@ -229,6 +237,6 @@ export function executeGraphQL (ctx: ResolveContext, body: { query?: unknown, va
   if (varErrors.length > 0) return { errors: varErrors }
 
   const r = new Resolver(ctx, doc, vars)
-  const data = r.query(op.selections)
+  const data = op.type === 'mutation' ? r.mutation(op.selections) : r.query(op.selections)
   return r.errors.length > 0 ? { data, errors: r.errors } : { data }
 }

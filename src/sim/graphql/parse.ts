@@ -29,7 +29,7 @@ export interface Field {
 export type Selection =
   | Field
   | { kind: 'spread', name: string, loc: Loc }
-  | { kind: 'inline', selections: Selection[] }
+  | { kind: 'inline', selections: Selection[], typeCondition?: string }
 
 export interface VarDef { name: string, type: string, defaultValue?: GValue }
 
@@ -43,6 +43,8 @@ export interface Operation {
 export interface GqlDocument {
   operations: Operation[]
   fragments: Map<string, Selection[]>
+  /** The type condition of each named fragment (`fragment F on Type`). */
+  fragmentTypes: Map<string, string>
 }
 
 /** A document that is not valid GraphQL syntax. */
@@ -184,7 +186,7 @@ class P {
   }
 
   document (): GqlDocument {
-    const doc: GqlDocument = { operations: [], fragments: new Map() }
+    const doc: GqlDocument = { operations: [], fragments: new Map(), fragmentTypes: new Map() }
     while (this.peek().t !== 'eof') {
       const t = this.peek()
       if (this.isP('{')) {
@@ -195,7 +197,7 @@ class P {
         this.i++
         const name = this.name()
         if (this.name() !== 'on') this.fail(this.toks[this.i - 1], '"on"')
-        this.name()
+        doc.fragmentTypes.set(name, this.name())
         this.directives()
         doc.fragments.set(name, this.selectionSet())
       } else {
@@ -264,12 +266,15 @@ class P {
         this.directives()
         return { kind: 'spread', name, loc: locOf(this.src, start.pos) }
       }
+      let typeCondition: string | undefined
       if (this.peek().t === 'name') {
         this.name()
-        this.name()
+        typeCondition = this.name()
       }
       this.directives()
-      return { kind: 'inline', selections: this.selectionSet() }
+      const inline: Selection = { kind: 'inline', selections: this.selectionSet() }
+      if (typeCondition !== undefined) inline.typeCondition = typeCondition
+      return inline
     }
     let name = this.name()
     let alias: string | undefined

@@ -6,7 +6,6 @@
 import type { EventTable } from '../generate.ts'
 import type { AppModel } from '../model.ts'
 import type { Agg } from './ast.ts'
-import { attrDef } from './attributes.ts'
 import type { AttrDef, Value } from './attributes.ts'
 import { compileWhere } from './predicate.ts'
 import type { Compiled } from './predicate.ts'
@@ -17,6 +16,11 @@ export interface HostCtx {
   app: AppModel
   host: string
   eventType: string
+  /**
+   * What each event added now stands for under EXTRAPOLATE: events seen / events kept
+   * by the agent in the minute being added; 1 otherwise (only the weighted states read it).
+   */
+  weight: number
 }
 
 export interface AggState {
@@ -32,7 +36,7 @@ export interface AggState {
   sortKey: (slot: number, spanMs: number) => number | null
 }
 
-function grow (a: Float64Array<ArrayBuffer>, n: number, fill: number): Float64Array<ArrayBuffer> {
+export function grow (a: Float64Array<ArrayBuffer>, n: number, fill: number): Float64Array<ArrayBuffer> {
   if (n <= a.length) return a
   const next = new Float64Array(Math.max(n, a.length * 2, 16))
   next.set(a)
@@ -44,7 +48,7 @@ function numberOrNull (v: Value): number | null {
   return typeof v === 'number' ? v : null
 }
 
-class CountState implements AggState {
+export class CountState implements AggState {
   counts = new Float64Array(0)
   readonly def: AttrDef | null
 
@@ -76,7 +80,7 @@ class CountState implements AggState {
 }
 
 /** sum, average, min and max share one pass. */
-class MomentState implements AggState {
+export class MomentState implements AggState {
   sum = new Float64Array(0)
   n = new Float64Array(0)
   min = new Float64Array(0)
@@ -158,7 +162,7 @@ function growInt (a: Int32Array<ArrayBuffer>, n: number, fill: number): Int32Arr
  * thousands of slots cost no per-slot objects) and copied once, when the
  * result is read, into a shared scratch array for selection.
  */
-class PercentileState implements AggState {
+export class PercentileState implements AggState {
   /** Per slot: first reference (-1 = none). */
   head = new Int32Array(0)
   refArr: Float64Array[] = []
@@ -283,7 +287,7 @@ class PercentileState implements AggState {
   }
 }
 
-class UniqueState implements AggState {
+export class UniqueState implements AggState {
   sets: Array<Set<Value> | undefined> = []
   readonly def: AttrDef
 
@@ -328,7 +332,7 @@ class UniqueState implements AggState {
 }
 
 /** latest() and earliest(): the value of the newest (oldest) event with one. */
-class EdgeState implements AggState {
+export class EdgeState implements AggState {
   at = new Float64Array(0)
   vals: Value[] = []
   readonly latest: boolean
@@ -379,7 +383,7 @@ class EdgeState implements AggState {
 }
 
 /** Caches the compiled WHERE of filter()/percentage() per (app, host). */
-class WhereCache {
+export class WhereCache {
   readonly where: Agg['where']
   ctx: HostCtx | null = null
   compiled: Compiled = true
@@ -397,7 +401,7 @@ class WhereCache {
   }
 }
 
-class FilterState implements AggState {
+export class FilterState implements AggState {
   readonly inner: AggState
   readonly where: WhereCache
   /** Own scratch: the caller's selection must survive for the aggregates after this one. */
@@ -448,7 +452,7 @@ class FilterState implements AggState {
 }
 
 /** percentage(count(*), WHERE ...): 100 x matching / all, null without events. */
-class PercentageState implements AggState {
+export class PercentageState implements AggState {
   readonly all: AggState
   readonly part: FilterState
 
@@ -487,7 +491,7 @@ class PercentageState implements AggState {
 }
 
 /** rate(inner, N unit): the inner value scaled from the bucket's length to the unit. */
-class RateState implements AggState {
+export class RateState implements AggState {
   readonly inner: AggState
   readonly per: number
 
@@ -507,35 +511,4 @@ class RateState implements AggState {
   }
 
   sortKey (slot: number, spanMs: number): number | null { return this.result(slot, spanMs) }
-}
-
-/** Builds the state of one aggregate of a query over `eventType`. */
-export function makeAgg (agg: Agg, eventType: string): AggState {
-  const def = (): AttrDef => attrDef(eventType, agg.attr as string)
-  switch (agg.fn) {
-    case 'count':
-      return new CountState(agg.attr === '*' ? null : def())
-    case 'sum':
-    case 'average':
-    case 'min':
-    case 'max':
-      return new MomentState(agg.fn, def())
-    case 'percentile':
-    case 'median':
-      return new PercentileState(agg.percentiles as number[], def())
-    case 'uniqueCount':
-      return new UniqueState(def())
-    case 'latest':
-    case 'earliest':
-      return new EdgeState(agg.fn === 'latest', def())
-    case 'filter':
-      return new FilterState(makeAgg(agg.inner as Agg, eventType), new WhereCache(agg.where))
-    case 'percentage':
-      return new PercentageState(
-        makeAgg(agg.inner as Agg, eventType),
-        new FilterState(makeAgg(agg.inner as Agg, eventType), new WhereCache(agg.where))
-      )
-    case 'rate':
-      return new RateState(makeAgg(agg.inner as Agg, eventType), agg.per as number)
-  }
 }

@@ -54,4 +54,6 @@ export interface Query {
   /** Facet limit (LIMIT MAX is 5000). */
   limit?: number
   timezone?: string
+  /** EXTRAPOLATE: scale count/sum-like aggregates by the agents' sampling ratios. */
+  extrapolate?: boolean
 }

@@ -8,6 +8,7 @@
 import type { EventTable } from '../generate.ts'
 import { TRANSACTION_NAMES } from '../model.ts'
 import type { AppModel } from '../model.ts'
+import { METRIC } from './metric-attributes.ts'
 
 export type Value = string | number | boolean | null
 
@@ -24,6 +25,8 @@ export interface AttrDef {
   column?: 'dur'
   /** The column `code` reads as is, so predicates can index it directly. */
   codeColumn?: 'err' | 'name'
+  /** A timeslice metric of `FROM Metric` (index into METRIC_NAMES): aggregated from its data points' summaries. */
+  metric?: number
 }
 
 const appName: AttrDef = {
@@ -106,7 +109,8 @@ const MISSING: AttrDef = {
 
 export const EVENT_TYPES: Record<string, Record<string, AttrDef>> = {
   Transaction: TRANSACTION,
-  TransactionError: TRANSACTION_ERROR
+  TransactionError: TRANSACTION_ERROR,
+  Metric: METRIC
 }
 
 /** The definition of `attr` for an event type (null-valued when unknown). */

@@ -11,11 +11,13 @@ import type { EventTable } from '../generate.ts'
 import type { BlockStore } from '../store.ts'
 import { HOUR_MS, MINUTE_MS } from '../time.ts'
 import type { Query, TimeRef } from './ast.ts'
-import { makeAgg } from './aggregates.ts'
+import { metricsOf } from '../metric.ts'
 import type { AggState, HostCtx } from './aggregates.ts'
 import { attrDef, EVENT_TYPES } from './attributes.ts'
 import type { AttrDef, Value } from './attributes.ts'
 import { NrqlSyntaxError } from './lexer.ts'
+import { makeAgg } from './make-agg.ts'
+import { metricWhere } from './metric-attributes.ts'
 import { compileWhere } from './predicate.ts'
 
 /** New Relic's default facet limit. */
@@ -95,28 +97,39 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
   const model = store.model
   // New Relic works in whole seconds: SINCE 1773115200123 or `N minutes ago` with a
   // clock in ms starts at the second, for counting and for bucketing alike.
-  const until = wholeSecond(resolveTime(q.until, opts.now, opts.now))
-  const since = wholeSecond(resolveTime(q.since, opts.now, until - DEFAULT_WINDOW_MS))
+  let until = wholeSecond(resolveTime(q.until, opts.now, opts.now))
+  let since = wholeSecond(resolveTime(q.since, opts.now, until - DEFAULT_WINDOW_MS))
   if (!(since < until)) throw new NrqlSyntaxError('SINCE must be earlier than UNTIL')
+  if (q.from === 'Metric') {
+    // Timeslice data is per minute: the window snaps to the minutes, as New Relic snaps
+    // metric queries to their roll-up (a window inside one minute is that minute).
+    since = Math.floor(since / MINUTE_MS) * MINUTE_MS
+    until = Math.max(since + MINUTE_MS, Math.floor(until / MINUTE_MS) * MINUTE_MS)
+  }
   const span = until - since
 
   let bucketMs = span
   let nb = 1
   if (q.timeseries !== undefined) {
     bucketMs = q.timeseries.bucketMs ?? (AUTO_BUCKETS_MS.find(w => Math.ceil(span / w) <= AUTO_TARGET_BUCKETS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1])
-    nb = Math.ceil(span / bucketMs)
+    // Buckets end at UNTIL, as New Relic's do: the start moves forward to the first
+    // full bucket. A window shorter than one bucket is one partial bucket [SINCE, UNTIL).
+    nb = Math.max(1, Math.floor(span / bucketMs))
     const max = opts.maxBuckets ?? DEFAULT_MAX_BUCKETS
     if (nb > max) {
       throw new NrqlSyntaxError(`Too many buckets: TIMESERIES ${bucketMs / 1000} seconds over this time range makes ${nb} buckets, the maximum is ${max}`)
     }
+    if (span >= bucketMs) since = until - nb * bucketMs
+    else bucketMs = span
   }
 
   const eventType = q.from
   const facets = opts.ignoreFacets === true ? [] : q.facets
   const facetDefs: AttrDef[] = facets.map(f => attrDef(eventType, f))
-  const aggs: AggState[] = q.select.map(s => makeAgg(s.agg, eventType))
+  const extrapolate = q.extrapolate === true
+  const aggs: AggState[] = q.select.map(s => makeAgg(s.agg, eventType, extrapolate))
   // With TIMESERIES, facets are ranked on the whole window, kept in a separate state.
-  const ranker: AggState | null = facets.length > 0 && nb > 1 ? makeAgg(q.select[0].agg, eventType) : null
+  const ranker: AggState | null = facets.length > 0 && nb > 1 ? makeAgg(q.select[0].agg, eventType, extrapolate) : null
   const groups = new Groups()
   if (facets.length === 0) groups.id([])
   let slots = 0
@@ -131,6 +144,7 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
 
   let scanned = 0
   const known = EVENT_TYPES[eventType] !== undefined
+  const whereExpr = eventType === 'Metric' ? metricWhere(q.select, q.where) : q.where
   const lo = Math.max(since, model.from)
   const hi = Math.min(until, model.until)
   if (known && lo < hi) {
@@ -138,9 +152,9 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
     for (const app of model.apps) {
       for (let h = 0; h < app.hosts.length; h++) {
         const host = app.hosts[h].name
-        const where = compileWhere(eventType, q.where, app, host)
+        const where = compileWhere(eventType, whereExpr, app, host)
         if (where === false) continue
-        const ctx: HostCtx = { app, host, eventType }
+        const ctx: HostCtx = { app, host, eventType, weight: 1 }
         const constFacets = facetDefs.every(d => d.constant !== undefined)
         // Registered on first use so that facets without events do not appear.
         let cg = -1
@@ -151,10 +165,26 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
           }
           return cg
         }
+        /** Adds the events of t (the block of `hour`) in [s, e) to bucket k. */
+        const addSpan = (t: EventTable, hour: number, s: number, e: number, k: number): void => {
+          const i0 = lowerBound(t.ts, 0, t.n, s - hour)
+          const i1 = lowerBound(t.ts, i0, t.n, e - hour)
+          if (i0 === i1) return
+          scanned += i1 - i0
+          if (constFacets) addConstGroup(aggs, ranker, nb, k, constGroup, ctx, t, i0, i1, where)
+          else {
+            addPerEvent(aggs, ranker, nb, k, ctx, t, i0, i1, where, facetDefs, groups)
+            ensure()
+          }
+        }
         for (let hour = firstHour; hour < hi; hour += HOUR_MS) {
           const block = store.get(app.index, h, hour)
-          const t = eventType === 'Transaction' ? block.txn : block.errors
+          const t = eventType === 'Transaction' ? block.txn : eventType === 'TransactionError' ? block.errors : metricsOf(block)
           if (t.n === 0) continue
+          // EXTRAPOLATE over a block the agent sampled: each minute with its own weight.
+          const weights = !extrapolate
+            ? null
+            : eventType === 'Transaction' ? block.txnWeights : eventType === 'TransactionError' ? block.errWeights : null
           const bStart = Math.max(hour, lo)
           const bEnd = Math.min(hour + HOUR_MS, hi)
           for (let k = Math.floor((bStart - since) / bucketMs); k < nb; k++) {
@@ -162,15 +192,15 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
             const e = Math.min(since + (k + 1) * bucketMs, bEnd)
             if (s >= bEnd) break
             if (e <= s) continue
-            const i0 = lowerBound(t.ts, 0, t.n, s - hour)
-            const i1 = lowerBound(t.ts, i0, t.n, e - hour)
-            if (i0 === i1) continue
-            scanned += i1 - i0
-            if (constFacets) addConstGroup(aggs, ranker, nb, k, constGroup, ctx, t, i0, i1, where)
-            else {
-              addPerEvent(aggs, ranker, nb, k, ctx, t, i0, i1, where, facetDefs, groups)
-              ensure()
+            if (weights === null) {
+              addSpan(t, hour, s, e, k)
+              continue
             }
+            for (let m = Math.floor(s / MINUTE_MS) * MINUTE_MS; m < e; m += MINUTE_MS) {
+              ctx.weight = weights[(m - hour) / MINUTE_MS]
+              addSpan(t, hour, Math.max(s, m), Math.min(e, m + MINUTE_MS), k)
+            }
+            ctx.weight = 1
           }
         }
       }

@@ -25,7 +25,7 @@ const UNIT_MS: Record<string, number> = {
 }
 
 const ONE_ATTR_FNS: AggFn[] = ['average', 'max', 'min', 'sum', 'median', 'uniqueCount', 'latest', 'earliest']
-const CLAUSES = ['where', 'facet', 'timeseries', 'since', 'until', 'limit', 'with', 'from', 'select']
+const CLAUSES = ['where', 'facet', 'timeseries', 'since', 'until', 'limit', 'with', 'from', 'select', 'extrapolate']
 
 const FN_NAMES: Record<string, AggFn> = {}
 for (const fn of ['count', 'average', 'max', 'min', 'sum', 'percentile', 'median', 'uniqueCount', 'latest', 'earliest', 'filter', 'percentage', 'rate'] as AggFn[]) {
@@ -317,6 +317,9 @@ class Parser {
           break
         case 'limit':
           q.limit = this.limitArg()
+          break
+        case 'extrapolate':
+          q.extrapolate = true
           break
         case 'with': {
           this.expectKw('timezone')
