@@ -24,7 +24,12 @@ export default fp(async (app) => {
       components: {
         schemas: COMPONENTS,
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'One of GONOGO_API_TOKENS; needed on mutating routes when it is set' }
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'One of GONOGO_API_TOKENS; needed on mutating routes when it is set, and on every route but /healthz and /readyz ' +
+              'when GONOGO_READ_TOKENS_REQUIRED=true (reads are documented without it: the default)'
+          }
         }
       },
       tags: [

@@ -7,7 +7,7 @@ type Node = Record<string, unknown>
 interface Operation {
   operationId?: string
   parameters?: Array<Node & { schema?: Node }>
-  requestBody?: { content: Record<string, Node> }
+  requestBody?: { content: Record<string, Node>, required?: boolean }
   responses: Record<string, { description: string, headers?: Record<string, Node>, content?: Record<string, Node> }>
 }
 export interface OpenApiDocument {
@@ -17,6 +17,8 @@ export interface OpenApiDocument {
 }
 
 const REF = '#/components/schemas/'
+/** Operations whose body may be left out. */
+const OPTIONAL_BODY = new Set(['cancelRollout'])
 /** Keywords whose values are data, not schemas: never walked for names. */
 const DATA = new Set(['enum', 'const', 'default', 'example', 'examples'])
 /** Keywords a parameter moves out of its schema (@fastify/swagger): compared without them. */
@@ -76,6 +78,8 @@ export function finishDocument (doc: OpenApiDocument): OpenApiDocument {
       // Path parameters first, as the URL reads (@fastify/swagger lists the query first).
       if (op.parameters !== undefined) op.parameters.sort((a, b) => Number(b.in === 'path') - Number(a.in === 'path'))
       for (const media of Object.values(op.requestBody?.content ?? {})) media.schema = named(media.schema, `${at} body`, false)
+      // @fastify/swagger marks every body required; a body whose every field is optional is not (cancel's reason).
+      if (op.requestBody !== undefined && OPTIONAL_BODY.has(op.operationId ?? '')) op.requestBody.required = false
       const request = op.operationId === undefined ? undefined : REQUEST_EXAMPLES[op.operationId]
       if (request !== undefined && op.requestBody !== undefined) op.requestBody.content['application/json'].examples = request
       for (const [status, response] of Object.entries(op.responses)) {
