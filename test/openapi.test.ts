@@ -9,7 +9,7 @@ import { AnalysisRequest } from '../src/schemas/analysis.ts'
 import { CheckpointResult } from '../src/schemas/result.ts'
 import { Checkpoint, CheckpointList, RecommendationView, Rollout, RolloutPage, RolloutRequest } from '../src/schemas/rollout.ts'
 import { finishDocument } from '../src/schemas/document.ts'
-import { validatorCompiler } from '../src/validation.ts'
+import { validatorCompiler } from '../src/http/validation.ts'
 import { buildTestApp } from './helpers/app.ts'
 import { cleanPrefix, uniquePrefix } from './helpers/redis.ts'
 

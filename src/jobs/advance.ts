@@ -1,13 +1,13 @@
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
-import type { Target } from '../services/target.ts'
+import type { Target } from '../rollout/target.ts'
 import type { CheckpointStore } from '../store/checkpoint-store.ts'
 import type { HeldLock, RolloutLock } from '../store/lock.ts'
 import type { RolloutStore } from '../store/rollout-store.ts'
-import type { StoredRollout } from '../store/types.ts'
+import type { StoredRollout } from '../rollout/types.ts'
 import type { CheckpointNotifier } from './notifier.ts'
 import { runCheckpoint, type WorkItem } from './run-checkpoint.ts'
-import { buildPlan, duePlanEntries } from './plan.ts'
+import { buildPlan, duePlanEntries } from '../rollout/plan.ts'
 
 /** The judge's evidence is opaque here: JSON carried from one checkpoint to the next. */
 export type Evidence = unknown

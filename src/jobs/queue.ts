@@ -1,6 +1,6 @@
 import type { JobsOptions, Queue } from 'bullmq'
-import type { RolloutSpec } from '../store/types.ts'
-import { buildPlan } from './plan.ts'
+import type { RolloutSpec } from '../rollout/types.ts'
+import { buildPlan } from '../rollout/plan.ts'
 
 /** The BullMQ queue of rollout jobs (keys `<prefix>:checkpoints:*`). */
 export const QUEUE_NAME = 'checkpoints'

@@ -3,10 +3,10 @@ import type { CheckpointOutcome } from '../notify/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { HeldLock } from '../store/lock.ts'
-import { STATUS_CHAR, type CheckpointRecord, type StoredRollout } from '../store/types.ts'
+import { STATUS_CHAR, type CheckpointRecord, type StoredRollout } from '../rollout/types.ts'
 import type { AdvanceDeps, Evidence } from './advance.ts'
-import { checkpointLabel, describeFailedDecision, describeResult } from './messages.ts'
-import { buildPlan } from './plan.ts'
+import { checkpointLabel, describeFailedDecision, describeResult } from '../rollout/messages.ts'
+import { buildPlan } from '../rollout/plan.ts'
 
 /** One thing to run: a plan entry or a manual request. */
 export interface WorkItem {

@@ -4,9 +4,9 @@
  * checks the default target, receivers (and tests) verify signatures.
  */
 export { Notifier, type NotifierOptions, type DeliverySettings } from './notifier.ts'
-export { validateNotifyTargets, type ValidateOptions, type Resolve } from './validate.ts'
-export { defaultTargets } from './defaults.ts'
-export { viewTarget, targetOrigin } from './view.ts'
-export { verifySignature, signatureHeader } from './signature.ts'
+export { validateNotifyTargets, type ValidateOptions, type Resolve } from './targets/validate.ts'
+export { defaultTargets } from './targets/defaults.ts'
+export { viewTarget, targetOrigin } from './targets/view.ts'
+export { verifySignature, signatureHeader } from './deliver/signature.ts'
 export { eventsFor, eventId, type NotifyEvent, type Change } from './events.ts'
 export type { CancelOutcome, Cancellation, CheckpointOutcome, DeliveryFailure, NotifyOutcome } from './types.ts'

@@ -2,9 +2,9 @@ import type { NotifyTarget } from '../schemas/notify.ts'
 import { eventsFor } from './events.ts'
 import { deliveryJobId, type DeliveryJob } from './job.ts'
 import { renderBody, wants } from './render.ts'
-import { fingerprint } from './target-store.ts'
+import { fingerprint } from './targets/store.ts'
 import type { NotifyOutcome } from './types.ts'
-import { targetOrigin } from './view.ts'
+import { targetOrigin } from './targets/view.ts'
 
 /** One delivery to queue: its deterministic job id and its data. */
 export interface PlannedDelivery {

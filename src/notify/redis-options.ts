@@ -1,5 +1,5 @@
 import type { RedisOptions } from 'ioredis'
-import { bareHost } from './address.ts'
+import { bareHost } from './deliver/address.ts'
 
 /**
  * ioredis options from a redis:// or rediss:// URL (or options as given).

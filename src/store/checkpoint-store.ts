@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis'
 import type { CheckpointResult } from '../schemas/result.ts'
 import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
-import type { CheckpointRecord } from './types.ts'
+import type { CheckpointRecord } from '../rollout/types.ts'
 
 /** What recording one checkpoint writes; see RECORD in scripts.ts. */
 export interface RecordInput {

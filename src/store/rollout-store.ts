@@ -5,7 +5,7 @@ import type { RolloutState } from '../schemas/rollout.ts'
 import { idPrefix } from './ids.ts'
 import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
-import { STATUS_CHAR, type RolloutSpec, type StoredRollout } from './types.ts'
+import { STATUS_CHAR, type RolloutSpec, type StoredRollout } from '../rollout/types.ts'
 
 const FIELDS = [
   'spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason'

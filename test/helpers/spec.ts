@@ -1,6 +1,6 @@
-import { planLength } from '../../src/jobs/plan.ts'
+import { planLength } from '../../src/rollout/plan.ts'
 import { newRolloutId } from '../../src/store/ids.ts'
-import type { RolloutSpec } from '../../src/store/types.ts'
+import type { RolloutSpec } from '../../src/rollout/types.ts'
 
 const HOUR = 3_600_000
 

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { eventsFor } from '../../src/notify/events.ts'
-import { deliveryHeaders, USER_AGENT } from '../../src/notify/headers.ts'
+import { deliveryHeaders, USER_AGENT } from '../../src/notify/deliver/headers.ts'
 import { renderBody, wants } from '../../src/notify/render.ts'
-import { verifySignature } from '../../src/notify/signature.ts'
+import { verifySignature } from '../../src/notify/deliver/signature.ts'
 import { cancelOutcome, SECRET, outcome } from './helpers/fixtures.ts'
 
 const webhook = { kind: 'webhook' as const, url: 'https://hooks.example.com/gonogo?token=abc', secret: SECRET }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { Metrics } from '../../src/plugins/metrics.ts'
+import { Metrics } from '../../src/plugins/app/metrics.ts'
 import { Notifier } from '../../src/notify/notifier.ts'
 import { SECRET, outcome, testConfig } from './helpers/fixtures.ts'
 import { Receiver } from './helpers/receiver.ts'

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis'
 import { CheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { newRolloutId, idTime } from '../../src/store/ids.ts'
 import { RolloutStore } from '../../src/store/rollout-store.ts'
-import type { CheckpointRecord } from '../../src/store/types.ts'
+import type { CheckpointRecord } from '../../src/rollout/types.ts'
 import { cleanPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.ts'
 import { makeSpec } from '../helpers/spec.ts'
 

@@ -1,4 +1,4 @@
-import { isTimezone } from '../../jobs/timezone.ts'
+import { isTimezone } from '../../rollout/timezone.ts'
 
 /** Locales tried in turn for a zone's short name: each knows the abbreviations of its own region. */
 const NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-CA', 'en-NZ', 'en-ZA', 'en-SG', 'en-IE']

@@ -5,8 +5,8 @@ import { described, errors } from '../../schemas/responses.ts'
 import { CheckpointResult } from '../../schemas/result.ts'
 import { BadRequestError, UpstreamError } from '../../errors.ts'
 import { withDeadline } from '../../deadline.ts'
-import { runAnalysis } from '../../services/analysis.ts'
-import { parseTime, validateTarget, validateWindow } from '../../services/target.ts'
+import { runAnalysis } from '../../analysis/run.ts'
+import { parseTime, validateTarget, validateWindow } from '../../rollout/target.ts'
 
 /** Allowed drift between the caller's clock and ours before `until` counts as the future. */
 const CLOCK_SKEW_MS = 5 * 60_000

@@ -5,7 +5,7 @@ import type { CancelOutcome } from '../../notify/index.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { CancelRequest, IdParams, Rollout } from '../../schemas/rollout.ts'
-import type { StoredRollout } from '../../store/types.ts'
+import type { StoredRollout } from '../../rollout/types.ts'
 import { rolloutView } from './view.ts'
 
 /**

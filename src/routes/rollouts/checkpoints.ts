@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../../config.ts'
 import { BadRequestError, ConflictError, NotFoundError } from '../../errors.ts'
-import { formatLocal } from '../../jobs/timezone.ts'
+import { formatLocal } from '../../rollout/timezone.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { Checkpoint, CheckpointList, CheckpointListQuery, IdParams, RolloutId } from '../../schemas/rollout.ts'
-import type { CheckpointRecord } from '../../store/types.ts'
+import type { CheckpointRecord } from '../../rollout/types.ts'
 import { noBody } from './no-body.ts'
 
 // Digits only: coercion would read " " as 0 and "1e2" as 100.

@@ -1,9 +1,9 @@
-import { buildPlan } from '../../jobs/plan.ts'
-import { formatLocal } from '../../jobs/timezone.ts'
+import { buildPlan } from '../../rollout/plan.ts'
+import { formatLocal } from '../../rollout/timezone.ts'
 import type { DeliveryFailure } from '../../notify/types.ts'
-import { viewTarget } from '../../notify/view.ts'
+import { viewTarget } from '../../notify/targets/view.ts'
 import type { PlanEntry, Progress, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
-import type { StoredRollout } from '../../store/types.ts'
+import type { StoredRollout } from '../../rollout/types.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 

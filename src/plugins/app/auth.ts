@@ -1,0 +1,72 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import fp from 'fastify-plugin'
+import type { ApiToken } from '../../config.ts'
+
+export interface AuthOptions {
+  tokens: ApiToken[]
+  /** GONOGO_READ_TOKENS_REQUIRED: reads need a token too (not /healthz and /readyz). */
+  readsRequireToken?: boolean
+}
+
+/** Who made a request when no token identifies the caller (no GONOGO_API_TOKENS, or an open read). */
+export const ANONYMOUS = 'anonymous'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /**
+     * The name of the caller's token (GONOGO_API_TOKENS), recorded with what a mutation
+     * does; `anonymous` when tokens are not configured or the route is open.
+     */
+    caller: string
+  }
+}
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** Probes answer without a token whatever the configuration: orchestrators do not hold one. */
+const PROBES = new Set(['/healthz', '/readyz'])
+
+/**
+ * Bearer tokens on mutating routes, and on every route but the probes with
+ * `readsRequireToken`. Tokens are compared as SHA-256 digests with timingSafeEqual so
+ * neither their content nor their length leaks through timing, against every token
+ * whichever matches. The matching token's name becomes `req.caller`.
+ */
+export default fp<AuthOptions>(async (app, opts) => {
+  app.decorateRequest('caller', ANONYMOUS)
+  if (opts.tokens.length === 0) return
+  const digests = opts.tokens.map(t => ({ name: t.name, digest: digest(t.token) }))
+  app.addHook('onRequest', async (req, reply) => {
+    if (!needsToken(req.method, req.url, opts.readsRequireToken === true)) return
+    const header = req.headers.authorization
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
+    if (match === null) {
+      return reply.code(401).header('www-authenticate', 'Bearer').send({
+        statusCode: 401, error: 'Unauthorized', message: 'this route needs an "Authorization: Bearer <token>" header'
+      })
+    }
+    const given = digest(match[1])
+    let caller: string | undefined
+    for (const d of digests) {
+      const equal = timingSafeEqual(d.digest, given)
+      caller = equal ? d.name : caller
+    }
+    if (caller === undefined) {
+      return reply.code(401).header('www-authenticate', 'Bearer error="invalid_token"').send({
+        statusCode: 401, error: 'Unauthorized', message: 'the bearer token is not valid'
+      })
+    }
+    req.caller = caller
+    req.log = req.log.child({ caller })
+  })
+}, { name: 'auth' })
+
+/** Mutations always; reads only when required, and never the probes or a CORS preflight (which carries no credentials). */
+function needsToken (method: string, url: string, reads: boolean): boolean {
+  if (MUTATING.has(method)) return true
+  if (!reads || method === 'OPTIONS') return false
+  return !PROBES.has(url.split('?')[0])
+}
+
+function digest (token: string): Buffer {
+  return createHash('sha256').update(token).digest()
+}

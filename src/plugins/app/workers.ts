@@ -1,0 +1,78 @@
+import fp from 'fastify-plugin'
+import { Redis } from 'ioredis'
+import type { Config } from '../../config.ts'
+import { slowThresholdsOf, type EvidenceState } from '../../judge/index.ts'
+import type { Evidence } from '../../jobs/advance.ts'
+import { noopNotifier, type CheckpointNotifier } from '../../jobs/notifier.ts'
+import { reconcile } from '../../jobs/reconcile.ts'
+import { CheckpointWorker } from '../../jobs/worker.ts'
+import { runAnalysis } from '../../analysis/run.ts'
+import { RolloutLock } from '../../store/lock.ts'
+
+export interface WorkersPluginOptions {
+  config: Config
+  /** Told after every checkpoint and at the decision; default tells nobody. */
+  notifier?: CheckpointNotifier
+}
+
+/**
+ * The checkpoint worker of this process (roles `all` and `worker`). Any number
+ * of processes may run one against the same Redis: job ids, the per-rollout
+ * lock and the record script keep each checkpoint to one run and one record.
+ */
+export default fp<WorkersPluginOptions>(async (app, opts) => {
+  const { config } = opts
+  const log = app.log.child({ component: 'checkpoint-worker' })
+  // Workers block on Redis, so their connection must never give up on a command.
+  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true })
+  connection.on('error', (err) => log.warn({ err: err.message }, 'worker redis connection error'))
+  await connection.connect()
+
+  const settings = {
+    attempts: config.GONOGO_CHECKPOINT_ATTEMPTS,
+    backoffMs: config.GONOGO_CHECKPOINT_BACKOFF_MS,
+    lagMs: config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000
+  }
+  const sweep = async () => await reconcile({
+    rollouts: app.rollouts,
+    checkpoints: app.checkpointStore,
+    scheduler: app.scheduler,
+    now: Date.now,
+    lagMs: settings.lagMs,
+    retentionMs: config.GONOGO_RETENTION_DAYS * 86_400_000,
+    log
+  })
+  const worker = new CheckpointWorker({
+    reconcile: sweep,
+    connection,
+    prefix: config.GONOGO_REDIS_PREFIX,
+    concurrency: config.GONOGO_WORKER_CONCURRENCY,
+    deps: {
+      rollouts: app.rollouts,
+      checkpoints: app.checkpointStore,
+      lock: new RolloutLock(app.redis, config.GONOGO_REDIS_PREFIX),
+      analyse: async (target, window, o) => await runAnalysis(app.nerdgraph, target, window, {
+        asOf: o.asOf,
+        evidence: o.evidence as EvidenceState | undefined,
+        slowThresholdsS: o.slowThresholdsS
+      }),
+      slowThresholds: (evidence: Evidence) => slowThresholdsOf(evidence as EvidenceState),
+      notifier: opts.notifier ?? noopNotifier,
+      onRecorded: (info) => {
+        app.metrics.checkpoints.inc({ kind: info.kind, outcome: info.outcome })
+        if (info.kind === 'decision') app.metrics.finished(info.rolloutId, info.recommendation ?? 'INCONCLUSIVE')
+        else if (info.recommendation !== null) app.metrics.setRecommendation(info.rolloutId, info.recommendation)
+      },
+      log,
+      now: Date.now,
+      settings
+    }
+  })
+  app.addHook('onClose', async () => {
+    await worker.close()
+    await connection.quit().catch(() => connection.disconnect())
+  })
+  await worker.ready()
+  await sweep()
+  await app.scheduler.scheduleReconcile()
+}, { name: 'workers', dependencies: ['queues', 'nerdgraph', 'redis', 'metrics'] })

@@ -1,0 +1,48 @@
+import type { Recommendation } from '../schemas/common.ts'
+import type { NotifyTarget } from '../schemas/notify.ts'
+import type { Checkpoint, RolloutState } from '../schemas/rollout.ts'
+import type { Target } from './target.ts'
+
+/** What a rollout is, fixed at creation. Stored as JSON in the rollout hash's `spec` field. */
+export interface RolloutSpec {
+  /** Format version of this JSON, for migrations. */
+  v: 1
+  id: string
+  name: string
+  target: Target
+  /** Epoch ms. */
+  startAt: number
+  decisionAt: number
+  /** checkpointEvery in ms, and as the caller wrote it. */
+  everyMs: number
+  checkpointEvery: string
+  timezone: string
+  /** With secrets: only the notifier may see these. */
+  notify: NotifyTarget[]
+  /** Entries in the plan (checkpoints + the decision). */
+  planLength: number
+  createdAt: number
+}
+
+/** One character per plan entry in the `statuses` field. */
+export const STATUS_CHAR = { pending: '-', ok: 'o', failed: 'f' } as const
+
+/** A rollout as stored: the spec and the fields that change. */
+export interface StoredRollout {
+  spec: RolloutSpec
+  state: RolloutState
+  updatedAt: number
+  startedAt?: number
+  decidedAt?: number
+  cancelledAt?: number
+  /** Token name of the caller who cancelled it, and the reason given, if any. */
+  cancelledBy?: string
+  cancelReason?: string
+  /** Latest recommendation (the decision's once decided), null before any. */
+  recommendation: Recommendation | null
+  /** Plan entry i is recorded ok ('o'), failed ('f') or not yet ('-'). */
+  statuses: string
+}
+
+/** One checkpoint as recorded; exactly the API's Checkpoint shape so reads need no mapping. */
+export type CheckpointRecord = Checkpoint
