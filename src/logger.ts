@@ -1,4 +1,16 @@
-import type { LoggerOptions } from 'pino'
+import type { LogFn, LoggerOptions } from 'pino'
+
+/**
+ * The one logger gonogo's components take: pino's Logger and Fastify's app.log both fit,
+ * so callers pass whichever they have without a cast.
+ */
+export interface Logger {
+  debug: LogFn
+  info: LogFn
+  warn: LogFn
+  error: LogFn
+  child: (bindings: Record<string, unknown>) => Logger
+}
 
 /**
  * Paths pino blanks out wherever they occur in a log line: API keys, bearer

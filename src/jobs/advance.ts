@@ -1,61 +1,9 @@
-import type { Recommendation } from '../schemas/common.ts'
-import type { CheckpointResult } from '../schemas/result.ts'
-import type { Target } from '../rollout/target.ts'
-import type { CheckpointStore } from '../store/checkpoint-store.ts'
-import type { HeldLock, RolloutLock } from '../store/lock.ts'
-import type { RolloutStore } from '../store/rollout-store.ts'
-import type { StoredRollout } from '../rollout/types.ts'
-import type { CheckpointNotifier } from './notifier.ts'
-import { runCheckpoint, type WorkItem } from './run-checkpoint.ts'
 import { buildPlan, duePlanEntries } from '../rollout/plan.ts'
-
-/** The judge's evidence is opaque here: JSON carried from one checkpoint to the next. */
-export type Evidence = unknown
-
-/** runAnalysis with the NerdGraph client bound; throws UpstreamError when New Relic cannot be read. */
-export type Analyse = (
-  target: Target,
-  window: { from: number, until: number },
-  opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number> }
-) => Promise<{ result: CheckpointResult, evidence: Evidence }>
-
-/** The logger surface used (pino and Fastify's logger both fit). */
-export interface Log {
-  info: (obj: object, msg: string) => void
-  warn: (obj: object, msg: string) => void
-  error: (obj: object, msg: string) => void
-}
-
-export interface AdvanceSettings {
-  /** Tries of one checkpoint before it is recorded as failed. */
-  attempts: number
-  /** Wait before the first retry; doubles each time. */
-  backoffMs: number
-  /** A plan entry is due this long after its time (New Relic ingest lag). */
-  lagMs: number
-}
-
-export interface AdvanceDeps {
-  rollouts: RolloutStore
-  checkpoints: CheckpointStore
-  lock: RolloutLock
-  analyse: Analyse
-  /** The per-app latency thresholds fixed at the first look (judge's slowThresholdsOf). */
-  slowThresholds: (evidence: Evidence) => Record<string, number> | undefined
-  notifier: CheckpointNotifier
-  /** Metrics hook, called once per recorded checkpoint. */
-  onRecorded?: (info: { rolloutId: string, name: string, kind: WorkItem['kind'], outcome: 'ok' | 'failed', recommendation: Recommendation | null }) => void
-  log: Log
-  now: () => number
-  settings: AdvanceSettings
-  /** Aborted on shutdown: stop between checkpoints and hand the rest to the next worker. */
-  signal?: AbortSignal
-}
-
-/** What the caller (the BullMQ job) does next: finish, or come back at `at`. */
-export type AdvanceOutcome =
-  | { kind: 'done', ran: number }
-  | { kind: 'later', at: number, why: 'busy' | 'retry' | 'stopping', ran: number }
+import { entryStatus, isFinal, pendingBefore, recordedIndexes } from '../rollout/statuses.ts'
+import type { StoredRollout } from '../rollout/types.ts'
+import type { HeldLock } from '../store/lock.ts'
+import { runCheckpoint } from './run-checkpoint.ts'
+import type { AdvanceDeps, AdvanceOutcome, WorkItem } from './types.ts'
 
 /** Retry delay when another worker holds the rollout's lock, and the most added for a job far behind. */
 const BUSY_RETRY_MS = 1000
@@ -71,9 +19,9 @@ const MAX_EXTRA_BUSY_MS = 29_000
  */
 export async function advanceRollout (deps: AdvanceDeps, rolloutId: string, hint?: { index?: number, reason?: string }): Promise<AdvanceOutcome> {
   const first = await deps.rollouts.get(rolloutId)
-  if (first === null || isFinal(first)) return { kind: 'done', ran: 0 }
+  if (first === null || isFinal(first.state)) return { kind: 'done', ran: 0 }
   if (hint?.reason === 'plan' && hint.index !== undefined) {
-    if (first.statuses[hint.index] !== '-') return { kind: 'done', ran: 0 }
+    if (entryStatus(first.statuses, hint.index) !== 'pending') return { kind: 'done', ran: 0 }
     // A job promoted a little early (clocks of hosts differ) must not finish with its entry not yet due.
     const entry = buildPlan(first.spec.startAt, first.spec.decisionAt, first.spec.everyMs)[hint.index]
     const dueAt = entry === undefined ? 0 : entry.at + deps.settings.lagMs
@@ -92,9 +40,7 @@ export async function advanceRollout (deps: AdvanceDeps, rolloutId: string, hint
  */
 function busyDelay (rollout: StoredRollout, index: number | undefined): number {
   if (index === undefined) return BUSY_RETRY_MS
-  let ahead = 0
-  for (let i = 0; i < index && i < rollout.statuses.length; i++) if (rollout.statuses[i] === '-') ahead++
-  return BUSY_RETRY_MS + Math.min(MAX_EXTRA_BUSY_MS, ahead * 100)
+  return BUSY_RETRY_MS + Math.min(MAX_EXTRA_BUSY_MS, pendingBefore(rollout.statuses, index) * 100)
 }
 
 async function advanceLocked (deps: AdvanceDeps, rolloutId: string, lock: HeldLock): Promise<AdvanceOutcome> {
@@ -105,7 +51,7 @@ async function advanceLocked (deps: AdvanceDeps, rolloutId: string, lock: HeldLo
     if (deps.signal?.aborted === true) return { kind: 'later', at: now, why: 'stopping', ran }
     if (!lock.held) return { kind: 'later', at: now + BUSY_RETRY_MS, why: 'busy', ran }
     const rollout = await deps.rollouts.get(rolloutId)
-    if (rollout === null || isFinal(rollout)) return { kind: 'done', ran }
+    if (rollout === null || isFinal(rollout.state)) return { kind: 'done', ran }
     if (rollout.state === 'scheduled' && now >= rollout.spec.startAt) {
       await deps.rollouts.transition(rolloutId, 'monitoring', ['scheduled'], 'startedAt', now)
       deps.log.info({ rolloutId, name: rollout.spec.name }, 'rollout started monitoring')
@@ -131,9 +77,7 @@ async function advanceLocked (deps: AdvanceDeps, rolloutId: string, lock: HeldLo
 /** Due work in the order it must run: checkpoints and manual requests by time, the decision last. */
 export function dueWork (rollout: StoredRollout, manual: Array<{ index: number, at: number }>, now: number, lagMs: number): WorkItem[] {
   const { spec, statuses } = rollout
-  const recorded = new Set<number>()
-  for (let i = 0; i < statuses.length; i++) if (statuses[i] !== '-') recorded.add(i)
-  const due = duePlanEntries(buildPlan(spec.startAt, spec.decisionAt, spec.everyMs), recorded, now, lagMs)
+  const due = duePlanEntries(buildPlan(spec.startAt, spec.decisionAt, spec.everyMs), recordedIndexes(statuses), now, lagMs)
   const items: WorkItem[] = [
     ...due.filter(e => e.kind === 'checkpoint').map(e => ({ index: e.index, kind: 'checkpoint' as const, at: e.at })),
     ...manual.map(m => ({ index: m.index, kind: 'manual' as const, at: m.at }))
@@ -141,8 +85,4 @@ export function dueWork (rollout: StoredRollout, manual: Array<{ index: number, 
   const decision = due.find(e => e.kind === 'decision')
   if (decision !== undefined) items.push({ index: decision.index, kind: 'decision', at: decision.at })
   return items
-}
-
-function isFinal (r: StoredRollout): boolean {
-  return r.state === 'decided' || r.state === 'cancelled'
 }

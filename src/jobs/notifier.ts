@@ -1,4 +1,4 @@
-import type { CheckpointOutcome } from '../notify/types.ts'
+import type { CheckpointOutcome } from '../rollout/outcome.ts'
 
 /**
  * What the checkpoint worker needs from notifications: the narrow face of

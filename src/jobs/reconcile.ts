@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq'
 import type { CheckpointStore } from '../store/checkpoint-store.ts'
 import type { RolloutStore } from '../store/rollout-store.ts'
-import type { Log } from './advance.ts'
+import type { Logger } from '../logger.ts'
 import type { CheckpointJobData, RolloutScheduler } from './queue.ts'
+import { recordedIndexes } from '../rollout/statuses.ts'
 
 /** Most live rollouts looked at in one pass. */
 const MAX_LIVE = 10_000
@@ -24,7 +25,7 @@ export async function reconcile (deps: {
   lagMs: number
   /** Rollouts that ended (decided or cancelled) longer ago than this are deleted; 0 keeps them forever. */
   retentionMs?: number
-  log: Log
+  log: Logger
 }): Promise<{ rollouts: number, retried: number, purged: number }> {
   const queue: Queue<CheckpointJobData> = deps.scheduler.queue
   const ids = [
@@ -40,9 +41,7 @@ export async function reconcile (deps: {
     }
   }
   for (const rollout of await deps.rollouts.getMany(ids)) {
-    const recorded = new Set<number>()
-    for (let i = 0; i < rollout.statuses.length; i++) if (rollout.statuses[i] !== '-') recorded.add(i)
-    await deps.scheduler.schedule(rollout.spec, deps.now(), deps.lagMs, recorded)
+    await deps.scheduler.schedule(rollout.spec, deps.now(), deps.lagMs, recordedIndexes(rollout.statuses))
     for (const m of await deps.checkpoints.pendingManual(rollout.spec.id)) await deps.scheduler.runManual(rollout.spec.id, m.index)
   }
   if (ids.length > 0 || retried > 0) deps.log.info({ rollouts: ids.length, retried }, 'reconciled the jobs of live rollouts')

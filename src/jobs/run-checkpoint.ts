@@ -1,26 +1,13 @@
 import { BadRequestError, GonogoError, UpstreamError } from '../errors.ts'
-import type { CheckpointOutcome } from '../notify/types.ts'
+import { checkpointLabel, describeFailedDecision, describeResult } from '../rollout/messages.ts'
+import { checkpointOutcome } from '../rollout/outcome.ts'
+import { buildPlan } from '../rollout/plan.ts'
+import { entryStatus, recordedChar } from '../rollout/statuses.ts'
+import type { CheckpointRecord, StoredRollout } from '../rollout/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { HeldLock } from '../store/lock.ts'
-import { STATUS_CHAR, type CheckpointRecord, type StoredRollout } from '../rollout/types.ts'
-import type { AdvanceDeps, Evidence } from './advance.ts'
-import { checkpointLabel, describeFailedDecision, describeResult } from '../rollout/messages.ts'
-import { buildPlan } from '../rollout/plan.ts'
-
-/** One thing to run: a plan entry or a manual request. */
-export interface WorkItem {
-  index: number
-  kind: 'checkpoint' | 'decision' | 'manual'
-  /** End of the window [startAt, at) judged, epoch ms. */
-  at: number
-}
-
-export type RunOutcome =
-  | { kind: 'recorded' }
-  | { kind: 'retry', at: number }
-  | { kind: 'stop' }
-  | { kind: 'lost-lock' }
+import type { AdvanceDeps, Evidence, RunOutcome, WorkItem } from './types.ts'
 
 /**
  * Runs one checkpoint (one try) and records it. A failed read is retried later
@@ -89,7 +76,7 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
   const recorded = await deps.checkpoints.record({
     rolloutId,
     record,
-    statusChar: item.kind === 'manual' ? '' : (out === undefined ? STATUS_CHAR.failed : STATUS_CHAR.ok),
+    statusChar: item.kind === 'manual' ? '' : recordedChar(out !== undefined),
     evidence: out === undefined ? '' : JSON.stringify(out.evidence),
     latest: latest?.json ?? '',
     recommendation: latest?.recommendation ?? '',
@@ -153,7 +140,7 @@ function lastOkPlanIndex (rollout: StoredRollout, item: WorkItem): number | null
   for (let i = Math.min(statuses.length, plan.length) - 1; i >= 0; i--) {
     if (item.kind !== 'manual' && i >= item.index) continue
     if (item.kind === 'manual' && plan[i].at > item.at) continue
-    if (statuses[i] === STATUS_CHAR.ok) return i
+    if (entryStatus(statuses, i) === 'ok') return i
   }
   return null
 }
@@ -163,33 +150,11 @@ function parseEvidence (json: string | null): Evidence | undefined {
 }
 
 async function notify (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, record: CheckpointRecord, previous: CheckpointResult | null): Promise<void> {
-  const { spec } = rollout
-  const outcome: CheckpointOutcome = {
-    rollout: {
-      id: spec.id,
-      name: spec.name,
-      state: item.kind === 'decision' ? 'decided' : 'monitoring',
-      timezone: spec.timezone,
-      startAt: new Date(spec.startAt).toISOString(),
-      decisionAt: new Date(spec.decisionAt).toISOString(),
-      apps: spec.target.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical })),
-      canaryHosts: spec.target.canaryHosts,
-      // Plan entries before the decision, so chat says "checkpoint 3 of 5" whatever the interval.
-      checkpointCount: spec.planLength - 1,
-      notify: spec.notify
-    },
-    checkpointIndex: item.index,
-    kind: item.kind,
-    at: record.at,
-    result: record.result,
-    previous,
-    ...(record.error === undefined ? {} : { error: record.error })
-  }
   try {
-    await deps.notifier.publish(outcome)
+    await deps.notifier.publish(checkpointOutcome(rollout.spec, item, record, previous))
   } catch (err) {
     // Recorded is recorded: a notifier outage must not make the checkpoint run again.
-    deps.log.error({ rolloutId: spec.id, index: item.index, err }, 'could not hand the checkpoint to the notifier')
+    deps.log.error({ rolloutId: rollout.spec.id, index: item.index, err }, 'could not hand the checkpoint to the notifier')
   }
 }
 

@@ -1,6 +1,7 @@
 import { DelayedError, Worker, type Job } from 'bullmq'
 import type { Redis } from 'ioredis'
-import { advanceRollout, type AdvanceDeps } from './advance.ts'
+import { advanceRollout } from './advance.ts'
+import type { AdvanceDeps } from './types.ts'
 import { QUEUE_NAME, type CheckpointJobData } from './queue.ts'
 
 export interface CheckpointWorkerOptions {

@@ -12,9 +12,10 @@ import {
 } from './errors.ts'
 import { buildNrqlRequest, readNrqlReply, RETRYABLE, type AliasFailure, type FailureKind } from './graphql.ts'
 import { Semaphore } from './semaphore.ts'
-import type { NerdGraphLogger, NrqlResult, RequestInfo } from './types.ts'
+import type { Logger } from '../logger.ts'
+import type { NrqlResult, RequestInfo } from './types.ts'
 
-export type { NerdGraphLogger, NrqlResult, RequestInfo } from './types.ts'
+export type { NrqlResult, RequestInfo } from './types.ts'
 
 /** New Relic allows 25 concurrent NerdGraph requests per user. */
 export const MAX_CONCURRENCY = 25
@@ -36,7 +37,7 @@ export interface NerdGraphClientOptions {
   maxQueriesPerRequest?: number
   /** NRQL `timeout:` in seconds; default a second under timeoutMs so New Relic gives up before we do. */
   nrqlTimeoutS?: number
-  logger?: NerdGraphLogger
+  logger?: Logger
   onRequest?: (info: RequestInfo) => void
 }
 
@@ -68,7 +69,7 @@ export class NerdGraphClient {
   #path: string
   #pool: Pool
   #limit: Semaphore
-  #log: NerdGraphLogger
+  #log: Logger
   #onRequest: ((info: RequestInfo) => void) | undefined
   #closed = false
 

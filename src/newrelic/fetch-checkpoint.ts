@@ -19,7 +19,8 @@ import type { AppData, CheckpointData, ErrorClassCount, HostStats, SeriesPoint, 
 import type { AppHosts } from './chunk.ts'
 import { intervalSpecs, seriesSpecs, sideSpecs, slowSpecs, type Interval } from './checkpoint-plan.ts'
 import { readErrorClasses, readHostStats, readSeries, readSides, readSlow, type SideRow } from './checkpoint-read.ts'
-import type { NerdGraphClient, NerdGraphLogger } from './client.ts'
+import type { Logger } from '../logger.ts'
+import type { NerdGraphClient } from './client.ts'
 import { bucketCountFor, bucketMinutesFor } from './limits.ts'
 import type { Row } from './parse.ts'
 import { runSpecs, type Answer } from './run-specs.ts'
@@ -49,7 +50,7 @@ export interface FetchRequest {
 }
 
 export interface FetchOptions {
-  logger?: NerdGraphLogger
+  logger?: Logger
   /** Stops the fetch (no further requests) when the caller gives up. */
   signal?: AbortSignal
 }

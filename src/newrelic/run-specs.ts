@@ -3,7 +3,8 @@
  * the client's batch size allows) and re-runs, split in two, any query whose facets
  * hit New Relic's limit, so a result is never silently cut short when splitting helps.
  */
-import type { NerdGraphClient, NerdGraphLogger } from './client.ts'
+import type { Logger } from '../logger.ts'
+import type { NerdGraphClient } from './client.ts'
 import { FACET_LIMIT } from './limits.ts'
 import { renderNrql, type NrqlValue, type TemplateName } from './nrql.ts'
 import { rowsOf, type Row } from './parse.ts'
@@ -35,7 +36,7 @@ export function specNrql (spec: QuerySpec): string {
  * query answers in parts, all with the original tag). Renders everything before
  * sending anything, so a bad value fails before any request.
  */
-export async function runSpecs (client: NerdGraphClient, accountId: number, specs: QuerySpec[], logger?: NerdGraphLogger, signal?: AbortSignal): Promise<Answer[]> {
+export async function runSpecs (client: NerdGraphClient, accountId: number, specs: QuerySpec[], logger?: Logger, signal?: AbortSignal): Promise<Answer[]> {
   const answers: Answer[] = []
   let todo = specs
   while (todo.length > 0) {

@@ -18,14 +18,3 @@ export interface RequestInfo {
   /** Error code (see errors.ts) when some or all queries failed. */
   error?: string
 }
-
-/**
- * The logging this package needs: pino's level methods and `child`. Any pino
- * logger fits, and so does Fastify's `app.log`.
- */
-export interface NerdGraphLogger {
-  child: (bindings: Record<string, unknown>) => NerdGraphLogger
-  debug: (obj: object, msg?: string) => void
-  warn: (obj: object, msg?: string) => void
-  error: (obj: object, msg?: string) => void
-}

@@ -1,6 +1,6 @@
 import type { EventType } from '../schemas/notify.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
-import type { CancelOutcome, NotifyOutcome } from './types.ts'
+import type { CancelOutcome, NotifyOutcome } from '../rollout/outcome.ts'
 
 /** One verdict that moved between the previous result and this one; app null is the recommendation. */
 export interface Change {

@@ -1,21 +1,21 @@
 import type dns from 'node:dns'
 import { Queue, Worker } from 'bullmq'
-import { Redis, type RedisOptions } from 'ioredis'
+import type { Redis } from 'ioredis'
 import pino from 'pino'
 import type { Agent } from 'undici'
 import type { Config } from '../config.ts'
-import type { Metrics } from '../plugins/app/metrics.ts'
+import type { Metrics } from '../metrics.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
 import { delayFor } from './deliver/backoff.ts'
 import { defaultTargets } from './targets/defaults.ts'
 import { guardedAgent } from './deliver/guard.ts'
-import type { NotifyLogger } from './logger.ts'
+import type { Logger } from '../logger.ts'
 import { QUEUE_NAME, type DeliveryJob } from './job.ts'
 import { planDeliveries } from './plan.ts'
 import { DeliveryProcessor, RetryableDeliveryError } from './deliver/processor.ts'
-import { redisOptions } from './redis-options.ts'
 import { TargetStore } from './targets/store.ts'
-import type { DeliveryFailure, NotifyOutcome } from './types.ts'
+import type { NotifyOutcome } from '../rollout/outcome.ts'
+import type { NotifyFailure } from '../schemas/rollout.ts'
 
 /** Delivery tuning; the defaults suit production, tests shrink the times. */
 export interface DeliverySettings {
@@ -38,16 +38,16 @@ export interface DeliverySettings {
 }
 
 export interface NotifierOptions {
-  /** Redis: a redis:// or rediss:// URL, or ioredis options. */
-  connection: string | RedisOptions
+  /** Makes the notifier's Redis connections (plugins/app/redis.ts's connector): it closes them. */
+  connect: (role: 'state' | 'queue' | 'blocking', name: string) => Redis
   /** Redis key prefix (GONOGO_REDIS_PREFIX); the queue's keys are `<prefix>:notify:*`. */
   prefix: string
   config: Pick<Config, 'webhookAllowHosts' | 'GONOGO_NOTIFY_DEFAULT' | 'GONOGO_PUBLIC_URL'>
   /** pino or Fastify's app.log; notify logs through a child with component "notify". */
-  logger?: NotifyLogger
+  logger?: Logger
   metrics?: Pick<Metrics, 'notifications'>
   /** Called once per delivery that will not be retried any more; the rollouts store records it on the rollout. */
-  onFailure?: (rolloutId: string, failure: DeliveryFailure) => Promise<void>
+  onFailure?: (rolloutId: string, failure: NotifyFailure) => Promise<void>
   delivery?: Partial<DeliverySettings>
 }
 
@@ -70,11 +70,12 @@ const DEFAULTS: DeliverySettings = {
  */
 export class Notifier {
   readonly settings: DeliverySettings
-  readonly #connection: RedisOptions
+  readonly #connect: NotifierOptions['connect']
+  readonly #queueConnection: Redis
   readonly #prefix: string
   readonly #config: NotifierOptions['config']
   readonly #defaults: NotifyTarget[]
-  readonly #log: NotifyLogger
+  readonly #log: Logger
   readonly #metrics: NotifierOptions['metrics']
   readonly #onFailure: NotifierOptions['onFailure']
   readonly #queue: Queue<DeliveryJob>
@@ -82,22 +83,23 @@ export class Notifier {
   readonly #targets: TargetStore
   #agent: Agent | undefined
   #worker: Worker<DeliveryJob> | undefined
+  #workerConnection: Redis | undefined
   #closing: Promise<void> | undefined
 
   /** Throws a ConfigError when GONOGO_NOTIFY_DEFAULT is malformed, so start-up stops with a clear message. */
   constructor (opts: NotifierOptions) {
     this.settings = { ...DEFAULTS, ...opts.delivery }
     this.#defaults = defaultTargets(opts.config)
-    this.#connection = redisOptions(opts.connection)
+    this.#connect = opts.connect
     this.#prefix = opts.prefix
     this.#config = opts.config
     this.#log = (opts.logger ?? pino({ level: 'silent' })).child({ component: 'notify' })
     this.#metrics = opts.metrics
     this.#onFailure = opts.onFailure
-    this.#queue = new Queue<DeliveryJob>(QUEUE_NAME, { connection: this.#connection, prefix: this.#prefix })
+    this.#queueConnection = opts.connect('queue', 'notify queue')
+    this.#queue = new Queue<DeliveryJob>(QUEUE_NAME, { connection: this.#queueConnection, prefix: this.#prefix })
     this.#queue.on('error', (err) => this.#log.warn({ err: err.message }, 'notify queue connection error'))
-    this.#redis = new Redis({ ...this.#connection, lazyConnect: true })
-    this.#redis.on('error', (err) => this.#log.warn({ err: err.message }, 'notify store connection error'))
+    this.#redis = opts.connect('state', 'notify targets')
     // Stored targets must outlive every job that may still need them: the longest retry schedule, twice over.
     const ttl = Math.max(this.settings.keepFailedSeconds, Math.ceil(this.settings.attempts * this.settings.maxDelayMs / 1000) * 2)
     this.#targets = new TargetStore(this.#redis, this.#prefix, ttl)
@@ -172,7 +174,7 @@ export class Notifier {
     })
     const worker = new Worker<DeliveryJob>(QUEUE_NAME, async (job) => await processor.process(job), {
       // Blocking worker connections must retry forever rather than give up while Redis restarts.
-      connection: { ...this.#connection, maxRetriesPerRequest: null },
+      connection: (this.#workerConnection = this.#connect('blocking', 'notify worker')),
       prefix: this.#prefix,
       concurrency: s.concurrency,
       // An attempt takes at most timeoutMs; the lock must outlast it or the job counts as stalled.
@@ -215,7 +217,8 @@ export class Notifier {
     this.#closing ??= (async () => {
       await this.#worker?.close()
       await this.#queue.close()
-      await this.#redis.quit().catch(() => this.#redis.disconnect())
+      // BullMQ leaves connections it was handed to their owner.
+      for (const c of [this.#workerConnection, this.#queueConnection, this.#redis]) await c?.quit().catch(() => c.disconnect())
       await this.#agent?.close()
     })()
     await this.#closing

@@ -3,7 +3,7 @@ import { eventsFor } from './events.ts'
 import { deliveryJobId, type DeliveryJob } from './job.ts'
 import { renderBody, wants } from './render.ts'
 import { fingerprint } from './targets/store.ts'
-import type { NotifyOutcome } from './types.ts'
+import type { NotifyOutcome } from '../rollout/outcome.ts'
 import { targetOrigin } from './targets/view.ts'
 
 /** One delivery to queue: its deterministic job id and its data. */

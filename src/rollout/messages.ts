@@ -1,16 +1,17 @@
 import type { CheckpointResult } from '../schemas/result.ts'
+import type { CheckpointKind } from '../schemas/rollout.ts'
 import type { RolloutSpec } from './types.ts'
 import { formatLocal } from './timezone.ts'
 
 /** "checkpoint 3 of 5" / "the decision" / "a manual checkpoint", for messages and logs. */
-export function checkpointLabel (spec: RolloutSpec, index: number, kind: 'checkpoint' | 'decision' | 'manual'): string {
+export function checkpointLabel (spec: RolloutSpec, index: number, kind: CheckpointKind): string {
   if (kind === 'decision') return 'the decision'
   if (kind === 'manual') return 'a manual checkpoint'
   return `checkpoint ${index + 1} of ${spec.planLength - 1}`
 }
 
 /** One line for people about a successful result: "checkpoint 2 of 5 at 2026-11-25T12:00:00+05:30: NO_GO (1 FAIL, 1 NO_DATA, 4 PASS of 6 apps)". */
-export function describeResult (spec: RolloutSpec, index: number, kind: 'checkpoint' | 'decision' | 'manual', at: number, result: CheckpointResult): string {
+export function describeResult (spec: RolloutSpec, index: number, kind: CheckpointKind, at: number, result: CheckpointResult): string {
   const counts = Object.entries(result.summary)
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1])

@@ -4,7 +4,10 @@
  * API (to show and validate the plan) and the worker (to know what is due).
  */
 
-export type PlanKind = 'checkpoint' | 'decision'
+import type { CheckpointKind } from '../schemas/rollout.ts'
+
+/** A plan holds checkpoints and the decision; manual runs are asked for outside it. */
+export type PlanKind = Exclude<CheckpointKind, 'manual'>
 
 export interface PlannedCheckpoint {
   /** 0-based position in the plan; the decision is the last one. */
@@ -36,4 +39,9 @@ export function buildPlan (startAt: number, decisionAt: number, everyMs: number)
  */
 export function duePlanEntries (plan: PlannedCheckpoint[], recorded: ReadonlySet<number>, now: number, lagMs: number): PlannedCheckpoint[] {
   return plan.filter(p => p.at + lagMs <= now && !recorded.has(p.index))
+}
+
+/** When plan entry `index` is due: the decision at decisionAt, checkpoint k at startAt + (k + 1) * every. */
+export function entryAt (spec: { startAt: number, decisionAt: number, everyMs: number, planLength: number }, index: number): number {
+  return index === spec.planLength - 1 ? spec.decisionAt : spec.startAt + (index + 1) * spec.everyMs
 }

@@ -24,9 +24,6 @@ export interface RolloutSpec {
   createdAt: number
 }
 
-/** One character per plan entry in the `statuses` field. */
-export const STATUS_CHAR = { pending: '-', ok: 'o', failed: 'f' } as const
-
 /** A rollout as stored: the spec and the fields that change. */
 export interface StoredRollout {
   spec: RolloutSpec
@@ -40,7 +37,7 @@ export interface StoredRollout {
   cancelReason?: string
   /** Latest recommendation (the decision's once decided), null before any. */
   recommendation: Recommendation | null
-  /** Plan entry i is recorded ok ('o'), failed ('f') or not yet ('-'). */
+  /** One character per plan entry: recorded ok, failed or not yet (statuses.ts reads it). */
   statuses: string
 }
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ErrorBody, Recommendation } from './common.ts'
-import { NotifyTarget, NotifyTargetView } from './notify.ts'
+import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'
 import { CheckpointResult } from './result.ts'
 import { AppSpec, Policy, Thresholds } from './thresholds.ts'
 import { TargetFields } from './target.ts'
@@ -114,13 +114,14 @@ const RolloutFields = {
 /** A chat or webhook message that was given up on after its retries. */
 export const NotifyFailure = Type.Object({
   eventId: Type.String(),
-  type: Type.String({ description: 'checkpoint.completed, verdict.changed, decision.made, checkpoint.failed or rollout.cancelled' }),
-  kind: Type.String({ description: 'slack, teams or webhook' }),
+  type: EventType,
+  kind: Type.Union([Type.Literal('slack'), Type.Literal('teams'), Type.Literal('webhook')], { description: 'The target\'s kind' }),
   target: Type.String({ description: 'Scheme and host of the target' }),
   attempts: Type.Integer(),
   error: Type.String(),
   at: Type.String({ format: 'date-time' })
 }, { title: 'NotifyFailure', description: 'A chat or webhook message given up on after its retries' })
+export type NotifyFailure = Static<typeof NotifyFailure>
 
 export const Rollout = Type.Object({
   ...RolloutFields,
@@ -153,6 +154,7 @@ export const IdParams = Type.Object({ id: RolloutId }, { additionalProperties: f
 export const CheckpointKind = Type.Union([Type.Literal('checkpoint'), Type.Literal('decision'), Type.Literal('manual')], {
   title: 'CheckpointKind', description: 'A planned checkpoint, the decision, or one run on request'
 })
+export type CheckpointKind = Static<typeof CheckpointKind>
 
 export const Checkpoint = Type.Object({
   index: Type.Integer({ minimum: 0, description: 'Plan index; manual checkpoints are numbered after the plan' }),

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis'
-import type { DeliveryFailure } from '../notify/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
-import type { RolloutState } from '../schemas/rollout.ts'
+import type { NotifyFailure, RolloutState } from '../schemas/rollout.ts'
 import { idPrefix } from './ids.ts'
 import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
-import { STATUS_CHAR, type RolloutSpec, type StoredRollout } from '../rollout/types.ts'
+import { freshStatuses } from '../rollout/statuses.ts'
+import type { RolloutSpec, StoredRollout } from '../rollout/types.ts'
 
 const FIELDS = [
   'spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason'
@@ -35,7 +35,7 @@ export class RolloutStore {
   /** Stores a new rollout as `scheduled`, unless the Idempotency-Key was used before (then says by which rollout). */
   async create (spec: RolloutSpec, idem?: Idempotency): Promise<CreateOutcome> {
     const k = this.keys
-    const statuses = STATUS_CHAR.pending.repeat(spec.planLength)
+    const statuses = freshStatuses(spec.planLength)
     const existing = await this.#redis.gonogoCreateRollout(
       k.rollout(spec.id), k.index(), k.index('scheduled'), k.idempotency(idem?.keyHash ?? 'none'),
       spec.id, JSON.stringify(spec), spec.createdAt, statuses, idem?.fingerprint ?? '', IDEMPOTENCY_TTL_S
@@ -54,7 +54,7 @@ export class RolloutStore {
    * Records a notification that will not be retried any more. Keyed by event and
    * target, so a delivery worker that crashes after recording cannot count it twice.
    */
-  async recordNotifyFailure (id: string, failure: DeliveryFailure): Promise<void> {
+  async recordNotifyFailure (id: string, failure: NotifyFailure): Promise<void> {
     const key = this.keys.notifyFailures(id)
     const exists = await this.#redis.exists(this.keys.rollout(id))
     if (exists === 0) return
@@ -62,9 +62,9 @@ export class RolloutStore {
   }
 
   /** The notifications of a rollout that gave up, oldest first. */
-  async notifyFailures (id: string): Promise<DeliveryFailure[]> {
+  async notifyFailures (id: string): Promise<NotifyFailure[]> {
     const values = await this.#redis.hvals(this.keys.notifyFailures(id))
-    return values.map(v => JSON.parse(v) as DeliveryFailure).sort((a, b) => a.at.localeCompare(b.at))
+    return values.map(v => JSON.parse(v) as NotifyFailure).sort((a, b) => a.at.localeCompare(b.at))
   }
 
   /** One rollout, or null when the id is unknown. */

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { CheckpointNotifier } from '../../src/jobs/notifier.ts'
-import type { CheckpointOutcome } from '../../src/notify/types.ts'
+import type { CheckpointOutcome } from '../../src/rollout/outcome.ts'
 import { startSimulator, type Scenario, type SimulatorHandle } from '../../src/sim/index.ts'
 import { REDIS_URL } from './redis.ts'
 

@@ -1,9 +1,11 @@
+import pino from 'pino'
 /** advanceRollout against real Redis with a fake analysis: order, evidence, retries, failure policy, locking. */
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { UpstreamError } from '../../src/errors.ts'
-import { advanceRollout, type AdvanceDeps, type Analyse } from '../../src/jobs/advance.ts'
-import type { CheckpointOutcome } from '../../src/notify/types.ts'
+import { advanceRollout } from '../../src/jobs/advance.ts'
+import type { AdvanceDeps, Analyse } from '../../src/jobs/types.ts'
+import type { CheckpointOutcome } from '../../src/rollout/outcome.ts'
 import type { Recommendation } from '../../src/schemas/common.ts'
 import { CheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { RolloutLock } from '../../src/store/lock.ts'
@@ -22,7 +24,7 @@ t.teardown(async () => {
   await redis.quit()
 })
 
-const silent = { info: () => {}, warn: () => {}, error: () => {} }
+const silent = pino({ level: 'silent' })
 
 interface Call { until: number, evidence: unknown }
 

@@ -1,12 +1,12 @@
 import t from 'tap'
-import { Metrics } from '../../src/plugins/app/metrics.ts'
+import { Metrics } from '../../src/metrics.ts'
 import { Notifier } from '../../src/notify/notifier.ts'
 import { verifySignature } from '../../src/notify/deliver/signature.ts'
 import type { NotifyTarget } from '../../src/schemas/notify.ts'
 import { SECRET, outcome, testConfig } from './helpers/fixtures.ts'
 import { captureLogs } from './helpers/logs.ts'
 import { Receiver } from './helpers/receiver.ts'
-import { REDIS_URL, cleanup, dumpPrefix, uniquePrefix } from './helpers/redis.ts'
+import { connectRedis, cleanup, dumpPrefix, uniquePrefix } from './helpers/redis.ts'
 
 const DEFAULT_SECRET = 'default-secret-0123456789'
 
@@ -23,7 +23,7 @@ t.test('every kind is delivered once, with the right body and headers, and nothi
   const config = testConfig({ GONOGO_NOTIFY_DEFAULT: JSON.stringify({ kind: 'webhook', url: receiver.url('/default'), secret: DEFAULT_SECRET }) })
   const { logger, lines } = captureLogs()
   const metrics = new Metrics()
-  const notifier = new Notifier({ connection: REDIS_URL, prefix, config, logger, metrics, delivery: { attempts: 3, baseDelayMs: 100 } })
+  const notifier = new Notifier({ connect: connectRedis, prefix, config, logger, metrics, delivery: { attempts: 3, baseDelayMs: 100 } })
   t.teardown(async () => {
     await notifier.close()
     await receiver.stop()
@@ -94,7 +94,7 @@ t.test('every kind is delivered once, with the right body and headers, and nothi
 
 t.test('a rollout without targets and no default publishes nothing', async t => {
   const prefix = uniquePrefix('empty')
-  const notifier = new Notifier({ connection: REDIS_URL, prefix, config: testConfig() })
+  const notifier = new Notifier({ connect: connectRedis, prefix, config: testConfig() })
   t.teardown(async () => { await notifier.close(); await cleanup(prefix) })
   await notifier.publish(outcome())
   t.same(await notifier.pendingJobIds(), [])
@@ -105,6 +105,6 @@ t.test('a rollout without targets and no default publishes nothing', async t => 
 })
 
 t.test('a bad GONOGO_NOTIFY_DEFAULT stops construction with a clear message', async t => {
-  t.throws(() => new Notifier({ connection: REDIS_URL, prefix: uniquePrefix('bad'), config: testConfig({ GONOGO_NOTIFY_DEFAULT: '{"kind":"slack","url":"http://hooks.slack.com/services/x"}', GONOGO_WEBHOOK_ALLOW_HOSTS: '' }) }),
+  t.throws(() => new Notifier({ connect: connectRedis, prefix: uniquePrefix('bad'), config: testConfig({ GONOGO_NOTIFY_DEFAULT: '{"kind":"slack","url":"http://hooks.slack.com/services/x"}', GONOGO_WEBHOOK_ALLOW_HOSTS: '' }) }),
     /GONOGO_NOTIFY_DEFAULT url must use https/)
 })

@@ -1,9 +1,9 @@
 import t from 'tap'
-import { Metrics } from '../../src/plugins/app/metrics.ts'
+import { Metrics } from '../../src/metrics.ts'
 import { Notifier } from '../../src/notify/notifier.ts'
 import { SECRET, outcome, testConfig } from './helpers/fixtures.ts'
 import { Receiver } from './helpers/receiver.ts'
-import { REDIS_URL, cleanup, uniquePrefix } from './helpers/redis.ts'
+import { connectRedis, cleanup, uniquePrefix } from './helpers/redis.ts'
 
 t.test('a hanging receiver times out and is retried while other targets are delivered at once', async t => {
   const prefix = uniquePrefix('hang')
@@ -12,7 +12,7 @@ t.test('a hanging receiver times out and is retried while other targets are deli
   const healthy = await Receiver.start()
   const metrics = new Metrics()
   const notifier = new Notifier({
-    connection: REDIS_URL,
+    connect: connectRedis,
     prefix,
     config: testConfig(),
     metrics,

@@ -2,7 +2,7 @@ import t from 'tap'
 import { Notifier } from '../../src/notify/notifier.ts'
 import { SECRET, outcome, testConfig } from './helpers/fixtures.ts'
 import { Receiver } from './helpers/receiver.ts'
-import { REDIS_URL, cleanup, uniquePrefix } from './helpers/redis.ts'
+import { connectRedis, cleanup, uniquePrefix } from './helpers/redis.ts'
 
 /**
  * At-least-once: a delivery in flight when a process dies may be sent again
@@ -15,7 +15,7 @@ t.test('closing the notifier mid-way and starting another on the same prefix del
   const prefix = uniquePrefix('restart')
   const receiver = await Receiver.start(() => ({ status: 200, delayMs: 120 }))
   const options = {
-    connection: REDIS_URL,
+    connect: connectRedis,
     prefix,
     config: testConfig(),
     delivery: { attempts: 3, baseDelayMs: 100, concurrency: 2 }

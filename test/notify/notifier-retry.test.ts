@@ -1,11 +1,11 @@
 import t, { type Test } from 'tap'
-import { Metrics } from '../../src/plugins/app/metrics.ts'
+import { Metrics } from '../../src/metrics.ts'
 import { Notifier, type NotifierOptions } from '../../src/notify/notifier.ts'
-import type { DeliveryFailure } from '../../src/notify/types.ts'
+import type { NotifyFailure as DeliveryFailure } from '../../src/schemas/rollout.ts'
 import { verifySignature } from '../../src/notify/deliver/signature.ts'
 import { SECRET, outcome, testConfig } from './helpers/fixtures.ts'
 import { Receiver } from './helpers/receiver.ts'
-import { REDIS_URL, cleanup, uniquePrefix } from './helpers/redis.ts'
+import { connectRedis, cleanup, uniquePrefix } from './helpers/redis.ts'
 
 const filePrefix = uniquePrefix('retry')
 t.teardown(async () => await cleanup(filePrefix))
@@ -15,7 +15,7 @@ async function setup (t: Test, name: string, delivery: NotifierOptions['delivery
   const failures: Array<{ rolloutId: string, failure: DeliveryFailure }> = []
   const metrics = new Metrics()
   const notifier = new Notifier({
-    connection: REDIS_URL,
+    connect: connectRedis,
     prefix: `${filePrefix}-${name}`,
     config: testConfig(),
     metrics,
@@ -137,7 +137,7 @@ t.test('a target whose host left the allow list is refused at delivery', async t
   await publisher.close()
   const failures: DeliveryFailure[] = []
   const strict = new Notifier({
-    connection: REDIS_URL,
+    connect: connectRedis,
     prefix: `${filePrefix}-allow`,
     config: testConfig({ GONOGO_WEBHOOK_ALLOW_HOSTS: '' }),
     onFailure: async (_id, f) => { failures.push(f) },

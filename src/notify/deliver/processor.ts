@@ -1,13 +1,13 @@
 import { UnrecoverableError, type Job } from 'bullmq'
 import type { Dispatcher } from 'undici'
-import type { Metrics } from '../../plugins/app/metrics.ts'
+import type { Metrics } from '../../metrics.ts'
 import type { NotifyTarget } from '../../schemas/notify.ts'
 import { deliveryHeaders } from './headers.ts'
 import type { DeliveryJob } from '../job.ts'
-import type { NotifyLogger } from '../logger.ts'
+import type { Logger } from '../../logger.ts'
 import { postOnce, type PostResult } from './post.ts'
 import type { TargetStore } from '../targets/store.ts'
-import type { DeliveryFailure } from '../types.ts'
+import type { NotifyFailure } from '../../schemas/rollout.ts'
 import { checkUrlStatic, UrlPolicyError } from './url-policy.ts'
 import { targetOrigin } from '../targets/view.ts'
 
@@ -27,9 +27,9 @@ export interface ProcessorDeps {
   allowHosts: readonly string[]
   timeoutMs: number
   dispatcher: Dispatcher
-  log: NotifyLogger
+  log: Logger
   metrics?: Pick<Metrics, 'notifications'>
-  onFailure?: (rolloutId: string, failure: DeliveryFailure) => Promise<void>
+  onFailure?: (rolloutId: string, failure: NotifyFailure) => Promise<void>
 }
 
 /**
@@ -71,7 +71,7 @@ export class DeliveryProcessor {
     this.#deps.metrics?.notifications.inc({ kind: data.kind, outcome: 'failed' })
     this.#deps.log.error({ eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, err: error }, 'notification not delivered; giving up')
     if (this.#deps.onFailure === undefined) return
-    const failure: DeliveryFailure = {
+    const failure: NotifyFailure = {
       eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, error, at: new Date().toISOString()
     }
     try {

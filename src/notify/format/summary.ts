@@ -2,7 +2,7 @@ import type { Recommendation, Status } from '../../schemas/common.ts'
 import type { AppResult, CheckpointResult } from '../../schemas/result.ts'
 import { asReported, reportedSpellings } from '../../judge/hosts.ts'
 import type { Change, NotifyEvent } from '../events.ts'
-import type { CancelOutcome, CheckpointOutcome } from '../types.ts'
+import type { CancelOutcome, CheckpointOutcome } from '../../rollout/outcome.ts'
 import { formatLocalTime } from './time.ts'
 
 /** A flagged (not PASS) app as a message shows it. */

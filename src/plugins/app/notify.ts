@@ -16,7 +16,7 @@ declare module 'fastify' {
  */
 export default fp<{ config: Config }>(async (app, { config }) => {
   const notifier = new Notifier({
-    connection: config.REDIS_URL,
+    connect: app.redisConnect,
     prefix: config.GONOGO_REDIS_PREFIX,
     config,
     logger: app.log,
@@ -40,4 +40,4 @@ export default fp<{ config: Config }>(async (app, { config }) => {
     for (const [state, n] of Object.entries(await notifier.jobCounts())) app.metrics.queueDepth.set({ queue: 'notify', state }, n)
   })
   app.addHook('onClose', async () => { await notifier.close() })
-}, { name: 'notify', dependencies: ['queues', 'metrics'] })
+}, { name: 'notify', dependencies: ['redis', 'queues', 'metrics'] })

@@ -1,11 +1,10 @@
 import fp from 'fastify-plugin'
 import { Queue } from 'bullmq'
-import { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import { QUEUE_NAME, RolloutScheduler, type CheckpointJobData } from '../../jobs/queue.ts'
 import { CheckpointStore } from '../../store/checkpoint-store.ts'
 import { RolloutStore } from '../../store/rollout-store.ts'
-import type { Metrics } from './metrics.ts'
+import type { Metrics } from '../../metrics.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -28,8 +27,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   const prefix = config.GONOGO_REDIS_PREFIX
   // Its own connection: the queue's commands must not queue behind the store's, and
   // requests fail fast (the API answers 5xx) rather than waiting for Redis forever.
-  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true })
-  connection.on('error', (err) => app.log.warn({ err: err.message }, 'queue redis connection error'))
+  const connection = app.redisConnect('queue', 'checkpoints queue')
   await connection.connect()
   const queue = new Queue<CheckpointJobData>(QUEUE_NAME, { connection, prefix })
   queue.on('error', (err) => app.log.error({ err }, 'checkpoints queue error'))

@@ -1,8 +1,7 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import { slowThresholdsOf, type EvidenceState } from '../../judge/index.ts'
-import type { Evidence } from '../../jobs/advance.ts'
+import type { Evidence } from '../../jobs/types.ts'
 import { noopNotifier, type CheckpointNotifier } from '../../jobs/notifier.ts'
 import { reconcile } from '../../jobs/reconcile.ts'
 import { CheckpointWorker } from '../../jobs/worker.ts'
@@ -24,8 +23,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
   const { config } = opts
   const log = app.log.child({ component: 'checkpoint-worker' })
   // Workers block on Redis, so their connection must never give up on a command.
-  const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null, lazyConnect: true })
-  connection.on('error', (err) => log.warn({ err: err.message }, 'worker redis connection error'))
+  const connection = app.redisConnect('blocking', 'checkpoint worker')
   await connection.connect()
 
   const settings = {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { ConflictError, NotFoundError } from '../../errors.ts'
-import type { CancelOutcome } from '../../notify/index.ts'
+import { cancelOutcome, type CancelOutcome } from '../../rollout/outcome.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { CancelRequest, IdParams, Rollout } from '../../schemas/rollout.ts'
@@ -62,32 +62,11 @@ async function tell (
   stored: StoredRollout,
   req: FastifyRequest
 ): Promise<void> {
-  const { spec } = stored
   try {
-    const outcome: CancelOutcome = {
-      kind: 'cancel',
-      rollout: {
-        id: spec.id,
-        name: spec.name,
-        state: 'cancelled',
-        timezone: spec.timezone,
-        startAt: new Date(spec.startAt).toISOString(),
-        decisionAt: new Date(spec.decisionAt).toISOString(),
-        apps: spec.target.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical })),
-        canaryHosts: spec.target.canaryHosts,
-        checkpointCount: spec.planLength - 1,
-        notify: spec.notify
-      },
-      cancellation: {
-        at: new Date(stored.cancelledAt ?? Date.now()).toISOString(),
-        by: stored.cancelledBy ?? req.caller,
-        reason: stored.cancelReason ?? null
-      },
-      previous: await checkpoints.latestResult(spec.id)
-    }
+    const outcome = cancelOutcome(stored, req.caller, await checkpoints.latestResult(stored.spec.id), Date.now())
     await notifier.publish(outcome)
   } catch (err) {
-    req.log.error({ rolloutId: spec.id, err }, 'could not hand the cancellation to the notifier')
+    req.log.error({ rolloutId: stored.spec.id, err }, 'could not hand the cancellation to the notifier')
   }
 }
 

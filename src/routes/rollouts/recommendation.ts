@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import { Redis } from 'ioredis'
 import type { Config } from '../../config.ts'
 import { NotFoundError } from '../../errors.ts'
 import { formatLocal } from '../../rollout/timezone.ts'
@@ -17,13 +16,9 @@ const JSON_TYPE = 'application/json; charset=utf-8'
  * only when the revision moved. No JSON parse, no serialiser.
  */
 const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  // Its own connection with auto-pipelining: under load, the many small HMGETs of concurrent
+  // The state connection is auto-pipelined: under load, the many small HMGETs of concurrent
   // requests go out in one write and come back in one read, which halves the CPU per read.
-  const redis = new Redis(config.REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 2, lazyConnect: true })
-  redis.on('error', (err) => app.log.warn({ err: err.message }, 'read-path redis connection error'))
-  await redis.connect()
-  app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
-  const cache = new RecommendationCache(redis, config.GONOGO_REDIS_PREFIX, async (id, state, latest, rec, statuses) => await render(app, id, state, latest, rec, statuses))
+  const cache = new RecommendationCache(app.redis, config.GONOGO_REDIS_PREFIX, async (id, state, latest, rec, statuses) => await render(app, id, state, latest, rec, statuses))
 
   async function read (id: string): Promise<RenderedRecommendation> {
     const rendered = await cache.read(id)

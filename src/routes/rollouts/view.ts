@@ -1,8 +1,7 @@
 import { buildPlan } from '../../rollout/plan.ts'
 import { formatLocal } from '../../rollout/timezone.ts'
-import type { DeliveryFailure } from '../../notify/types.ts'
 import { viewTarget } from '../../notify/targets/view.ts'
-import type { PlanEntry, Progress, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
+import type { NotifyFailure, PlanEntry, Progress, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
 import type { StoredRollout } from '../../rollout/types.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -58,7 +57,7 @@ function progress (r: StoredRollout): Progress {
 }
 
 /** The full view: everything but notify secrets, with the plan and each entry's status. */
-export function rolloutView (r: StoredRollout, notifyFailures: DeliveryFailure[] = []): Rollout {
+export function rolloutView (r: StoredRollout, notifyFailures: NotifyFailure[] = []): Rollout {
   const plan = buildPlan(r.spec.startAt, r.spec.decisionAt, r.spec.everyMs).map((e): PlanEntry => ({
     index: e.index,
     kind: e.kind,

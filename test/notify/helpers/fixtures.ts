@@ -1,7 +1,7 @@
 import { loadConfig, type Config } from '../../../src/config.ts'
 import type { AppResult, CheckpointResult, MetricResult } from '../../../src/schemas/result.ts'
 import type { NotifyTarget } from '../../../src/schemas/notify.ts'
-import type { CancelOutcome, CheckpointOutcome } from '../../../src/notify/types.ts'
+import type { CancelOutcome, CheckpointOutcome } from '../../../src/rollout/outcome.ts'
 
 export const SECRET = 'whsec-test-0123456789abcdef'
 

@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
+import { redisConnector } from '../../../src/plugins/app/redis.ts'
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/** The service's Redis connector against the test Redis, as the notify plugin passes it. */
+export const connectRedis = redisConnector(REDIS_URL, { warn: () => {} })
 
 /** A key prefix no other test file (or run) uses. */
 export function uniquePrefix (name: string): string {

@@ -1,0 +1,68 @@
+/**
+ * What the BullMQ glue and the checkpoint run share: the work items, the dependencies a
+ * rollout's advance needs (ports, so tests replace them) and what it answers.
+ */
+import type { Logger } from '../logger.ts'
+import type { Recommendation } from '../schemas/common.ts'
+import type { CheckpointResult } from '../schemas/result.ts'
+import type { CheckpointKind } from '../schemas/rollout.ts'
+import type { Target } from '../rollout/target.ts'
+import type { CheckpointStore } from '../store/checkpoint-store.ts'
+import type { RolloutLock } from '../store/lock.ts'
+import type { RolloutStore } from '../store/rollout-store.ts'
+import type { CheckpointNotifier } from './notifier.ts'
+
+/** The judge's evidence is opaque here: JSON carried from one checkpoint to the next. */
+export type Evidence = unknown
+
+/** runAnalysis with the NerdGraph client bound; throws UpstreamError when New Relic cannot be read. */
+export type Analyse = (
+  target: Target,
+  window: { from: number, until: number },
+  opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number> }
+) => Promise<{ result: CheckpointResult, evidence: Evidence }>
+
+export interface AdvanceSettings {
+  /** Tries of one checkpoint before it is recorded as failed. */
+  attempts: number
+  /** Wait before the first retry; doubles each time. */
+  backoffMs: number
+  /** A plan entry is due this long after its time (New Relic ingest lag). */
+  lagMs: number
+}
+
+export interface AdvanceDeps {
+  rollouts: RolloutStore
+  checkpoints: CheckpointStore
+  lock: RolloutLock
+  analyse: Analyse
+  /** The per-app latency thresholds fixed at the first look (judge's slowThresholdsOf). */
+  slowThresholds: (evidence: Evidence) => Record<string, number> | undefined
+  notifier: CheckpointNotifier
+  /** Metrics hook, called once per recorded checkpoint. */
+  onRecorded?: (info: { rolloutId: string, name: string, kind: CheckpointKind, outcome: 'ok' | 'failed', recommendation: Recommendation | null }) => void
+  log: Logger
+  now: () => number
+  settings: AdvanceSettings
+  /** Aborted on shutdown: stop between checkpoints and hand the rest to the next worker. */
+  signal?: AbortSignal
+}
+
+/** What the caller (the BullMQ job) does next: finish, or come back at `at`. */
+export type AdvanceOutcome =
+  | { kind: 'done', ran: number }
+  | { kind: 'later', at: number, why: 'busy' | 'retry' | 'stopping', ran: number }
+
+/** One thing to run: a plan entry or a manual request. */
+export interface WorkItem {
+  index: number
+  kind: CheckpointKind
+  /** End of the window [startAt, at) judged, epoch ms. */
+  at: number
+}
+
+export type RunOutcome =
+  | { kind: 'recorded' }
+  | { kind: 'retry', at: number }
+  | { kind: 'stop' }
+  | { kind: 'lost-lock' }

@@ -1,0 +1,106 @@
+/**
+ * What a rollout tells the people who watch it: after each checkpoint, and when it is
+ * cancelled. The rollout's workers and operations build these; notify/ turns them into
+ * events and deliveries.
+ */
+import type { NotifyTarget } from '../schemas/notify.ts'
+import type { CheckpointResult } from '../schemas/result.ts'
+import type { Cancellation, CheckpointKind, RolloutState } from '../schemas/rollout.ts'
+import type { CheckpointRecord, RolloutSpec, StoredRollout } from './types.ts'
+
+/** The rollout as notifications describe it. */
+export interface NotifyRollout {
+  id: string
+  name: string
+  state: string
+  timezone: string
+  startAt: string
+  decisionAt: string
+  apps: Array<{ name: string, team?: string, owners?: string[], critical?: boolean }>
+  canaryHosts: string[]
+  /**
+   * Checkpoints in the rollout's plan, the decision included, for "checkpoint
+   * n of N" in messages. Optional: when absent the notifier assumes hourly
+   * checkpoints from startAt to decisionAt.
+   */
+  checkpointCount?: number
+  /** With secrets: only the notifier sees these. */
+  notify: NotifyTarget[]
+}
+
+/**
+ * What a rollout tells the notifier after each checkpoint. The rollouts worker
+ * builds it; src/notify turns it into events and deliveries.
+ */
+export interface CheckpointOutcome {
+  rollout: NotifyRollout
+  /** 0-based index of the checkpoint in the rollout's plan (manual runs get their own index). */
+  checkpointIndex: number
+  kind: CheckpointKind
+  /** The checkpoint time (end of the window judged). */
+  at: string
+  /** The result, or null when the checkpoint failed. */
+  result: CheckpointResult | null
+  /** The previous successful result of this rollout, to detect verdict changes. */
+  previous: CheckpointResult | null
+  /** Why the checkpoint failed, when it did. */
+  error?: string
+}
+
+/** What a cancel tells the notifier: one rollout.cancelled event. */
+export interface CancelOutcome {
+  kind: 'cancel'
+  rollout: NotifyRollout
+  cancellation: Cancellation
+  /** The rollout's latest successful result, if any: what stood when it was cancelled. */
+  previous: CheckpointResult | null
+}
+
+/** Anything the notifier is told about a rollout. */
+export type NotifyOutcome = CheckpointOutcome | CancelOutcome
+
+/** The rollout as a notification describes it, in the state it is in now. */
+export function notifyRollout (spec: RolloutSpec, state: RolloutState): NotifyRollout {
+  return {
+    id: spec.id,
+    name: spec.name,
+    state,
+    timezone: spec.timezone,
+    startAt: new Date(spec.startAt).toISOString(),
+    decisionAt: new Date(spec.decisionAt).toISOString(),
+    apps: spec.target.apps.map(a => ({ name: a.name, team: a.team, owners: a.owners, critical: a.critical })),
+    canaryHosts: spec.target.canaryHosts,
+    // Plan entries before the decision, so chat says "checkpoint 3 of 5" whatever the interval.
+    checkpointCount: spec.planLength - 1,
+    notify: spec.notify
+  }
+}
+
+/** What one recorded checkpoint tells the notifier. */
+export function checkpointOutcome (
+  spec: RolloutSpec, item: { index: number, kind: CheckpointKind }, record: CheckpointRecord, previous: CheckpointResult | null
+): CheckpointOutcome {
+  return {
+    rollout: notifyRollout(spec, item.kind === 'decision' ? 'decided' : 'monitoring'),
+    checkpointIndex: item.index,
+    kind: item.kind,
+    at: record.at,
+    result: record.result,
+    previous,
+    ...(record.error === undefined ? {} : { error: record.error })
+  }
+}
+
+/** What a cancelled rollout tells the notifier; `caller` stands in when the store has no name. */
+export function cancelOutcome (stored: StoredRollout, caller: string, previous: CheckpointResult | null, now: number): CancelOutcome {
+  return {
+    kind: 'cancel',
+    rollout: notifyRollout(stored.spec, 'cancelled'),
+    cancellation: {
+      at: new Date(stored.cancelledAt ?? now).toISOString(),
+      by: stored.cancelledBy ?? caller,
+      reason: stored.cancelReason ?? null
+    },
+    previous
+  }
+}
