@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import { NotFoundError } from '../../errors.ts'
+import { gateOf } from '../../rollout/gate.ts'
+import { entryAt } from '../../rollout/plan.ts'
+import { nextPending } from '../../rollout/statuses.ts'
 import { formatLocal } from '../../rollout/timezone.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { IdParams, RecommendationView, type RolloutState } from '../../schemas/rollout.ts'
@@ -72,32 +75,15 @@ async function render (app: FastifyInstance, id: string, state: RolloutState, la
   return { body: Buffer.from(head + rest), recommendation: null, state, gateOpen: false }
 }
 
-/**
- * The gate opens only on a GO that is current: not once the rollout is cancelled (its
- * last GO is history), and not when the newest planned checkpoint failed (the GO is from
- * before it, on data older than the deploy tool thinks).
- */
-export function gateOf (state: RolloutState, rec: string | null, statuses: string): { open: boolean, reason: string } {
-  if (state === 'cancelled') return { open: false, reason: 'the rollout was cancelled' }
-  if (rec === null) return { open: false, reason: 'no checkpoint has succeeded yet' }
-  if (rec !== 'GO') return { open: false, reason: `the recommendation is ${rec}` }
-  const ran = statuses.replace(/-+$/, '')
-  if (ran.endsWith('f')) return { open: false, reason: 'the newest checkpoint failed: the GO is from an earlier one' }
-  return { open: true, reason: state === 'decided' ? 'final GO' : 'GO so far; not final until the decision' }
-}
-
 /** The body before any checkpoint succeeded: a 200 with null and a message, not a 404 (the rollout exists). */
 async function nothingYet (app: FastifyInstance, id: string, state: RolloutState): Promise<object> {
   const stored = await app.rollouts.get(id)
   let message = 'no checkpoint has succeeded yet'
   if (stored !== null) {
-    const next = stored.statuses.indexOf('-')
+    const next = nextPending(stored.statuses)
     const { spec } = stored
     if (state === 'cancelled') message = 'the rollout was cancelled before any checkpoint succeeded'
-    else if (next >= 0) {
-      const at = next === spec.planLength - 1 ? spec.decisionAt : spec.startAt + (next + 1) * spec.everyMs
-      message = `no checkpoint has succeeded yet; the next is due at ${formatLocal(at, spec.timezone)}`
-    }
+    else if (next >= 0) message = `no checkpoint has succeeded yet; the next is due at ${formatLocal(entryAt(spec, next), spec.timezone)}`
   }
   return { recommendation: null, checkpoint: null, message, result: null }
 }

@@ -1,4 +1,5 @@
-import { buildPlan } from '../../rollout/plan.ts'
+import { buildPlan, entryAt } from '../../rollout/plan.ts'
+import { counts, entryStatus, isFinal, nextPending } from '../../rollout/statuses.ts'
 import { formatLocal } from '../../rollout/timezone.ts'
 import { viewTarget } from '../../notify/targets/view.ts'
 import type { NotifyFailure, PlanEntry, Progress, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
@@ -6,16 +7,15 @@ import type { StoredRollout } from '../../rollout/types.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-function planStatus (c: string | undefined, state: StoredRollout['state']): PlanEntry['status'] {
-  if (c === 'o') return 'ok'
-  if (c === 'f') return 'failed'
-  return state === 'cancelled' ? 'skipped' : 'pending'
+function planStatus (statuses: string, index: number, state: StoredRollout['state']): PlanEntry['status'] {
+  const status = entryStatus(statuses, index)
+  return status === 'pending' && state === 'cancelled' ? 'skipped' : status
 }
 
 /** The parts of a rollout shared by its full view and its list entry. */
 function common (r: StoredRollout): RolloutSummary {
   const { spec } = r
-  const next = r.state === 'decided' || r.state === 'cancelled' ? -1 : r.statuses.indexOf('-')
+  const next = isFinal(r.state) ? -1 : nextPending(r.statuses)
   return {
     id: spec.id,
     name: spec.name,
@@ -32,7 +32,7 @@ function common (r: StoredRollout): RolloutSummary {
     ...(spec.target.thresholds === undefined ? {} : { thresholds: spec.target.thresholds }),
     notify: spec.notify.map(viewTarget),
     recommendation: r.recommendation,
-    nextAt: next < 0 ? null : iso(next === spec.planLength - 1 ? spec.decisionAt : spec.startAt + (next + 1) * spec.everyMs),
+    nextAt: next < 0 ? null : iso(entryAt(spec, next)),
     createdAt: iso(spec.createdAt),
     updatedAt: iso(r.updatedAt),
     ...(r.startedAt === undefined ? {} : { startedAt: iso(r.startedAt) }),
@@ -47,13 +47,7 @@ function common (r: StoredRollout): RolloutSummary {
 
 /** Plan entries recorded ok and failed, of the total (the plan itself may have a thousand entries). */
 function progress (r: StoredRollout): Progress {
-  let ok = 0
-  let failed = 0
-  for (const c of r.statuses) {
-    if (c === 'o') ok++
-    else if (c === 'f') failed++
-  }
-  return { ok, failed, total: r.spec.planLength }
+  return { ...counts(r.statuses), total: r.spec.planLength }
 }
 
 /** The full view: everything but notify secrets, with the plan and each entry's status. */
@@ -63,7 +57,7 @@ export function rolloutView (r: StoredRollout, notifyFailures: NotifyFailure[] =
     kind: e.kind,
     at: iso(e.at),
     localAt: formatLocal(e.at, r.spec.timezone),
-    status: planStatus(r.statuses[e.index], r.state)
+    status: planStatus(r.statuses, e.index, r.state)
   }))
   return { ...common(r), plan, notifyFailures }
 }

@@ -1,6 +1,6 @@
-/** When the deployment gate opens (routes/rollouts/recommendation.ts gateOf). */
+/** When the deployment gate opens (rollout/gate.ts). */
 import t from 'tap'
-import { gateOf } from '../../src/routes/rollouts/recommendation.ts'
+import { gateOf } from '../../src/rollout/gate.ts'
 
 t.test('the gate opens only on a current GO', async t => {
   t.same(gateOf('decided', 'GO', 'ooo'), { open: true, reason: 'final GO' })
