@@ -1,13 +1,12 @@
-import { STATUS_CODES } from 'node:http'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import cors from '@fastify/cors'
-import rateLimit from '@fastify/rate-limit'
 import type { Config } from './config.ts'
-import { GonogoError } from './errors.ts'
 import { loggerOptions } from './logger.ts'
-import { validationMessage, validatorCompiler } from './http/validation.ts'
-import type { ErrorObject } from 'ajv'
+import { errorHandler, httpError } from './http/error-handler.ts'
+import { answerUnknownRoutes } from './http/not-found.ts'
+import { validatorCompiler } from './http/validation.ts'
+import corsPlugin from './plugins/external/cors.ts'
+import rateLimitPlugin from './plugins/external/rate-limit.ts'
 import authPlugin from './plugins/app/auth.ts'
 import metricsPlugin from './plugins/app/metrics.ts'
 import redisPlugin from './plugins/app/redis.ts'
@@ -16,6 +15,7 @@ import nerdgraphPlugin from './plugins/app/nerdgraph.ts'
 import queuesPlugin from './plugins/app/queues.ts'
 import workersPlugin from './plugins/app/workers.ts'
 import notifyPlugin from './plugins/app/notify.ts'
+import rolloutPortsPlugin from './plugins/app/rollout-ports.ts'
 import type { CheckpointNotifier } from './jobs/notifier.ts'
 import rolloutsRoutes from './routes/rollouts/index.ts'
 import analysesRoutes from './routes/analyses/index.ts'
@@ -51,61 +51,12 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   app.removeContentTypeParser('text/plain')
 
   app.setValidatorCompiler(validatorCompiler)
-  app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err.validation !== undefined) {
-      const message = validationMessage(err.validation as ErrorObject[], err.validationContext ?? 'body', err.message)
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message })
-    }
-    if (isRedisUnavailable(err)) {
-      req.log.warn({ err: err.message }, 'redis unavailable')
-      return reply.code(503).header('retry-after', '5').send({
-        statusCode: 503, error: 'Service Unavailable', message: 'the state store (Redis) is not reachable; try again shortly'
-      })
-    }
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: `content-type ${req.headers['content-type'] ?? '(none)'} is not accepted: send JSON with content-type application/json` })
-    }
-    const status = err instanceof GonogoError ? err.statusCode : (err.statusCode ?? 500)
-    if (status >= 500) req.log.error({ err }, 'request failed')
-    else req.log.info({ err: err.message }, 'request refused')
-    const exposed = status < 500 || err instanceof GonogoError
-    return reply.code(status).send({
-      statusCode: status,
-      error: httpError(status),
-      message: err instanceof GonogoError ? err.publicMessage : exposed ? err.message : 'internal error; see the service log'
-    })
-  })
-  // Route patterns and their methods, so a known path with the wrong method is a 405, not a 404.
-  const routes: Array<{ pattern: RegExp, methods: Set<string> }> = []
-  app.addHook('onRoute', (route) => {
-    const pattern = new RegExp(`^${route.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}/?$`)
-    const methods = ([] as string[]).concat(route.method)
-    const known = routes.find(r => r.pattern.source === pattern.source)
-    if (known !== undefined) for (const m of methods) known.methods.add(m)
-    else routes.push({ pattern, methods: new Set(methods) })
-  })
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0]
-    // Echo enough of the path to recognise it, not a 10 KB URL back at the caller.
-    const shown = path.length > 200 ? `${path.slice(0, 200)}...` : path
-    const allowed = [...new Set(routes.filter(r => r.pattern.test(path)).flatMap(r => [...r.methods]))].filter(m => m !== 'HEAD' && m !== 'OPTIONS').sort()
-    if (allowed.length > 0) {
-      return reply.code(405).header('allow', allowed.join(', ')).send({ statusCode: 405, error: 'Method Not Allowed', message: `${req.method} is not allowed on ${shown}; use ${allowed.join(' or ')}` })
-    }
-    return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${shown}` })
-  })
+  app.setErrorHandler(errorHandler)
+  answerUnknownRoutes(app)
 
   await app.register(metricsPlugin)
-  if (config.corsOrigins.length > 0) {
-    await app.register(cors, {
-      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
-      methods: ['GET', 'HEAD', 'POST'],
-      allowedHeaders: ['authorization', 'content-type', 'idempotency-key'],
-      exposedHeaders: ['location', 'retry-after', 'idempotent-replayed'],
-      maxAge: 600
-    })
-  }
-  await app.register(rateLimit, { max: config.GONOGO_RATE_LIMIT, timeWindow: '1 minute' })
+  await app.register(corsPlugin, { origins: config.corsOrigins })
+  await app.register(rateLimitPlugin, { max: config.GONOGO_RATE_LIMIT })
   await app.register(swaggerPlugin)
   await app.register(authPlugin, { tokens: config.apiTokens, readsRequireToken: config.readTokensRequired })
   await app.register(redisPlugin, { url: config.REDIS_URL })
@@ -117,6 +68,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   // Rollouts: the store and queue in every role, the worker unless api-only, the routes unless worker-only.
   await app.register(queuesPlugin, { config })
   await app.register(notifyPlugin, { config })
+  await app.register(rolloutPortsPlugin, { config })
   if (config.GONOGO_ROLE !== 'api') {
     await app.register(workersPlugin, { config, notifier: opts.notifier ?? app.notifier })
   }
@@ -126,14 +78,4 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     await app.register(rolloutsRoutes, { config })
   }
   return app
-}
-
-/** ioredis gave up on a command: Redis is down or unreachable, a 503 rather than a 500. */
-function isRedisUnavailable (err: Error): boolean {
-  return err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET/.test(err.message)
-}
-
-function httpError (status: number): string {
-  return STATUS_CODES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
 }

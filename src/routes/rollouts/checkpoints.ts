@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../../config.ts'
-import { BadRequestError, ConflictError, NotFoundError } from '../../errors.ts'
-import { formatLocal } from '../../rollout/timezone.ts'
+import { BadRequestError, NotFoundError } from '../../errors.ts'
+import { requestCheckpoint } from '../../rollout/operations.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { Checkpoint, CheckpointList, CheckpointListQuery, IdParams, RolloutId } from '../../schemas/rollout.ts'
-import type { CheckpointRecord } from '../../rollout/types.ts'
 import { noBody } from './no-body.ts'
 
 // Digits only: coercion would read " " as 0 and "1e2" as 100.
@@ -86,43 +85,9 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     },
     preValidation: noBody
   }, async (req, reply) => {
-    const { id } = req.params
-    const stored = await app.rollouts.get(id)
-    if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
-    const { spec } = stored
-    const now = Date.now()
-    // Judged up to the ingest lag, as scheduled checkpoints are: the last minute is still arriving.
-    const until = now - config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000
-    if (stored.state === 'decided' || stored.state === 'cancelled') throw new ConflictError(`rollout ${id} is ${stored.state}`)
-    if (until <= spec.startAt) {
-      throw new ConflictError(`rollout ${id} starts at ${formatLocal(spec.startAt, spec.timezone)}; there is no data to judge yet` +
-        (now > spec.startAt ? ` (New Relic data is read ${config.GONOGO_CHECKPOINT_LAG_SECONDS} s behind)` : ''))
-    }
-    if (now >= spec.decisionAt) throw new ConflictError(`rollout ${id} is due for its decision; it runs without being asked`)
-
-    const asked = await app.checkpointStore.requestManual(id, until, spec.planLength)
-    if (asked.outcome === 'state') throw new ConflictError(`rollout ${id} is ${asked.state}`)
-    if (asked.outcome === 'new') await app.scheduler.runManual(id, asked.index)
-    const location = `/v1/rollouts/${id}/checkpoints/${asked.index}`
-    const record = await waitForRecord(app.checkpointStore.get.bind(app.checkpointStore), id, asked.index, config.GONOGO_MANUAL_WAIT_MS)
-    if (record !== null) return reply.code(201).header('location', location).send(record)
-    const pending: CheckpointRecord = { index: asked.index, kind: 'manual', at: new Date(asked.at).toISOString(), status: 'pending', attempts: 0, result: null }
-    return reply.code(202).header('location', location).send(pending)
+    const { record, recorded } = await requestCheckpoint(app.rolloutPorts, req.params.id)
+    return reply.code(recorded ? 201 : 202).header('location', `/v1/rollouts/${req.params.id}/checkpoints/${record.index}`).send(record)
   })
-}
-
-/** Polls for a record, backing off from 25 ms to 500 ms, until it exists or the wait is over. */
-async function waitForRecord (
-  get: (id: string, index: number) => Promise<CheckpointRecord | null>, id: string, index: number, waitMs: number
-): Promise<CheckpointRecord | null> {
-  const deadline = Date.now() + waitMs
-  let pause = 25
-  for (;;) {
-    const record = await get(id, index)
-    if (record !== null || Date.now() >= deadline) return record
-    await new Promise(resolve => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))))
-    pause = Math.min(pause * 2, 500)
-  }
 }
 
 export default checkpoints

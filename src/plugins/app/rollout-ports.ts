@@ -1,0 +1,31 @@
+import fp from 'fastify-plugin'
+import { preflight } from '../../analysis/preflight.ts'
+import type { Config } from '../../config.ts'
+import { validateNotifyTargets } from '../../notify/targets/validate.ts'
+import type { RolloutPorts } from '../../rollout/ports.ts'
+import { newRolloutId } from '../../store/ids.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What rollout/operations.ts needs, wired to this process's stores, queue, New Relic and notifier. */
+    rolloutPorts: RolloutPorts & { newId: (now: number) => string }
+  }
+}
+
+/** Wires the rollout operations' ports; the routes call the operations with them. */
+export default fp<{ config: Config }>(async (app, { config }) => {
+  app.decorate('rolloutPorts', {
+    rollouts: app.rollouts,
+    checkpoints: app.checkpointStore,
+    scheduler: app.scheduler,
+    preflight: config.GONOGO_PREFLIGHT_MS > 0
+      ? async (target, window) => await preflight(app.nerdgraph, target, { ...window, timeoutMs: config.GONOGO_PREFLIGHT_MS })
+      : undefined,
+    validateTargets: async (targets) => { await validateNotifyTargets(targets, config) },
+    notifier: app.notifier,
+    log: app.log,
+    now: Date.now,
+    newId: newRolloutId,
+    settings: { lagMs: config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000, manualWaitMs: config.GONOGO_MANUAL_WAIT_MS }
+  })
+}, { name: 'rollout-ports', dependencies: ['queues', 'notify', 'nerdgraph'] })

@@ -1,0 +1,126 @@
+/**
+ * What people and tools do to a rollout: create it, cancel it, ask for a checkpoint now. The
+ * routes parse HTTP and call these; these call the stores, the scheduler, New Relic's name
+ * check and the notifier through ports.ts.
+ */
+import { createHash } from 'node:crypto'
+import type { Config } from '../config.ts'
+import { BadRequestError, ConflictError, NotFoundError, StoreError } from '../errors.ts'
+import type { RolloutRequest } from '../schemas/rollout.ts'
+import { cancelOutcome } from './outcome.ts'
+import type { Idempotency, RolloutPorts } from './ports.ts'
+import { buildSpec } from './spec.ts'
+import { formatLocal } from './timezone.ts'
+import type { CheckpointRecord, StoredRollout } from './types.ts'
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
+
+export interface Created {
+  stored: StoredRollout
+  /** False when an Idempotency-Key replayed an earlier create. */
+  created: boolean
+  /** What New Relic's look at the names found suspicious. */
+  warnings: string[]
+}
+
+/**
+ * Validates, checks the names against New Relic, stores and schedules a rollout. A replayed
+ * Idempotency-Key with the same body answers the first rollout (and schedules it again, which
+ * is idempotent, so a create that stored but failed to enqueue is repaired); with another
+ * body it is a 422.
+ */
+export async function createRollout (
+  ports: RolloutPorts & { newId: (now: number) => string }, body: RolloutRequest, config: Config, idempotencyKey?: string
+): Promise<Created> {
+  const now = ports.now()
+  const spec = buildSpec(body, config, ports.newId(now), now)
+  await ports.validateTargets(spec.notify)
+  const idem: Idempotency | undefined = idempotencyKey === undefined
+    ? undefined
+    : { keyHash: sha256(idempotencyKey), fingerprint: sha256(JSON.stringify(body)) }
+  // A replay answers from what is stored; checking names again would only add New Relic's latency.
+  const replay = idem !== undefined && await ports.rollouts.idempotencyUsed(idem.keyHash)
+  const warnings = ports.preflight !== undefined && !replay
+    ? await ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt })
+    : []
+  const outcome = await ports.rollouts.create(spec, idem)
+  let id = spec.id
+  if (!outcome.created) {
+    if (outcome.fingerprint !== idem?.fingerprint) throw new BadRequestError('the Idempotency-Key was already used with a different body', 422)
+    id = outcome.id
+  }
+  const stored = await ports.rollouts.get(id)
+  if (stored === null) throw new StoreError(`rollout ${id} vanished right after it was stored`)
+  await ports.scheduler.schedule(stored.spec, now, ports.settings.lagMs)
+  if (outcome.created) {
+    ports.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: body.startAt, decisionAt: body.decisionAt, warnings }, 'rollout created')
+  }
+  return { stored, created: outcome.created, warnings }
+}
+
+/**
+ * Cancels a scheduled or monitoring rollout: who (`by`, the caller's token name) and why are
+ * stored in the same atomic step, its pending jobs are dropped, and its targets are told.
+ * Cancelled is cancelled: a notifier outage is logged, not answered with a 5xx.
+ */
+export async function cancelRollout (ports: RolloutPorts, id: string, by: string, reason?: string): Promise<StoredRollout> {
+  const fields: Record<string, string> = { cancelledBy: by, ...(reason === undefined ? {} : { cancelReason: reason }) }
+  const { moved, state } = await ports.rollouts.transition(id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', ports.now(), fields)
+  if (state === null) throw new NotFoundError(`no rollout with id ${id}`)
+  if (!moved) throw new ConflictError(`rollout ${id} is already ${state}`)
+  const stored = await ports.rollouts.get(id)
+  if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
+  await ports.scheduler.unschedule(stored.spec)
+  ports.log.info({ rolloutId: id, was: state, by, reason }, 'rollout cancelled')
+  try {
+    await ports.notifier.publish(cancelOutcome(stored, by, await ports.checkpoints.latestResult(id), ports.now()))
+  } catch (err) {
+    ports.log.error({ rolloutId: id, err }, 'could not hand the cancellation to the notifier')
+  }
+  return stored
+}
+
+export interface Requested {
+  /** The recorded checkpoint, or a pending one when it took longer than the wait. */
+  record: CheckpointRecord
+  recorded: boolean
+}
+
+/**
+ * Asks for a checkpoint over [startAt, now - lag) outside the plan, and waits a little for it.
+ * A request while another is pending joins it. Refused (409) before there is data, once due
+ * for the decision, and once decided or cancelled.
+ */
+export async function requestCheckpoint (ports: RolloutPorts, id: string): Promise<Requested> {
+  const stored = await ports.rollouts.get(id)
+  if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
+  const { spec } = stored
+  const now = ports.now()
+  // Judged up to the ingest lag, as scheduled checkpoints are: the last minute is still arriving.
+  const until = now - ports.settings.lagMs
+  if (stored.state === 'decided' || stored.state === 'cancelled') throw new ConflictError(`rollout ${id} is ${stored.state}`)
+  if (until <= spec.startAt) {
+    throw new ConflictError(`rollout ${id} starts at ${formatLocal(spec.startAt, spec.timezone)}; there is no data to judge yet` +
+      (now > spec.startAt ? ` (New Relic data is read ${ports.settings.lagMs / 1000} s behind)` : ''))
+  }
+  if (now >= spec.decisionAt) throw new ConflictError(`rollout ${id} is due for its decision; it runs without being asked`)
+
+  const asked = await ports.checkpoints.requestManual(id, until, spec.planLength)
+  if (asked.outcome === 'state') throw new ConflictError(`rollout ${id} is ${asked.state}`)
+  if (asked.outcome === 'new') await ports.scheduler.runManual(id, asked.index)
+  const record = await waitForRecord(ports, id, asked.index)
+  if (record !== null) return { record, recorded: true }
+  return { record: { index: asked.index, kind: 'manual', at: new Date(asked.at).toISOString(), status: 'pending', attempts: 0, result: null }, recorded: false }
+}
+
+/** Polls for a record, backing off from 25 ms to 500 ms, until it exists or the wait is over. */
+async function waitForRecord (ports: RolloutPorts, id: string, index: number): Promise<CheckpointRecord | null> {
+  const deadline = Date.now() + ports.settings.manualWaitMs
+  let pause = 25
+  for (;;) {
+    const record = await ports.checkpoints.get(id, index)
+    if (record !== null || Date.now() >= deadline) return record
+    await new Promise(resolve => setTimeout(resolve, Math.min(pause, Math.max(0, deadline - Date.now()))))
+    pause = Math.min(pause * 2, 500)
+  }
+}

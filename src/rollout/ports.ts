@@ -1,0 +1,62 @@
+/**
+ * What the rollout's operations need from the world around them, as narrow interfaces: the
+ * Redis stores, the BullMQ scheduler, New Relic's name check and the notifier implement them,
+ * and tests can stand in for any one.
+ */
+import type { Logger } from '../logger.ts'
+import type { NotifyTarget } from '../schemas/notify.ts'
+import type { CheckpointResult } from '../schemas/result.ts'
+import type { RolloutState } from '../schemas/rollout.ts'
+import type { CancelOutcome } from './outcome.ts'
+import type { Target } from './target.ts'
+import type { CheckpointRecord, RolloutSpec, StoredRollout } from './types.ts'
+
+/** A create made with an Idempotency-Key: the key's and the body's digests. */
+export interface Idempotency { keyHash: string, fingerprint: string }
+
+export type CreateOutcome = { created: true } | { created: false, id: string, fingerprint: string }
+
+export interface RolloutRepository {
+  create: (spec: RolloutSpec, idem?: Idempotency) => Promise<CreateOutcome>
+  idempotencyUsed: (keyHash: string) => Promise<boolean>
+  get: (id: string) => Promise<StoredRollout | null>
+  transition: (
+    id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields?: Record<string, string>
+  ) => Promise<{ moved: boolean, state: RolloutState | null }>
+}
+
+export interface CheckpointRepository {
+  get: (rolloutId: string, index: number) => Promise<CheckpointRecord | null>
+  latestResult: (rolloutId: string) => Promise<CheckpointResult | null>
+  requestManual: (rolloutId: string, now: number, planLength: number) => Promise<
+  { outcome: 'new' | 'pending', index: number, at: number } | { outcome: 'state', state: string }
+  >
+}
+
+export interface Scheduler {
+  schedule: (spec: RolloutSpec, now: number, lagMs: number, skip?: ReadonlySet<number>) => Promise<void>
+  unschedule: (spec: RolloutSpec) => Promise<void>
+  runManual: (rolloutId: string, index: number) => Promise<void>
+}
+
+/** New Relic's look at the names of a new rollout: warnings, or a refusal of an unreadable named account. */
+export type Preflight = (target: Target, window: { now: number, startAt: number, decisionAt: number }) => Promise<string[]>
+
+export interface RolloutPorts {
+  rollouts: RolloutRepository
+  checkpoints: CheckpointRepository
+  scheduler: Scheduler
+  /** Absent: names are not checked (GONOGO_PREFLIGHT_MS=0). */
+  preflight?: Preflight
+  /** Refuses notify targets that may not be used (throws a BadRequestError). */
+  validateTargets: (targets: NotifyTarget[]) => Promise<void>
+  notifier: { publish: (outcome: CancelOutcome) => Promise<void> }
+  log: Logger
+  now: () => number
+  settings: {
+    /** A plan entry is due this long after its time (New Relic ingest lag). */
+    lagMs: number
+    /** How long a manual checkpoint request waits for its record. */
+    manualWaitMs: number
+  }
+}
