@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis'
 import type { Recommendation } from '../schemas/common.ts'
-import type { NotifyFailure, RolloutState } from '../schemas/rollout.ts'
+import type { RolloutState } from '../schemas/rollout.ts'
 import { idPrefix } from './ids.ts'
 import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
+import type { CreateOutcome, Idempotency } from '../rollout/ports.ts'
 import { freshStatuses } from '../rollout/statuses.ts'
 import type { RolloutSpec, StoredRollout } from '../rollout/types.ts'
 
@@ -12,9 +13,7 @@ const FIELDS = [
 ] as const
 
 /** An Idempotency-Key, hashed, and a fingerprint of the body it came with. */
-export interface Idempotency { keyHash: string, fingerprint: string }
-
-export type CreateOutcome = { created: true } | { created: false, id: string, fingerprint: string }
+export type { CreateOutcome, Idempotency }
 
 /** How long an Idempotency-Key is remembered. */
 const IDEMPOTENCY_TTL_S = 24 * 3600
@@ -48,23 +47,6 @@ export class RolloutStore {
   /** Whether an Idempotency-Key (hashed) was already used: a replay need not redo pre-create work. */
   async idempotencyUsed (keyHash: string): Promise<boolean> {
     return await this.#redis.exists(this.keys.idempotency(keyHash)) === 1
-  }
-
-  /**
-   * Records a notification that will not be retried any more. Keyed by event and
-   * target, so a delivery worker that crashes after recording cannot count it twice.
-   */
-  async recordNotifyFailure (id: string, failure: NotifyFailure): Promise<void> {
-    const key = this.keys.notifyFailures(id)
-    const exists = await this.#redis.exists(this.keys.rollout(id))
-    if (exists === 0) return
-    await this.#redis.hset(key, `${failure.eventId}|${failure.target}`, JSON.stringify(failure))
-  }
-
-  /** The notifications of a rollout that gave up, oldest first. */
-  async notifyFailures (id: string): Promise<NotifyFailure[]> {
-    const values = await this.#redis.hvals(this.keys.notifyFailures(id))
-    return values.map(v => JSON.parse(v) as NotifyFailure).sort((a, b) => a.at.localeCompare(b.at))
   }
 
   /** One rollout, or null when the id is unknown. */

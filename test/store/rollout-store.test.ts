@@ -2,6 +2,7 @@ import t from 'tap'
 import { Redis } from 'ioredis'
 import { CheckpointStore } from '../../src/store/checkpoint-store.ts'
 import { newRolloutId, idTime } from '../../src/store/ids.ts'
+import { NotifyFailureStore } from '../../src/store/notify-failure-store.ts'
 import { RolloutStore } from '../../src/store/rollout-store.ts'
 import type { CheckpointRecord } from '../../src/rollout/types.ts'
 import { cleanPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.ts'
@@ -135,7 +136,7 @@ t.test('purgeFinishedBefore deletes rollouts that ended before the cutoff, with 
   await rollouts.transition(lateDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 5 * DAY)
   await rollouts.transition(newDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 1 * DAY)
   await redis.hset(rollouts.keys.checkpoints(oldDecided.id), '0', '{}')
-  await rollouts.recordNotifyFailure(oldDecided.id, { eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', attempts: 1, error: 'boom', at: 'now' })
+  await new NotifyFailureStore(redis, own).record(oldDecided.id, { eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', attempts: 1, error: 'boom', at: 'now' })
 
   const gone = await rollouts.purgeFinishedBefore(now - 90 * DAY, 500)
   t.same(gone.sort(), [oldDecided.id, oldCancelled.id].sort())

@@ -21,7 +21,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
     config,
     logger: app.log,
     metrics: app.metrics,
-    onFailure: async (rolloutId, failure) => { await app.rollouts.recordNotifyFailure(rolloutId, failure) },
+    onFailure: async (rolloutId, failure) => { await app.notifyFailures.record(rolloutId, failure) },
     delivery: {
       attempts: config.GONOGO_NOTIFY_ATTEMPTS,
       baseDelayMs: config.GONOGO_NOTIFY_BACKOFF_MS,

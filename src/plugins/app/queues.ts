@@ -3,6 +3,7 @@ import { Queue } from 'bullmq'
 import type { Config } from '../../config.ts'
 import { QUEUE_NAME, RolloutScheduler, type CheckpointJobData } from '../../jobs/queue.ts'
 import { CheckpointStore } from '../../store/checkpoint-store.ts'
+import { NotifyFailureStore } from '../../store/notify-failure-store.ts'
 import { RolloutStore } from '../../store/rollout-store.ts'
 import type { Metrics } from '../../metrics.ts'
 
@@ -12,6 +13,8 @@ declare module 'fastify' {
     rollouts: RolloutStore
     /** Checkpoint records, evidence and manual requests in Redis. */
     checkpointStore: CheckpointStore
+    /** Notifications that gave up, per rollout. */
+    notifyFailures: NotifyFailureStore
     /** Enqueues and removes rollout jobs. */
     scheduler: RolloutScheduler
   }
@@ -38,6 +41,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
 
   app.decorate('rollouts', new RolloutStore(app.redis, prefix))
   app.decorate('checkpointStore', new CheckpointStore(app.redis, prefix))
+  app.decorate('notifyFailures', new NotifyFailureStore(app.redis, prefix))
   app.decorate('scheduler', new RolloutScheduler(queue))
 
   app.metricsCollectors.push(async () => {

@@ -33,7 +33,7 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req) => {
     const stored = await app.rollouts.get(req.params.id)
     if (stored === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
-    return rolloutView(stored, await app.rollouts.notifyFailures(stored.spec.id))
+    return rolloutView(stored, await app.notifyFailures.list(stored.spec.id))
   })
 }
 

@@ -1,0 +1,31 @@
+import type { Redis } from 'ioredis'
+import type { NotifyFailure } from '../schemas/rollout.ts'
+import { Keys } from './keys.ts'
+
+/** The notifications of each rollout that gave up after their retries, shown on the rollout. */
+export class NotifyFailureStore {
+  readonly keys: Keys
+  readonly #redis: Redis
+
+  constructor (redis: Redis, prefix: string) {
+    this.#redis = redis
+    this.keys = new Keys(prefix)
+  }
+
+  /**
+   * Records a notification that will not be retried any more. Keyed by event and
+   * target, so a delivery worker that crashes after recording cannot count it twice;
+   * nothing is recorded for a rollout that is gone.
+   */
+  async record (id: string, failure: NotifyFailure): Promise<void> {
+    const exists = await this.#redis.exists(this.keys.rollout(id))
+    if (exists === 0) return
+    await this.#redis.hset(this.keys.notifyFailures(id), `${failure.eventId}|${failure.target}`, JSON.stringify(failure))
+  }
+
+  /** The notifications of a rollout that gave up, oldest first. */
+  async list (id: string): Promise<NotifyFailure[]> {
+    const values = await this.#redis.hvals(this.keys.notifyFailures(id))
+    return values.map(v => JSON.parse(v) as NotifyFailure).sort((a, b) => a.at.localeCompare(b.at))
+  }
+}
