@@ -1,6 +1,8 @@
 /**
  * NerdGraph client for NRQL: batches aliased queries into few HTTP requests,
  * caps concurrency, times out, and retries what retrying can fix.
+ *
+ * Over 200 lines: batching, the concurrency cap, timeouts, retries and their metrics share one request loop; split, each part would need the others' state.
  */
 import { Pool } from 'undici'
 import pino from 'pino'

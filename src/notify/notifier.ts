@@ -1,3 +1,6 @@
+/**
+ * Over 200 lines: one class owns the notify queue, its worker and their connections, so start-up and shutdown have one order.
+ */
 import type dns from 'node:dns'
 import { Queue, Worker } from 'bullmq'
 import type { Redis } from 'ioredis'

@@ -1,3 +1,6 @@
+/**
+ * Over 200 lines because it is data (what the demo answered), kept in TypeScript so tsc checks each example against its model.
+ */
 import type { Static } from '@sinclair/typebox'
 import type { AnalysisRequest } from './analysis.ts'
 import type { CheckpointResult } from './result.ts'

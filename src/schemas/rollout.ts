@@ -1,3 +1,7 @@
+/**
+ * The rollout API's schemas (request, views, plan, checkpoints, pages): over 200 lines because every one of them is a model
+ * of the OpenAPI document and they refer to each other.
+ */
 import { Type, type Static } from '@sinclair/typebox'
 import { ErrorBody, Recommendation } from './common.ts'
 import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'

@@ -3,6 +3,9 @@
  * correction, as SciPy's `mannwhitneyu(method='asymptotic')`) and the Hodges-Lehmann
  * shift estimate with its distribution-free (Moses) confidence interval.
  * Written for per-minute series: thousands of points, so no O(n·m) pair lists.
+ *
+ * Over 200 lines: the U test, the Hodges-Lehmann median and its Moses interval need the same selection of pairwise differences,
+ * which is written once here.
  */
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf'
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile'

@@ -1,3 +1,7 @@
+/**
+ * The one summary every chat format renders from (so Slack, Teams and webhooks say the same): what changed, the flagged apps with
+ * their teams and owners, the canceller, links. Over 200 lines because each of those is a small section of its own.
+ */
 import type { Recommendation, Status } from '../../schemas/common.ts'
 import type { AppResult, CheckpointResult } from '../../schemas/result.ts'
 import { asReported, reportedSpellings } from '../../judge/hosts.ts'
