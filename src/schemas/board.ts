@@ -1,0 +1,201 @@
+/**
+ * The compact reads the board, the CLI and other dashboards use (the matrix, one app across a
+ * rollout, the lean gate, events) and what people add to a rollout (notes, sign-offs, waivers,
+ * an override, the audit list).
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { AppName, Recommendation, Status } from './common.ts'
+import { Interval } from './result.ts'
+import { CheckpointKind, PlanEntryStatus, RolloutId, RolloutState } from './rollout.ts'
+
+const Time = (description: string) => Type.String({ format: 'date-time', description })
+/** One line of text a person wrote: no control characters, not blank. */
+const Line = (max: number, description: string, example: string) => Type.String({
+  minLength: 1, maxLength: max, pattern: '^(?=.*\\S)[^\\u0000-\\u0008\\u000b-\\u001f\\u007f]+$', description, examples: [example]
+})
+
+export const SignOff = Type.Union([Type.Literal('ok'), Type.Literal('concern')], {
+  title: 'SignOff', description: 'ok: the team says the app is fine at this point; concern: it is not'
+})
+export type SignOff = Static<typeof SignOff>
+
+export const NoteRequest = Type.Object({
+  text: Line(2000, 'What the person saw or did (newlines allowed)', 'Works fine. Tested along with Okta authentication'),
+  signOff: Type.Optional(SignOff)
+}, { title: 'NoteRequest', additionalProperties: false, description: 'A note on one app, optionally a sign-off' })
+export type NoteRequest = Static<typeof NoteRequest>
+
+export const Note = Type.Object({
+  id: Type.String({ description: 'Unique within the rollout, in time order' }),
+  app: Type.String(),
+  text: Type.String(),
+  signOff: Type.Union([SignOff, Type.Null()]),
+  by: Type.String({ description: 'The caller\'s token name (anonymous without tokens)' }),
+  at: Time('When it was written'),
+  checkpointIndex: Type.Union([Type.Integer(), Type.Null()], { description: 'The latest recorded plan entry when it was written' })
+}, { title: 'Note', description: 'A note or sign-off of a person on one app' })
+export type Note = Static<typeof Note>
+
+export const WaiverRequest = Type.Object({
+  reason: Line(500, 'Why the app\'s verdict is accepted (a known error the team will fix)', 'Known 404 on /health; fix in next release')
+}, { title: 'WaiverRequest', additionalProperties: false, description: 'Accept an app\'s FAIL, NO_DATA or INCONCLUSIVE' })
+export type WaiverRequest = Static<typeof WaiverRequest>
+
+export const Waiver = Type.Object({
+  app: Type.String(),
+  reason: Type.String(),
+  by: Type.String(),
+  at: Time('When it was given'),
+  fromIndex: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The recorded plan entry it applies from (the latest when it was given); null before any'
+  })
+}, { title: 'Waiver', description: 'An app whose FAIL, NO_DATA or INCONCLUSIVE does not count against the recommendation' })
+export type Waiver = Static<typeof Waiver>
+
+export const OverrideRequest = Type.Object({
+  recommendation: Recommendation,
+  reason: Line(500, 'Why people decided otherwise', 'Billing errors are the known ticket PAY-812; approved by the CAB')
+}, { title: 'OverrideRequest', additionalProperties: false, description: 'A human decision beside the automated one (after the decision)' })
+export type OverrideRequest = Static<typeof OverrideRequest>
+
+export const Override = Type.Object({
+  recommendation: Recommendation,
+  automated: Type.Union([Recommendation, Type.Null()], { description: 'The automated decision it overrides' }),
+  reason: Type.String(),
+  by: Type.String(),
+  at: Time('When it was given')
+}, { title: 'Override', description: 'A human decision recorded beside the automated one; the gate follows it' })
+export type Override = Static<typeof Override>
+
+export const AuditEntry = Type.Object({
+  at: Time('When'),
+  by: Type.String(),
+  action: Type.Union([
+    Type.Literal('created'), Type.Literal('note'), Type.Literal('sign-off'), Type.Literal('waived'), Type.Literal('unwaived'),
+    Type.Literal('override'), Type.Literal('cancelled')
+  ]),
+  app: Type.Optional(Type.String()),
+  detail: Type.String({ description: 'What was said: the note, the reason, the recommendation' })
+}, { title: 'AuditEntry', description: 'One thing a person did to a rollout' })
+export type AuditEntry = Static<typeof AuditEntry>
+
+export const AuditList = Type.Object({ items: Type.Array(AuditEntry) }, { title: 'AuditList', description: 'What people did, oldest first' })
+
+/** The lean gate: a few hundred bytes for pipelines that poll. */
+export const GateView = Type.Object({
+  open: Type.Boolean({ description: 'true (200) only for a current GO, automated or by override' }),
+  final: Type.Boolean({ description: 'true once decided (or overridden)' }),
+  recommendation: Type.Union([Recommendation, Type.Null()], { description: 'What the gate follows: waivers, sign-offs and an override applied' }),
+  reason: Type.String()
+}, { title: 'GateView', description: 'The deployment gate: open, final, the recommendation and why' })
+export type GateView = Static<typeof GateView>
+
+export const MatrixPlanEntry = Type.Object({
+  index: Type.Integer(),
+  kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('decision')]),
+  at: Time('Checkpoint time (UTC)'),
+  localAt: Type.String({ description: 'The same instant in the rollout timezone' }),
+  status: PlanEntryStatus,
+  recommendation: Type.Union([Recommendation, Type.Null()], { description: 'The automated recommendation of that checkpoint' })
+}, { title: 'MatrixPlanEntry', description: 'One column of the matrix' })
+
+export const MatrixRow = Type.Object({
+  app: Type.String(),
+  team: Type.Union([Type.String(), Type.Null()]),
+  owners: Type.Array(Type.String()),
+  critical: Type.Boolean(),
+  verdicts: Type.Array(Type.Union([Status, Type.Null()]), { description: 'One per plan entry, in plan order; null where not recorded' }),
+  reasons: Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'One short reason per plan entry (null for a PASS or not recorded)' }),
+  waiver: Type.Union([Waiver, Type.Null()]),
+  signOff: Type.Union([Type.Object({ value: SignOff, by: Type.String(), at: Time('When') }), Type.Null()], {
+    description: 'The latest sign-off of the app'
+  }),
+  notes: Type.Integer({ minimum: 0, description: 'Notes on the app' })
+}, { title: 'MatrixRow', description: 'One app across the rollout\'s checkpoints' })
+export type MatrixRow = Static<typeof MatrixRow>
+
+export const Matrix = Type.Object({
+  rolloutId: RolloutId,
+  name: Type.String(),
+  state: RolloutState,
+  timezone: Type.String(),
+  startAt: Time('Start of the window'),
+  decisionAt: Time('When the call is made'),
+  canaryHosts: Type.Array(Type.String()),
+  recommendation: Type.Union([Recommendation, Type.Null()], { description: 'Now: waivers, sign-offs and an override applied' }),
+  automated: Type.Union([Recommendation, Type.Null()], { description: 'The latest automated recommendation' }),
+  reasons: Type.Array(Type.String(), { description: 'Why, in a few lines' }),
+  gate: GateView,
+  override: Type.Union([Override, Type.Null()]),
+  plan: Type.Array(MatrixPlanEntry),
+  apps: Type.Array(MatrixRow),
+  teams: Type.Array(Type.String(), { description: 'Every team of the rollout (for filters)' })
+}, { title: 'Matrix', description: 'The rollout as a table: apps x checkpoints, with people\'s word beside the verdicts' })
+export type Matrix = Static<typeof Matrix>
+
+export const MatrixQuery = Type.Object({
+  team: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this team\'s apps' }))
+}, { additionalProperties: false })
+
+export const AppParams = Type.Object({ id: RolloutId, app: AppName }, { additionalProperties: false })
+
+export const CompactMetric = Type.Object({
+  metric: Type.String(),
+  status: Status,
+  canary: Type.Union([Type.Number(), Type.Null()]),
+  baseline: Type.Union([Type.Number(), Type.Null()]),
+  effect: Type.Union([Type.Number(), Type.Null()]),
+  pValue: Type.Union([Type.Number(), Type.Null()]),
+  ci: Type.Union([Interval, Type.Null()])
+}, { title: 'CompactMetric', description: 'One check\'s numbers at one checkpoint' })
+
+export const AppCheckpoint = Type.Object({
+  index: Type.Integer(),
+  kind: CheckpointKind,
+  at: Time('Checkpoint time'),
+  verdict: Status,
+  reasons: Type.Array(Type.String()),
+  metrics: Type.Array(CompactMetric)
+}, { title: 'AppCheckpoint', description: 'One app at one recorded checkpoint' })
+
+export const SideSeries = Type.Object({
+  count: Type.Array(Type.Number(), { description: 'Transactions per bucket' }),
+  errorRate: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'Errors per transaction per bucket' }),
+  p95: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'Per-bucket p95 (s): the traffic-weighted mean of its hosts\' p95s' })
+}, { title: 'SideSeries', description: 'One side (new or existing hosts) bucket by bucket' })
+
+export const AppSeries = Type.Object({
+  bucketMinutes: Type.Integer(),
+  start: Type.Array(Type.Integer(), { description: 'Bucket starts, epoch ms' }),
+  canary: SideSeries,
+  baseline: SideSeries
+}, { title: 'AppSeries', description: 'The latest checkpoint\'s series of one app, for charts' })
+export type AppSeries = Static<typeof AppSeries>
+
+export const AppView = Type.Object({
+  rolloutId: RolloutId,
+  app: Type.String(),
+  team: Type.Union([Type.String(), Type.Null()]),
+  owners: Type.Array(Type.String()),
+  critical: Type.Boolean(),
+  checkpoints: Type.Array(AppCheckpoint),
+  series: Type.Union([AppSeries, Type.Null()]),
+  notes: Type.Array(Note),
+  waiver: Type.Union([Waiver, Type.Null()])
+}, { title: 'AppView', description: 'One app across the rollout: each checkpoint\'s verdict and numbers, the latest series, notes' })
+export type AppView = Static<typeof AppView>
+
+/** What GET /v1/rollouts/{id}/events sends, one per server-sent event (`event:` is the type). */
+export const RolloutEvent = Type.Object({
+  type: Type.Union([
+    Type.Literal('checkpoint.recorded'), Type.Literal('verdict.changed'), Type.Literal('decision.made'),
+    Type.Literal('note.added'), Type.Literal('waiver.changed'), Type.Literal('decision.overridden'), Type.Literal('rollout.cancelled')
+  ]),
+  rolloutId: RolloutId,
+  rev: Type.Integer({ description: 'The rollout\'s revision after the change: re-read what has an older ETag' }),
+  at: Time('When'),
+  index: Type.Optional(Type.Integer()),
+  app: Type.Optional(Type.String()),
+  by: Type.Optional(Type.String())
+}, { title: 'RolloutEvent', description: 'Something changed on a rollout' })
+export type RolloutEvent = Static<typeof RolloutEvent>
