@@ -3,6 +3,7 @@
  * rollout's advance needs (ports, so tests replace them) and what it answers.
  */
 import type { Logger } from '../logger.ts'
+import type { AppSeries } from '../schemas/board.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { CheckpointKind } from '../schemas/rollout.ts'
@@ -20,7 +21,7 @@ export type Analyse = (
   target: Target,
   window: { from: number, until: number },
   opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number> }
-) => Promise<{ result: CheckpointResult, evidence: Evidence }>
+) => Promise<{ result: CheckpointResult, evidence: Evidence, series?: Record<string, AppSeries> }>
 
 export interface AdvanceSettings {
   /** Tries of one checkpoint before it is recorded as failed. */

@@ -60,6 +60,7 @@ export function judgeApp (m: Measured, family: Family, tests: FamilyTests): Judg
     critical: m.spec.critical ?? false,
     verdict,
     reasons,
+    ...(verdict === 'PASS' || short === '' ? {} : { short }),
     canaryHosts: m.sides?.canary.hosts ?? [],
     baselineHosts: m.sides?.baseline.hosts ?? [],
     metrics: outcomes.map(o => o.result)

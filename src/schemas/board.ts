@@ -157,6 +157,7 @@ export const AppCheckpoint = Type.Object({
   reasons: Type.Array(Type.String()),
   metrics: Type.Array(CompactMetric)
 }, { title: 'AppCheckpoint', description: 'One app at one recorded checkpoint' })
+export type AppCheckpoint = Static<typeof AppCheckpoint>
 
 export const SideSeries = Type.Object({
   count: Type.Array(Type.Number(), { description: 'Transactions per bucket' }),

@@ -33,6 +33,7 @@ export const AppResult = Type.Object({
   critical: Type.Boolean(),
   verdict: Status,
   reasons: Type.Array(Type.String()),
+  short: Type.Optional(Type.String({ description: 'The reasons in a few words, for tables and lists ("error rate x3.0"); absent for a PASS' })),
   canaryHosts: Type.Array(Type.String(), { description: 'Canary host names as reported for this app' }),
   baselineHosts: Type.Array(Type.String(), { description: 'Baseline host names as reported for this app' }),
   metrics: Type.Array(MetricResult)

@@ -23,6 +23,12 @@ export class Keys {
   manual (id: string): string { return `${this.prefix}:rollout:${id}:manual` }
   /** Hash: "<event id>|<target>" -> a notification delivery that gave up (JSON); the key dedupes repeats. */
   notifyFailures (id: string): string { return `${this.prefix}:rollout:${id}:notify-failures` }
+  /** Hash: checkpoint index -> its compact cells for the matrix (JSON, rollout/compact.ts). */
+  cells (id: string): string { return `${this.prefix}:rollout:${id}:cells` }
+  /** Hash: "<index>|<app>" -> one app at one checkpoint for the app read (JSON). */
+  appCheckpoints (id: string): string { return `${this.prefix}:rollout:${id}:app-checkpoints` }
+  /** Hash: app -> the latest checkpoint's series of that app (JSON), for charts. */
+  series (id: string): string { return `${this.prefix}:rollout:${id}:series` }
   /** String: the token of the worker advancing this rollout. */
   lock (id: string): string { return `${this.prefix}:rollout:${id}:lock` }
   /** Sorted set (all scores 0, ordered by id = creation time) of every rollout, or of one state. */
@@ -33,7 +39,10 @@ export class Keys {
   idempotency (keyHash: string): string { return `${this.prefix}:idempotency:${keyHash}` }
   /** Every key of one rollout, for deletion in tests and housekeeping. */
   allOf (id: string): string[] {
-    return [this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.notifyFailures(id), this.lock(id)]
+    return [
+      this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.notifyFailures(id), this.lock(id),
+      this.cells(id), this.appCheckpoints(id), this.series(id)
+    ]
   }
 }
 
