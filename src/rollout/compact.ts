@@ -27,7 +27,10 @@ export function cellsOf (record: CheckpointRecord): CheckpointCells {
   const apps: CheckpointCells['apps'] = {}
   for (const a of record.result?.apps ?? []) apps[a.app] = [a.verdict, a.short ?? null]
   return {
-    index: record.index, kind: record.kind, at: record.at, recommendation: record.result?.recommendation ?? null,
+    index: record.index,
+    kind: record.kind,
+    at: record.at,
+    recommendation: record.result?.recommendation ?? null,
     apps,
     reasons: record.result?.reasons ?? [],
     findings: record.result?.findings ?? []

@@ -36,4 +36,3 @@ export const NotifyTargetView = Type.Object({
   events: Type.Optional(Type.Array(Type.String(), { description: 'The event types it receives, when not all' }))
 }, { title: 'NotifyTargetView', description: 'A notify target as GET routes show it: no secret, no path' })
 export type NotifyTargetView = Static<typeof NotifyTargetView>
-
