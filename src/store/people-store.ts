@@ -1,12 +1,11 @@
 import type { Redis } from 'ioredis'
 import type { AuditEntry, Note, Override, Waiver } from '../schemas/board.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
+import type { PeopleOutcomeOf, PeopleRepository } from '../rollout/ports.ts'
 import { Keys } from './keys.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
 
-/** Why a change was not made. */
-export type PeopleRefusal = { refused: 'missing' } | { refused: 'state', state: RolloutState } | { refused: 'none' } | { refused: 'full' }
-export type PeopleOutcome<T> = { refused: null, rev: number, previous: T | null } | PeopleRefusal
+type PeopleOutcome<T> = PeopleOutcomeOf<T>
 
 /** Most notes one rollout keeps: a person's word, not a log stream. */
 export const MAX_NOTES = 2000
@@ -16,7 +15,7 @@ export const MAX_NOTES = 2000
  * all of it. Each change is one script with its audit entry and bumps the rollout's rev, so the
  * board's ETags move with it.
  */
-export class PeopleStore {
+export class PeopleStore implements PeopleRepository {
   readonly keys: Keys
   readonly #redis: ScriptedRedis
 
