@@ -18,6 +18,8 @@ import type { Field, GqlDocument, GValue, Operation, Selection } from './parse.t
 
 export interface ResolveContext {
   store: BlockStore
+  /** Every scenario served, by account (the demo serves two); `store` is the first's. */
+  stores?: Map<number, BlockStore>
   now: number
   maxBuckets?: number
   /** 'timeout': every nrql field fails with errorClass TIMEOUT (fault injection). */
@@ -166,6 +168,17 @@ export class Resolver {
   }
 
   account (sels: Selection[], path: Path, id: unknown): Record<string, unknown> {
+    // Another scenario's account: its fields read that scenario, then the default comes back.
+    const other = typeof id === 'number' ? this.ctx.stores?.get(id) : undefined
+    if (other !== undefined && other !== this.ctx.store) {
+      const before = this.ctx.store
+      this.ctx.store = other
+      try {
+        return this.account(sels, path, id)
+      } finally {
+        this.ctx.store = before
+      }
+    }
     const model = this.ctx.store.model
     return this.object(sels, 'Account', path, (f, p) => {
       switch (f.name) {
