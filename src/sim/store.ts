@@ -2,8 +2,8 @@
  * Generated blocks, kept in an LRU bounded by the number of events held, so
  * repeated queries are fast and memory stays bounded (about 14 bytes per event).
  */
+import type { Block } from './event-table.ts'
 import { generateBlock } from './generate.ts'
-import type { Block } from './generate.ts'
 import type { Model } from './model.ts'
 import { HOUR_MS } from './time.ts'
 

@@ -3,7 +3,7 @@
  * Each takes whole index ranges (the fast path: no per-event test) or single
  * events (after a WHERE test or a per-event facet lookup).
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import type { AppModel } from '../model.ts'
 import type { Agg } from './ast.ts'
 import type { AttrDef, Value } from './attributes.ts'

@@ -5,7 +5,7 @@
  * categorical attributes expose integer codes so predicates and facets work on
  * lookup tables instead of strings.
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import { TRANSACTION_NAMES } from '../model.ts'
 import type { AppModel } from '../model.ts'
 import { METRIC } from './metric-attributes.ts'

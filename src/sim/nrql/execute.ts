@@ -7,7 +7,7 @@
  * block each TIMESERIES bucket is a contiguous index range found by binary
  * search (rows are in time order).
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import type { BlockStore } from '../store.ts'
 import { HOUR_MS, MINUTE_MS } from '../time.ts'
 import type { Query, TimeRef } from './ast.ts'

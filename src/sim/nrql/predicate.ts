@@ -3,7 +3,7 @@
  * answer does not depend on the event (so a whole host is taken or skipped
  * without generating it), otherwise to a per-event test.
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import type { AppModel } from '../model.ts'
 import type { Expr, Literal } from './ast.ts'
 import { attrDef } from './attributes.ts'
