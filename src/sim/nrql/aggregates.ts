@@ -6,7 +6,7 @@
 import type { EventTable } from '../event-table.ts'
 import type { AppModel } from '../model.ts'
 import type { Agg } from './ast.ts'
-import type { AttrDef, Value } from './attributes.ts'
+import type { AttrDef, Value } from './attr-def.ts'
 import { compileWhere } from './predicate.ts'
 import type { Compiled } from './predicate.ts'
 import { percentiles } from './select.ts'

@@ -8,7 +8,7 @@ import type { EventTable, MetricTable } from '../event-table.ts'
 import { DURATION, ERROR_COUNT, METRIC_NAMES } from '../metric.ts'
 import { TRANSACTION_NAMES } from '../model.ts'
 import type { Agg, Expr, SelectItem } from './ast.ts'
-import type { AttrDef } from './attributes.ts'
+import type { AttrDef } from './attr-def.ts'
 
 const NAME_CODES = TRANSACTION_NAMES.length + 1
 

@@ -6,8 +6,8 @@
 import type { EventTable } from '../event-table.ts'
 import type { AppModel } from '../model.ts'
 import type { Expr, Literal } from './ast.ts'
+import type { Value } from './attr-def.ts'
 import { attrDef } from './attributes.ts'
-import type { Value } from './attributes.ts'
 
 export type EventTest = (t: EventTable, i: number) => boolean
 export type Compiled = boolean | EventTest
