@@ -84,7 +84,9 @@ export function generateBlock (model: Model, app: AppModel, hostIndex: number, h
  * mean scaled by the segment's share of the minute, and times uniform in the
  * segment. One generator per minute, as for whole minutes, drawn segment by segment.
  */
-function generateCutMinute (model: Model, app: AppModel, hostIndex: number, m: number, c: number, lo: number, hi: number, hourStart: number, n: number): number {
+function generateCutMinute (
+  model: Model, app: AppModel, hostIndex: number, m: number, c: number, lo: number, hi: number, hourStart: number, n: number
+): number {
   const cuts = app.hosts[hostIndex].cuts
   const end = m + MINUTE_MS
   let rng: Rng | null = null

@@ -283,7 +283,9 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       send(res, 404, { error: `no route ${req.method ?? ''} ${path}` })
     }
     handle().catch((err: unknown) => {
-      send(res, 500, { errors: [{ message: `simulator error: ${(err as Error).message}`, extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }] })
+      send(res, 500, {
+        errors: [{ message: `simulator error: ${(err as Error).message}`, extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }]
+      })
     })
   })
   server.on('connection', s => {

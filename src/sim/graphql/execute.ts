@@ -170,8 +170,12 @@ function invalidScalar (type: string, v: unknown): string | null {
     }
     return null
   }
-  if ((base === 'Int' || base === 'Seconds') && !Number.isInteger(v)) return `${base} cannot represent non-integer value: ${JSON.stringify(v)}`
-  if ((base === 'Nrql' || base === 'String') && typeof v !== 'string') return `${base} cannot represent a non string value: ${JSON.stringify(v)}`
+  if ((base === 'Int' || base === 'Seconds') && !Number.isInteger(v)) {
+    return `${base} cannot represent non-integer value: ${JSON.stringify(v)}`
+  }
+  if ((base === 'Nrql' || base === 'String') && typeof v !== 'string') {
+    return `${base} cannot represent a non string value: ${JSON.stringify(v)}`
+  }
   if (base === 'Boolean' && typeof v !== 'boolean') return `Boolean cannot represent a non boolean value: ${JSON.stringify(v)}`
   return null
 }

@@ -111,13 +111,16 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
   let bucketMs = span
   let nb = 1
   if (q.timeseries !== undefined) {
-    bucketMs = q.timeseries.bucketMs ?? (AUTO_BUCKETS_MS.find(w => Math.ceil(span / w) <= AUTO_TARGET_BUCKETS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1])
+    bucketMs = q.timeseries.bucketMs ??
+      (AUTO_BUCKETS_MS.find(w => Math.ceil(span / w) <= AUTO_TARGET_BUCKETS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1])
     // Buckets end at UNTIL, as New Relic's do: the start moves forward to the first
     // full bucket. A window shorter than one bucket is one partial bucket [SINCE, UNTIL).
     nb = Math.max(1, Math.floor(span / bucketMs))
     const max = opts.maxBuckets ?? DEFAULT_MAX_BUCKETS
     if (nb > max) {
-      throw new NrqlSyntaxError(`Too many buckets: TIMESERIES ${bucketMs / 1000} seconds over this time range makes ${nb} buckets, the maximum is ${max}`)
+      throw new NrqlSyntaxError(
+        `Too many buckets: TIMESERIES ${bucketMs / 1000} seconds over this time range makes ${nb} buckets, the maximum is ${max}`
+      )
     }
     if (span >= bucketMs) since = until - nb * bucketMs
     else bucketMs = span
@@ -213,7 +216,9 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
     metadata: {
       eventTypes: [eventType],
       facets: facets.length === 0 ? null : facets,
-      timeWindow: { begin: since, end: until, compareWith: null, since: new Date(since).toISOString(), until: new Date(until).toISOString() },
+      timeWindow: {
+        begin: since, end: until, compareWith: null, since: new Date(since).toISOString(), until: new Date(until).toISOString()
+      },
       messages: []
     }
   }
