@@ -25,5 +25,8 @@ export function withUnseenCanaries (
   rec: { recommendation: Recommendation, reasons: string[] }, unseen: string[]
 ): { recommendation: Recommendation, reasons: string[] } {
   if (unseen.length === 0) return rec
-  return { recommendation: rec.recommendation === 'GO' ? 'INCONCLUSIVE' : rec.recommendation, reasons: [...rec.reasons, unseenCanariesReason(unseen)] }
+  return {
+    recommendation: rec.recommendation === 'GO' ? 'INCONCLUSIVE' : rec.recommendation,
+    reasons: [...rec.reasons, unseenCanariesReason(unseen)]
+  }
 }
