@@ -5,8 +5,8 @@ import { Health, Readiness } from './health.ts'
 import { NotifyTarget, NotifyTargetView } from './notify.ts'
 import { AppResult, CheckpointResult, Interval, MetricResult, Window } from './result.ts'
 import {
-  CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus, Progress,
-  RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
+  CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus,
+  Progress, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
 } from './rollout.ts'
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
 
@@ -20,8 +20,8 @@ const NAMED: TSchema[] = [
   Thresholds, Policy, AppSpec, AppRef, NotifyTarget, NotifyTargetView,
   Interval, MetricResult, AppResult, Window, CheckpointResult, AnalysisRequest,
   RolloutId, RolloutState, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
-  Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef, RecommendationView,
-  Health, Readiness
+  Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef,
+  RecommendationView, Health, Readiness
 ]
 
 export const COMPONENTS: Record<string, TSchema> = Object.fromEntries(NAMED.map(schema => {

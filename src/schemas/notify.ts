@@ -1,10 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox'
 
-const Url = Type.String({ minLength: 8, maxLength: 2048, description: 'https URL (http or private addresses only for hosts in GONOGO_WEBHOOK_ALLOW_HOSTS)' })
+const Url = Type.String({
+  minLength: 8, maxLength: 2048, description: 'https URL (http or private addresses only for hosts in GONOGO_WEBHOOK_ALLOW_HOSTS)'
+})
 
 export const NotifyTarget = Type.Union([
-  Type.Object({ kind: Type.Literal('slack'), url: Url }, { additionalProperties: false, description: 'Slack incoming webhook (Block Kit message)' }),
-  Type.Object({ kind: Type.Literal('teams'), url: Url }, { additionalProperties: false, description: 'Microsoft Teams Workflows webhook (Adaptive Card)' }),
+  Type.Object({ kind: Type.Literal('slack'), url: Url }, {
+    additionalProperties: false, description: 'Slack incoming webhook (Block Kit message)'
+  }),
+  Type.Object({ kind: Type.Literal('teams'), url: Url }, {
+    additionalProperties: false, description: 'Microsoft Teams Workflows webhook (Adaptive Card)'
+  }),
   Type.Object({
     kind: Type.Literal('webhook'),
     url: Url,
