@@ -29,8 +29,12 @@ async function start (): Promise<FastifyInstance> {
   } catch (err) {
     await app.close().catch(() => {})
     const code = (err as { code?: string }).code
-    if (code === 'EADDRINUSE') throw new GonogoError('GONOGO_LISTEN', `${config.HOST}:${config.PORT} is already in use: stop what listens there or set PORT`)
-    if (code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new GonogoError('GONOGO_LISTEN', `cannot listen on ${config.HOST}:${config.PORT} (${code}): check HOST and PORT`)
+    if (code === 'EADDRINUSE') {
+      throw new GonogoError('GONOGO_LISTEN', `${config.HOST}:${config.PORT} is already in use: stop what listens there or set PORT`)
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new GonogoError('GONOGO_LISTEN', `cannot listen on ${config.HOST}:${config.PORT} (${code}): check HOST and PORT`)
+    }
     throw err
   }
   const envFile = dotEnv ? { envFile: '.env' } : {}

@@ -59,7 +59,8 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const canaryHosts = configured.filter(h => !unseen.includes(h))
 
   const checkpoint = { baselineHosts, bucketMinutes: data.bucketMinutes, until: data.until }
-  const measured = specs.map(spec => measureApp(spec, byName.get(spec.name) ?? null, prev?.apps[spec.name], canaryHosts, checkpoint, policy.alpha))
+  const measured = specs.map(spec =>
+    measureApp(spec, byName.get(spec.name) ?? null, prev?.apps[spec.name], canaryHosts, checkpoint, policy.alpha))
   // One Holm family: two tests per app, p = 1 where there is no evidence yet.
   const raw = measured.flatMap(m => [pOf(m.errors, m.evidence.errorRate.maxLogE), pOf(m.latency, m.evidence.latency.maxLogE)])
   const adjusted = holm(raw)

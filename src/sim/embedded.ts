@@ -36,8 +36,12 @@ export async function startEmbeddedSimulator (
       NEW_RELIC_ACCOUNT_ID: config.NEW_RELIC_ACCOUNT_ID ?? scenario.accountId,
       // The simulator computes in this process, on these cores: a huge scenario answers
       // slower than New Relic would, so unless told otherwise give it two minutes.
-      NERDGRAPH_TIMEOUT_MS: process.env.NERDGRAPH_TIMEOUT_MS === undefined ? Math.max(config.NERDGRAPH_TIMEOUT_MS, 120_000) : config.NERDGRAPH_TIMEOUT_MS,
-      GONOGO_ANALYSIS_TIMEOUT_MS: process.env.GONOGO_ANALYSIS_TIMEOUT_MS === undefined ? Math.max(config.GONOGO_ANALYSIS_TIMEOUT_MS, 120_000) : config.GONOGO_ANALYSIS_TIMEOUT_MS
+      NERDGRAPH_TIMEOUT_MS: process.env.NERDGRAPH_TIMEOUT_MS === undefined
+        ? Math.max(config.NERDGRAPH_TIMEOUT_MS, 120_000)
+        : config.NERDGRAPH_TIMEOUT_MS,
+      GONOGO_ANALYSIS_TIMEOUT_MS: process.env.GONOGO_ANALYSIS_TIMEOUT_MS === undefined
+        ? Math.max(config.GONOGO_ANALYSIS_TIMEOUT_MS, 120_000)
+        : config.GONOGO_ANALYSIS_TIMEOUT_MS
     },
     nerdgraph: { url: handle.url, apiKey: SIM_KEY }
   }

@@ -12,10 +12,10 @@ import { FaultPlan, FaultsError, parseFaults } from './faults.ts'
 import type { Faults } from './faults.ts'
 import { badApiKeyBody, concurrencyBody, httpFaultBody } from './graphql/errors.ts'
 import { AsyncQueries } from './graphql/async.ts'
-import { ChangeLog } from './graphql/change-tracking.ts'
-import type { ChangeEvent } from './graphql/change-tracking.ts'
+import { ChangeLog } from './graphql/change-log.ts'
+import type { ChangeEvent } from './graphql/change-log.ts'
 import { executeGraphQL } from './graphql/execute.ts'
-import type { ResolveContext } from './graphql/execute.ts'
+import type { ResolveContext } from './graphql/resolver.ts'
 import { LimitsError, LimitState, parseLimits } from './limits.ts'
 import type { Limits } from './limits.ts'
 import { buildModel } from './model.ts'
@@ -25,7 +25,7 @@ import { BlockStore, cacheBudgetFor } from './store.ts'
 
 export type { Faults } from './faults.ts'
 export type { Limits } from './limits.ts'
-export type { ChangeEvent } from './graphql/change-tracking.ts'
+export type { ChangeEvent } from './graphql/change-log.ts'
 
 export interface SimulatorOptions {
   /** A scenario object or the path of a scenario file (JSON or YAML). */
@@ -296,7 +296,9 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       send(res, 404, { error: `no route ${req.method ?? ''} ${path}` })
     }
     handle().catch((err: unknown) => {
-      send(res, 500, { errors: [{ message: `simulator error: ${(err as Error).message}`, extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }] })
+      send(res, 500, {
+        errors: [{ message: `simulator error: ${(err as Error).message}`, extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }]
+      })
     })
   })
   server.on('connection', s => {
