@@ -131,7 +131,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
       app,
       slowThresholdS: threshold,
       window: {
-        hosts: sortHosts(windowHosts.get(app)),
+        hosts: withSlow(sortHosts(windowHosts.get(app)), threshold === null ? undefined : slowByHost),
         canary: sideLatency(canary.get(app), split.canary, slowByHost, threshold),
         baseline: sideLatency(baseline.get(app), split.baseline, slowByHost, threshold),
         series: sortSeries(series.get(app)),
@@ -197,6 +197,12 @@ function sideLatency (
     for (const host of hosts) slow += slowByHost?.get(host) ?? 0
   }
   return { count: row?.count ?? 0, p50S: row?.p50S ?? null, p95S: row?.p95S ?? null, p99S: row?.p99S ?? null, slow }
+}
+
+/** Each host's slow count, when the threshold was known (a host missing from the counts had none). */
+function withSlow (hosts: HostStats[], slowByHost: Map<string, number> | undefined): HostStats[] {
+  if (slowByHost === undefined) return hosts
+  return hosts.map(h => ({ ...h, slow: slowByHost.get(h.host) ?? 0 }))
 }
 
 function positive (value: number | null | undefined): number | null {
