@@ -97,3 +97,25 @@ export function slowRates (data: AppData, sides: AppSides, excluded: string[]): 
   const restRate = restN > 0 ? rest.reduce((a, h) => a + Math.min(clean(h.slow), h.count), 0) / restN : 0
   return base.filter(h => keys.has(hostKey(h.host))).map(h => ({ host: h.host, rate: Math.min(clean(h.slow), h.count) / h.count, restRate }))
 }
+
+/** A host's p95 this far over the median of the others' makes it an outlier for the slow threshold... */
+export const P95_OUTLIER_RATIO = 1.5
+/** ...when it served at least this many transactions (a p95 of a handful means little). */
+const P95_MIN_COUNT = 100
+
+/**
+ * Existing hosts whose p95 stands far above the others' (at most a minority of 3+ hosts): left
+ * out when the slow threshold is taken from the existing hosts' p95 before the rollout.
+ */
+export function slowByP95 (hosts: HostStats[]): string[] {
+  const rows = hosts.filter(h => clean(h.count) >= P95_MIN_COUNT && h.p95S !== undefined && h.p95S !== null && Number.isFinite(h.p95S))
+  if (rows.length < MIN_BASELINE_HOSTS) return []
+  const out: Array<{ host: string, ratio: number }> = []
+  for (const r of rows) {
+    const others = rows.filter(o => o !== r).map(o => o.p95S as number).sort((a, b) => a - b)
+    const mid = others.length % 2 === 1 ? others[(others.length - 1) / 2] : (others[others.length / 2 - 1] + others[others.length / 2]) / 2
+    const ratio = (r.p95S as number) / mid
+    if (mid > 0 && ratio >= P95_OUTLIER_RATIO) out.push({ host: r.host, ratio })
+  }
+  return out.sort((a, b) => b.ratio - a.ratio).slice(0, Math.floor((rows.length - 1) / 2)).map(o => o.host)
+}
