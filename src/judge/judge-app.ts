@@ -101,7 +101,9 @@ function checkedApp (
     data: m.latencyData ?? data,
     baselineLabel: formatHosts(sides.baseline.hosts.filter(h => !slowOut.has(hostKey(h))), 'existing')
   }
-  const pooledErrors = judgeErrorRate(ctx, { ...(m.errors as RateMeasure), pValue: tests.errorRate.p }, tests.errorRate.adjusted, tests.errorRate.warn)
+  const pooledErrors = judgeErrorRate(
+    ctx, { ...(m.errors as RateMeasure), pValue: tests.errorRate.p }, tests.errorRate.adjusted, tests.errorRate.warn
+  )
   const pooledLatency = judgeLatency(
     latencyCtx, { ...(m.latency as RateMeasure), pValue: tests.latency.p }, tests.latency.adjusted, tests.latency.warn, m.threshold
   )
@@ -117,8 +119,8 @@ function checkedApp (
     }
     const e = judgeErrorRate(own, { ...h.errors, pValue: slot.errorRate.p }, slot.errorRate.adjusted, slot.errorRate.warn)
     const l = judgeLatency(
-      { ...own, data: h.latencyData, baselineLabel: latencyCtx.baselineLabel }, { ...h.latency, pValue: slot.latency.p }, slot.latency.adjusted, slot.latency.warn,
-      m.threshold
+      { ...own, data: h.latencyData, baselineLabel: latencyCtx.baselineLabel }, { ...h.latency, pValue: slot.latency.p },
+      slot.latency.adjusted, slot.latency.warn, m.threshold
     )
     return {
       host: h.view.host,
@@ -127,10 +129,12 @@ function checkedApp (
     }
   })
   const errors = decisive(
-    { finding: pooledErrors, words: explainErrorRate(pooledErrors.result, pooledErrors.facts) }, hostFindings.map(h => ({ host: h.host, ...h.errors }))
+    { finding: pooledErrors, words: explainErrorRate(pooledErrors.result, pooledErrors.facts) },
+    hostFindings.map(h => ({ host: h.host, ...h.errors }))
   )
   const latency = decisive(
-    { finding: pooledLatency, words: explainLatency(pooledLatency.result, pooledLatency.facts) }, hostFindings.map(h => ({ host: h.host, ...h.latency }))
+    { finding: pooledLatency, words: explainLatency(pooledLatency.result, pooledLatency.facts) },
+    hostFindings.map(h => ({ host: h.host, ...h.latency }))
   )
   const throughput = checkThroughput(ctx)
   const newErrors = checkNewErrors(ctx, tests.newErrors.warn)
@@ -168,7 +172,8 @@ function decisive (pooled: Scored, hosts: Array<Scored & { host: string }>): Sco
 function named (flagged: Array<Scored & { host: string }>, all: Array<Scored & { host: string }>): Scored {
   const ranked = [...flagged].sort((a, b) => (a.finding.result.adjustedPValue ?? 1) - (b.finding.result.adjustedPValue ?? 1))
   const best = ranked[0]
-  return { finding: best.finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), all.filter(h => h.finding.result.status === 'PASS').map(h => h.host)) }
+  const like = all.filter(h => h.finding.result.status === 'PASS').map(h => h.host)
+  return { finding: best.finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like) }
 }
 
 /** The outcome of a sequential test, a FAIL of an earlier look standing; a first FAIL is remembered. */

@@ -95,7 +95,8 @@ export function slowRates (data: AppData, sides: AppSides, excluded: string[]): 
   const rest = base.filter(h => !keys.has(hostKey(h.host)))
   const restN = rest.reduce((a, h) => a + h.count, 0)
   const restRate = restN > 0 ? rest.reduce((a, h) => a + Math.min(clean(h.slow), h.count), 0) / restN : 0
-  return base.filter(h => keys.has(hostKey(h.host))).map(h => ({ host: h.host, rate: Math.min(clean(h.slow), h.count) / h.count, restRate }))
+  return base.filter(h => keys.has(hostKey(h.host)))
+    .map(h => ({ host: h.host, rate: Math.min(clean(h.slow), h.count) / h.count, restRate }))
 }
 
 /** A host's p95 this far over the median of the others' makes it an outlier for the slow threshold... */

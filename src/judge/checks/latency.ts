@@ -28,7 +28,8 @@ export function measureLatency (prev: EProcessState, data: AppData, thresholdOk:
   // The latency baseline lost an outlier host this look: the counts mean something else than
   // last look's, so this look only re-bases the e-process, as the error rate does.
   if (rebase && counts !== null && prev.last !== null) {
-    return { counts, cmp: compareRates(counts, CI_LEVEL), state: { ...prev, last: counts }, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
+    const cmp = compareRates(counts, CI_LEVEL)
+    return { counts, cmp, state: { ...prev, last: counts }, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
   }
   return measureRate(prev, counts, alpha)
 }

@@ -65,7 +65,8 @@ function note (f: LatencyCompared): string {
 /** Say which existing host was left out of the latency baseline and why. */
 function outliersOf (f: LatencyCompared): string {
   return f.outliers.map(o =>
-    `; ${o.host} left out of the latency baseline: its slow share ${formatPercent(o.rate)} is an outlier among the existing hosts (others ${formatPercent(o.restRate)})`
+    `; ${o.host} left out of the latency baseline: its slow share ${formatPercent(o.rate)} is an outlier among the existing hosts ` +
+    `(others ${formatPercent(o.restRate)})`
   ).join('')
 }
 
