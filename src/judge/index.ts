@@ -11,6 +11,7 @@ import { resolvePolicy, resolveThresholds, type AppSpec, type Policy, type Thres
 import { sickExistingHostFindings, unseenCanaries, unseenCanariesFindings, withFindings } from './canaries.ts'
 import type { RateMeasure } from './checks/sequential.ts'
 import { usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
+import { earlyCall, settledApp, type EarlyCall } from './early.ts'
 import { asReported, reportedSpellings } from './hosts.ts'
 import type { AppData, CheckpointData } from './input.ts'
 import { judgeApp } from './judge-app.ts'
@@ -21,6 +22,7 @@ import { recommend, summarize } from './verdict.ts'
 
 export type { EvidenceState, AppEvidence } from './evidence.ts'
 export { slowThresholdsOf } from './evidence.ts'
+export type { EarlyCall } from './early.ts'
 
 export interface JudgeRequest {
   data: CheckpointData
@@ -33,9 +35,16 @@ export interface JudgeRequest {
   asOf: number
   /** From this rollout's previous checkpoint; absent for the first look or a one-shot analysis. */
   evidence?: EvidenceState
+  /** Looks the rollout plans (checkpoints and decision): with policy.earlyDecision, whether this look may decide. */
+  looks?: number
 }
 
-export interface JudgeOutput { result: CheckpointResult, evidence: EvidenceState }
+export interface JudgeOutput {
+  result: CheckpointResult
+  evidence: EvidenceState
+  /** The early decision this look allows (policy.earlyDecision and looks given), else null. */
+  early: EarlyCall | null
+}
 
 /**
  * Judges one checkpoint. Each app gets five checks (coverage, errorRate, latency,
@@ -70,6 +79,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const warn = eBenjaminiHochberg(tests.flatMap((ts, i) => [...ts.map(x => eOf(x.measure)), measured[i].newErrorsE]), policy.warnFdr)
   let at = 0
   let warnAt = 0
+  const thresholdsOf = measured.map(m => resolveThresholds(req.thresholds, m.spec.thresholds))
   const judged = measured.map((m, i) => {
     const slot = (): { p: number, adjusted: number, warn: boolean } => {
       const out = { p: raw[at], adjusted: adjusted[at], warn: warn[warnAt] }
@@ -82,7 +92,7 @@ export function judge (req: JudgeRequest): JudgeOutput {
     const hosts = m.hosts.map(h => ({ host: h.view.host, errorRate: slot(), latency: slot() }))
     const newErrors = { warn: warn[warnAt++] }
     return judgeApp(m, {
-      thresholds: resolveThresholds(req.thresholds, m.spec.thresholds),
+      thresholds: thresholdsOf[i],
       alpha: policy.alpha,
       nApps: specs.length,
       nTests: raw.length,
@@ -108,7 +118,15 @@ export function judge (req: JudgeRequest): JudgeOutput {
   }
   const apps: Record<string, AppEvidence> = { ...(prev?.apps ?? {}) }
   for (const m of measured) apps[m.spec.name] = m.evidence
-  return { result, evidence: { version: 1, from: data.from, until: data.until, apps } }
+  const early = req.looks === undefined
+    ? null
+    : earlyCall(judged.map((j, i) => ({
+      app: j.result.app,
+      critical: j.result.critical,
+      standingFail: j.result.metrics.some(x => (x.metric === 'errorRate' || x.metric === 'latency') && x.status === 'FAIL'),
+      settled: settledApp(measured[i], j, thresholdsOf[i], policy.alpha, req.looks as number)
+    })), recommendation, policy)
+  return { result, evidence: { version: 1, from: data.from, until: data.until, apps }, early }
 }
 
 /** The app's tests in family order: pooled error rate and latency, then each new host's two. */

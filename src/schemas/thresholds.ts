@@ -37,6 +37,10 @@ export const Policy = Type.Object({
     exclusiveMinimum: 0,
     maximum: 0.5,
     description: 'False discovery rate of the WARNs that rest on evidence too weak for a FAIL (e-BH across apps and tests; default 0.1)'
+  })),
+  earlyDecision: Type.Optional(Type.Boolean({
+    description: 'Decide before decisionAt (default false): NO_GO once a critical app\'s error-rate or latency FAIL stands, ' +
+      'GO once every app passes with every confidence bound under its margins'
   }))
 }, { title: 'Policy', additionalProperties: false, description: 'How app verdicts make the recommendation' })
 export type Policy = Static<typeof Policy>
@@ -73,6 +77,7 @@ export interface ResolvedPolicy {
   alpha: number
   warnFdr: number
   requireSignOff: 'none' | 'critical' | 'all'
+  earlyDecision: boolean
 }
 
 export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
@@ -82,7 +87,9 @@ export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
   newErrors: { minCount: 2 }
 }
 
-export const DEFAULT_POLICY: ResolvedPolicy = { noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1, requireSignOff: 'none' }
+export const DEFAULT_POLICY: ResolvedPolicy = {
+  noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1, requireSignOff: 'none', earlyDecision: false
+}
 
 /** Layers request-level and app-level overrides over the defaults. */
 export function resolveThresholds (...layers: Array<Thresholds | undefined>): ResolvedThresholds {
