@@ -15,6 +15,7 @@ import nerdgraphPlugin from './plugins/app/nerdgraph.ts'
 import queuesPlugin from './plugins/app/queues.ts'
 import workersPlugin from './plugins/app/workers.ts'
 import notifyPlugin from './plugins/app/notify.ts'
+import eventsPlugin from './plugins/app/events.ts'
 import rolloutPortsPlugin from './plugins/app/rollout-ports.ts'
 import type { CheckpointNotifier } from './jobs/notifier.ts'
 import rolloutsRoutes from './routes/rollouts/index.ts'
@@ -69,6 +70,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   // Rollouts: the store and queue in every role, the worker unless api-only, the routes unless worker-only.
   await app.register(queuesPlugin, { config })
   await app.register(notifyPlugin, { config })
+  await app.register(eventsPlugin, { config })
   await app.register(rolloutPortsPlugin, { config })
   if (config.GONOGO_ROLE !== 'api') {
     await app.register(workersPlugin, { config, notifier: opts.notifier ?? app.notifier })

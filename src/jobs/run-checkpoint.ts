@@ -103,7 +103,20 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
   deps.log.info({ ...ctx, durationMs, status: record.status, recommendation: out?.result.recommendation ?? null, remaining },
     `${checkpointLabel(spec, item.index, item.kind)} ${record.status === 'ok' ? 'done' : 'recorded as failed'}`)
   await notify(deps, rollout, item, record, previous)
+  await tellListeners(deps, rollout, item, record, previous)
   return { kind: 'recorded' }
+}
+
+/** The live events of a recorded checkpoint: recorded, the recommendation moved, the decision. */
+async function tellListeners (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, record: CheckpointRecord, previous: CheckpointResult | null): Promise<void> {
+  if (deps.events === undefined) return
+  const rolloutId = rollout.spec.id
+  const rev = (await deps.rollouts.get(rolloutId))?.rev ?? rollout.rev + 1
+  const base = { rolloutId, rev, at: record.finishedAt ?? record.at, index: item.index }
+  await deps.events.publish({ type: 'checkpoint.recorded', ...base })
+  const now = record.result?.recommendation ?? (item.kind === 'decision' ? 'INCONCLUSIVE' : null)
+  if (now !== null && previous !== null && previous.recommendation !== now) await deps.events.publish({ type: 'verdict.changed', ...base })
+  if (item.kind === 'decision') await deps.events.publish({ type: 'decision.made', ...base })
 }
 
 /** What the board's matrix and app reads keep of this record: cells, each app's numbers, the series. */

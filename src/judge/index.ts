@@ -8,7 +8,7 @@
  */
 import type { CheckpointResult } from '../schemas/result.ts'
 import { resolvePolicy, resolveThresholds, type AppSpec, type Policy, type Thresholds } from '../schemas/thresholds.ts'
-import { unseenCanaries, withUnseenCanaries } from './canaries.ts'
+import { unseenCanaries, unseenCanariesFindings, withFindings } from './canaries.ts'
 import type { RateMeasure } from './checks/sequential.ts'
 import { usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
 import { asReported, reportedSpellings } from './hosts.ts'
@@ -79,10 +79,12 @@ export function judge (req: JudgeRequest): JudgeOutput {
     newErrors: { warn: warn[3 * i + 2] }
   }))
 
-  const { recommendation, reasons } = withUnseenCanaries(recommend(judged, policy), unseen)
+  const findings = unseenCanariesFindings(unseen)
+  const { recommendation, reasons } = withFindings(recommend(judged, policy), findings)
   const result: CheckpointResult = {
     recommendation,
     reasons,
+    ...(findings.length > 0 ? { findings } : {}),
     asOf: iso(req.asOf),
     window: { from: iso(data.from), until: iso(data.until) },
     summary: summarize(judged.map(j => j.result)),

@@ -39,7 +39,7 @@ export function planDeliveries (
   for (const event of eventsFor(outcome, now)) {
     const bodies = new Map<string, string>()
     for (const { index, target, ref } of targets) {
-      if (!wants(target.kind, event)) continue
+      if (!wants(target, event)) continue
       let body = bodies.get(target.kind)
       if (body === undefined) {
         body = renderBody(target.kind, event, publicUrl)

@@ -45,9 +45,16 @@ export const Window = Type.Object({
   until: Type.String({ format: 'date-time', description: 'Exclusive' })
 }, { title: 'Window', description: 'The window judged, [from, until)' })
 
+export const Finding = Type.Object({
+  text: Type.String(),
+  holdsGo: Type.Boolean({ description: 'true when it keeps a GO at INCONCLUSIVE (a new host nobody has seen yet)' })
+}, { title: 'Finding', description: 'Something about the rollout as a whole, beside the apps\' verdicts' })
+export type Finding = Static<typeof Finding>
+
 export const CheckpointResult = Type.Object({
   recommendation: Recommendation,
   reasons: Type.Array(Type.String()),
+  findings: Type.Optional(Type.Array(Finding, { description: 'Rollout-level findings (also in reasons)' })),
   asOf: Type.String({ format: 'date-time' }),
   window: Window,
   summary: Type.Record(Status, Type.Integer(), { description: 'Number of apps per verdict' }),

@@ -29,6 +29,12 @@ export class Keys {
   appCheckpoints (id: string): string { return `${this.prefix}:rollout:${id}:app-checkpoints` }
   /** Hash: app -> the latest checkpoint's series of that app (JSON), for charts. */
   series (id: string): string { return `${this.prefix}:rollout:${id}:series` }
+  /** List: the notes and sign-offs people wrote (JSON Note), oldest first. */
+  notes (id: string): string { return `${this.prefix}:rollout:${id}:notes` }
+  /** Hash: app -> its waiver (JSON). */
+  waivers (id: string): string { return `${this.prefix}:rollout:${id}:waivers` }
+  /** List: what people did (JSON AuditEntry), oldest first. */
+  audit (id: string): string { return `${this.prefix}:rollout:${id}:audit` }
   /** String: the token of the worker advancing this rollout. */
   lock (id: string): string { return `${this.prefix}:rollout:${id}:lock` }
   /** Sorted set (all scores 0, ordered by id = creation time) of every rollout, or of one state. */
@@ -41,7 +47,7 @@ export class Keys {
   allOf (id: string): string[] {
     return [
       this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.notifyFailures(id), this.lock(id),
-      this.cells(id), this.appCheckpoints(id), this.series(id)
+      this.cells(id), this.appCheckpoints(id), this.series(id), this.notes(id), this.waivers(id), this.audit(id)
     ]
   }
 }

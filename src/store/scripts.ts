@@ -15,7 +15,8 @@ const SCRIPTS = {
   gonogoRecordCheckpoint: { numberOfKeys: 13, file: 'record-checkpoint' },
   gonogoRequestManual: { numberOfKeys: 2, file: 'request-manual' },
   gonogoLockRenew: { numberOfKeys: 1, file: 'lock-renew' },
-  gonogoLockRelease: { numberOfKeys: 1, file: 'lock-release' }
+  gonogoLockRelease: { numberOfKeys: 1, file: 'lock-release' },
+  gonogoPeopleChange: { numberOfKeys: 4, file: 'people-change' }
 } as const
 
 export type ScriptName = keyof typeof SCRIPTS

@@ -1,6 +1,6 @@
 import { joinWithin } from './lines.ts'
 import {
-  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -66,7 +66,10 @@ export function slackMessage (summary: Summary): SlackMessage {
     },
     { type: 'context', elements: [md(clip(contextLine(s), SLACK_LIMITS.contextText))] }
   ]
-  if (s.cancellation !== undefined) {
+  if (s.act !== undefined) {
+    blocks.push({ type: 'section', text: md(clip(actedBy(s.act, t => `*${t}*`), SLACK_LIMITS.sectionText)) })
+    if (s.reasons.length > 0) blocks.push({ type: 'section', text: md(joinWithin(s.reasons, SLACK_LIMITS.sectionText)) })
+  } else if (s.cancellation !== undefined) {
     blocks.push({ type: 'section', text: md(clip(cancelledBy(s.cancellation, t => `*${t}*`), SLACK_LIMITS.sectionText)) })
     blocks.push({ type: 'section', text: md(lastStood(s.previousRecommendation, t => `*${t}*`)) })
   } else if (s.recommendation === null) {

@@ -1,7 +1,7 @@
 import type { Recommendation } from '../../schemas/common.ts'
 import { joinWithin } from './lines.ts'
 import {
-  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -37,7 +37,10 @@ export function teamsMessage (summary: Summary): Record<string, unknown> {
     }),
     text(contextLine(s), { isSubtle: true, spacing: 'None' })
   ]
-  if (s.cancellation !== undefined) {
+  if (s.act !== undefined) {
+    body.push(text(actedBy(s.act, t => `**${t}**`)))
+    if (s.reasons.length > 0) body.push(text(joinWithin(s.reasons.map(r => `- ${r}`), TEAMS_LIMITS.textChars, n => `- +${n} more`)))
+  } else if (s.cancellation !== undefined) {
     body.push(text(cancelledBy(s.cancellation, t => `**${t}**`)))
     body.push(text(lastStood(s.previousRecommendation, t => `**${t}**`), { spacing: 'None' }))
   } else if (s.recommendation === null) {

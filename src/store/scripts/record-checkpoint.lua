@@ -28,7 +28,7 @@ if ARGV[12] ~= '' then redis.call('HSET', KEYS[11], ARGV[2], ARGV[12]) end
 local n = tonumber(ARGV[13])
 for i = 14, 13 + 2 * n, 2 do redis.call('HSET', KEYS[12], ARGV[i], ARGV[i + 1]) end
 if ARGV[6] ~= '' and tonumber(ARGV[11]) >= tonumber(redis.call('HGET', KEYS[1], 'latestAt') or '0') then
-  redis.call('HSET', KEYS[1], 'latest', ARGV[6], 'latestAt', ARGV[11], 'recommendation', ARGV[7])
+  redis.call('HSET', KEYS[1], 'latest', ARGV[6], 'latestAt', ARGV[11], 'recommendation', ARGV[7], 'latestIndex', ARGV[2])
   if #ARGV > 13 + 2 * n then
     redis.call('DEL', KEYS[13])
     for i = 14 + 2 * n, #ARGV - 1, 2 do redis.call('HSET', KEYS[13], ARGV[i], ARGV[i + 1]) end
