@@ -2,7 +2,7 @@
 // 50 KB file, no build step, no dependencies) is served by the service from node_modules and loaded only when a
 // panel first opens. The two sides differ by colour (Okabe-Ito vermillion and blue) and by line (solid, dashed),
 // and each chart has a sentence for screen readers.
-import { h, percent, seconds } from './dom.js'
+import { clock, h, percent, seconds } from './dom.js'
 
 let loading = null
 
@@ -63,7 +63,8 @@ export async function drawCharts (el, series, timezone) {
         { label: 'new hosts', ...CANARY, value: (_u, v) => s.fmt(v) },
         { label: 'existing hosts', ...BASELINE, value: (_u, v) => s.fmt(v) }
       ],
-      axes: [{}, { size: 64, values: (_u, ticks) => ticks.map(t => s.fmt(t)) }]
+      // Times on the axis as the rollout's people read them: 24-hour, in its timezone.
+      axes: [{ values: (_u, ticks) => ticks.map(t => clock(t * 1000, timezone)) }, { size: 64, values: (_u, ticks) => ticks.map(t => s.fmt(t)) }]
     }
     plots.push(new UPlot(opts, [x, s.c, s.b], box))
   }

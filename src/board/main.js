@@ -39,12 +39,15 @@ function tokenForm () {
     setToken(input.value.trim())
     show()
     announce(state.textContent)
+    // What the page could not read without the token, it reads now.
+    route()
   })
   document.getElementById('token-forget').addEventListener('click', () => {
     input.value = ''
     setToken('')
     show()
     announce(state.textContent)
+    route()
   })
 }
 

@@ -2,9 +2,9 @@
 // hourly checkpoint, the decision column, people's word (sign-offs, waivers, notes) beside the verdicts; the
 // recommendation, the gate and the hosts above. Live: every event of the rollout's stream re-reads the matrix
 // with If-None-Match (a 304 when nothing changed), never reloading the page.
-import { follow, getJson, seg } from './api.js'
+import { follow, getJson, send, seg } from './api.js'
 import { announce, clock, countdownEl, fill, h, label, localTime, recBadge, VERDICTS, verdictBadge } from './dom.js'
-import { createPanel } from './panel.js'
+import { createPanel, mutate } from './panel.js'
 
 const NO_TEAM = 'No team'
 
@@ -24,11 +24,13 @@ export function showRollout (el, id) {
     rolloutId: id,
     timezone: () => matrix?.timezone ?? 'UTC',
     plan: () => matrix?.plan ?? [],
+    state: () => matrix?.state ?? 'scheduled',
     onChanged: () => refresh()
   })
+  const overrideBox = overrideForm(id, () => refresh())
 
   fill(el, h('p', { class: 'crumbs' }, h('a', { href: './', 'data-nav': true }, 'Rollouts'), ' › ', h('span', null, 'rollout'), ' ', liveState),
-    head, status, filterBar, count, grid)
+    head, overrideBox, status, filterBar, count, grid)
 
   async function refresh () {
     try {
@@ -52,6 +54,7 @@ export function showRollout (el, id) {
   function render () {
     document.title = `${matrix.name} · gonogo`
     fill(head, header(matrix))
+    overrideBox.hidden = matrix.state !== 'decided'
     fill(filterBar, filterControls(matrix, filters, () => {
       writeFilters(filters)
       renderGrid()
@@ -157,6 +160,32 @@ function header (m) {
       : null,
     m.reasons.length === 0 ? null : h('ul', { class: 'reasons' }, m.reasons.map(r => h('li', null, r)))
   ]
+}
+
+/**
+ * After the decision, the people making the call can record theirs beside the automated one (the gate follows
+ * it). Built once, so a live update does not wipe a reason being typed.
+ */
+function overrideForm (id, changed) {
+  const rec = h('select', { id: 'override-rec', required: true },
+    h('option', { value: '' }, 'choose…'), ['GO', 'NO_GO', 'INCONCLUSIVE'].map(r => h('option', { value: r }, label(r))))
+  const reason = h('input', { id: 'override-reason', type: 'text', maxlength: 500, required: true, autocomplete: 'off' })
+  const result = h('p', { class: 'form-status', role: 'status' })
+  const form = h('form', {
+    class: 'override-form',
+    onsubmit: e => {
+      e.preventDefault()
+      mutate(e.submitter, result, () => send('POST', `rollouts/${seg(id)}/override`, { recommendation: rec.value, reason: reason.value.trim() }),
+        'Override recorded', () => {
+          reason.value = ''
+          changed()
+        })
+    }
+  },
+  h('label', { for: 'override-rec' }, 'Decision'), rec,
+  h('label', { for: 'override-reason' }, 'Why'), reason,
+  h('button', { type: 'submit' }, 'Record override'), result)
+  return h('details', { class: 'override-box', hidden: true }, h('summary', null, 'Record people\'s decision (override)'), form)
 }
 
 function fact (term, ...value) {

@@ -9,7 +9,7 @@ import { announce, clock, fill, h, localTime, metricValue, pValue, ratio, verdic
 const CHECKS = { errorRate: 'Error rate', latency: 'Latency (p95)', throughput: 'Traffic', newErrors: 'New errors', coverage: 'Coverage' }
 const EVENTS_FOR_APP = new Set(['note.added', 'waiver.changed', 'verdict.changed'])
 
-export function createPanel ({ rolloutId, timezone, plan, onChanged }) {
+export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
   const dialog = document.getElementById('panel')
   let app = null
   let picked = null
@@ -59,12 +59,13 @@ export function createPanel ({ rolloutId, timezone, plan, onChanged }) {
       parts.status,
       parts.history,
       parts.checkpoint,
-      h('section', null, h('h3', null, 'Series of the latest checkpoint'), parts.charts),
+      h('section', { class: 'people-box' }, h('h3', null, 'Notes and sign-offs'), parts.notes, noteForm()),
       h('section', null, h('h3', null, 'Waiver'), parts.waiver),
-      h('section', null, h('h3', null, 'Notes and sign-offs'), parts.notes, noteForm())))
+      h('section', null, h('h3', null, 'Series of the latest checkpoint'), parts.charts)))
   }
 
   async function load () {
+    if (app === null) return
     const mine = ++loads
     const name = app
     try {
@@ -124,14 +125,20 @@ export function createPanel ({ rolloutId, timezone, plan, onChanged }) {
 
   function waiverView (w, tz) {
     const result = h('p', { class: 'form-status', role: 'status' })
+    // Waivers change what the automated decision counts; once it is made, people's word is an override.
+    const open = state() === 'scheduled' || state() === 'monitoring'
+    const why = `The rollout is ${state()}: waivers are closed (an override records people's decision).`
     if (w !== null) {
       return [
         h('p', null, h('strong', null, `Waived by ${w.by}`), ` (${localTime(w.at, tz)}${w.fromIndex === null ? '' : `, from checkpoint ${w.fromIndex + 1}`}): `, w.reason),
-        h('button', { type: 'button', onclick: e => act(e.currentTarget, result, () => send('DELETE', `${appPath()}/waiver`), 'Waiver withdrawn') },
-          'Withdraw waiver'),
+        open
+          ? h('button', { type: 'button', onclick: e => act(e.currentTarget, result, () => send('DELETE', `${appPath()}/waiver`), 'Waiver withdrawn') },
+            'Withdraw waiver')
+          : h('p', { class: 'muted' }, why),
         result
       ]
     }
+    if (!open) return h('p', { class: 'muted' }, `No waiver. ${why}`)
     const reason = h('input', { id: 'waiver-reason', type: 'text', maxlength: 500, required: true, autocomplete: 'off' })
     return h('form', {
       class: 'waiver-form',
@@ -173,24 +180,12 @@ export function createPanel ({ rolloutId, timezone, plan, onChanged }) {
     return `rollouts/${seg(rolloutId)}/apps/${seg(app)}`
   }
 
-  /** Runs a mutation from a button: busy while it runs, then says what happened; re-reads the app and the matrix. */
   async function act (button, result, run, done, after) {
-    if (button) button.disabled = true
-    result.textContent = 'Saving…'
-    try {
-      await run()
-      result.textContent = done
-      announce(`${done}: ${app}`)
+    await mutate(button, result, run, done, async () => {
       after?.()
       await load()
       onChanged()
-    } catch (err) {
-      result.textContent = err instanceof ApiError && err.status === 401
-        ? 'The service needs a valid token for this: enter it in "API token" at the top.'
-        : `Not saved: ${err.message}`
-    } finally {
-      if (button?.isConnected) button.disabled = false
-    }
+    })
   }
 
   return {
@@ -202,6 +197,24 @@ export function createPanel ({ rolloutId, timezone, plan, onChanged }) {
       if (EVENTS_FOR_APP.has(type) && typeof data?.app === 'string' && data.app !== app) return
       load()
     }
+  }
+}
+
+/** Runs a mutation from a button: busy while it runs, then says what happened (in a status the screen reader reads). */
+export async function mutate (button, result, run, done, after) {
+  if (button) button.disabled = true
+  result.textContent = 'Saving…'
+  try {
+    await run()
+    result.textContent = done
+    announce(done)
+    await after?.()
+  } catch (err) {
+    result.textContent = err instanceof ApiError && err.status === 401
+      ? 'The service needs a valid token for this: enter it in "API token" at the top.'
+      : `Not saved: ${err.message}`
+  } finally {
+    if (button?.isConnected) button.disabled = false
   }
 }
 
