@@ -73,7 +73,7 @@ const board: FastifyPluginAsync = async (app) => {
   if (template === undefined) throw new Error('src/board/index.html is missing')
   assets.delete('index.html')
   const top = pageAt(template.body, './')
-  const rolloutPage = pageAt(template.body, '../../')
+  const rolloutPage = pageAt(template.body, '../')
 
   // Relative, so it lands on the board under a reverse proxy's path prefix too: from / and from /board both mean /board/.
   const redirect = async (_req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => await reply.redirect('board/', 302)
