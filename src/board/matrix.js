@@ -3,10 +3,13 @@
 // recommendation, the gate and the hosts above. Live: every event of the rollout's stream re-reads the matrix
 // with If-None-Match (a 304 when nothing changed), never reloading the page.
 import { follow, getJson, send, seg } from './api.js'
-import { announce, clock, countdownEl, fill, h, label, localTime, recBadge, VERDICTS, verdictBadge } from './dom.js'
+import { announce, clock, countdownEl, fill, h, label, localTime, recBadge, VERDICTS } from './dom.js'
 import { createPanel, mutate } from './panel.js'
 
 const NO_TEAM = 'No team'
+/** Rows built at once (more than a tall screen shows); the others follow CHUNK_ROWS at a time. */
+const FIRST_ROWS = 30
+const CHUNK_ROWS = 40
 
 export function showRollout (el, id) {
   let matrix = null
@@ -62,21 +65,35 @@ export function showRollout (el, id) {
     renderGrid()
   }
 
+  let generation = 0
   function renderGrid () {
     const focused = grid.contains(document.activeElement) ? document.activeElement.closest('[data-col]') : null
     const shown = matrix.apps.filter(r => matches(r, filters))
     count.textContent = `${shown.length} of ${matrix.apps.length} apps`
-    const table = matrixTable(matrix, shown)
+    const { table, rest } = matrixTable(matrix, shown)
     fill(grid, table)
+    const mine = ++generation
     // Keep the one tab stop (and the focus, after a live update) where the person left it.
-    const cells = [...table.querySelectorAll('button[data-col]')]
-    const wanted = active === null ? null : cells.find(b => b.dataset.app === active[0] && b.dataset.col === active[1])
-    const stop = wanted ?? cells[0]
-    if (stop !== undefined) {
+    const place = (final) => {
+      const wanted = active === null ? null : table.querySelector(`button[data-app="${CSS.escape(active[0])}"][data-col="${CSS.escape(active[1])}"]`)
+      if (wanted === null && !final) return false
+      const stop = wanted ?? table.querySelector('button[data-col]')
+      if (stop === null) return true
+      for (const b of table.querySelectorAll('button[data-col][tabindex="0"]')) b.tabIndex = -1
       stop.tabIndex = 0
       active = [stop.dataset.app, stop.dataset.col]
       if (focused !== null) stop.focus({ preventScroll: true })
+      return true
     }
+    let placed = place(rest.length === 0)
+    // The rows past the first screens follow in small tasks: the page answers a click meanwhile.
+    const more = () => {
+      if (mine !== generation) return
+      for (const add of rest.splice(0, CHUNK_ROWS)) add()
+      if (!placed) placed = place(rest.length === 0)
+      if (rest.length > 0) setTimeout(more, 0)
+    }
+    if (rest.length > 0) setTimeout(more, 0)
   }
 
   grid.addEventListener('click', e => {
@@ -237,6 +254,10 @@ function matches (row, f) {
   return f.verdict === '' || v === f.verdict
 }
 
+/**
+ * The table with its first FIRST_ROWS app rows, and `rest`: the other rows, each a function that appends it
+ * to its team's tbody, in order.
+ */
 function matrixTable (m, rows) {
   const groups = new Map()
   for (const r of rows) {
@@ -246,17 +267,31 @@ function matrixTable (m, rows) {
   }
   const teams = [...groups.keys()].sort((a, b) => (a === NO_TEAM) - (b === NO_TEAM) || a.localeCompare(b))
   const width = m.plan.length + 2
-  return h('table', { class: 'matrix' },
+  const rest = []
+  let built = 0
+  const bodies = teams.map(team => {
+    const n = groups.get(team).length
+    const body = h('tbody', null, h('tr', { class: 'group' }, h('th', { scope: 'rowgroup', colspan: width },
+      h('span', { class: 'group-name' }, team, h('span', { class: 'muted' }, ` · ${n} app${n === 1 ? '' : 's'}`)))))
+    for (const r of groups.get(team)) {
+      if (built++ < FIRST_ROWS) body.append(appRow(r, m))
+      else rest.push(() => body.append(appRow(r, m)))
+    }
+    return body
+  })
+  // Fixed column widths: the browser lays the table out from its columns, not by measuring 3,600 cells.
+  const table = h('table', { class: 'matrix' },
+    h('colgroup', null, h('col', { class: 'c-app' }), m.plan.map(() => h('col', { class: 'c-cell' })), h('col', { class: 'c-people' })),
     h('caption', { class: 'visually-hidden' },
       'Each app\'s verdict at each checkpoint; arrow keys move between cells, Enter opens the app'),
     h('thead', null, h('tr', null,
       h('th', { scope: 'col', class: 'app' }, 'App'),
       m.plan.map(p => columnHead(p, m.timezone)),
       h('th', { scope: 'col', class: 'people' }, 'People'))),
-    teams.map(team => h('tbody', null,
-      h('tr', { class: 'group' }, h('th', { scope: 'rowgroup', colspan: width },
-        h('span', { class: 'group-name' }, team, h('span', { class: 'muted' }, ` · ${groups.get(team).length} app${groups.get(team).length === 1 ? '' : 's'}`)))),
-      groups.get(team).map(r => appRow(r, m)))))
+    bodies)
+  // board.css sizes the table from its column count (a custom property, which the CSP allows, unlike a style attribute).
+  table.style.setProperty('--columns', String(m.plan.length))
+  return { table, rest }
 }
 
 function columnHead (p, tz) {
@@ -270,33 +305,52 @@ function columnHead (p, tz) {
 function appRow (r, m) {
   return h('tr', { dataset: { app: r.app } },
     h('th', { scope: 'row', class: 'app' },
-      h('span', { class: 'name' }, r.app),
+      h('span', { class: 'name' }, breakable(r.app)),
       r.critical ? h('span', { class: 'tag' }, 'critical') : null,
       r.owners.length === 0 ? null : h('span', { class: 'owners' }, r.owners.join(', '))),
     m.plan.map((p, i) => h('td', { class: p.kind === 'decision' ? 'decision' : null }, cell(r, p, i, m.timezone))),
     h('td', { class: 'people' }, peopleCell(r)))
 }
 
+/** "Notifications.Worker" may wrap after its dots in a narrow column, not in the middle of a word. */
+function breakable (name) {
+  const parts = name.split(/(?<=[./_-])/)
+  return parts.flatMap((p, i) => i === 0 ? [p] : [h('wbr'), p])
+}
+
 function waivedAt (r, i) {
   return r.waiver !== null && (r.waiver.fromIndex === null || i >= r.waiver.fromIndex)
 }
 
+/**
+ * A cell is one button and two spans (150 apps x 24 checkpoints is 3,600 of them): the symbol beside the word
+ * comes from the stylesheet, the colour from the button's class.
+ */
 function cell (r, p, i, tz) {
   const v = r.verdicts[i] ?? null
   const why = r.reasons[i] ?? null
   const waived = v !== null && v !== 'PASS' && waivedAt(r, i)
   const when = `${p.kind === 'decision' ? 'decision' : `checkpoint ${p.index + 1}`} ${clock(p.at, tz)}`
   const word = v === null ? (p.status === 'failed' ? 'checkpoint failed' : p.status) : label(v)
-  return h('button', {
-    type: 'button',
-    class: `cell v-${v ?? 'none'}${waived ? ' waived' : ''}`,
-    tabindex: -1,
-    dataset: { app: r.app, col: String(i) },
-    'aria-label': `${r.app}, ${when}: ${word}${why === null ? '' : `, ${why}`}${waived ? ', waived' : ''}`
-  },
-  v === null ? h('span', { class: 'word' }, p.status === 'failed' ? 'failed' : '–') : verdictBadge(v, 'word'),
-  why === null ? null : h('span', { class: 'why', 'aria-hidden': 'true' }, why),
-  waived ? h('span', { class: 'waived-tag', 'aria-hidden': 'true' }, 'waived') : null)
+  const button = document.createElement('button')
+  button.type = 'button'
+  button.className = `cell v-${v ?? 'none'}${waived ? ' waived' : ''}`
+  button.tabIndex = -1
+  button.dataset.app = r.app
+  button.dataset.col = String(i)
+  button.setAttribute('aria-label', `${r.app}, ${when}: ${word}${why === null ? '' : `, ${why}`}${waived ? ', waived' : ''}`)
+  const shown = document.createElement('span')
+  shown.className = 'word'
+  shown.textContent = v === null ? (p.status === 'failed' ? 'failed' : '–') : `${label(v)}${waived ? ' · waived' : ''}`
+  button.append(shown)
+  if (why !== null) {
+    button.title = why
+    const small = document.createElement('span')
+    small.className = 'why'
+    small.textContent = why
+    button.append(small)
+  }
+  return button
 }
 
 function peopleCell (r) {
