@@ -45,8 +45,11 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     // Bad URLs are answered before routing: same error shape as everything else.
     frameworkErrors: (err, _req, reply) => {
       const status: 400 | 414 = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400
-      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long (rollout ids are 26 characters)' : 'the URL is not valid (bad percent-encoding?)'
-      ;(reply as unknown as { code: (n: number) => { send: (b: unknown) => unknown } }).code(status).send({ statusCode: status, error: httpError(status), message })
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? 'a path parameter is too long (rollout ids are 26 characters)'
+        : 'the URL is not valid (bad percent-encoding?)'
+      ;(reply as unknown as { code: (n: number) => { send: (b: unknown) => unknown } }).code(status)
+        .send({ statusCode: status, error: httpError(status), message })
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
   // JSON only: a text/plain body would otherwise reach the schema as a string ("body must be object").

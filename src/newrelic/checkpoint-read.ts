@@ -31,7 +31,8 @@ export function readHostStats (rows: Row[], into = new Map<string, HostStats[]>(
       host: facet.host,
       count,
       errors: countOf(row, 'errors'),
-      durationAvgS: count > 0 ? numberOf(row, 'durationAvg') : null
+      durationAvgS: count > 0 ? numberOf(row, 'durationAvg') : null,
+      p95S: count > 0 ? percentileOf(row, 'duration', 95) : null
     })
   }
   return into
@@ -64,7 +65,9 @@ export function readSides (rows: Row[], into = new Map<string, SideRow>()): Map<
  * per distinct threshold (`slow<i>` for `values.slowFilters[i]`); each app reads the
  * one for its own threshold.
  */
-export function readSlow (answers: Answer[], thresholds: Map<string, number>, into = new Map<string, Map<string, number>>()): Map<string, Map<string, number>> {
+export function readSlow (
+  answers: Answer[], thresholds: Map<string, number>, into = new Map<string, Map<string, number>>()
+): Map<string, Map<string, number>> {
   for (const { spec, rows } of answers) {
     const filters = spec.values.slowFilters as readonly number[]
     for (const row of rows) {

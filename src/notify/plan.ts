@@ -47,7 +47,15 @@ export function planDeliveries (
       }
       planned.push({
         jobId: deliveryJobId(event.id, index),
-        data: { eventId: event.id, type: event.type, rolloutId: outcome.rollout.id, kind: target.kind, target: ref, origin: targetOrigin(target.url), body }
+        data: {
+          eventId: event.id,
+          type: event.type,
+          rolloutId: outcome.rollout.id,
+          kind: target.kind,
+          target: ref,
+          origin: targetOrigin(target.url),
+          body
+        }
       })
     }
   }

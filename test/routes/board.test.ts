@@ -15,7 +15,7 @@ const ALICE = 'alice-secret-token-1'
 const BOB = 'bob-secret-token-22'
 const tokens = `alice:${ALICE},bob:${BOB}`
 const past = await buildTestApp({ prefix, tokens })
-const live = await buildTestApp({ prefix: livePrefix, tokens, scenario: LIVE })
+const live = await buildTestApp({ prefix: livePrefix, tokens, scenario: LIVE, accountId: 3300002 })
 t.teardown(async () => {
   await past.close()
   await live.close()

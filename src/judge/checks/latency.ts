@@ -5,13 +5,14 @@
  */
 import type { Status } from '../../schemas/common.ts'
 import { confidenceSequence, type ConfidenceBounds } from '../stats/confidence-sequence.ts'
-import { DEFAULT_GRID, DEFAULT_WEIGHTS, type EProcessState, type RateCounts } from '../stats/e-process.ts'
+import { DEFAULT_GRID, DEFAULT_WEIGHTS, anytimeP, type EProcessState, type RateCounts } from '../stats/e-process.ts'
 import { compareRates, neededCanaryN, type RateComparison } from '../stats/rate-ratio.ts'
 import { hodgesLehmannSorted, mannWhitneySorted, sorted } from '../stats/mann-whitney.ts'
 import { CI_LEVEL, MW_WARN_P, grossRatio } from '../constants.ts'
 import type { AppData } from '../input.ts'
+import type { BaselineOutlier } from '../outliers.ts'
 import type { AppSides } from '../sides.ts'
-import { currentlyHigher, measureRate, sequentialStatus, type RateMeasure } from './sequential.ts'
+import { currentLogE, currentlyHigher, measureRate, sequenceOf, sequentialStatus, type RateMeasure } from './sequential.ts'
 import type { CheckContext, Finding } from './types.ts'
 
 /** Cumulative slow counts, or null when the fetcher could not count them against `thresholdOk`. */
@@ -22,8 +23,14 @@ export function slowCounts (data: AppData, thresholdOk: boolean): RateCounts | n
 }
 
 /** Feeds this look's slow counts into the app's latency e-process. */
-export function measureLatency (prev: EProcessState, data: AppData, thresholdOk: boolean, alpha: number): RateMeasure {
-  return measureRate(prev, slowCounts(data, thresholdOk), alpha)
+export function measureLatency (prev: EProcessState, data: AppData, thresholdOk: boolean, alpha: number, rebase = false): RateMeasure {
+  const counts = slowCounts(data, thresholdOk)
+  // The latency baseline lost an outlier host this look: the counts mean something else than
+  // last look's, so this look only re-bases the e-process, as the error rate does.
+  if (rebase && counts !== null && prev.last !== null) {
+    return { counts, cmp: compareRates(counts, CI_LEVEL), state: { ...prev, last: counts }, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
+  }
+  return measureRate(prev, counts, alpha)
 }
 
 /** Per-bucket p95s of each side, for Mann-Whitney. */
@@ -114,11 +121,14 @@ export interface LatencyCompared {
   inconclusive: { need: number | null, canaryN: number } | null
   /** Each canary host's mean duration, slowest first, when several share the side. */
   byHost: Array<{ host: string, meanS: number | null }>
+  /** Existing hosts left out of the latency baseline, with this look's slow shares. */
+  outliers: BaselineOutlier[]
 }
 
 /** Status of the latency check, given the Holm-adjusted p-value of the slow-share test. */
 export function judgeLatency (
-  ctx: CheckContext, m: RateMeasure, adjustedPValue: number, warn: boolean, threshold: { slowThresholdS: number | null, note: string | null }
+  ctx: CheckContext, m: RateMeasure, adjustedPValue: number, warn: boolean,
+  threshold: { slowThresholdS: number | null, note: string | null }
 ): Finding<LatencyFacts> {
   const margin = ctx.thresholds.latency.ratio
   const canary = finite(ctx.data.window.canary.p95S)
@@ -126,7 +136,9 @@ export function judgeLatency (
   const p95Ratio = canary !== null && baseline !== null && baseline > 0 ? canary / baseline : null
   const base = { metric: 'latency' as const, pValue: m.pValue, adjustedPValue, canary, baseline, effect: p95Ratio, ci: null }
   if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA' }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
-  if (ctx.sides.baseline.count === 0) return { result: { ...base, status: 'INCONCLUSIVE' }, facts: { kind: 'no-baseline', canaryLabel: ctx.canaryLabel } }
+  if (ctx.sides.baseline.count === 0) {
+    return { result: { ...base, status: 'INCONCLUSIVE' }, facts: { kind: 'no-baseline', canaryLabel: ctx.canaryLabel } }
+  }
 
   const op = secondOpinion(ctx.data, ctx.sides)
   const cmp = m.counts !== null ? (m.cmp ?? compareRates(m.counts, CI_LEVEL)) : null
@@ -140,7 +152,8 @@ export function judgeLatency (
         passByDifference: false
       }
     : null
-  const mwWarn = op !== null && op.p < MW_WARN_P && op.shiftS > 0 && op.relShift !== null && op.relShift >= margin - 1 && (p95Ratio === null || p95Ratio >= margin)
+  const mwWarn = op !== null && op.p < MW_WARN_P && op.shiftS > 0 && op.relShift !== null && op.relShift >= margin - 1 &&
+    (p95Ratio === null || p95Ratio >= margin)
   let status: Status
   let note: LatencyCompared['note'] = null
   let inconclusive: LatencyCompared['inconclusive'] = null
@@ -150,7 +163,12 @@ export function judgeLatency (
     // sigma 0.6), so they stand in for the margin only when a p95 is missing.
     const marginMet = p95Ratio !== null ? p95Ratio >= margin : (slow.cmp.unbounded || (slow.cmp.ratio !== null && slow.cmp.ratio >= margin))
     const evidence = adjustedPValue <= ctx.alpha
-    status = sequentialStatus({ evidence, suggestive: warn && m.pValue <= ctx.alpha && currentlyHigher(slow.cmp), marginMet, excluded: excludesLatencyRegression(slow.cmp, m.cs, margin) })
+    status = sequentialStatus({
+      evidence,
+      suggestive: warn && m.pValue <= ctx.alpha && currentlyHigher(slow.cmp),
+      marginMet,
+      excluded: excludesLatencyRegression(slow.cmp, m.cs, margin)
+    })
     slow.passByDifference = status === 'PASS' && !boundsRatio(m.cs, margin)
     if (status === 'WARN') note = evidence ? 'under-margin' : 'not-significant'
     if ((status === 'PASS' || status === 'INCONCLUSIVE') && mwWarn) {
@@ -187,7 +205,8 @@ export function judgeLatency (
     nTests: ctx.nTests,
     adjustedPValue,
     inconclusive,
-    byHost
+    byHost,
+    outliers: ctx.latencyOutliers ?? []
   }
   // For latency the sequence is the slow-share ratio's: that is what the evidence is about.
   const ci = slow !== null && slow.cs.high !== null ? { low: slow.cs.low, high: slow.cs.high } : null

@@ -12,10 +12,13 @@ import { formatCount, formatP, formatPercent, formatPoints, formatRatio, formatS
 export function explainLatency (result: Numbers, facts: LatencyFacts): { detail: string, short: string } {
   if (facts.kind === 'no-data') return { detail: `no latency data from ${facts.canaryLabel}`, short: '' }
   if (facts.kind === 'no-baseline') {
-    return { detail: `p95 ${formatSeconds(result.canary)} on ${facts.canaryLabel}; no baseline traffic to compare with`, short: SHORT_NO_BASELINE }
+    return {
+      detail: `p95 ${formatSeconds(result.canary)} on ${facts.canaryLabel}; no baseline traffic to compare with`,
+      short: SHORT_NO_BASELINE
+    }
   }
   const parts = sentences(result, facts)
-  const detail = parts.join('; ') + note(facts) + byHost(facts)
+  const detail = parts.join('; ') + note(facts) + byHost(facts) + outliersOf(facts)
   return { detail, short: short(result, facts) }
 }
 
@@ -36,13 +39,15 @@ function sentences (result: Numbers, f: LatencyCompared): string[] {
   const op = f.secondOpinion
   if (op !== null) {
     const sign = op.shiftS >= 0 ? '+' : '-'
-    parts.push(`${perBucket(f.bucketMinutes)} p95 ${sign}${formatSeconds(Math.abs(op.shiftS))} (Mann-Whitney ${formatP(op.p)}, ${op.nCanary} vs ${op.nBaseline} buckets)`)
+    parts.push(`${perBucket(f.bucketMinutes)} p95 ${sign}${formatSeconds(Math.abs(op.shiftS))} ` +
+      `(Mann-Whitney ${formatP(op.p)}, ${op.nCanary} vs ${op.nBaseline} buckets)`)
   }
   const open = f.inconclusive
   if (open !== null) {
     parts.unshift(open.need !== null && open.need <= open.canaryN
       ? NOT_ENOUGH_EVIDENCE
-      : `${TOO_LITTLE_TRAFFIC}: ${formatCount(open.canaryN)} canary transactions` + (open.need !== null ? `, would need ${roughCount(open.need)}` : ''))
+      : `${TOO_LITTLE_TRAFFIC}: ${formatCount(open.canaryN)} canary transactions` +
+        (open.need !== null ? `, would need ${roughCount(open.need)}` : ''))
   }
   return parts
 }
@@ -57,6 +62,13 @@ function note (f: LatencyCompared): string {
   }
 }
 
+/** Say which existing host was left out of the latency baseline and why. */
+function outliersOf (f: LatencyCompared): string {
+  return f.outliers.map(o =>
+    `; ${o.host} left out of the latency baseline: its slow share ${formatPercent(o.rate)} is an outlier among the existing hosts (others ${formatPercent(o.restRate)})`
+  ).join('')
+}
+
 /** Several canaries are one side; name each one's mean duration so a single slow host shows. */
 function byHost (f: LatencyCompared): string {
   if (f.byHost.length < 2) return ''
@@ -67,5 +79,7 @@ function short (result: Numbers, f: LatencyCompared): string {
   if (result.status === 'INCONCLUSIVE') return SHORT_TOO_LITTLE
   const slowLabel = f.slow === null ? null : ratioLabel(f.slow.cmp)
   const p95Ratio = result.effect
-  return p95Ratio !== null && (slowLabel === null || p95Ratio >= f.margin) ? `p95 x${formatRatio(p95Ratio)}` : `slow share ${slowLabel ?? 'n/a'}`
+  return p95Ratio !== null && (slowLabel === null || p95Ratio >= f.margin)
+    ? `p95 x${formatRatio(p95Ratio)}`
+    : `slow share ${slowLabel ?? 'n/a'}`
 }

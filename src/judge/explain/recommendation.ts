@@ -20,7 +20,8 @@ export function explainRecommendation (facts: RecommendationFacts): string[] {
     case 'all-pass': return [`all ${facts.total} app${facts.total === 1 ? '' : 's'} PASS`]
     case 'go': return [
       `no app ${facts.noGoOn.join(' or ')}; ${facts.pass === 0 ? 'none' : facts.pass} of ${facts.total} apps PASS`,
-      ...facts.others.map(g => line(g.status, g.apps) + (g.status === 'INCONCLUSIVE' && facts.inconclusiveNotCritical ? ' (not critical)' : ''))
+      ...facts.others.map(g => line(g.status, g.apps) +
+        (g.status === 'INCONCLUSIVE' && facts.inconclusiveNotCritical ? ' (not critical)' : ''))
     ]
   }
 }
@@ -35,4 +36,10 @@ function line (status: Status, apps: JudgedApp[], qualifier = ''): string {
 /** A new host nobody has seen, named in the recommendation's reasons. */
 export function unseenCanariesReason (unseen: string[]): string {
   return `${unseen.join(', ')} (new) reported no app in the window: not in the pool yet, a misspelt name, or no APM agent`
+}
+
+/** An existing host that stands out: "PRDIIS03 (existing) stands out from the other existing hosts: Billing.Service error rate 6.0% vs 1.0%; ...". */
+export function sickHostReason (host: string, what: string[]): string {
+  const shown = what.slice(0, 3).join('; ') + (what.length > 3 ? `; and ${what.length - 3} more` : '')
+  return `${host} (existing) stands out from the other existing hosts, left out of their baseline: ${shown}: worth a look`
 }

@@ -81,14 +81,18 @@ export function slackMessage (summary: Summary): SlackMessage {
     if (s.reasons.length > 0) blocks.push({ type: 'section', text: md(joinWithin(s.reasons, SLACK_LIMITS.sectionText)) })
     if (s.changes.length > 0) {
       const lines = s.changes.map(c => `• ${changeLine(c)}`)
-      blocks.push({ type: 'section', text: md(joinWithin(['*What changed*', ...lines], SLACK_LIMITS.sectionText, n => `+${n} more changes`)) })
+      blocks.push({
+        type: 'section', text: md(joinWithin(['*What changed*', ...lines], SLACK_LIMITS.sectionText, n => `+${n} more changes`))
+      })
     }
   }
   const tail: SlackBlock[] = []
   if (s.recommendation !== null && s.appCount > 0) tail.push({ type: 'context', elements: [md(`✅ ${passLine(s)}`)] })
   const links = linkLine(s)
   if (links !== undefined) tail.push({ type: 'context', elements: [md(links)] })
-  if (s.flagged.length > 0) blocks.push({ type: 'divider' }, ...appBlocks(s.flagged, blocks.length + tail.length, used(blocks) + used(tail)))
+  if (s.flagged.length > 0) {
+    blocks.push({ type: 'divider' }, ...appBlocks(s.flagged, blocks.length + tail.length, used(blocks) + used(tail)))
+  }
   blocks.push(...tail)
   return { text: clip(fallbackText(s), SLACK_LIMITS.fallbackText), blocks }
 }
@@ -111,7 +115,9 @@ function appBlocks (flagged: FlaggedApp[], otherBlocks: number, otherChars: numb
   const rest = flagged.slice(out.length)
   if (rest.length > 0) {
     const names = rest.map(a => `${VERDICT_EMOJI[a.verdict]} ${a.app} (${label(a.verdict)})`)
-    const text = joinWithin([`*+${rest.length} more flagged app${rest.length === 1 ? '' : 's'}:*`, ...names], SLACK_LIMITS.sectionText / 3, n => `+${n} more`)
+    const text = joinWithin(
+      [`*+${rest.length} more flagged app${rest.length === 1 ? '' : 's'}:*`, ...names], SLACK_LIMITS.sectionText / 3, n => `+${n} more`
+    )
     out.push({ type: 'section', text: md(text) })
   }
   return out

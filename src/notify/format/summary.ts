@@ -267,7 +267,9 @@ export function ownershipLine (app: FlaggedApp): string {
 export function contextLine (s: Summary): string {
   const hosts = s.canaryHosts.length === 0
     ? ''
-    : ` · canary ${s.canaryHosts.length <= 3 ? s.canaryHosts.join(', ') : `${s.canaryHosts.slice(0, 3).join(', ')} +${s.canaryHosts.length - 3}`}`
+    : ` · canary ${s.canaryHosts.length <= 3
+      ? s.canaryHosts.join(', ')
+      : `${s.canaryHosts.slice(0, 3).join(', ')} +${s.canaryHosts.length - 3}`}`
   return `${s.stage} · ${s.time}${hosts}`
 }
 
