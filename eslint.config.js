@@ -9,7 +9,8 @@ export default [
   ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'node_modules/**', '.scratch/**'] }),
   {
     files: ['src/board/**/*.js'],
-    languageOptions: { globals: Object.fromEntries(BROWSER.map(name => [name, 'readonly'])) }
+    languageOptions: { globals: Object.fromEntries(BROWSER.map(name => [name, 'readonly'])) },
+    rules: { '@stylistic/max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }] }
   },
   {
     files: ['**/*.ts'],

@@ -110,7 +110,9 @@ export function follow (path, { onEvent, onOpen, onDown }) {
     while (!run.stopped) {
       ctrl = new AbortController()
       try {
-        const res = await fetch(apiUrl(path), { headers: headers({ accept: 'text/event-stream' }), cache: 'no-store', signal: ctrl.signal })
+        const res = await fetch(apiUrl(path), {
+          headers: headers({ accept: 'text/event-stream' }), cache: 'no-store', signal: ctrl.signal
+        })
         if (!res.ok || res.body === null) throw new ApiError(res.status, null)
         delay = 1000
         onOpen?.()

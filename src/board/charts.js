@@ -64,7 +64,10 @@ export async function drawCharts (el, series, timezone) {
         { label: 'existing hosts', ...BASELINE, value: (_u, v) => s.fmt(v) }
       ],
       // Times on the axis as the rollout's people read them: 24-hour, in its timezone.
-      axes: [{ values: (_u, ticks) => ticks.map(t => clock(t * 1000, timezone)) }, { size: 64, values: (_u, ticks) => ticks.map(t => s.fmt(t)) }]
+      axes: [
+        { values: (_u, ticks) => ticks.map(t => clock(t * 1000, timezone)) },
+        { size: 64, values: (_u, ticks) => ticks.map(t => s.fmt(t)) }
+      ]
     }
     plots.push(new UPlot(opts, [x, s.c, s.b], box))
   }

@@ -47,13 +47,15 @@ export function label (value) {
 /** A verdict badge: colour, symbol and word. */
 export function verdictBadge (verdict, extra = '') {
   if (verdict === null || verdict === undefined) return h('span', { class: `v v-none ${extra}` }, '–')
-  return h('span', { class: `v v-${verdict} ${extra}` }, h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL[verdict] ?? ''), ' ', label(verdict))
+  const sym = h('span', { class: 'sym', 'aria-hidden': 'true' }, SYMBOL[verdict] ?? '')
+  return h('span', { class: `v v-${verdict} ${extra}` }, sym, ' ', label(verdict))
 }
 
 /** A recommendation badge: GO, NO GO, INCONCLUSIVE, or "no result yet". */
 export function recBadge (rec, extra = '') {
   if (rec === null || rec === undefined) return h('span', { class: `rec rec-none ${extra}` }, 'no result yet')
-  return h('span', { class: `rec rec-${rec} ${extra}` }, h('span', { class: 'sym', 'aria-hidden': 'true' }, REC_SYMBOL[rec] ?? ''), ' ', label(rec))
+  const sym = h('span', { class: 'sym', 'aria-hidden': 'true' }, REC_SYMBOL[rec] ?? '')
+  return h('span', { class: `rec rec-${rec} ${extra}` }, sym, ' ', label(rec))
 }
 
 const NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-CA', 'en-NZ', 'en-ZA', 'en-SG', 'en-IE']
@@ -101,7 +103,8 @@ export function localTime (iso, timezone) {
 /** "15:30" in the timezone. */
 export function clock (iso, timezone) {
   const tz = zoneOf(timezone)
-  return format(`clock:${tz}`, () => new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }))
+  const make = () => new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+  return format(`clock:${tz}`, make)
     .format(new Date(iso))
 }
 

@@ -73,7 +73,8 @@ function showList (el) {
     items = []
     load(null)
   }
-  const select = h('select', { id: 'state-filter', onchange: pickState }, STATES.map(s => h('option', { value: s }, s === '' ? 'every state' : s)))
+  const select = h('select', { id: 'state-filter', onchange: pickState },
+    STATES.map(s => h('option', { value: s }, s === '' ? 'every state' : s)))
   select.value = state
 
   fill(el,
@@ -111,7 +112,9 @@ function showList (el) {
       next = data.nextCursor
       fill(body, items.map(row))
       more.hidden = next === null
-      status.textContent = items.length === 0 ? `No rollouts${state === '' ? '' : ` ${state}`}.` : `${items.length} rollout${items.length === 1 ? '' : 's'}`
+      status.textContent = items.length === 0
+        ? `No rollouts${state === '' ? '' : ` ${state}`}.`
+        : `${items.length} rollout${items.length === 1 ? '' : 's'}`
     } catch (err) {
       if (!stopped) status.textContent = `Could not read the rollouts: ${err.message}`
     }
@@ -127,7 +130,8 @@ function showList (el) {
 
 function progress (p) {
   const text = `${p.ok} of ${p.total}${p.failed > 0 ? `, ${p.failed} failed` : ''}`
-  return h('span', { class: 'progress' }, h('meter', { min: 0, max: p.total, value: p.ok + p.failed, 'aria-label': `checkpoints run: ${text}` }), ' ', text)
+  const meter = h('meter', { min: 0, max: p.total, value: p.ok + p.failed, 'aria-label': `checkpoints run: ${text}` })
+  return h('span', { class: 'progress' }, meter, ' ', text)
 }
 
 tokenForm()

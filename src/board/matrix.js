@@ -32,7 +32,9 @@ export function showRollout (el, id) {
   })
   const overrideBox = overrideForm(id, () => refresh())
 
-  fill(el, h('p', { class: 'crumbs' }, h('a', { href: './', 'data-nav': true }, 'Rollouts'), ' › ', h('span', null, 'rollout'), ' ', liveState),
+  const crumbs = h('p', { class: 'crumbs' },
+    h('a', { href: './', 'data-nav': true }, 'Rollouts'), ' › ', h('span', null, 'rollout'), ' ', liveState)
+  fill(el, crumbs,
     head, overrideBox, status, filterBar, count, grid)
 
   async function refresh () {
@@ -75,7 +77,9 @@ export function showRollout (el, id) {
     const mine = ++generation
     // Keep the one tab stop (and the focus, after a live update) where the person left it.
     const place = (final) => {
-      const wanted = active === null ? null : table.querySelector(`button[data-app="${CSS.escape(active[0])}"][data-col="${CSS.escape(active[1])}"]`)
+      const wanted = active === null
+        ? null
+        : table.querySelector(`button[data-app="${CSS.escape(active[0])}"][data-col="${CSS.escape(active[1])}"]`)
       if (wanted === null && !final) return false
       const stop = wanted ?? table.querySelector('button[data-col]')
       if (stop === null) return true
@@ -163,7 +167,9 @@ function header (m) {
     h('dl', { class: 'facts' },
       fact('State', h('span', { class: `state state-${m.state}` }, m.state)),
       fact('Recommendation', recBadge(m.recommendation, 'big'),
-        m.automated !== m.recommendation || overridden ? [' ', h('span', { class: 'muted' }, 'automated: '), recBadge(m.automated)] : null),
+        m.automated !== m.recommendation || overridden
+          ? [' ', h('span', { class: 'muted' }, 'automated: '), recBadge(m.automated)]
+          : null),
       fact('Gate', h('span', { class: `gate ${m.gate.open ? 'gate-open' : 'gate-closed'}` }, m.gate.open ? 'open' : 'closed'),
         m.gate.final ? ' (final)' : '', h('br'), h('span', { class: 'muted' }, m.gate.reason)),
       fact('New hosts', m.canaryHosts.join(', ')),
@@ -172,7 +178,8 @@ function header (m) {
         ? h('span', { class: 'muted' }, m.state === 'cancelled' ? 'none: cancelled' : 'none: decided')
         : [h('time', { datetime: next.at }, localTime(next.at, m.timezone)), ' ', countdownEl(next.at)])),
     overridden
-      ? h('p', { class: 'override' }, `Overridden to ${label(m.override.recommendation)} by ${m.override.by} (${localTime(m.override.at, m.timezone)}): `,
+      ? h('p', { class: 'override' },
+        `Overridden to ${label(m.override.recommendation)} by ${m.override.by} (${localTime(m.override.at, m.timezone)}): `,
         m.override.reason)
       : null,
     m.reasons.length === 0 ? null : h('ul', { class: 'reasons' }, m.reasons.map(r => h('li', null, r)))
@@ -192,7 +199,8 @@ function overrideForm (id, changed) {
     class: 'override-form',
     onsubmit: e => {
       e.preventDefault()
-      mutate(e.submitter, result, () => send('POST', `rollouts/${seg(id)}/override`, { recommendation: rec.value, reason: reason.value.trim() }),
+      const body = { recommendation: rec.value, reason: reason.value.trim() }
+      mutate(e.submitter, result, () => send('POST', `rollouts/${seg(id)}/override`, body),
         'Override recorded', () => {
           reason.value = ''
           changed()
@@ -355,13 +363,17 @@ function cell (r, p, i, tz) {
 
 function peopleCell (r) {
   const parts = []
-  if (r.signOff !== null) parts.push(h('span', { class: `signoff signoff-${r.signOff.value}` }, r.signOff.value === 'ok' ? '✓ ok' : '! concern', ` · ${r.signOff.by}`))
+  if (r.signOff !== null) {
+    const word = r.signOff.value === 'ok' ? '✓ ok' : '! concern'
+    parts.push(h('span', { class: `signoff signoff-${r.signOff.value}` }, word, ` · ${r.signOff.by}`))
+  }
   if (r.waiver !== null) parts.push(h('span', { class: 'waiver' }, `waived · ${r.waiver.by}`))
   parts.push(h('span', { class: 'notes' }, r.notes === 0 ? 'no notes' : `${r.notes} note${r.notes === 1 ? '' : 's'}`))
   const said = [r.signOff === null ? 'no sign-off' : `signed off ${r.signOff.value} by ${r.signOff.by}`,
     r.waiver === null ? null : `waived by ${r.waiver.by}`, `${r.notes} notes`].filter(Boolean).join(', ')
-  return h('button', { type: 'button', class: 'cell people-cell', tabindex: -1, dataset: { app: r.app, col: 'people' }, 'aria-label': `${r.app}: ${said}` },
-    parts)
+  return h('button', {
+    type: 'button', class: 'cell people-cell', tabindex: -1, dataset: { app: r.app, col: 'people' }, 'aria-label': `${r.app}: ${said}`
+  }, parts)
 }
 
 /** Arrow keys, Home and End move between the cells; rows are the visible buttons' rows. */

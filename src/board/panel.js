@@ -47,7 +47,9 @@ export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
   function build () {
     parts.title = h('h2', { id: 'panel-title' }, app)
     parts.meta = h('p', { class: 'meta' })
-    parts.close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close the panel (Escape)', onclick: () => dialog.close() }, '✕')
+    parts.close = h('button', {
+      type: 'button', class: 'close', 'aria-label': 'Close the panel (Escape)', onclick: () => dialog.close()
+    }, '✕')
     parts.status = h('p', { class: 'status', role: 'status' }, 'Loading…')
     parts.history = h('div', { class: 'history', role: 'group', 'aria-label': 'Checkpoints' })
     parts.checkpoint = h('section', { class: 'checkpoint', 'aria-live': 'polite' })
@@ -89,7 +91,9 @@ export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
       view.owners.length === 0 ? '' : ` · owners ${view.owners.join(', ')}`,
       view.critical ? ' · critical' : '')
     const recorded = view.checkpoints
-    if (picked === null || !recorded.some(c => c.index === picked)) picked = recorded.length === 0 ? null : recorded[recorded.length - 1].index
+    if (picked === null || !recorded.some(c => c.index === picked)) {
+      picked = recorded.length === 0 ? null : recorded[recorded.length - 1].index
+    }
     fill(parts.history, recorded.length === 0
       ? h('p', { class: 'muted' }, 'No checkpoint recorded yet.')
       : recorded.map(c => h('button', {
@@ -97,18 +101,21 @@ export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
         class: 'pick',
         'aria-pressed': String(c.index === picked),
         onclick: () => { picked = c.index; render() }
-      }, h('span', { class: 'when' }, c.kind === 'decision' ? 'Decision' : `#${c.index + 1}`), ' ', clock(c.at, tz), ' ', verdictBadge(c.verdict))))
+      },
+      h('span', { class: 'when' }, c.kind === 'decision' ? 'Decision' : `#${c.index + 1}`),
+      ' ', clock(c.at, tz), ' ', verdictBadge(c.verdict))))
     const c = recorded.find(x => x.index === picked)
     fill(parts.checkpoint, c === undefined ? null : checkpointView(c, tz, plan()))
-    const key = view.series === null ? 'none' : `${view.series.start.length}:${view.series.start.at(-1)}:${view.series.canary.count.at(-1)}`
+    const s = view.series
+    const key = s === null ? 'none' : `${s.start.length}:${s.start.at(-1)}:${s.canary.count.at(-1)}`
     if (key !== seriesKey) {
       seriesKey = key
       undraw?.()
       undraw = null
       fill(parts.charts)
-      if (view.series === null || view.series.start.length === 0) parts.charts.append(h('p', { class: 'muted' }, 'No series recorded yet.'))
+      if (s === null || s.start.length === 0) parts.charts.append(h('p', { class: 'muted' }, 'No series recorded yet.'))
       else {
-        drawCharts(parts.charts, view.series, tz)
+        drawCharts(parts.charts, s, tz)
           .then(f => { if (app === null) f(); else undraw = f })
           .catch(err => parts.charts.append(h('p', { class: 'muted' }, err.message)))
       }
@@ -119,7 +126,9 @@ export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
       : view.notes.map(n => h('li', { class: 'note' },
         h('p', { class: 'note-head' },
           h('strong', null, n.by), ' · ', h('time', { datetime: n.at }, localTime(n.at, tz)),
-          n.signOff === null ? null : [' · ', h('span', { class: `signoff signoff-${n.signOff}` }, n.signOff === 'ok' ? '✓ signed off ok' : '! concern')]),
+          n.signOff === null
+            ? null
+            : [' · ', h('span', { class: `signoff signoff-${n.signOff}` }, n.signOff === 'ok' ? '✓ signed off ok' : '! concern')]),
         h('p', { class: 'note-text' }, n.text))))
   }
 
@@ -130,10 +139,13 @@ export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
     const why = `The rollout is ${state()}: waivers are closed (an override records people's decision).`
     if (w !== null) {
       return [
-        h('p', null, h('strong', null, `Waived by ${w.by}`), ` (${localTime(w.at, tz)}${w.fromIndex === null ? '' : `, from checkpoint ${w.fromIndex + 1}`}): `, w.reason),
+        h('p', null, h('strong', null, `Waived by ${w.by}`),
+          ` (${localTime(w.at, tz)}${w.fromIndex === null ? '' : `, from checkpoint ${w.fromIndex + 1}`}): `, w.reason),
         open
-          ? h('button', { type: 'button', onclick: e => act(e.currentTarget, result, () => send('DELETE', `${appPath()}/waiver`), 'Waiver withdrawn') },
-            'Withdraw waiver')
+          ? h('button', {
+            type: 'button',
+            onclick: e => act(e.currentTarget, result, () => send('DELETE', `${appPath()}/waiver`), 'Waiver withdrawn')
+          }, 'Withdraw waiver')
           : h('p', { class: 'muted' }, why),
         result
       ]
@@ -147,7 +159,8 @@ export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
         act(e.submitter, result, () => send('POST', `${appPath()}/waiver`, { reason: reason.value.trim() }), 'Waived')
       }
     },
-    h('p', { class: 'muted' }, 'A waiver accepts this app\'s FAIL, NO DATA or INCONCLUSIVE: it no longer counts against the recommendation.'),
+    h('p', { class: 'muted' },
+      'A waiver accepts this app\'s FAIL, NO DATA or INCONCLUSIVE: it no longer counts against the recommendation.'),
     h('label', { for: 'waiver-reason' }, 'Reason'), reason, ' ', h('button', { type: 'submit' }, 'Waive'), result)
   }
 
@@ -171,7 +184,9 @@ export function createPanel ({ rolloutId, timezone, plan, state, onChanged }) {
     h('label', { for: 'note-text' }, 'Note'), text,
     h('fieldset', null, h('legend', null, 'Sign-off'), radio('', 'none'), radio('ok', 'ok: the app is fine'), radio('concern', 'concern')),
     h('button', { type: 'submit' }, 'Add note'),
-    getToken() === '' ? h('p', { class: 'muted' }, 'When the service has API tokens, saving needs yours: enter it in "API token" at the top.') : null,
+    getToken() === ''
+      ? h('p', { class: 'muted' }, 'When the service has API tokens, saving needs yours: enter it in "API token" at the top.')
+      : null,
     result)
     return form
   }
@@ -223,10 +238,13 @@ function checkpointView (c, tz, planEntries) {
   const name = c.kind === 'decision' ? 'Decision' : c.kind === 'manual' ? 'Manual checkpoint' : `Checkpoint ${c.index + 1}`
   return [
     h('h3', null, `${name} · ${localTime(entry?.at ?? c.at, tz)} `, verdictBadge(c.verdict)),
-    c.reasons.length === 0 ? h('p', { class: 'muted' }, 'No reason given: every check passed.') : h('ul', { class: 'reasons' }, c.reasons.map(r => h('li', null, r))),
+    c.reasons.length === 0
+      ? h('p', { class: 'muted' }, 'No reason given: every check passed.')
+      : h('ul', { class: 'reasons' }, c.reasons.map(r => h('li', null, r))),
     h('div', { class: 'scroll' }, h('table', { class: 'metrics' },
       h('caption', { class: 'visually-hidden' }, `${name}: each check, new hosts against existing hosts`),
-      h('thead', null, h('tr', null, ['Check', 'Status', 'New hosts', 'Existing hosts', 'Effect', '95% interval', 'p'].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', null, h('tr', null,
+        ['Check', 'Status', 'New hosts', 'Existing hosts', 'Effect', '95% interval', 'p'].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', null, c.metrics.map(m => h('tr', null,
         h('th', { scope: 'row' }, CHECKS[m.metric] ?? m.metric),
         h('td', null, verdictBadge(m.status)),

@@ -28,7 +28,8 @@ t.test('the matrix: every app and checkpoint, grouped by team, the decision colu
   t.same((await rows.evaluateAll(trs => trs.map(tr => tr.getAttribute('data-app')))).sort(), [...APPS].sort(), 'every app has a row')
   const heads = await page.locator('table.matrix thead th.col').allInnerTexts()
   t.equal(heads.length, 6, 'a column per plan entry')
-  t.same(heads.map(h => h.split('\n').slice(0, 2).join(' ')), ['#1 11:00', '#2 12:00', '#3 13:00', '#4 14:00', '#5 15:00', 'Decision 15:30'],
+  t.same(heads.map(h => h.split('\n').slice(0, 2).join(' ')),
+    ['#1 11:00', '#2 12:00', '#3 13:00', '#4 14:00', '#5 15:00', 'Decision 15:30'],
     'at the rollout\'s local times (the browser is in Paris)')
   t.equal(await page.locator('table.matrix button.cell[data-col]:not(.people-cell)').count(), 12 * 6, 'a cell per app and checkpoint')
   t.same(await page.locator('table.matrix tr.group .group-name').evaluateAll(ths => ths.map(th => th.firstChild?.textContent)),
@@ -68,7 +69,8 @@ t.test('a click on a FAIL cell opens the app: its reason, numbers and charts; Es
   await panel.waitFor()
   await panel.locator('.checkpoint ul.reasons li').first().waitFor()
   t.match(await panel.locator('.checkpoint h3').innerText(), /^Decision · 25 Nov 15:30 IST/)
-  t.match(await panel.locator('.checkpoint ul.reasons').innerText(), /error rate [\d.]+% on PRDIIS09 vs [\d.]+% on 4 existing hosts \(x3\.\d/)
+  t.match(await panel.locator('.checkpoint ul.reasons').innerText(),
+    /error rate [\d.]+% on PRDIIS09 vs [\d.]+% on 4 existing hosts \(x3\.\d/)
   const errorRow = (await panel.locator('table.metrics tr', { hasText: 'Error rate' }).innerText()).replace(/\s+/g, ' ')
   t.match(errorRow, /Error rate ✕ FAIL [\d.]+% [\d.]+% x[\d.]+ x[\d.]+–x[\d.]+ p<0\.001/, 'canary, baseline, effect, interval and p')
   await panel.locator('.uplot canvas').nth(2).waitFor()
@@ -201,7 +203,8 @@ t.test('at phone width: the matrix scrolls sideways in its box with the app colu
   t.ok(widths.box > 0, 'the matrix does, in its box')
   await phone.page.locator('.matrix-scroll').evaluate(el => { el.scrollLeft = 300 })
   const app = phone.page.locator('tr[data-app="Billing.Service"] th.app')
-  const left = await app.evaluate(el => el.getBoundingClientRect().left - (el.closest('.matrix-scroll')?.getBoundingClientRect().left ?? NaN))
+  const left = await app.evaluate(el =>
+    el.getBoundingClientRect().left - (el.closest('.matrix-scroll')?.getBoundingClientRect().left ?? NaN))
   t.ok(Math.abs(left) <= 2, `the app column stays at the left when scrolled: ${left}px`)
   await phone.page.screenshot({ path: `${SCREENSHOTS}rollout-phone.png`, fullPage: true })
   await phone.page.locator('tr[data-app="Billing.Service"] button[data-col="5"]').click()

@@ -85,12 +85,14 @@ const board: FastifyPluginAsync = async (app) => {
   const file = async (req: FastifyRequest<{ Params: { file: string } }>, reply: FastifyReply, prefix: string): Promise<FastifyReply> => {
     const a = assets.get(prefix + req.params.file)
     if (a === undefined) {
-      return await reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no board file ${prefix}${req.params.file.slice(0, 100)}` })
+      const message = `no board file ${prefix}${req.params.file.slice(0, 100)}`
+      return await reply.code(404).send({ statusCode: 404, error: 'Not Found', message })
     }
     return send(req, reply, a)
   }
   app.get<{ Params: { file: string } }>('/board/assets/:file', { schema: HIDDEN }, async (req, reply) => await file(req, reply, ''))
-  app.get<{ Params: { file: string } }>('/board/assets/vendor/:file', { schema: HIDDEN }, async (req, reply) => await file(req, reply, 'vendor/'))
+  app.get<{ Params: { file: string } }>('/board/assets/vendor/:file', { schema: HIDDEN },
+    async (req, reply) => await file(req, reply, 'vendor/'))
 }
 
 export default board
