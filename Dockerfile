@@ -10,7 +10,7 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts/copy-assets.mjs ./scripts/
 COPY src ./src
-# tsc, then the files compiled code reads at run time (Redis scripts) copied into dist/.
+# tsc, then the files compiled code reads at run time (Redis scripts, the board's page) copied into dist/.
 RUN npm run build
 
 # Runtime stage: production dependencies, compiled code, NRQL templates and scenarios.

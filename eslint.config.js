@@ -1,8 +1,17 @@
 import neostandard, { plugins } from 'neostandard'
 import importX, { createNodeResolver } from 'eslint-plugin-import-x'
 
+// The board's scripts run in the browser: these are the browser's names they use.
+const BROWSER = ['window', 'document', 'location', 'history', 'sessionStorage', 'fetch', 'Node', 'Element', 'CSS',
+  'AbortController', 'TextDecoderStream', 'ResizeObserver', 'getComputedStyle', 'requestAnimationFrame', 'performance']
+
 export default [
   ...neostandard({ ts: true, ignores: ['dist/**', 'coverage/**', '.tap/**', 'node_modules/**', '.scratch/**'] }),
+  {
+    files: ['src/board/**/*.js'],
+    languageOptions: { globals: Object.fromEntries(BROWSER.map(name => [name, 'readonly'])) },
+    rules: { '@stylistic/max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }] }
+  },
   {
     files: ['**/*.ts'],
     plugins: { '@typescript-eslint': plugins['typescript-eslint'].plugin, 'import-x': importX },

@@ -21,6 +21,7 @@ import type { CheckpointNotifier } from './jobs/notifier.ts'
 import rolloutsRoutes from './routes/rollouts/index.ts'
 import analysesRoutes from './routes/analyses/index.ts'
 import healthRoutes from './routes/health/index.ts'
+import boardRoutes from './routes/board/index.ts'
 
 export interface BuildOptions {
   config: Config
@@ -81,6 +82,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   if (config.GONOGO_ROLE !== 'worker') {
     await app.register(analysesRoutes, { config })
     await app.register(rolloutsRoutes, { config })
+    await app.register(boardRoutes)
   }
   return app
 }

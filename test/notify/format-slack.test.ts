@@ -29,7 +29,7 @@ t.test('an hourly NO GO update reads top-down like a release manager would write
   t.match(apps[2], /^🟠 \*Search &lt;Frontend&gt; &amp; Co\* · WARN\n• p95 latency 612 ms/,
     'metric details stand in for missing reasons; mrkdwn escaped')
   t.equal(textOf(m.blocks[8]), '✅ 9 other apps PASS')
-  t.equal(textOf(m.blocks[9]), '<https://gonogo.example.com/v1/rollouts/ro_01JTEST|Rollout> · ' +
+  t.equal(textOf(m.blocks[9]), '<https://gonogo.example.com/board/rollouts/ro_01JTEST|Rollout> · ' +
     '<https://gonogo.example.com/v1/rollouts/ro_01JTEST/recommendation|Recommendation>')
   t.equal(m.blocks.length, 10)
   t.match(m.text,
@@ -149,7 +149,7 @@ t.test('a cancellation: who and why, escaped, then what stood', async t => {
   t.equal(textOf(m.blocks[1]), 'Cancelled · 14 May 15:30 IST · canary PRDIIS09')
   t.equal(textOf(m.blocks[2]), `*Cancelled by* ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)
   t.equal(textOf(m.blocks[3]), 'The last recommendation was *NO GO*.')
-  t.match(textOf(m.blocks[4]), /^<https:\/\/gonogo\.example\.com\/v1\/rollouts\/ro_01JTEST\|Rollout>/)
+  t.match(textOf(m.blocks[4]), /^<https:\/\/gonogo\.example\.com\/board\/rollouts\/ro_01JTEST\|Rollout>/)
   t.equal(m.blocks.length, 5, 'no apps, no pass line')
   t.equal(m.text, '⛔ CANCELLED · IIS pool: PRDIIS09 (Windows 2025) · Cancelled · 14 May 15:30 IST. ' +
     `Cancelled by ops${Z}_${Z}bot: back to ${Z}*${Z}staging${Z}*${Z} &lt;!here&gt;`)

@@ -44,7 +44,7 @@ t.test('a Workflows message with one Adaptive Card 1.4', async t => {
   const fallback = '🔴 NO GO · IIS pool: PRDIIS09 (Windows 2025) · Checkpoint 3 of 7 · 14 May 15:30 IST. 3 apps flagged, 9 other apps PASS.'
   t.equal(card.fallbackText, fallback, 'the card fallback is plain text: not escaped')
   t.same(card.actions, [
-    { type: 'Action.OpenUrl', title: 'Rollout', url: 'https://gonogo.example.com/v1/rollouts/ro_01JTEST' },
+    { type: 'Action.OpenUrl', title: 'Rollout', url: 'https://gonogo.example.com/board/rollouts/ro_01JTEST' },
     { type: 'Action.OpenUrl', title: 'Recommendation', url: 'https://gonogo.example.com/v1/rollouts/ro_01JTEST/recommendation' }
   ])
 })

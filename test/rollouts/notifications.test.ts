@@ -62,7 +62,7 @@ t.test('a past-window rollout notifies every checkpoint and the decision, signed
   t.match(last.text, /^\S* ?NO GO/, 'the recommendation comes first')
   t.match(JSON.stringify(last.blocks), /Billing\.Service/, 'a flagged app is named')
   t.match(JSON.stringify(last.blocks), /IST/, 'times are in the rollout timezone')
-  t.match(JSON.stringify(last.blocks), /https:\/\/gonogo\.example\.com\/v1\/rollouts\//, 'links to the rollout')
+  t.match(JSON.stringify(last.blocks), /https:\/\/gonogo\.example\.com\/board\/rollouts\/[0-9A-Z]{26}\|Rollout/, 'links to the rollout\'s board page')
 })
 
 t.test('a target that stays down is recorded on the rollout, not retried forever', async (t) => {

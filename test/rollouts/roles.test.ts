@@ -1,4 +1,4 @@
-/** GONOGO_ROLE: api-only processes no job, worker-only serves no /v1 route, all roles answer health and metrics. */
+/** GONOGO_ROLE: api-only processes no job, worker-only serves no /v1 route nor the board, all roles answer health and metrics. */
 import t from 'tap'
 import { buildTestApp, poolAddRollout, recordingNotifier } from '../helpers/app.ts'
 import { cleanPrefix, eventually, uniquePrefix } from '../helpers/redis.ts'
@@ -29,6 +29,9 @@ t.test('api only: the rollout waits in the queue', async t => {
     t.equal(notifier.outcomes.length, 6)
     t.equal((await worker.app.inject('/v1/rollouts')).statusCode, 404, 'no API routes on a worker')
     t.equal((await worker.app.inject({ method: 'POST', url: '/v1/analyses', payload: {} })).statusCode, 404)
+    t.equal((await worker.app.inject('/')).statusCode, 404, 'nor the board')
+    t.equal((await worker.app.inject('/board/')).statusCode, 404)
+    t.equal((await api.app.inject('/board/')).statusCode, 200, 'which the API process serves')
     t.equal((await worker.app.inject('/healthz')).statusCode, 200)
     t.equal((await worker.app.inject('/readyz')).statusCode, 200)
     // Decided: counted where it was decided, and gone from the per-rollout gauge in every process.

@@ -51,6 +51,7 @@ export interface Summary {
   cancellation?: { by: string, reason: string | null }
   /** What a person did (waiver.changed, decision.overridden): "Waived Billing.Service", by whom, why. */
   act?: { what: string, by: string, reason: string }
+  /** rollout: its board page; recommendation: the JSON of GET /v1/rollouts/{id}/recommendation. */
   links: { rollout?: string, recommendation?: string }
 }
 
@@ -156,11 +157,15 @@ function asResultSpells (hosts: string[], result: CheckpointResult | null): stri
   return asReported(hosts, reportedSpellings((result?.apps ?? []).flatMap(a => a.canaryHosts.map(host => ({ host, count: 1 })))))
 }
 
-/** Links to the rollout and its recommendation; none without GONOGO_PUBLIC_URL rather than links to nowhere. */
+/**
+ * Links to the rollout's page on the board (what a person in the channel wants to open: the matrix, the notes) and to its
+ * recommendation as JSON; none without GONOGO_PUBLIC_URL rather than links to nowhere.
+ */
 function linksOf (rolloutId: string, publicUrl: string | undefined): Summary['links'] {
   const base = publicUrl?.replace(/\/+$/, '')
-  const rolloutUrl = base === undefined || base === '' ? undefined : `${base}/v1/rollouts/${encodeURIComponent(rolloutId)}`
-  return rolloutUrl === undefined ? {} : { rollout: rolloutUrl, recommendation: `${rolloutUrl}/recommendation` }
+  if (base === undefined || base === '') return {}
+  const id = encodeURIComponent(rolloutId)
+  return { rollout: `${base}/board/rollouts/${id}`, recommendation: `${base}/v1/rollouts/${id}/recommendation` }
 }
 
 /** Why a decision without data is INCONCLUSIVE, and what the last good checkpoint said. */

@@ -24,6 +24,11 @@ declare module 'fastify' {
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Probes answer without a token whatever the configuration: orchestrators do not hold one. */
 const PROBES = new Set(['/healthz', '/readyz'])
+/**
+ * The board's page and files hold no data (its API calls carry the token the person typed in), and
+ * a browser sends no Authorization header when it navigates: they stay open like the probes.
+ */
+const BOARD = /^\/(?:board(?:\/|\/rollouts\/[^/.]+|\/assets\/(?:vendor\/)?[\w.-]+)?)?$/
 
 /**
  * Bearer tokens on mutating routes, and on every route but the probes with
@@ -60,11 +65,12 @@ export default fp<AuthOptions>(async (app, opts) => {
   })
 }, { name: 'auth' })
 
-/** Mutations always; reads only when required, and never the probes or a CORS preflight (which carries no credentials). */
+/** Mutations always; reads only when required, and never the probes, the board's files or a CORS preflight (no credentials). */
 function needsToken (method: string, url: string, reads: boolean): boolean {
   if (MUTATING.has(method)) return true
   if (!reads || method === 'OPTIONS') return false
-  return !PROBES.has(url.split('?')[0])
+  const path = url.split('?')[0]
+  return !PROBES.has(path) && !BOARD.test(path)
 }
 
 function digest (token: string): Buffer {

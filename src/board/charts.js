@@ -1,0 +1,83 @@
+// An app's series as charts, new hosts against existing hosts: traffic, error rate and p95. uPlot (MIT, one
+// 50 KB file, no build step, no dependencies) is served by the service from node_modules and loaded only when a
+// panel first opens. The two sides differ by colour (Okabe-Ito vermillion and blue) and by line (solid, dashed),
+// and each chart has a sentence for screen readers.
+import { clock, h, percent, seconds } from './dom.js'
+
+let loading = null
+
+function loadUPlot () {
+  if (window.uPlot !== undefined) return Promise.resolve(window.uPlot)
+  loading ??= new Promise((resolve, reject) => {
+    document.head.append(h('link', { rel: 'stylesheet', href: 'assets/vendor/uPlot.min.css' }))
+    const script = h('script', { src: 'assets/vendor/uPlot.iife.min.js' })
+    script.addEventListener('load', () => resolve(window.uPlot))
+    script.addEventListener('error', () => {
+      loading = null
+      reject(new Error('the chart library did not load'))
+    })
+    document.head.append(script)
+  })
+  return loading
+}
+
+const CANARY = { stroke: '#D55E00', width: 2 }
+const BASELINE = { stroke: '#0072B2', width: 2, dash: [6, 4] }
+
+function count (v) {
+  return v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US')
+}
+
+function mean (xs) {
+  const ok = xs.filter(x => x !== null && Number.isFinite(x))
+  return ok.length === 0 ? null : ok.reduce((a, b) => a + b, 0) / ok.length
+}
+
+/**
+ * Draws the charts into `el`; resolves a function that removes them. `el` must be in the page (its width
+ * sizes the charts, and they follow it when it changes).
+ */
+export async function drawCharts (el, series, timezone) {
+  const UPlot = await loadUPlot()
+  const x = series.start.map(ms => ms / 1000)
+  const per = `${series.bucketMinutes} min`
+  const specs = [
+    { title: `Traffic (transactions per ${per})`, c: series.canary.count, b: series.baseline.count, fmt: count },
+    { title: 'Error rate', c: series.canary.errorRate, b: series.baseline.errorRate, fmt: percent },
+    { title: 'p95 latency', c: series.canary.p95, b: series.baseline.p95, fmt: seconds }
+  ]
+  const plots = []
+  for (const s of specs) {
+    const box = h('div', { class: 'chart', 'aria-hidden': 'true' })
+    const summary = `${s.title}: new hosts average ${s.fmt(mean(s.c))}, existing hosts ${s.fmt(mean(s.b))}, over ${x.length} points.`
+    el.append(h('figure', { class: 'chart-figure' }, h('figcaption', null, s.title), h('p', { class: 'visually-hidden' }, summary), box))
+    const opts = {
+      width: Math.max(260, el.clientWidth - 8),
+      height: 170,
+      tzDate: ts => UPlot.tzDate(new Date(ts * 1000), timezone),
+      cursor: { drag: { x: false, y: false } },
+      legend: { live: true },
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
+      series: [
+        {},
+        { label: 'new hosts', ...CANARY, value: (_u, v) => s.fmt(v) },
+        { label: 'existing hosts', ...BASELINE, value: (_u, v) => s.fmt(v) }
+      ],
+      // Times on the axis as the rollout's people read them: 24-hour, in its timezone.
+      axes: [
+        { values: (_u, ticks) => ticks.map(t => clock(t * 1000, timezone)) },
+        { size: 64, values: (_u, ticks) => ticks.map(t => s.fmt(t)) }
+      ]
+    }
+    plots.push(new UPlot(opts, [x, s.c, s.b], box))
+  }
+  const resize = new ResizeObserver(() => {
+    const width = Math.max(260, el.clientWidth - 8)
+    for (const p of plots) if (p.width !== width) p.setSize({ width, height: 170 })
+  })
+  resize.observe(el)
+  return () => {
+    resize.disconnect()
+    for (const p of plots) p.destroy()
+  }
+}
