@@ -70,12 +70,14 @@ export function earlyCall (apps: EarlyApp[], recommendation: Recommendation, pol
   const failing = apps.filter(a => a.critical && a.standingFail)
   if (failing.length > 0 && policy.noGoOn.includes('FAIL')) {
     const names = failing.map(a => a.app)
-    return { recommendation: 'NO_GO', reason: `decided early: the FAIL of critical ${plural(names, 'app')} ${names.join(', ')} stands`, apps: names }
+    const reason = `decided early: the FAIL of critical ${plural(names, 'app')} ${names.join(', ')} stands`
+    return { recommendation: 'NO_GO', reason, apps: names }
   }
   if (recommendation === 'GO' && apps.every(a => a.settled)) {
     return {
       recommendation: 'GO',
-      reason: `decided early: all ${apps.length} ${apps.length === 1 ? 'app pass' : 'apps pass'} with every confidence bound under its margins`,
+      reason: `decided early: ${apps.length === 1 ? 'the app passes' : `all ${apps.length} apps pass`} ` +
+        'with every confidence bound under its margins',
       apps: apps.map(a => a.app)
     }
   }
