@@ -1,0 +1,131 @@
+/**
+ * A rollout's matrix for a terminal: the heading (name, state, window, hosts, recommendation,
+ * gate, override), then one row per app grouped by team, one column per checkpoint with the
+ * verdict as a coloured letter, the decision (or latest) verdict as a word, people's word
+ * (sign-off, waiver, notes), then the reasons of the apps that are not PASS and a legend.
+ */
+import type { Matrix, MatrixRow } from '../../schemas/board.ts'
+import type { Recommendation } from '../../schemas/common.ts'
+import { clean, fit, type Style } from '../style.ts'
+import { renderTable, type Row } from '../table.ts'
+import { clockOf, formatLocal } from '../time.ts'
+
+export interface MatrixRenderOptions {
+  style: Style
+  /** Cut long lines to this width (a terminal's), when given. */
+  width?: number
+  /** The rollout's existing hosts: null for every other host reporting each app; undefined when not known. */
+  baselineHosts?: string[] | null
+}
+
+export function renderMatrix (m: Matrix, opts: MatrixRenderOptions): string[] {
+  const s = opts.style
+  const cut = (line: string): string => opts.width === undefined ? line : fit(line, opts.width)
+  const lines: string[] = []
+  lines.push(`${s.bold(clean(m.name))}  ${s.dim(m.rolloutId)}`)
+  lines.push(`state ${stateWord(s, m.state)} · window ${formatLocal(m.startAt, m.timezone)} → ${formatLocal(m.decisionAt, m.timezone)} (${clean(m.timezone)})`)
+  lines.push(cut(`hosts new ${m.canaryHosts.map(clean).join(', ')} · existing ${existing(opts.baselineHosts)}`))
+  const automated = m.automated !== m.recommendation ? ` · automated ${s.recommendation(m.automated)}` : ''
+  lines.push(`recommendation ${s.recommendation(m.recommendation)}${m.gate.final ? ' (final)' : m.recommendation === null ? '' : ' (so far)'}${automated}`)
+  lines.push(cut(`gate ${m.gate.open ? s.paint('green', 'open') : s.paint('red', 'closed')}: ${clean(m.gate.reason)}`))
+  if (m.override !== null) {
+    const o = m.override
+    lines.push(cut(`override ${s.recommendation(o.recommendation)} by ${clean(o.by)} at ${formatLocal(o.at, m.timezone)}: ${clean(o.reason)}` +
+      ` (automated ${o.automated ?? 'none'})`))
+  }
+  for (const reason of m.reasons) lines.push(cut(`  - ${clean(reason)}`))
+  lines.push('')
+  if (m.apps.length === 0) {
+    lines.push(s.dim('no apps' + (m.teams.length > 0 ? ' in this team' : '')))
+    return lines
+  }
+  lines.push(...table(m, opts))
+  lines.push('')
+  lines.push(...details(m, opts).map(cut))
+  lines.push(s.dim(cut('P PASS  W WARN  F FAIL  N NO_DATA  I INCONCLUSIVE  . not yet  x checkpoint failed  - skipped' +
+    '  * critical  INC INCONCLUSIVE')))
+  return lines
+}
+
+function table (m: Matrix, opts: MatrixRenderOptions): string[] {
+  const s = opts.style
+  const decided = m.plan.find(p => p.kind === 'decision')?.status === 'ok'
+  const header = ['APP', 'OWNERS', ...m.plan.map(p => clockOf(p.localAt)), decided ? 'DECISION' : 'LATEST', 'PEOPLE']
+  const grouped = groups(m)
+  const indent = grouped.length > 1 || grouped[0]?.team !== null ? '  ' : ''
+  const rows: Row[] = []
+  for (const { team, apps } of grouped) {
+    if (indent !== '') rows.push(s.bold(team === null ? '(no team)' : clean(team)))
+    for (const row of apps) {
+      const cells = m.plan.map((p, i) => p.status === 'failed' ? s.paint('red', 'x') : p.status === 'skipped' ? s.dim('-') : s.letter(row.verdicts[i]))
+      const latest = latestVerdict(row)
+      const verdict = s.verdict(latest) + (row.waiver !== null && latest !== null ? ' (waived)' : '')
+      rows.push([
+        indent + clean(row.app) + (row.critical ? ' *' : ''),
+        fit(row.owners.map(clean).join(', '), 24),
+        ...cells,
+        verdict,
+        people(row, s)
+      ])
+    }
+  }
+  rows.push([indent + s.dim('rollout'), '', ...m.plan.map(p => short(s, p.recommendation)), '', ''])
+  return renderTable(header, rows, { width: opts.width })
+}
+
+function groups (m: Matrix): Array<{ team: string | null, apps: MatrixRow[] }> {
+  const teams = [...new Set([...m.teams, ...m.apps.map(a => a.team).filter((t): t is string => t !== null)])]
+  const out = teams.map(team => ({ team: team as string | null, apps: m.apps.filter(a => a.team === team) })).filter(g => g.apps.length > 0)
+  const loose = m.apps.filter(a => a.team === null)
+  if (loose.length > 0) out.push({ team: null, apps: loose })
+  return out
+}
+
+/** The verdict at the decision, or the latest recorded one. */
+function latestVerdict (row: MatrixRow): MatrixRow['verdicts'][number] {
+  for (let i = row.verdicts.length - 1; i >= 0; i--) if (row.verdicts[i] !== null) return row.verdicts[i]
+  return null
+}
+
+function latestReason (row: MatrixRow): string | null {
+  for (let i = row.verdicts.length - 1; i >= 0; i--) if (row.verdicts[i] !== null) return row.reasons[i] ?? null
+  return null
+}
+
+function people (row: MatrixRow, s: Style): string {
+  const parts: string[] = []
+  if (row.signOff !== null) {
+    parts.push(row.signOff.value === 'ok' ? s.paint('green', `ok ${clean(row.signOff.by)}`) : s.paint('red', `concern ${clean(row.signOff.by)}`))
+  }
+  if (row.waiver !== null) parts.push(s.paint('yellow', `waived ${clean(row.waiver.by)}`))
+  if (row.notes > 0) parts.push(`${row.notes} note${row.notes === 1 ? '' : 's'}`)
+  return parts.join(' · ')
+}
+
+/** Why each app that is not PASS is not, and why each waiver was given. */
+function details (m: Matrix, opts: MatrixRenderOptions): string[] {
+  const lines: string[] = []
+  for (const row of m.apps) {
+    const verdict = latestVerdict(row)
+    const reason = latestReason(row)
+    if (verdict !== null && verdict !== 'PASS') {
+      lines.push(`${clean(row.app)}: ${opts.style.verdict(verdict)} ${clean(reason ?? '')}`.trimEnd())
+    }
+    if (row.waiver !== null) lines.push(`${clean(row.app)}: waived by ${clean(row.waiver.by)}: ${clean(row.waiver.reason)}`)
+  }
+  return lines
+}
+
+/** A checkpoint's recommendation in a five-wide column: GO, NO_GO, INC. */
+function short (s: Style, rec: Recommendation | null): string {
+  return rec === null ? '' : s.recommendation(rec, rec === 'INCONCLUSIVE' ? 'INC' : rec)
+}
+
+export function stateWord (s: Style, state: Matrix['state']): string {
+  return state === 'monitoring' ? s.paint('blue', state) : state === 'decided' ? s.bold(state) : s.dim(state)
+}
+
+function existing (hosts: string[] | null | undefined): string {
+  if (hosts === undefined) return '-'
+  return hosts === null ? 'every other host reporting each app' : hosts.map(clean).join(', ')
+}
