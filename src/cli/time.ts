@@ -1,6 +1,6 @@
 /** Times and durations for people: a rollout's instants in its own timezone, spans as "2h 05m". */
 
-/** "2026-11-25 15:30 +05:30" in the given IANA timezone (UTC when it is unknown to this Node). */
+/** "2026-11-25 15:30 +05:30" in the given IANA timezone ("... UTC" for UTC; UTC when the zone is unknown to this Node). */
 export function formatLocal (iso: string, timeZone = 'UTC'): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
@@ -11,8 +11,8 @@ export function formatLocal (iso: string, timeZone = 'UTC'): string {
     parts = localParts(date, 'UTC')
   }
   const get = (type: string): string => parts.find(p => p.type === type)?.value ?? ''
-  const offset = get('timeZoneName').replace(/^GMT/, '')
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${offset === '' ? 'UTC' : offset}`
+  const offset = /^(Etc\/)?UTC$/.test(timeZone) ? 'UTC' : get('timeZoneName').replace(/^GMT/, '') || '+00:00'
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${offset}`
 }
 
 function localParts (date: Date, timeZone: string): Intl.DateTimeFormatPart[] {
