@@ -42,8 +42,7 @@ export function renderMatrix (m: Matrix, opts: MatrixRenderOptions): string[] {
   lines.push(...table(m, opts))
   lines.push('')
   lines.push(...details(m, opts).map(cut))
-  lines.push(s.dim(cut('P PASS  W WARN  F FAIL  N NO_DATA  I INCONCLUSIVE  . not yet  x checkpoint failed  - skipped' +
-    '  * critical  INC INCONCLUSIVE')))
+  lines.push(s.dim(cut('P PASS  W WARN  F FAIL  N NO_DATA  I INCONCLUSIVE (INC)  . not yet  x failed  - skipped  * critical')))
   return lines
 }
 
