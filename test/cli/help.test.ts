@@ -1,7 +1,11 @@
 /** --help everywhere, usage errors, and the exit code 3 when the service cannot be reached. */
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import { runCli } from './fake-api.ts'
 import { deadUrl, gonogo } from './helpers.ts'
+
+/** Most of these run in this process (a child each would take a second on a loaded machine); the first and last spawn one. */
+const inProcess = async (args: string[]): Promise<{ code: number, stdout: string, stderr: string }> => await runCli(args, {})
 
 const COMMANDS: Array<[string[], RegExp[]]> = [
   [['analyze'], [/--apps <names>/, /--canary <hosts>/, /--baseline <hosts>/, /--from <time>/, /--until <time>/, /--account <id>/]],
@@ -31,7 +35,7 @@ t.test('gonogo --help lists every command, the environment and the exit codes', 
 
 for (const [cmd, patterns] of COMMANDS) {
   t.test(`gonogo ${cmd.join(' ')} --help`, async t => {
-    const r = await gonogo([...cmd, '--help'])
+    const r = await inProcess([...cmd, '--help'])
     t.equal(r.code, 0, r.stderr)
     t.match(r.stdout, new RegExp(`^Usage: gonogo ${cmd.join(' ')}[| ]`))
     for (const p of patterns) t.match(r.stdout, p)
@@ -40,10 +44,10 @@ for (const [cmd, patterns] of COMMANDS) {
 }
 
 t.test('gonogo rollout --help and gonogo help wait', async t => {
-  const r = await gonogo(['rollout', '--help'])
+  const r = await inProcess(['rollout', '--help'])
   t.equal(r.code, 0)
   t.match(r.stdout, /create \[options\]/)
-  const h = await gonogo(['help', 'wait'])
+  const h = await inProcess(['help', 'wait'])
   t.equal(h.code, 0)
   t.match(h.stdout, /^Usage: gonogo wait/)
 })
@@ -59,26 +63,26 @@ t.test('usage errors: a message, a hint, exit 1; for wait exit 3 (never the code
   const unknown = await gonogo(['deploy'])
   t.equal(unknown.code, 1)
   t.match(unknown.stderr, /error: unknown command 'deploy'/)
-  const missing = await gonogo(['analyze', '--apps', 'RESTAPI'])
+  const missing = await inProcess(['analyze', '--apps', 'RESTAPI'])
   t.equal(missing.code, 1)
   t.match(missing.stderr, /error: required option '--canary <hosts>' not specified/)
   t.match(missing.stderr, /add --help for usage/)
-  const badTime = await gonogo(['analyze', '--apps', 'A', '--canary', 'H', '--from', '2026-11-25T10:00:00', '--until', 'now'])
+  const badTime = await inProcess(['analyze', '--apps', 'A', '--canary', 'H', '--from', '2026-11-25T10:00:00', '--until', 'now'])
   t.equal(badTime.code, 1)
   t.match(badTime.stderr, /'--from <time>' argument '2026-11-25T10:00:00' is invalid\. expected an ISO-8601 time with its offset/)
-  const badState = await gonogo(['ls', '--state', 'done'])
+  const badState = await inProcess(['ls', '--state', 'done'])
   t.equal(badState.code, 1)
   t.match(badState.stderr, /Allowed choices are scheduled, monitoring, decided, cancelled/)
-  const both = await gonogo(['note', 'X', 'A', 'text', '--ok', '--concern'])
+  const both = await inProcess(['note', 'X', 'A', 'text', '--ok', '--concern'])
   t.equal(both.code, 1)
   t.match(both.stderr, /'--ok' cannot be used with option '--concern'/)
-  const rec = await gonogo(['override', 'X', 'MAYBE', 'why'])
+  const rec = await inProcess(['override', 'X', 'MAYBE', 'why'])
   t.equal(rec.code, 1)
   t.match(rec.stderr, /Allowed choices are GO, NO_GO, INCONCLUSIVE/)
   const waitNoId = await gonogo(['wait'])
   t.equal(waitNoId.code, 3)
   t.match(waitNoId.stderr, /error: missing required argument 'id'/)
-  const waitBadTimeout = await gonogo(['wait', 'X', '--timeout', 'soon'])
+  const waitBadTimeout = await inProcess(['wait', 'X', '--timeout', 'soon'])
   t.equal(waitBadTimeout.code, 3)
   t.match(waitBadTimeout.stderr, /expected a duration such as 8h/)
 })
