@@ -15,6 +15,7 @@ import nerdgraphPlugin from './plugins/app/nerdgraph.ts'
 import queuesPlugin from './plugins/app/queues.ts'
 import workersPlugin from './plugins/app/workers.ts'
 import notifyPlugin from './plugins/app/notify.ts'
+import eventsPlugin from './plugins/app/events.ts'
 import rolloutPortsPlugin from './plugins/app/rollout-ports.ts'
 import type { CheckpointNotifier } from './jobs/notifier.ts'
 import rolloutsRoutes from './routes/rollouts/index.ts'
@@ -43,8 +44,11 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
     // Bad URLs are answered before routing: same error shape as everything else.
     frameworkErrors: (err, _req, reply) => {
       const status: 400 | 414 = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400
-      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path parameter is too long (rollout ids are 26 characters)' : 'the URL is not valid (bad percent-encoding?)'
-      ;(reply as unknown as { code: (n: number) => { send: (b: unknown) => unknown } }).code(status).send({ statusCode: status, error: httpError(status), message })
+      const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? 'a path parameter is too long (rollout ids are 26 characters)'
+        : 'the URL is not valid (bad percent-encoding?)'
+      ;(reply as unknown as { code: (n: number) => { send: (b: unknown) => unknown } }).code(status)
+        .send({ statusCode: status, error: httpError(status), message })
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
   // JSON only: a text/plain body would otherwise reach the schema as a string ("body must be object").
@@ -68,6 +72,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   // Rollouts: the store and queue in every role, the worker unless api-only, the routes unless worker-only.
   await app.register(queuesPlugin, { config })
   await app.register(notifyPlugin, { config })
+  await app.register(eventsPlugin, { config })
   await app.register(rolloutPortsPlugin, { config })
   if (config.GONOGO_ROLE !== 'api') {
     await app.register(workersPlugin, { config, notifier: opts.notifier ?? app.notifier })

@@ -54,7 +54,12 @@ export const EnvSchema = Type.Object({
   GONOGO_NOTIFY_ATTEMPTS: Int(1, 50, 8, 'Tries of one chat or webhook delivery before it is recorded as failed on the rollout.'),
   GONOGO_NOTIFY_BACKOFF_MS: Int(0, 3600000, 30000, 'Wait before the first retry of a delivery; doubles on each retry (capped at 30 min), Retry-After wins.'),
   GONOGO_NOTIFY_TIMEOUT_MS: Int(100, 120000, 10000, 'Timeout of one delivery attempt, ms.'),
-  GONOGO_SIM_SCENARIO: Type.Optional(Type.String({ minLength: 1, description: 'Run an embedded NerdGraph simulator on this scenario file instead of New Relic (demo, trials).' })),
+  GONOGO_DEMO: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'false',
+    description: 'true (npm run demo): at start, create the README\'s rollout (decided by catch-up) and a live one on the live ' +
+      'scenario\'s account with a checkpoint every 5 minutes, so the board shows something at once.'
+  }),
+  GONOGO_SIM_SCENARIO: Type.Optional(Type.String({ minLength: 1, description: 'Run an embedded NerdGraph simulator on this scenario file (or several, comma-separated, each with its own account; the first is the default) instead of New Relic (demo, trials).' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
 })
 export type Env = Static<typeof EnvSchema>

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from './app.ts'
 import { loadConfig, loadDotEnv } from './config.ts'
 import { ConfigError, GonogoError } from './errors.ts'
+import { seedDemo } from './demo.ts'
 import { startEmbeddedSimulator } from './sim/embedded.ts'
 
 /** Process entry: configuration, optional embedded simulator, HTTP and workers by role, graceful shutdown. */
@@ -28,11 +29,22 @@ async function start (): Promise<FastifyInstance> {
   } catch (err) {
     await app.close().catch(() => {})
     const code = (err as { code?: string }).code
-    if (code === 'EADDRINUSE') throw new GonogoError('GONOGO_LISTEN', `${config.HOST}:${config.PORT} is already in use: stop what listens there or set PORT`)
-    if (code === 'EADDRNOTAVAIL' || code === 'EACCES') throw new GonogoError('GONOGO_LISTEN', `cannot listen on ${config.HOST}:${config.PORT} (${code}): check HOST and PORT`)
+    if (code === 'EADDRINUSE') {
+      throw new GonogoError('GONOGO_LISTEN', `${config.HOST}:${config.PORT} is already in use: stop what listens there or set PORT`)
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES') {
+      throw new GonogoError('GONOGO_LISTEN', `cannot listen on ${config.HOST}:${config.PORT} (${code}): check HOST and PORT`)
+    }
     throw err
   }
   const envFile = dotEnv ? { envFile: '.env' } : {}
+  if (config.GONOGO_DEMO === 'true') {
+    const token = config.apiTokens[0]?.token
+    const live = sim?.handle.accounts.find(a => a !== sim.config.NEW_RELIC_ACCOUNT_ID)
+    const ids = await seedDemo(app, token, live, sim?.handle.loadedAt ?? Date.now())
+    app.log.info({ board: `${address}/board/`, readme: ids.past, live: ids.live },
+      'demo: the README\'s rollout (decided) and a live one with a checkpoint every 5 minutes are on the board')
+  }
   app.log.info({ role: config.GONOGO_ROLE, ...envFile, docs: `${address}/docs`, nerdgraph: sim?.nerdgraph.url ?? config.nerdgraphUrl },
     sim === undefined ? 'gonogo ready' : 'gonogo ready on the simulator: the README shows a one-shot analysis and a rollout to try')
   return app

@@ -12,7 +12,7 @@ import t from 'tap'
 const ROOT = resolve(import.meta.dirname, '..', 'src')
 
 const LAYERS: Array<[number, string[]]> = [
-  [7, ['server.ts', 'app.ts', 'cli/']],
+  [7, ['server.ts', 'app.ts', 'demo.ts', 'cli/']],
   [6, ['routes/', 'http/']],
   [5, ['plugins/']],
   [4, ['jobs/', 'notify/']],

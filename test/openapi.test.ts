@@ -63,7 +63,7 @@ t.test('every operation is named, described and secured as it behaves', async t 
   for (const { at, method, op } of operations) {
     t.match(op.operationId, /^[a-z][A-Za-z]+$/, `${at} has an operationId`)
     // The bearer token is asked of every mutating request (src/plugins/auth.ts); reads are open.
-    t.same(op.security, method === 'post' ? [{ bearerAuth: [] }] : [], `${at} security`)
+    t.same(op.security, ['post', 'put', 'patch', 'delete'].includes(method) ? [{ bearerAuth: [] }] : [], `${at} security`)
     if (method === 'post') t.ok(op.responses['401'], `${at} documents its 401`)
     for (const [status, response] of Object.entries(op.responses)) {
       const description = (response.$ref === undefined ? response : resolve(response.$ref as string)).description

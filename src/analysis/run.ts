@@ -2,6 +2,8 @@ import type { NerdGraphClient } from '../newrelic/client.ts'
 import { fetchCheckpointData } from '../newrelic/fetch-checkpoint.ts'
 import { judge, type EvidenceState, type JudgeOutput } from '../judge/index.ts'
 import type { Target } from '../rollout/target.ts'
+import type { AppSeries } from '../schemas/board.ts'
+import { seriesOf } from './series.ts'
 import { toUpstreamError } from './upstream-error.ts'
 
 export interface AnalysisWindow {
@@ -18,7 +20,7 @@ export async function runAnalysis (
   target: Target,
   window: AnalysisWindow,
   opts: { asOf: number, evidence?: EvidenceState, slowThresholdsS?: Record<string, number>, signal?: AbortSignal }
-): Promise<JudgeOutput> {
+): Promise<JudgeOutput & { series: Record<string, AppSeries> }> {
   let data
   try {
     data = await fetchCheckpointData(client, {
@@ -33,7 +35,7 @@ export async function runAnalysis (
   } catch (err) {
     throw toUpstreamError(err, { accountId: target.accountId, accountFromRequest: target.accountFromRequest ?? false })
   }
-  return judge({
+  const judged = judge({
     data,
     apps: target.apps,
     thresholds: target.thresholds,
@@ -41,4 +43,5 @@ export async function runAnalysis (
     asOf: opts.asOf,
     evidence: opts.evidence
   })
+  return { ...judged, series: seriesOf(data) }
 }

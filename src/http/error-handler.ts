@@ -20,7 +20,11 @@ export function errorHandler (err: FastifyError, req: FastifyRequest, reply: Fas
     })
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: `content-type ${req.headers['content-type'] ?? '(none)'} is not accepted: send JSON with content-type application/json` })
+    return reply.code(415).send({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: `content-type ${req.headers['content-type'] ?? '(none)'} is not accepted: send JSON with content-type application/json`
+    })
   }
   const status = err instanceof GonogoError ? err.statusCode : (err.statusCode ?? 500)
   if (status >= 500) req.log.error({ err }, 'request failed')

@@ -1,11 +1,14 @@
 import { BadRequestError, GonogoError, UpstreamError } from '../errors.ts'
 import { checkpointLabel, describeFailedDecision, describeResult } from '../rollout/messages.ts'
+import { appCheckpointsOf, cellsOf } from '../rollout/compact.ts'
 import { checkpointOutcome } from '../rollout/outcome.ts'
 import { buildPlan } from '../rollout/plan.ts'
 import { entryStatus, recordedChar } from '../rollout/statuses.ts'
 import type { CheckpointRecord, StoredRollout } from '../rollout/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
+import type { AppSeries } from '../schemas/board.ts'
+import type { RecordInput } from '../store/checkpoint-store.ts'
 import type { HeldLock } from '../store/lock.ts'
 import type { AdvanceDeps, Evidence, RunOutcome, WorkItem } from './types.ts'
 
@@ -26,7 +29,7 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
 
   const evidenceIndex = lastOkPlanIndex(rollout, item)
   const evidence = evidenceIndex === null ? undefined : parseEvidence(await deps.checkpoints.evidence(rolloutId, evidenceIndex))
-  let out: { result: CheckpointResult, evidence: Evidence } | undefined
+  let out: Awaited<ReturnType<AdvanceDeps['analyse']>> | undefined
   let failure: Error | undefined
   try {
     out = await deps.analyse(spec.target, { from: spec.startAt, until: item.at }, {
@@ -82,7 +85,8 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     recommendation: latest?.recommendation ?? '',
     decision: item.kind === 'decision',
     now: finishedAt,
-    lockToken: lock.token
+    lockToken: lock.token,
+    ...compactOf(record, out?.series)
   })
   if (recorded === 'lost-lock') {
     deps.log.warn(ctx, 'lost the rollout lock before recording; another worker takes over')
@@ -99,7 +103,30 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
   deps.log.info({ ...ctx, durationMs, status: record.status, recommendation: out?.result.recommendation ?? null, remaining },
     `${checkpointLabel(spec, item.index, item.kind)} ${record.status === 'ok' ? 'done' : 'recorded as failed'}`)
   await notify(deps, rollout, item, record, previous)
+  await tellListeners(deps, rollout, item, record, previous)
   return { kind: 'recorded' }
+}
+
+/** The live events of a recorded checkpoint: recorded, the recommendation moved, the decision. */
+async function tellListeners (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, record: CheckpointRecord, previous: CheckpointResult | null): Promise<void> {
+  if (deps.events === undefined) return
+  const rolloutId = rollout.spec.id
+  const rev = (await deps.rollouts.get(rolloutId))?.rev ?? rollout.rev + 1
+  const base = { rolloutId, rev, at: record.finishedAt ?? record.at, index: item.index }
+  await deps.events.publish({ type: 'checkpoint.recorded', ...base })
+  const now = record.result?.recommendation ?? (item.kind === 'decision' ? 'INCONCLUSIVE' : null)
+  if (now !== null && previous !== null && previous.recommendation !== now) await deps.events.publish({ type: 'verdict.changed', ...base })
+  if (item.kind === 'decision') await deps.events.publish({ type: 'decision.made', ...base })
+}
+
+/** What the board's matrix and app reads keep of this record: cells, each app's numbers, the series. */
+function compactOf (record: CheckpointRecord, series: Record<string, AppSeries> | undefined): Pick<RecordInput, 'cells' | 'appCheckpoints' | 'series'> {
+  if (record.result === null) return {}
+  return {
+    cells: JSON.stringify(cellsOf(record)),
+    appCheckpoints: appCheckpointsOf(record).map(([app, c]) => [`${record.index}|${app}`, JSON.stringify(c)]),
+    series: Object.entries(series ?? {}).map(([app, s]) => [app, JSON.stringify(s)])
+  }
 }
 
 /** The pre-serialised latest recommendation this record publishes, if it publishes one. */

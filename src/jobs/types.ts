@@ -3,6 +3,7 @@
  * rollout's advance needs (ports, so tests replace them) and what it answers.
  */
 import type { Logger } from '../logger.ts'
+import type { AppSeries, RolloutEvent } from '../schemas/board.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { CheckpointKind } from '../schemas/rollout.ts'
@@ -20,7 +21,7 @@ export type Analyse = (
   target: Target,
   window: { from: number, until: number },
   opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number> }
-) => Promise<{ result: CheckpointResult, evidence: Evidence }>
+) => Promise<{ result: CheckpointResult, evidence: Evidence, series?: Record<string, AppSeries> }>
 
 export interface AdvanceSettings {
   /** Tries of one checkpoint before it is recorded as failed. */
@@ -39,6 +40,8 @@ export interface AdvanceDeps {
   /** The per-app latency thresholds fixed at the first look (judge's slowThresholdsOf). */
   slowThresholds: (evidence: Evidence) => Record<string, number> | undefined
   notifier: CheckpointNotifier
+  /** Live events for the board and the CLI (best effort). */
+  events?: { publish: (event: RolloutEvent) => Promise<void> }
   /** Metrics hook, called once per recorded checkpoint. */
   onRecorded?: (info: { rolloutId: string, name: string, kind: CheckpointKind, outcome: 'ok' | 'failed', recommendation: Recommendation | null }) => void
   log: Logger

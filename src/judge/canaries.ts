@@ -4,6 +4,7 @@
  * other new hosts are still judged and their FAILs still show.
  */
 import type { Recommendation } from '../schemas/common.ts'
+import type { Finding } from '../schemas/result.ts'
 import { unseenCanariesReason } from './explain/recommendation.ts'
 import { hostKey } from './hosts.ts'
 import type { AppData } from './input.ts'
@@ -20,10 +21,16 @@ export function unseenCanaries (canaryHosts: string[], apps: AppData[]): string[
   return unseen.length < canaryHosts.length ? unseen : []
 }
 
-/** A GO cannot vouch for a new host nobody has seen: it becomes INCONCLUSIVE, with the reason. */
-export function withUnseenCanaries (
-  rec: { recommendation: Recommendation, reasons: string[] }, unseen: string[]
+/** The rollout-level finding for new hosts nobody has seen: it holds a GO, since a GO cannot vouch for them. */
+export function unseenCanariesFindings (unseen: string[]): Finding[] {
+  return unseen.length === 0 ? [] : [{ text: unseenCanariesReason(unseen), holdsGo: true }]
+}
+
+/** The recommendation with the rollout-level findings applied: a finding that holds GO makes it INCONCLUSIVE. */
+export function withFindings (
+  rec: { recommendation: Recommendation, reasons: string[] }, findings: Finding[]
 ): { recommendation: Recommendation, reasons: string[] } {
-  if (unseen.length === 0) return rec
-  return { recommendation: rec.recommendation === 'GO' ? 'INCONCLUSIVE' : rec.recommendation, reasons: [...rec.reasons, unseenCanariesReason(unseen)] }
+  if (findings.length === 0) return rec
+  const held = rec.recommendation === 'GO' && findings.some(f => f.holdsGo)
+  return { recommendation: held ? 'INCONCLUSIVE' : rec.recommendation, reasons: [...rec.reasons, ...findings.map(f => f.text)] }
 }

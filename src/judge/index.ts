@@ -8,7 +8,7 @@
  */
 import type { CheckpointResult } from '../schemas/result.ts'
 import { resolvePolicy, resolveThresholds, type AppSpec, type Policy, type Thresholds } from '../schemas/thresholds.ts'
-import { unseenCanaries, withUnseenCanaries } from './canaries.ts'
+import { unseenCanaries, unseenCanariesFindings, withFindings } from './canaries.ts'
 import type { RateMeasure } from './checks/sequential.ts'
 import { usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
 import { asReported, reportedSpellings } from './hosts.ts'
@@ -59,7 +59,8 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const canaryHosts = configured.filter(h => !unseen.includes(h))
 
   const checkpoint = { baselineHosts, bucketMinutes: data.bucketMinutes, until: data.until }
-  const measured = specs.map(spec => measureApp(spec, byName.get(spec.name) ?? null, prev?.apps[spec.name], canaryHosts, checkpoint, policy.alpha))
+  const measured = specs.map(spec =>
+    measureApp(spec, byName.get(spec.name) ?? null, prev?.apps[spec.name], canaryHosts, checkpoint, policy.alpha))
   // One Holm family: two tests per app, p = 1 where there is no evidence yet.
   const raw = measured.flatMap(m => [pOf(m.errors, m.evidence.errorRate.maxLogE), pOf(m.latency, m.evidence.latency.maxLogE)])
   const adjusted = holm(raw)
@@ -79,10 +80,12 @@ export function judge (req: JudgeRequest): JudgeOutput {
     newErrors: { warn: warn[3 * i + 2] }
   }))
 
-  const { recommendation, reasons } = withUnseenCanaries(recommend(judged, policy), unseen)
+  const findings = unseenCanariesFindings(unseen)
+  const { recommendation, reasons } = withFindings(recommend(judged, policy), findings)
   const result: CheckpointResult = {
     recommendation,
     reasons,
+    ...(findings.length > 0 ? { findings } : {}),
     asOf: iso(req.asOf),
     window: { from: iso(data.from), until: iso(data.until) },
     summary: summarize(judged.map(j => j.result)),

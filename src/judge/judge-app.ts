@@ -60,6 +60,7 @@ export function judgeApp (m: Measured, family: Family, tests: FamilyTests): Judg
     critical: m.spec.critical ?? false,
     verdict,
     reasons,
+    ...(verdict === 'PASS' || short === '' ? {} : { short }),
     canaryHosts: m.sides?.canary.hosts ?? [],
     baselineHosts: m.sides?.baseline.hosts ?? [],
     metrics: outcomes.map(o => o.result)
@@ -67,7 +68,9 @@ export function judgeApp (m: Measured, family: Family, tests: FamilyTests): Judg
   return { result, short }
 }
 
-function checkedApp (m: Measured, family: Family, tests: FamilyTests, data: NonNullable<Measured['data']>, sides: NonNullable<Measured['sides']>): CheckOutcome[] {
+function checkedApp (
+  m: Measured, family: Family, tests: FamilyTests, data: NonNullable<Measured['data']>, sides: NonNullable<Measured['sides']>
+): CheckOutcome[] {
   const ctx: CheckContext = {
     app: m.spec.name,
     data,
@@ -84,8 +87,12 @@ function checkedApp (m: Measured, family: Family, tests: FamilyTests, data: NonN
     // canary that never reported makes the other checks NO_DATA.
     canaryReports: sides.canary.count > 0
   }
-  const errors = judgeErrorRate(ctx, { ...(m.errors as RateMeasure), pValue: tests.errorRate.p }, tests.errorRate.adjusted, tests.errorRate.warn)
-  const latency = judgeLatency(ctx, { ...(m.latency as RateMeasure), pValue: tests.latency.p }, tests.latency.adjusted, tests.latency.warn, m.threshold)
+  const errors = judgeErrorRate(
+    ctx, { ...(m.errors as RateMeasure), pValue: tests.errorRate.p }, tests.errorRate.adjusted, tests.errorRate.warn
+  )
+  const latency = judgeLatency(
+    ctx, { ...(m.latency as RateMeasure), pValue: tests.latency.p }, tests.latency.adjusted, tests.latency.warn, m.threshold
+  )
   const throughput = checkThroughput(ctx)
   const newErrors = checkNewErrors(ctx, tests.newErrors.warn)
   return [
@@ -103,7 +110,9 @@ function sticky (m: Measured, finding: Finding<unknown>, words: { detail: string
   const earlier = m.evidence.failedAt?.[metric]
   const { status, since } = stickyStatus(finding.result.status, earlier)
   if (since !== null) return outcome({ ...finding.result, status }, explainSticky(words, since))
-  if (status === 'FAIL' && earlier === undefined) m.evidence.failedAt = { ...(m.evidence.failedAt ?? {}), [metric]: { at: until, short: words.short } }
+  if (status === 'FAIL' && earlier === undefined) {
+    m.evidence.failedAt = { ...(m.evidence.failedAt ?? {}), [metric]: { at: until, short: words.short } }
+  }
   return outcome(finding.result, words)
 }
 

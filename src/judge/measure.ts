@@ -51,12 +51,23 @@ export function measureApp (
   }
   const excluded = excludedBaseline(prevApp?.excludedBaseline ?? [], baselineOutliers(data.window.hosts, sides.isBaseline))
   if (excluded.hosts.length > 0) evidence.excludedBaseline = excluded.hosts
-  const errors = measureErrorRate(evidence.errorRate, sides, alpha, data.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed)
+  const errors = measureErrorRate(
+    evidence.errorRate, sides, alpha, data.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed
+  )
   const latency = measureLatency(evidence.latency, data, chosen.ok, alpha)
   evidence.errorRate = errors.state
   evidence.latency = latency.state
   evidence.looks += 1
   return {
-    spec, data, sides, coverage, evidence, errors, latency, threshold, outliers: outlierRates(data, sides, excluded.hosts), newErrorsE: newErrorsOf(data, sides).e
+    spec,
+    data,
+    sides,
+    coverage,
+    evidence,
+    errors,
+    latency,
+    threshold,
+    outliers: outlierRates(data, sides, excluded.hosts),
+    newErrorsE: newErrorsOf(data, sides).e
   }
 }

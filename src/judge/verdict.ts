@@ -54,8 +54,15 @@ export function decide (apps: JudgedApp[], policy: ResolvedPolicy): { recommenda
     return { recommendation: 'NO_GO', facts: { kind: 'blocked', blocking, openCritical } }
   }
   const inconclusive = by('INCONCLUSIVE')
-  const counting = policy.inconclusiveOn === 'any' ? inconclusive : policy.inconclusiveOn === 'critical' ? inconclusive.filter(a => a.result.critical) : []
-  if (counting.length > 0) return { recommendation: 'INCONCLUSIVE', facts: { kind: 'inconclusive', apps: counting, critical: policy.inconclusiveOn === 'critical' } }
+  const counting = policy.inconclusiveOn === 'any'
+    ? inconclusive
+    : policy.inconclusiveOn === 'critical' ? inconclusive.filter(a => a.result.critical) : []
+  if (counting.length > 0) {
+    return {
+      recommendation: 'INCONCLUSIVE',
+      facts: { kind: 'inconclusive', apps: counting, critical: policy.inconclusiveOn === 'critical' }
+    }
+  }
   // GO is a claim that the canary was seen doing well somewhere. When not one app could be
   // judged (wrong names, an idle window, too little traffic everywhere) that claim is empty,
   // whatever the policy says about non-critical apps.
@@ -67,7 +74,14 @@ export function decide (apps: JudgedApp[], policy: ResolvedPolicy): { recommenda
   const others = SEVERITY.filter(s => s !== 'PASS' && by(s).length > 0).map(s => ({ status: s, apps: by(s) }))
   return {
     recommendation: 'GO',
-    facts: { kind: 'go', noGoOn: policy.noGoOn, pass: summary.PASS, total: apps.length, others, inconclusiveNotCritical: policy.inconclusiveOn === 'critical' }
+    facts: {
+      kind: 'go',
+      noGoOn: policy.noGoOn,
+      pass: summary.PASS,
+      total: apps.length,
+      others,
+      inconclusiveNotCritical: policy.inconclusiveOn === 'critical'
+    }
   }
 }
 

@@ -4,7 +4,9 @@
  * failing together do not retry together. A server's Retry-After wins when given,
  * capped by maxMs so a bad header cannot stall a checkpoint.
  */
-export function backoffDelay (retry: number, baseMs: number, maxMs: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelay (
+  retry: number, baseMs: number, maxMs: number, retryAfterMs?: number, random: () => number = Math.random
+): number {
   if (retryAfterMs !== undefined) return Math.min(maxMs, Math.max(0, retryAfterMs))
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1))
   return Math.floor(random() * ceiling)

@@ -45,13 +45,19 @@ export function intervalSpecs (name: 'window' | 'pre', apps: string[], interval:
  * app's side is never split across queries.
  */
 export function sideSpecs (tag: string, interval: Interval, sides: AppHosts[]): QuerySpec[] {
-  const packs = packApps(sides, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: 0, splitApp: false })
-  return packs.map(pack => ({ tag, template: 'side-latency', apps: pack.apps, hosts: pack.hosts, values: { since: interval.since, until: interval.until } }))
+  const packs = packApps(
+    sides, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: 0, splitApp: false }
+  )
+  return packs.map(pack => ({
+    tag, template: 'side-latency', apps: pack.apps, hosts: pack.hosts, values: { since: interval.since, until: interval.until }
+  }))
 }
 
 /** Per app, host and bucket over the window, for apps with reported hosts. */
 export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: number, hosts: AppHosts[]): QuerySpec[] {
-  const packs = packApps(hosts, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: buckets, splitApp: true })
+  const packs = packApps(
+    hosts, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: buckets, splitApp: true }
+  )
   return packs.map(pack => ({
     tag: 'series',
     template: 'host-series',
@@ -80,7 +86,11 @@ export function slowSpecs (window: Interval, thresholds: Map<string, number>, ho
     let chunk: string[] = []
     let distinct: number[] = []
     const flush = (): void => {
-      if (chunk.length > 0) specs.push({ tag: 'slow', template: 'slow-count', apps: chunk, values: { since: window.since, until: window.until, slowFilters: distinct } })
+      if (chunk.length > 0) {
+        specs.push({
+          tag: 'slow', template: 'slow-count', apps: chunk, values: { since: window.since, until: window.until, slowFilters: distinct }
+        })
+      }
       chunk = []
       distinct = []
     }

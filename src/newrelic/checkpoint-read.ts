@@ -64,7 +64,9 @@ export function readSides (rows: Row[], into = new Map<string, SideRow>()): Map<
  * per distinct threshold (`slow<i>` for `values.slowFilters[i]`); each app reads the
  * one for its own threshold.
  */
-export function readSlow (answers: Answer[], thresholds: Map<string, number>, into = new Map<string, Map<string, number>>()): Map<string, Map<string, number>> {
+export function readSlow (
+  answers: Answer[], thresholds: Map<string, number>, into = new Map<string, Map<string, number>>()
+): Map<string, Map<string, number>> {
   for (const { spec, rows } of answers) {
     const filters = spec.values.slowFilters as readonly number[]
     for (const row of rows) {

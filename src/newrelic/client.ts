@@ -2,7 +2,8 @@
  * NerdGraph client for NRQL: batches aliased queries into few HTTP requests,
  * caps concurrency, times out, and retries what retrying can fix.
  *
- * Over 200 lines: batching, the concurrency cap, timeouts, retries and their metrics share one request loop; split, each part would need the others' state.
+ * Over 200 lines: batching, the concurrency cap, timeouts, retries and their metrics share one request loop;
+ * split, each part would need the others' state.
  */
 import { Pool } from 'undici'
 import pino from 'pino'
@@ -109,7 +110,9 @@ export class NerdGraphClient {
    * for the failed queries only; the first non-retryable failure, or a retryable one
    * still failing after maxRetries, rejects with a NerdGraphError subclass.
    */
-  async nrql (accountId: number, queries: Record<string, string>, opts: { signal?: AbortSignal } = {}): Promise<Record<string, NrqlResult>> {
+  async nrql (
+    accountId: number, queries: Record<string, string>, opts: { signal?: AbortSignal } = {}
+  ): Promise<Record<string, NrqlResult>> {
     if (!Number.isSafeInteger(accountId) || accountId <= 0) throw new TypeError(`accountId must be a positive integer, got ${accountId}`)
     const entries = Object.entries(queries)
     for (const [key, nrql] of entries) {
@@ -136,7 +139,9 @@ export class NerdGraphClient {
   }
 
   /** Sends one batch, retrying the aliases that failed in a retryable way. */
-  async #runBatch (accountId: number, batch: string[], byAlias: Map<string, { key: string, nrql: string }>, signal?: AbortSignal): Promise<Map<string, NrqlResult>> {
+  async #runBatch (
+    accountId: number, batch: string[], byAlias: Map<string, { key: string, nrql: string }>, signal?: AbortSignal
+  ): Promise<Map<string, NrqlResult>> {
     const done = new Map<string, NrqlResult>()
     let pending = batch
     // A caller that stopped waiting (an analysis past its deadline, a client gone) must not
@@ -156,14 +161,19 @@ export class NerdGraphClient {
       if (attempt > this.maxRetries) throw this.#finalError(retry, byAlias, attempt)
       const delayMs = backoffDelay(attempt, this.baseDelayMs, this.maxDelayMs, retry.retryAfterMs)
       const queries = retry.aliases.slice(0, 10).map(a => byAlias.get(a)!.key)
-      this.#log.warn({ attempt, reason: retry.kind, status: retry.status, delayMs, detail: retry.detail, queries }, 'NerdGraph request failed, retrying')
+      this.#log.warn(
+        { attempt, reason: retry.kind, status: retry.status, delayMs, detail: retry.detail, queries },
+        'NerdGraph request failed, retrying'
+      )
       await sleep(delayMs, signal)
       pending = retry.aliases
     }
   }
 
   /** One HTTP request. Returns results and what to retry; throws on failures retrying cannot fix. */
-  async #attempt (accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, attempt: number, signal?: AbortSignal): Promise<AttemptOutcome> {
+  async #attempt (
+    accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, attempt: number, signal?: AbortSignal
+  ): Promise<AttemptOutcome> {
     const started = performance.now()
     let status: number | null = null
     let outcome: AttemptOutcome | undefined
@@ -187,7 +197,9 @@ export class NerdGraphClient {
     }
   }
 
-  async #post (accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, signal?: AbortSignal): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, text: string }> {
+  async #post (
+    accountId: number, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, signal?: AbortSignal
+  ): Promise<{ status: number, headers: Record<string, string | string[] | undefined>, text: string }> {
     const body = JSON.stringify(buildNrqlRequest(accountId, aliases.map(a => [a, byAlias.get(a)!.nrql]), this.nrqlTimeoutS))
     // AbortSignal bounds the whole exchange; headersTimeout/bodyTimeout alone would let a slow trickle run on.
     const controller = new AbortController()
@@ -213,9 +225,13 @@ export class NerdGraphClient {
   }
 
   /** Maps an HTTP reply to results, a retry, or a thrown typed error. */
-  #interpret (status: number, headers: Record<string, string | string[] | undefined>, text: string, aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, attempt: number): AttemptOutcome {
+  #interpret (
+    status: number, headers: Record<string, string | string[] | undefined>, text: string,
+    aliases: string[], byAlias: Map<string, { key: string, nrql: string }>, attempt: number
+  ): AttemptOutcome {
     const none = new Map<string, NrqlResult>()
-    const details = (extra: Partial<NerdGraphErrorDetails> = {}): NerdGraphErrorDetails => ({ ...this.#details(aliases, byAlias, attempt), status, ...extra })
+    const details = (extra: Partial<NerdGraphErrorDetails> = {}): NerdGraphErrorDetails =>
+      ({ ...this.#details(aliases, byAlias, attempt), status, ...extra })
     if (status === 401 || status === 403) {
       throw new NerdGraphAuthError(`NerdGraph refused the API key (${replyMessage(text)})`, details())
     }
@@ -291,7 +307,10 @@ class RequestTimeout extends GonogoError {
 
 function transportFailure (err: unknown, aliases: string[], timeoutMs: number): Retryable {
   const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : ''
-  if (err instanceof RequestTimeout || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    err instanceof RequestTimeout ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return { kind: 'timeout', aliases, detail: `no complete reply within ${timeoutMs} ms` }
   }
   const message = err instanceof Error ? err.message : String(err)
@@ -340,6 +359,8 @@ function snippet (text: string): string {
 }
 
 function intOption (name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`)
+  }
   return value
 }

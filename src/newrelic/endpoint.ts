@@ -13,7 +13,9 @@ export type NewRelicRegion = keyof typeof NERDGRAPH_URLS
 export function nerdGraphUrl (opts: { url?: string | undefined, region?: string | undefined } = {}): string {
   if (opts.url !== undefined && opts.url !== '') {
     const parsed = new URL(opts.url)
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`NERDGRAPH_URL must be http(s), got ${parsed.protocol}`)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new TypeError(`NERDGRAPH_URL must be http(s), got ${parsed.protocol}`)
+    }
     return parsed.toString()
   }
   const region = (opts.region === undefined || opts.region === '' ? 'us' : opts.region.toLowerCase())

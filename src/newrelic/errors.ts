@@ -68,7 +68,9 @@ export class NrqlInvalidError extends NerdGraphError {
 
 /** The HTTP request timed out, or the NRQL reported TIMEOUT, on every attempt. */
 export class NerdGraphTimeoutError extends NerdGraphError {
-  constructor (what: string, details?: NerdGraphErrorDetails) { super('NERDGRAPH_TIMEOUT', what, details, { statusCode: 504, retryable: true }) }
+  constructor (what: string, details?: NerdGraphErrorDetails) {
+    super('NERDGRAPH_TIMEOUT', what, details, { statusCode: 504, retryable: true })
+  }
 }
 
 /** HTTP 429 or TOO_MANY_REQUESTS on every attempt. */
@@ -96,7 +98,9 @@ export class NerdGraphQueryError extends NerdGraphError {
 
 /** A value that cannot be safely placed in NRQL, or a template/placeholder mistake. Raised before any request. */
 export class NrqlTemplateError extends NerdGraphError {
-  constructor (what: string, details?: NerdGraphErrorDetails) { super('NRQL_TEMPLATE', what, details, { statusCode: 400, retryable: false }) }
+  constructor (what: string, details?: NerdGraphErrorDetails) {
+    super('NRQL_TEMPLATE', what, details, { statusCode: 400, retryable: false })
+  }
 }
 
 function describe (what: string, d: NerdGraphErrorDetails): string {

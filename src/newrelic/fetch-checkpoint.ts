@@ -91,7 +91,9 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
   const needThreshold = apps.filter(app => !given.has(app))
   const preBaselines: AppHosts[] = pre === null
     ? []
-    : needThreshold.map(app => ({ app, hosts: splitHosts((preHosts.get(app) ?? []).map(h => h.host), canaryHosts, baselineHosts).baseline }))
+    : needThreshold.map(app => ({
+      app, hosts: splitHosts((preHosts.get(app) ?? []).map(h => h.host), canaryHosts, baselineHosts).baseline
+    }))
 
   // Round 2: per-side percentiles need host names; series need host counts to chunk.
   const round2 = await runSpecs(client, accountId, [
@@ -106,7 +108,9 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
   const series = readSeries(rowsOf(round2, 'series'))
 
   // Thresholds: the rollout's, else the baseline's p95 before the rollout, else during it.
-  const thresholds = new Map<string, number | null>(apps.map(app => [app, given.get(app) ?? positive(preBaseline.get(app)?.p95S) ?? positive(baseline.get(app)?.p95S)]))
+  const thresholds = new Map<string, number | null>(apps.map(app => [
+    app, given.get(app) ?? positive(preBaseline.get(app)?.p95S) ?? positive(baseline.get(app)?.p95S)
+  ]))
   const computed = new Map<string, number>()
   for (const app of needThreshold) {
     const threshold = thresholds.get(app)
@@ -140,25 +144,41 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
     }
   })
 
-  return { from, until, preFrom, bucketMinutes, canaryHosts: [...canaryHosts], baselineHosts: baselineHosts === null ? null : [...baselineHosts], apps: appData }
+  return {
+    from,
+    until,
+    preFrom,
+    bucketMinutes,
+    canaryHosts: [...canaryHosts],
+    baselineHosts: baselineHosts === null ? null : [...baselineHosts],
+    apps: appData
+  }
 }
 
 /** Checks the request and derives the app list, pre-window start and given thresholds. */
 function normalise (req: FetchRequest): { apps: string[], preFrom: number, given: Map<string, number> } {
   if (!Array.isArray(req.apps) || req.apps.some(a => typeof a !== 'string')) throw new TypeError('apps must be a list of app names')
-  if (!Array.isArray(req.canaryHosts) || req.canaryHosts.some(h => typeof h !== 'string')) throw new TypeError('canaryHosts must be a list of host names')
+  if (!Array.isArray(req.canaryHosts) || req.canaryHosts.some(h => typeof h !== 'string')) {
+    throw new TypeError('canaryHosts must be a list of host names')
+  }
   if (req.baselineHosts !== null && (!Array.isArray(req.baselineHosts) || req.baselineHosts.some(h => typeof h !== 'string'))) {
     throw new TypeError('baselineHosts must be a list of host names or null')
   }
-  if (!Number.isSafeInteger(req.from) || !Number.isSafeInteger(req.until) || req.from < 0) throw new RangeError('from and until must be epoch milliseconds')
+  if (!Number.isSafeInteger(req.from) || !Number.isSafeInteger(req.until) || req.from < 0) {
+    throw new RangeError('from and until must be epoch milliseconds')
+  }
   if (req.from >= req.until) throw new RangeError(`from (${req.from}) must be before until (${req.until})`)
   const requestedPre = req.preFrom ?? req.from - DEFAULT_PRE_WINDOW_MS
-  if (!Number.isSafeInteger(requestedPre) || requestedPre > req.from) throw new RangeError(`preFrom must be epoch milliseconds not after from, got ${req.preFrom}`)
+  if (!Number.isSafeInteger(requestedPre) || requestedPre > req.from) {
+    throw new RangeError(`preFrom must be epoch milliseconds not after from, got ${req.preFrom}`)
+  }
   const preFrom = Math.max(0, requestedPre, req.from - MAX_PRE_WINDOW_MS)
   const apps = [...new Set(req.apps)]
   const given = new Map<string, number>()
   for (const [app, threshold] of Object.entries(req.slowThresholdsS ?? {})) {
-    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) throw new RangeError(`slow threshold for ${app} must be a positive number of seconds, got ${threshold}`)
+    if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold <= 0) {
+      throw new RangeError(`slow threshold for ${app} must be a positive number of seconds, got ${threshold}`)
+    }
     if (apps.includes(app)) given.set(app, threshold)
   }
   return { apps, preFrom, given }
@@ -168,7 +188,9 @@ function rowsOf (answers: Answer[], tag: string): Row[] {
   return answers.filter(a => a.spec.tag === tag).flatMap(a => a.rows)
 }
 
-function sideLatency (row: SideRow | undefined, hosts: string[], slowByHost: Map<string, number> | undefined, threshold: number | null): SideLatency {
+function sideLatency (
+  row: SideRow | undefined, hosts: string[], slowByHost: Map<string, number> | undefined, threshold: number | null
+): SideLatency {
   let slow: number | null = null
   if (threshold !== null) {
     slow = 0

@@ -28,7 +28,9 @@ export const RETRYABLE: ReadonlySet<FailureKind> = new Set(['timeout', 'rateLimi
  * Builds the request body: one aliased `nrql` field per query. The account id is
  * a validated integer, the timeout our own integer; both are safe as literals.
  */
-export function buildNrqlRequest (accountId: number, queries: Array<[alias: string, nrql: string]>, nrqlTimeoutS: number): { query: string, variables: Record<string, string> } {
+export function buildNrqlRequest (
+  accountId: number, queries: Array<[alias: string, nrql: string]>, nrqlTimeoutS: number
+): { query: string, variables: Record<string, string> } {
   const declarations = queries.map(([alias]) => `$${alias}: Nrql!`).join(', ')
   const fields = queries.map(([alias]) => `${alias}: nrql(query: $${alias}, timeout: ${nrqlTimeoutS}) { results }`).join(' ')
   const variables: Record<string, string> = {}

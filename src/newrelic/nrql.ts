@@ -61,7 +61,9 @@ export function renderNrql (name: TemplateName, values: Record<string, NrqlValue
     if (!template.placeholders.has(key)) throw new NrqlTemplateError(`template "${name}" has no placeholder {{${key}}}`)
   }
   for (const key of template.placeholders) {
-    if (!Object.hasOwn(values, key) || values[key] === undefined) throw new NrqlTemplateError(`template "${name}" needs a value for {{${key}}}`)
+    if (!Object.hasOwn(values, key) || values[key] === undefined) {
+      throw new NrqlTemplateError(`template "${name}" needs a value for {{${key}}}`)
+    }
   }
   // One pass over the template: text inside values is never scanned for placeholders.
   return template.text.replace(PLACEHOLDER, (_, key: string) => formatValue(`${name}: {{${key}}}`, kindOf(key), values[key]))
@@ -88,7 +90,9 @@ export function slowFilters (label: string, value: unknown): string {
   if (!Array.isArray(value) || value.length === 0) throw new NrqlTemplateError(`${label} must be a non-empty list of thresholds`)
   if (value.length > MAX_SLOW_FILTERS) throw new NrqlTemplateError(`${label} has ${value.length} thresholds, more than ${MAX_SLOW_FILTERS}`)
   return value.map((t, i) => {
-    if (typeof t !== 'number' || !(t > 0)) throw new NrqlTemplateError(`${label}[${i}] must be a positive number of seconds, got ${String(t)}`)
+    if (typeof t !== 'number' || !(t > 0)) {
+      throw new NrqlTemplateError(`${label}[${i}] must be a positive number of seconds, got ${String(t)}`)
+    }
     return `filter(count(*), WHERE duration > ${formatNumber(`${label}[${i}]`, t)}) AS 'slow${i}'`
   }).join(', ')
 }
@@ -116,7 +120,9 @@ export function quoteList (label: string, value: unknown): string {
 }
 
 function formatInt (label: string, value: unknown, min: number): string {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new NrqlTemplateError(`${label} must be a safe integer, got ${String(value)}`)
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new NrqlTemplateError(`${label} must be a safe integer, got ${String(value)}`)
+  }
   if (value < min) throw new NrqlTemplateError(`${label} must be at least ${min}, got ${value}`)
   return String(value)
 }
@@ -127,7 +133,9 @@ function formatInt (label: string, value: unknown, min: number): string {
  * without an exponent and are refused; below 1e-20 they round to 0.
  */
 function formatNumber (label: string, value: unknown): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new NrqlTemplateError(`${label} must be a finite number, got ${String(value)}`)
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new NrqlTemplateError(`${label} must be a finite number, got ${String(value)}`)
+  }
   if (Math.abs(value) >= 1e21) throw new NrqlTemplateError(`${label} is too large: ${value}`)
   if (Object.is(value, -0)) return '0'
   const plain = String(value)

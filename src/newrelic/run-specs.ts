@@ -36,7 +36,9 @@ export function specNrql (spec: QuerySpec): string {
  * query answers in parts, all with the original tag). Renders everything before
  * sending anything, so a bad value fails before any request.
  */
-export async function runSpecs (client: NerdGraphClient, accountId: number, specs: QuerySpec[], logger?: Logger, signal?: AbortSignal): Promise<Answer[]> {
+export async function runSpecs (
+  client: NerdGraphClient, accountId: number, specs: QuerySpec[], logger?: Logger, signal?: AbortSignal
+): Promise<Answer[]> {
   const answers: Answer[] = []
   let todo = specs
   while (todo.length > 0) {
@@ -53,7 +55,10 @@ export async function runSpecs (client: NerdGraphClient, accountId: number, spec
           next.push(...parts)
           return
         }
-        logger?.warn({ query: keys[i], facets: FACET_LIMIT }, 'NRQL result hit the facet limit and cannot be split further; keeping what came back')
+        logger?.warn(
+          { query: keys[i], facets: FACET_LIMIT },
+          'NRQL result hit the facet limit and cannot be split further; keeping what came back'
+        )
       }
       answers.push({ spec, rows })
     })

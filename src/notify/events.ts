@@ -32,6 +32,10 @@ export interface NotifyEvent {
  */
 export function eventsFor (outcome: NotifyOutcome, occurredAt: Date = new Date()): NotifyEvent[] {
   if (outcome.kind === 'cancel') return [cancelEvent(outcome)]
+  if (outcome.kind === 'people') {
+    const type = outcome.action === 'override' ? 'decision.overridden' : 'waiver.changed'
+    return [{ id: `${outcome.rollout.id}.${type}.${outcome.rev}`, type, occurredAt: outcome.at, outcome, changes: [] }]
+  }
   const at = occurredAt.toISOString()
   const make = (type: EventType, changes: Change[]): NotifyEvent => ({
     id: eventId(outcome.rollout.id, outcome.checkpointIndex, type), type, occurredAt: at, outcome, changes

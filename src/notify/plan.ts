@@ -39,7 +39,7 @@ export function planDeliveries (
   for (const event of eventsFor(outcome, now)) {
     const bodies = new Map<string, string>()
     for (const { index, target, ref } of targets) {
-      if (!wants(target.kind, event)) continue
+      if (!wants(target, event)) continue
       let body = bodies.get(target.kind)
       if (body === undefined) {
         body = renderBody(target.kind, event, publicUrl)
@@ -47,7 +47,15 @@ export function planDeliveries (
       }
       planned.push({
         jobId: deliveryJobId(event.id, index),
-        data: { eventId: event.id, type: event.type, rolloutId: outcome.rollout.id, kind: target.kind, target: ref, origin: targetOrigin(target.url), body }
+        data: {
+          eventId: event.id,
+          type: event.type,
+          rolloutId: outcome.rollout.id,
+          kind: target.kind,
+          target: ref,
+          origin: targetOrigin(target.url),
+          body
+        }
       })
     }
   }

@@ -6,13 +6,14 @@ import { teamsMessage } from './format/teams.ts'
 import { webhookBody } from './format/webhook.ts'
 
 /**
- * Whether a target kind receives an event type. Webhooks get every event.
- * Chat channels get one message per checkpoint: verdict.changed would repeat
- * the checkpoint's own message a second time, so its content (what changed)
- * is shown inside that message instead.
+ * Whether a target receives an event: only the types it asked for (`events`, default all).
+ * Webhooks get every event; chat channels get one message per checkpoint: verdict.changed
+ * would repeat the checkpoint's own message a second time, so its content (what changed) is
+ * shown inside that message instead.
  */
-export function wants (kind: NotifyTarget['kind'], event: NotifyEvent): boolean {
-  return kind === 'webhook' || event.type !== 'verdict.changed'
+export function wants (target: Pick<NotifyTarget, 'kind' | 'events'>, event: NotifyEvent): boolean {
+  if (target.events !== undefined && !target.events.includes(event.type)) return false
+  return target.kind === 'webhook' || event.type !== 'verdict.changed'
 }
 
 /**

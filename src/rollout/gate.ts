@@ -1,6 +1,8 @@
 /**
  * The deployment gate: open only on a GO that is current.
  */
+import type { GateView, Override } from '../schemas/board.ts'
+import type { Recommendation } from '../schemas/common.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
 import { newestFailed } from './statuses.ts'
 
@@ -15,4 +17,17 @@ export function gateOf (state: RolloutState, rec: string | null, statuses: strin
   if (rec !== 'GO') return { open: false, reason: `the recommendation is ${rec}` }
   if (newestFailed(statuses)) return { open: false, reason: 'the newest checkpoint failed: the GO is from an earlier one' }
   return { open: true, reason: state === 'decided' ? 'final GO' : 'GO so far; not final until the decision' }
+}
+
+/**
+ * The lean gate a pipeline polls: whether it is open, whether that is final, the recommendation it
+ * follows (people's word applied) and why. An override after the decision decides the gate.
+ */
+export function gateView (state: RolloutState, rec: Recommendation | null, statuses: string, override: Override | null): GateView {
+  if (override !== null && state !== 'cancelled') {
+    const open = override.recommendation === 'GO'
+    return { open, final: true, recommendation: override.recommendation, reason: `${override.recommendation} by override of ${override.by}: ${override.reason}` }
+  }
+  const { open, reason } = gateOf(state, rec, statuses)
+  return { open, final: state === 'decided', recommendation: rec, reason }
 }

@@ -30,7 +30,7 @@ export interface Created {
  * body it is a 422.
  */
 export async function createRollout (
-  ports: RolloutPorts & { newId: (now: number) => string }, body: RolloutRequest, config: Config, idempotencyKey?: string
+  ports: RolloutPorts & { newId: (now: number) => string }, body: RolloutRequest, config: Config, idempotencyKey?: string, createdBy = 'anonymous'
 ): Promise<Created> {
   const now = ports.now()
   const spec = buildSpec(body, config, ports.newId(now), now)
@@ -53,6 +53,7 @@ export async function createRollout (
   if (stored === null) throw new StoreError(`rollout ${id} vanished right after it was stored`)
   await ports.scheduler.schedule(stored.spec, now, ports.settings.lagMs)
   if (outcome.created) {
+    await ports.people.record(id, { at: new Date(now).toISOString(), by: createdBy, action: 'created', detail: spec.name })
     ports.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: body.startAt, decisionAt: body.decisionAt, warnings }, 'rollout created')
   }
   return { stored, created: outcome.created, warnings }
@@ -72,6 +73,9 @@ export async function cancelRollout (ports: RolloutPorts, id: string, by: string
   if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
   await ports.scheduler.unschedule(stored.spec)
   ports.log.info({ rolloutId: id, was: state, by, reason }, 'rollout cancelled')
+  const at = new Date(stored.cancelledAt ?? ports.now()).toISOString()
+  await ports.people.record(id, { at, by, action: 'cancelled', detail: reason ?? 'no reason given' })
+  await ports.events.publish({ type: 'rollout.cancelled', rolloutId: id, rev: stored.rev, at, by })
   try {
     await ports.notifier.publish(cancelOutcome(stored, by, await ports.checkpoints.latestResult(id), ports.now()))
   } catch (err) {

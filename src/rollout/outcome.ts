@@ -3,6 +3,7 @@
  * cancelled. The rollout's workers and operations build these; notify/ turns them into
  * events and deliveries.
  */
+import type { Recommendation } from '../schemas/common.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { Cancellation, CheckpointKind, RolloutState } from '../schemas/rollout.ts'
@@ -56,8 +57,25 @@ export interface CancelOutcome {
   previous: CheckpointResult | null
 }
 
+/** What a person did that changes what the recommendation follows: a waiver given or withdrawn, an override. */
+export interface PeopleOutcome {
+  kind: 'people'
+  action: 'waived' | 'unwaived' | 'override'
+  rollout: NotifyRollout
+  app: string | null
+  by: string
+  reason: string
+  at: string
+  /** The rollout's revision after the change: the event's id, one per change. */
+  rev: number
+  /** What the recommendation is now, and what the automated one is. */
+  recommendation: Recommendation | null
+  automated: Recommendation | null
+  reasons: string[]
+}
+
 /** Anything the notifier is told about a rollout. */
-export type NotifyOutcome = CheckpointOutcome | CancelOutcome
+export type NotifyOutcome = CheckpointOutcome | CancelOutcome | PeopleOutcome
 
 /** The rollout as a notification describes it, in the state it is in now. */
 export function notifyRollout (spec: RolloutSpec, state: RolloutState): NotifyRollout {
@@ -103,4 +121,12 @@ export function cancelOutcome (stored: StoredRollout, caller: string, previous: 
     },
     previous
   }
+}
+
+/** What a person's change tells the notifier. */
+export function peopleOutcome (
+  stored: StoredRollout, change: Pick<PeopleOutcome, 'action' | 'app' | 'by' | 'reason' | 'at' | 'rev'>,
+  now: Pick<PeopleOutcome, 'recommendation' | 'automated' | 'reasons'>
+): PeopleOutcome {
+  return { kind: 'people', rollout: notifyRollout(stored.spec, stored.state), ...change, ...now }
 }

@@ -7,7 +7,9 @@ import type { Logger } from '../logger.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
-import type { CancelOutcome } from './outcome.ts'
+import type { AuditEntry, Note, Override, RolloutEvent, Waiver } from '../schemas/board.ts'
+import type { BoardData } from './board.ts'
+import type { CancelOutcome, PeopleOutcome } from './outcome.ts'
 import type { Target } from './target.ts'
 import type { CheckpointRecord, RolloutSpec, StoredRollout } from './types.ts'
 
@@ -42,6 +44,18 @@ export interface Scheduler {
 /** New Relic's look at the names of a new rollout: warnings, or a refusal of an unreadable named account. */
 export type Preflight = (target: Target, window: { now: number, startAt: number, decisionAt: number }) => Promise<string[]>
 
+/** Why a person's change was not made (the store's answer). */
+export type PeopleRefusal = { refused: 'missing' } | { refused: 'state', state: RolloutState } | { refused: 'none' } | { refused: 'full' }
+export type PeopleOutcomeOf<T> = { refused: null, rev: number, previous: T | null } | PeopleRefusal
+
+export interface PeopleRepository {
+  addNote: (id: string, note: Note, allowed: RolloutState[], audit: AuditEntry) => Promise<PeopleOutcomeOf<never>>
+  waive: (id: string, waiver: Waiver, allowed: RolloutState[], audit: AuditEntry) => Promise<PeopleOutcomeOf<Waiver>>
+  unwaive: (id: string, app: string, allowed: RolloutState[], audit: AuditEntry) => Promise<PeopleOutcomeOf<Waiver>>
+  override: (id: string, override: Override, allowed: RolloutState[], audit: AuditEntry) => Promise<PeopleOutcomeOf<Override>>
+  record: (id: string, audit: AuditEntry) => Promise<void>
+}
+
 export interface RolloutPorts {
   rollouts: RolloutRepository
   checkpoints: CheckpointRepository
@@ -50,7 +64,11 @@ export interface RolloutPorts {
   preflight?: Preflight
   /** Refuses notify targets that may not be used (throws a BadRequestError). */
   validateTargets: (targets: NotifyTarget[]) => Promise<void>
-  notifier: { publish: (outcome: CancelOutcome) => Promise<void> }
+  notifier: { publish: (outcome: CancelOutcome | PeopleOutcome) => Promise<void> }
+  people: PeopleRepository
+  /** What the board reads of a rollout, to say what the recommendation is after a change. */
+  board: { matrix: (id: string) => Promise<BoardData | null> }
+  events: { publish: (event: RolloutEvent) => Promise<void> }
   log: Logger
   now: () => number
   settings: {

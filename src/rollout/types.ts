@@ -1,3 +1,4 @@
+import type { Override } from '../schemas/board.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
 import type { Checkpoint, RolloutState } from '../schemas/rollout.ts'
@@ -39,6 +40,12 @@ export interface StoredRollout {
   recommendation: Recommendation | null
   /** One character per plan entry: recorded ok, failed or not yet (statuses.ts reads it). */
   statuses: string
+  /** Bumped by every change of the rollout (ETags and read caches compare it). */
+  rev: number
+  /** Index of the checkpoint the latest recommendation comes from; null before any. */
+  latestIndex: number | null
+  /** A human decision recorded after the automated one, if any. */
+  override: Override | null
 }
 
 /** One checkpoint as recorded; exactly the API's Checkpoint shape so reads need no mapping. */

@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { AppName, Recommendation, Status } from './common.ts'
+import { Override } from './override.ts'
 import { Interval } from './result.ts'
 import { CheckpointKind, PlanEntryStatus, RolloutId, RolloutState } from './rollout.ts'
 
@@ -58,14 +59,7 @@ export const OverrideRequest = Type.Object({
 }, { title: 'OverrideRequest', additionalProperties: false, description: 'A human decision beside the automated one (after the decision)' })
 export type OverrideRequest = Static<typeof OverrideRequest>
 
-export const Override = Type.Object({
-  recommendation: Recommendation,
-  automated: Type.Union([Recommendation, Type.Null()], { description: 'The automated decision it overrides' }),
-  reason: Type.String(),
-  by: Type.String(),
-  at: Time('When it was given')
-}, { title: 'Override', description: 'A human decision recorded beside the automated one; the gate follows it' })
-export type Override = Static<typeof Override>
+export { Override }
 
 export const AuditEntry = Type.Object({
   at: Time('When'),
@@ -157,6 +151,7 @@ export const AppCheckpoint = Type.Object({
   reasons: Type.Array(Type.String()),
   metrics: Type.Array(CompactMetric)
 }, { title: 'AppCheckpoint', description: 'One app at one recorded checkpoint' })
+export type AppCheckpoint = Static<typeof AppCheckpoint>
 
 export const SideSeries = Type.Object({
   count: Type.Array(Type.Number(), { description: 'Transactions per bucket' }),

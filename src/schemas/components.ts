@@ -2,13 +2,18 @@ import type { TSchema } from '@sinclair/typebox'
 import { AnalysisRequest } from './analysis.ts'
 import { AppName, ErrorBody, HostName, MetricName, Recommendation, Status } from './common.ts'
 import { Health, Readiness } from './health.ts'
-import { NotifyTarget, NotifyTargetView } from './notify.ts'
-import { AppResult, CheckpointResult, Interval, MetricResult, Window } from './result.ts'
+import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'
+import { AppResult, CheckpointResult, Finding, Interval, MetricResult, Window } from './result.ts'
 import {
   CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus, Progress,
   RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
 } from './rollout.ts'
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
+import {
+  AppCheckpoint, AppSeries, AppView, AuditEntry, AuditList, CompactMetric, GateView, Matrix, MatrixPlanEntry, MatrixRow, Note, NoteRequest,
+  OverrideRequest, RolloutEvent, SideSeries, SignOff, Waiver, WaiverRequest
+} from './board.ts'
+import { Override } from './override.ts'
 
 /**
  * The named schemas of the OpenAPI document, by title. Route schemas stay inline (validation and
@@ -21,7 +26,9 @@ const NAMED: TSchema[] = [
   Interval, MetricResult, AppResult, Window, CheckpointResult, AnalysisRequest,
   RolloutId, RolloutState, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
   Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef, RecommendationView,
-  Health, Readiness
+  Health, Readiness,
+  SignOff, NoteRequest, Note, WaiverRequest, Waiver, OverrideRequest, Override, AuditEntry, AuditList, GateView, MatrixPlanEntry, MatrixRow,
+  Matrix, CompactMetric, AppCheckpoint, SideSeries, AppSeries, AppView, RolloutEvent, Finding, EventType
 ]
 
 export const COMPONENTS: Record<string, TSchema> = Object.fromEntries(NAMED.map(schema => {

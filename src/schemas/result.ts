@@ -33,6 +33,7 @@ export const AppResult = Type.Object({
   critical: Type.Boolean(),
   verdict: Status,
   reasons: Type.Array(Type.String()),
+  short: Type.Optional(Type.String({ description: 'The reasons in a few words, for tables and lists ("error rate x3.0"); absent for a PASS' })),
   canaryHosts: Type.Array(Type.String(), { description: 'Canary host names as reported for this app' }),
   baselineHosts: Type.Array(Type.String(), { description: 'Baseline host names as reported for this app' }),
   metrics: Type.Array(MetricResult)
@@ -44,9 +45,16 @@ export const Window = Type.Object({
   until: Type.String({ format: 'date-time', description: 'Exclusive' })
 }, { title: 'Window', description: 'The window judged, [from, until)' })
 
+export const Finding = Type.Object({
+  text: Type.String(),
+  holdsGo: Type.Boolean({ description: 'true when it keeps a GO at INCONCLUSIVE (a new host nobody has seen yet)' })
+}, { title: 'Finding', description: 'Something about the rollout as a whole, beside the apps\' verdicts' })
+export type Finding = Static<typeof Finding>
+
 export const CheckpointResult = Type.Object({
   recommendation: Recommendation,
   reasons: Type.Array(Type.String()),
+  findings: Type.Optional(Type.Array(Finding, { description: 'Rollout-level findings (also in reasons)' })),
   asOf: Type.String({ format: 'date-time' }),
   window: Window,
   summary: Type.Record(Status, Type.Integer(), { description: 'Number of apps per verdict' }),

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { ErrorBody, Recommendation } from './common.ts'
 import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'
+import { Override } from './override.ts'
 import { CheckpointResult } from './result.ts'
 import { AppSpec, Policy, Thresholds } from './thresholds.ts'
 import { TargetFields } from './target.ts'
@@ -212,6 +213,12 @@ export const RecommendationView = Type.Object({
   recommendation: Type.Union([Recommendation, Type.Null()], { description: 'null before the first successful checkpoint' }),
   checkpoint: Type.Union([CheckpointRef, Type.Null()], { description: 'The checkpoint the recommendation comes from' }),
   message: Type.String({ description: 'One line for people' }),
+  effective: Type.Optional(Type.Object({
+    recommendation: Type.Union([Recommendation, Type.Null()], { description: 'What the gate follows: waivers, sign-offs and an override applied' }),
+    waived: Type.Array(Type.String(), { description: 'Apps whose verdict a waiver accepts' }),
+    awaitingSignOff: Type.Array(Type.String(), { description: 'Apps whose ok sign-off a GO waits for' }),
+    override: Type.Union([Override, Type.Null()])
+  }, { description: 'What people\'s word made of the recommendation' })),
   error: Type.Optional(Type.String({ description: 'Why the decision could not read its data, when it could not' })),
   result: Type.Union([CheckpointResult, Type.Null()])
 }, { title: 'RecommendationView', description: 'The latest recommendation of a rollout, with its result and the gate' })

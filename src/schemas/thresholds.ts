@@ -30,6 +30,9 @@ export const Policy = Type.Object({
   noGoOn: Type.Optional(Type.Array(Status, { maxItems: 5, uniqueItems: true, description: 'App verdicts that make the recommendation NO_GO (default FAIL, NO_DATA)' })),
   inconclusiveOn: Type.Optional(Type.Union([Type.Literal('critical'), Type.Literal('any'), Type.Literal('never')], { description: 'Which INCONCLUSIVE apps make the recommendation INCONCLUSIVE (default critical)' })),
   alpha: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 0.5, description: 'Family-wise chance of a false NO_GO across apps and metrics (default 0.05)' })),
+  requireSignOff: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('critical'), Type.Literal('all')], {
+    description: 'Whose ok sign-off a GO also needs (default none): critical apps, or all; given after the previous checkpoint'
+  })),
   warnFdr: Type.Optional(Type.Number({
     exclusiveMinimum: 0,
     maximum: 0.5,
@@ -69,6 +72,7 @@ export interface ResolvedPolicy {
   inconclusiveOn: 'critical' | 'any' | 'never'
   alpha: number
   warnFdr: number
+  requireSignOff: 'none' | 'critical' | 'all'
 }
 
 export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
@@ -78,7 +82,7 @@ export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
   newErrors: { minCount: 2 }
 }
 
-export const DEFAULT_POLICY: ResolvedPolicy = { noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1 }
+export const DEFAULT_POLICY: ResolvedPolicy = { noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1, requireSignOff: 'none' }
 
 /** Layers request-level and app-level overrides over the defaults. */
 export function resolveThresholds (...layers: Array<Thresholds | undefined>): ResolvedThresholds {

@@ -3,47 +3,12 @@
  * columnar typed arrays sorted by timestamp so that time ranges and TIMESERIES
  * buckets are contiguous index ranges (binary search, no per-event time test).
  */
+import type { Block, EventTable } from './event-table.ts'
 import { minuteParams, paramsAt, TRANSACTION_NAME_CUM } from './model.ts'
 import type { AppModel, MinuteParams, Model } from './model.ts'
-import type { MetricTable } from './metric.ts'
 import { Rng } from './rng.ts'
 import { sampleBlock } from './sampling.ts'
 import { HOUR_MS, MINUTE_MS } from './time.ts'
-
-/** Events of one type in one block; row i is an event. */
-export interface EventTable {
-  n: number
-  /** Block start (epoch ms); timestamps are offsets from it. */
-  startMs: number
-  /** Timestamp offsets (ms), ascending. */
-  ts: Uint32Array
-  /** Duration in seconds. */
-  dur: Float64Array
-  /** Index into TRANSACTION_NAMES. */
-  name: Uint8Array
-  /** 0 = not an error, otherwise 1 + index into AppModel.classes. */
-  err: Uint8Array
-}
-
-/** One hour of one host of one app: its transactions and its TransactionErrors. */
-export interface Block {
-  app: AppModel
-  hostIndex: number
-  host: string
-  startMs: number
-  /** The Transaction events the agent kept (all of them unless the app samples). */
-  txn: EventTable
-  /** The TransactionError events the agent kept. */
-  errors: EventTable
-  /**
-   * Events seen / events kept per minute of the hour (index 0-59) where the agent's
-   * reservoir dropped Transaction (TransactionError) events; null when it dropped none.
-   */
-  txnWeights: Float64Array | null
-  errWeights: Float64Array | null
-  /** APM timeslice metrics of the whole traffic (never sampled), built on first use. */
-  metrics: MetricTable | null
-}
 
 function emptyTable (startMs: number): EventTable {
   return { n: 0, startMs, ts: new Uint32Array(0), dur: new Float64Array(0), name: new Uint8Array(0), err: new Uint8Array(0) }
@@ -119,7 +84,9 @@ export function generateBlock (model: Model, app: AppModel, hostIndex: number, h
  * mean scaled by the segment's share of the minute, and times uniform in the
  * segment. One generator per minute, as for whole minutes, drawn segment by segment.
  */
-function generateCutMinute (model: Model, app: AppModel, hostIndex: number, m: number, c: number, lo: number, hi: number, hourStart: number, n: number): number {
+function generateCutMinute (
+  model: Model, app: AppModel, hostIndex: number, m: number, c: number, lo: number, hi: number, hourStart: number, n: number
+): number {
   const cuts = app.hosts[hostIndex].cuts
   const end = m + MINUTE_MS
   let rng: Rng | null = null

@@ -11,7 +11,7 @@
  * A metric table is an EventTable (so WHERE, FACET and TIMESERIES work on it as on
  * events) with a row per data point at its minute's start, plus the summary columns.
  */
-import type { Block, EventTable } from './generate.ts'
+import type { Block, EventTable, MetricTable } from './event-table.ts'
 import { TRANSACTION_NAMES } from './model.ts'
 import { MINUTE_MS } from './time.ts'
 
@@ -22,17 +22,6 @@ export const ERROR_COUNT = 1
 export const TXN_ERROR_COUNT = 2
 /** `name` code of a data point without a transaction name. */
 export const NO_NAME = TRANSACTION_NAMES.length
-
-export interface MetricTable extends EventTable {
-  /** Index into METRIC_NAMES. */
-  kind: Uint8Array
-  /** Calls (transactions or errors) summarised by the data point. */
-  count: Float64Array
-  /** Total seconds for durations; the count for error counters. */
-  sum: Float64Array
-  min: Float64Array
-  max: Float64Array
-}
 
 const NAMES = TRANSACTION_NAMES.length
 

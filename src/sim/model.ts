@@ -91,7 +91,8 @@ const KNOWN_MESSAGES: Record<string, string> = {
   'System.Net.WebException': 'The remote server returned an error: (500) Internal Server Error.',
   'System.TimeoutException': 'The operation has timed out.',
   'System.IO.DirectoryNotFoundException': "Could not find a part of the path 'D:\\inetpub\\wwwroot\\App_Data\\cache'.",
-  'System.Data.SqlClient.SqlException': 'Execution Timeout Expired. The timeout period elapsed prior to completion of the operation or the server is not responding.',
+  'System.Data.SqlClient.SqlException': 'Execution Timeout Expired. ' +
+    'The timeout period elapsed prior to completion of the operation or the server is not responding.',
   'System.NullReferenceException': 'Object reference not set to an instance of an object.',
   'System.Web.HttpException': 'The client disconnected.',
   'System.UnauthorizedAccessException': 'Access to the path is denied.'

@@ -7,7 +7,7 @@
  * What was seen per minute is kept as weights (seen / kept) for NRQL's EXTRAPOLATE,
  * and the unsampled timeslice metrics are taken from the whole traffic first.
  */
-import type { Block, EventTable } from './generate.ts'
+import type { Block, EventTable } from './event-table.ts'
 import { buildMetricTable } from './metric.ts'
 import type { Model } from './model.ts'
 import { Rng } from './rng.ts'

@@ -228,7 +228,9 @@ const APP_FIELDS = [
 ] as const
 const LATENCY_FIELDS = ['medianMs', 'sigma'] as const
 const HOST_FIELDS = ['name', 'weight', 'joins', 'leaves'] as const
-const EFFECT_FIELDS = ['host', 'from', 'until', 'errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier', 'newErrors', 'reporting'] as const
+const EFFECT_FIELDS = [
+  'host', 'from', 'until', 'errorRateMultiplier', 'latencyMultiplier', 'trafficMultiplier', 'newErrors', 'reporting'
+] as const
 
 function checkHost (v: unknown, path: string): void {
   const h = object(v, path)
@@ -269,10 +271,16 @@ function checkEffect (v: unknown, path: string, hosts: Set<string>, window: [num
   if (until <= from) {
     // Name the field that was written: a default cannot be the culprit.
     if (givenUntil === undefined) {
-      throw new ScenarioError(join(path, 'from'), `must be before the scenario's until (${new Date(window[1]).toISOString()}) when the effect has no until`)
+      throw new ScenarioError(
+        join(path, 'from'),
+        `must be before the scenario's until (${new Date(window[1]).toISOString()}) when the effect has no until`
+      )
     }
     if (givenFrom === undefined) {
-      throw new ScenarioError(join(path, 'until'), `must be after the scenario's from (${new Date(window[0]).toISOString()}) when the effect has no from`)
+      throw new ScenarioError(
+        join(path, 'until'),
+        `must be after the scenario's from (${new Date(window[0]).toISOString()}) when the effect has no from`
+      )
     }
     throw new ScenarioError(join(path, 'until'), 'must be after from')
   }
@@ -299,16 +307,25 @@ function checkCombinedEffects (effects: CheckedEffect[], rpm: number): void {
     if (inForce.length < 2 && rpm * start.trafficMultiplier <= LIMITS.throughputRpm) continue
     // [multiplier, what the product gives, its maximum, how to say it]
     const bounds: Array<[typeof MULTIPLIERS[number], (product: number) => number, number, (value: number) => string]> = [
-      ['errorRateMultiplier', p => p, LIMITS.errorRateMultiplier, v => `multiply the error rate by ${v}; the maximum is ${LIMITS.errorRateMultiplier}`],
+      [
+        'errorRateMultiplier', p => p, LIMITS.errorRateMultiplier,
+        v => `multiply the error rate by ${v}; the maximum is ${LIMITS.errorRateMultiplier}`
+      ],
       ['latencyMultiplier', p => p, LIMITS.latencyMultiplier, v => `multiply latency by ${v}; the maximum is ${LIMITS.latencyMultiplier}`],
-      ['trafficMultiplier', p => rpm * p, LIMITS.throughputRpm, v => `make host ${start.host} serve up to ${v} rpm (throughputRpm x trafficMultiplier); the maximum is ${LIMITS.throughputRpm} rpm per host`]
+      [
+        'trafficMultiplier', p => rpm * p, LIMITS.throughputRpm,
+        v => `make host ${start.host} serve up to ${v} rpm (throughputRpm x trafficMultiplier); ` +
+          `the maximum is ${LIMITS.throughputRpm} rpm per host`
+      ]
     ]
     for (const [key, value, max, what] of bounds) {
       const v = value(inForce.reduce((acc, e) => acc * e[key], 1))
       if (v <= max) continue
       // Blame the last effect in force that raises the product.
       const culprit = [...inForce].reverse().find(e => e[key] > 1) ?? start
-      const together = inForce.length > 1 ? ` together with the other effects in force on host ${start.host} at ${new Date(start.from).toISOString()}` : ''
+      const together = inForce.length > 1
+        ? ` together with the other effects in force on host ${start.host} at ${new Date(start.from).toISOString()}`
+        : ''
       throw new ScenarioError(join(culprit.path, key), `${together === '' ? '' : together.slice(1) + ' '}would ${what(v)}`)
     }
   }

@@ -12,10 +12,10 @@ import { FaultPlan, FaultsError, parseFaults } from './faults.ts'
 import type { Faults } from './faults.ts'
 import { badApiKeyBody, concurrencyBody, httpFaultBody } from './graphql/errors.ts'
 import { AsyncQueries } from './graphql/async.ts'
-import { ChangeLog } from './graphql/change-tracking.ts'
-import type { ChangeEvent } from './graphql/change-tracking.ts'
+import { ChangeLog } from './graphql/change-log.ts'
+import type { ChangeEvent } from './graphql/change-log.ts'
 import { executeGraphQL } from './graphql/execute.ts'
-import type { ResolveContext } from './graphql/execute.ts'
+import type { ResolveContext } from './graphql/resolver.ts'
 import { LimitsError, LimitState, parseLimits } from './limits.ts'
 import type { Limits } from './limits.ts'
 import { buildModel } from './model.ts'
@@ -25,11 +25,13 @@ import { BlockStore, cacheBudgetFor } from './store.ts'
 
 export type { Faults } from './faults.ts'
 export type { Limits } from './limits.ts'
-export type { ChangeEvent } from './graphql/change-tracking.ts'
+export type { ChangeEvent } from './graphql/change-log.ts'
 
 export interface SimulatorOptions {
   /** A scenario object or the path of a scenario file (JSON or YAML). */
   scenario: Scenario | string
+  /** More scenarios, each answering for its own account (the demo serves a past and a live one). */
+  also?: Array<Scenario | string>
   /** 0 or absent: a free port. */
   port?: number
   /** Default 127.0.0.1. */
@@ -85,6 +87,10 @@ export interface SimulatorCounters extends SimulatorStats {
 export interface SimulatorHandle {
   /** The scenario served, relative times resolved to ISO times. */
   scenario: Scenario
+  /** The accounts answered for: the scenario's, then those of `also`. */
+  accounts: number[]
+  /** When the scenarios were loaded: what their relative times count from. */
+  loadedAt: number
   /** 'http://127.0.0.1:PORT/graphql' */
   url: string
   /** 'http://127.0.0.1:PORT' */
@@ -149,6 +155,12 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const scenario = typeof opts.scenario === 'string' ? loadScenario(opts.scenario, loadedAt) : parseScenario(opts.scenario, loadedAt)
   const model = buildModel(scenario)
   const store = new BlockStore(model, opts.cacheMaxEvents ?? cacheBudgetFor(model))
+  const stores = new Map<number, BlockStore>([[model.accountId, store]])
+  for (const s of opts.also ?? []) {
+    const extra = buildModel(typeof s === 'string' ? loadScenario(s, loadedAt) : parseScenario(s, loadedAt))
+    if (stores.has(extra.accountId)) throw new Error(`two scenarios answer for account ${extra.accountId}`)
+    stores.set(extra.accountId, new BlockStore(extra, cacheBudgetFor(extra)))
+  }
   const plan = new FaultPlan(opts.faults ?? {})
   const limits = new LimitState(opts.limits ?? {}, opts.limitsClock ?? Date.now)
   const asyncQueries = new AsyncQueries(limits.clock)
@@ -213,6 +225,7 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
     }
     const ctx: ResolveContext = {
       store,
+      stores,
       now: now(),
       maxBuckets: opts.maxBuckets,
       nrqlMode: outcome === 'timeout' ? 'timeout' : 'ok',
@@ -283,7 +296,9 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
       send(res, 404, { error: `no route ${req.method ?? ''} ${path}` })
     }
     handle().catch((err: unknown) => {
-      send(res, 500, { errors: [{ message: `simulator error: ${(err as Error).message}`, extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }] })
+      send(res, 500, {
+        errors: [{ message: `simulator error: ${(err as Error).message}`, extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }]
+      })
     })
   })
   server.on('connection', s => {
@@ -303,10 +318,14 @@ export async function startSimulator (opts: SimulatorOptions): Promise<Simulator
   const port = typeof address === 'object' && address !== null ? address.port : opts.port ?? 0
   const hostPart = host.includes(':') ? `[${host}]` : host
   const baseUrl = `http://${hostPart}:${port}`
-  const warming = opts.warm === true ? store.warm(() => closed).catch(() => {}) : Promise.resolve()
+  const warming = opts.warm === true
+    ? Promise.all([...stores.values()].map(async s => await s.warm(() => closed))).catch(() => {})
+    : Promise.resolve()
 
   return {
     scenario,
+    accounts: [...stores.keys()],
+    loadedAt: loadedAt.now,
     url: `${baseUrl}/graphql`,
     baseUrl,
     setFaults: f => plan.set(f),

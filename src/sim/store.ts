@@ -2,8 +2,8 @@
  * Generated blocks, kept in an LRU bounded by the number of events held, so
  * repeated queries are fast and memory stays bounded (about 14 bytes per event).
  */
+import type { Block } from './event-table.ts'
 import { generateBlock } from './generate.ts'
-import type { Block } from './generate.ts'
 import type { Model } from './model.ts'
 import { HOUR_MS } from './time.ts'
 
@@ -20,7 +20,9 @@ export const MAX_AUTO_CACHE_EVENTS = 120_000_000
 export function cacheBudgetFor (model: Model): number {
   const minutes = (model.until - model.from) / 60_000
   // Transactions plus one TransactionError per error, with headroom for diurnal peaks and effects.
-  const expected = model.apps.reduce((sum, app) => sum + app.throughputRpm * minutes * (1 + app.diurnal) * (1 + Math.min(1, app.errorRate)), 0) * 1.2
+  const expected = model.apps.reduce(
+    (sum, app) => sum + app.throughputRpm * minutes * (1 + app.diurnal) * (1 + Math.min(1, app.errorRate)), 0
+  ) * 1.2
   return Math.round(Math.min(MAX_AUTO_CACHE_EVENTS, Math.max(DEFAULT_CACHE_EVENTS, expected)))
 }
 

@@ -18,6 +18,12 @@ export interface RecordInput {
   decision: boolean
   now: number
   lockToken: string
+  /** Compact cells for the matrix (JSON), '' for none. */
+  cells?: string
+  /** "<index>|<app>" -> one app at this checkpoint (JSON). */
+  appCheckpoints?: Array<[string, string]>
+  /** app -> series (JSON); replaces the stored series when this record becomes the latest. */
+  series?: Array<[string, string]>
 }
 
 export type RecordOutcome = 'ok' | 'duplicate' | 'lost-lock' | 'decided' | 'cancelled' | 'missing'
@@ -41,8 +47,10 @@ export class CheckpointStore {
     const id = input.rolloutId
     return await this.#redis.gonogoRecordCheckpoint(
       k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id), ...k.stateIndexes(),
+      k.cells(id), k.appCheckpoints(id), k.series(id),
       id, input.record.index, JSON.stringify(input.record), input.statusChar, input.evidence, input.latest,
-      input.recommendation, input.decision ? '1' : '0', input.now, input.lockToken, Date.parse(input.record.at)
+      input.recommendation, input.decision ? '1' : '0', input.now, input.lockToken, Date.parse(input.record.at),
+      input.cells ?? '', (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(), ...(input.series ?? []).flat()
     ) as RecordOutcome
   }
 

@@ -23,6 +23,18 @@ export class Keys {
   manual (id: string): string { return `${this.prefix}:rollout:${id}:manual` }
   /** Hash: "<event id>|<target>" -> a notification delivery that gave up (JSON); the key dedupes repeats. */
   notifyFailures (id: string): string { return `${this.prefix}:rollout:${id}:notify-failures` }
+  /** Hash: checkpoint index -> its compact cells for the matrix (JSON, rollout/compact.ts). */
+  cells (id: string): string { return `${this.prefix}:rollout:${id}:cells` }
+  /** Hash: "<index>|<app>" -> one app at one checkpoint for the app read (JSON). */
+  appCheckpoints (id: string): string { return `${this.prefix}:rollout:${id}:app-checkpoints` }
+  /** Hash: app -> the latest checkpoint's series of that app (JSON), for charts. */
+  series (id: string): string { return `${this.prefix}:rollout:${id}:series` }
+  /** List: the notes and sign-offs people wrote (JSON Note), oldest first. */
+  notes (id: string): string { return `${this.prefix}:rollout:${id}:notes` }
+  /** Hash: app -> its waiver (JSON). */
+  waivers (id: string): string { return `${this.prefix}:rollout:${id}:waivers` }
+  /** List: what people did (JSON AuditEntry), oldest first. */
+  audit (id: string): string { return `${this.prefix}:rollout:${id}:audit` }
   /** String: the token of the worker advancing this rollout. */
   lock (id: string): string { return `${this.prefix}:rollout:${id}:lock` }
   /** Sorted set (all scores 0, ordered by id = creation time) of every rollout, or of one state. */
@@ -33,7 +45,10 @@ export class Keys {
   idempotency (keyHash: string): string { return `${this.prefix}:idempotency:${keyHash}` }
   /** Every key of one rollout, for deletion in tests and housekeeping. */
   allOf (id: string): string[] {
-    return [this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.notifyFailures(id), this.lock(id)]
+    return [
+      this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.notifyFailures(id), this.lock(id),
+      this.cells(id), this.appCheckpoints(id), this.series(id), this.notes(id), this.waivers(id), this.audit(id)
+    ]
   }
 }
 

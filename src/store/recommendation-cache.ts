@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis'
+import type { GateView } from '../schemas/board.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
 import { Keys } from './keys.ts'
 
@@ -9,6 +10,8 @@ export interface RenderedRecommendation {
   state: RolloutState
   /** What GET /gate answers: 200 only for a current GO. */
   gateOpen: boolean
+  /** The lean gate body. */
+  gate: GateView
 }
 
 /** Turns what is stored (state, pre-serialised latest or null) into the response. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { Recommendation } from '../schemas/common.ts'
+import type { Override } from '../schemas/board.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
 import { idPrefix } from './ids.ts'
 import { Keys } from './keys.ts'
@@ -9,7 +10,8 @@ import { freshStatuses } from '../rollout/statuses.ts'
 import type { RolloutSpec, StoredRollout } from '../rollout/types.ts'
 
 const FIELDS = [
-  'spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason'
+  'spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason',
+  'rev', 'latestIndex', 'override'
 ] as const
 
 /** An Idempotency-Key, hashed, and a fingerprint of the body it came with. */
@@ -143,7 +145,7 @@ export class RolloutStore {
 }
 
 function parse (values: Array<string | null>): StoredRollout | null {
-  const [spec, state, updatedAt, startedAt, decidedAt, cancelledAt, recommendation, statuses, cancelledBy, cancelReason] = values
+  const [spec, state, updatedAt, startedAt, decidedAt, cancelledAt, recommendation, statuses, cancelledBy, cancelReason, rev, latestIndex, override] = values
   if (spec === null || state === null) return null
   const num = (s: string | null) => (s === null ? undefined : Number(s))
   return {
@@ -156,6 +158,9 @@ function parse (values: Array<string | null>): StoredRollout | null {
     recommendation: (recommendation === null || recommendation === '') ? null : recommendation as Recommendation,
     statuses: statuses ?? '',
     ...(cancelledBy === null ? {} : { cancelledBy }),
-    ...(cancelReason === null ? {} : { cancelReason })
+    ...(cancelReason === null ? {} : { cancelReason }),
+    rev: Number(rev ?? 0),
+    latestIndex: latestIndex === null ? null : Number(latestIndex),
+    override: override === null ? null : JSON.parse(override) as Override
   }
 }

@@ -12,10 +12,11 @@ import type { Redis } from 'ioredis'
 const SCRIPTS = {
   gonogoCreateRollout: { numberOfKeys: 4, file: 'create-rollout' },
   gonogoTransition: { numberOfKeys: 5, file: 'transition' },
-  gonogoRecordCheckpoint: { numberOfKeys: 10, file: 'record-checkpoint' },
+  gonogoRecordCheckpoint: { numberOfKeys: 13, file: 'record-checkpoint' },
   gonogoRequestManual: { numberOfKeys: 2, file: 'request-manual' },
   gonogoLockRenew: { numberOfKeys: 1, file: 'lock-renew' },
-  gonogoLockRelease: { numberOfKeys: 1, file: 'lock-release' }
+  gonogoLockRelease: { numberOfKeys: 1, file: 'lock-release' },
+  gonogoPeopleChange: { numberOfKeys: 4, file: 'people-change' }
 } as const
 
 export type ScriptName = keyof typeof SCRIPTS

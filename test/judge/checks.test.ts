@@ -15,7 +15,9 @@ t.test('coverage', async t => {
   const silent = metrics({ canary: { count: 0, errors: 0 }, baseline: { count: 12345, errors: 10 } })
   t.equal(silent.coverage.status, 'NO_DATA')
   t.match(silent.coverage.detail, /no data from PRDIIS09 while 4 existing hosts served 12,345 transactions: is the APM agent installed/)
-  for (const m of ['errorRate', 'latency', 'throughput', 'newErrors']) t.equal(silent[m].status, 'NO_DATA', `${m} NO_DATA when the canary is silent`)
+  for (const m of ['errorRate', 'latency', 'throughput', 'newErrors']) {
+    t.equal(silent[m].status, 'NO_DATA', `${m} NO_DATA when the canary is silent`)
+  }
   const nobody = judge({ data: checkpoint([]), apps: [{ name: 'Wrong.Name' }], asOf: 0 })
   t.equal(nobody.result.apps[0].verdict, 'INCONCLUSIVE')
   t.match(nobody.result.apps[0].reasons.join('\n'), /is the app name right/)
@@ -30,7 +32,9 @@ t.test('coverage: one of two canaries silent is NO_DATA naming it, the other sti
   // PRDIIS10 reports another app, so its silence here is this app's monitoring gap.
   const other = appData({ app: 'Other', canary: { count: 1000, errors: 0 }, baseline: { count: 4000, errors: 0 } })
   other.window.hosts = other.window.hosts.map(h => h.host === 'PRDIIS09' ? { ...h, host: 'PRDIIS10' } : h)
-  const out = judge({ data: { ...checkpoint([data, other]), canaryHosts: ['prdiis09', 'PRDIIS10'] }, apps: [{ name: data.app }, { name: 'Other' }], asOf: 0 })
+  const out = judge({
+    data: { ...checkpoint([data, other]), canaryHosts: ['prdiis09', 'PRDIIS10'] }, apps: [{ name: data.app }, { name: 'Other' }], asOf: 0
+  })
   const app = out.result.apps[0]
   const cov = app.metrics.find(m => m.metric === 'coverage')
   t.equal(cov?.status, 'NO_DATA')
@@ -45,7 +49,8 @@ t.test('error rate: a clear regression FAILs with the numbers in one line', asyn
   t.equal(m.errorRate.status, 'FAIL')
   t.match(m.errorRate.detail, /^error rate 3\.9% on PRDIIS09 vs 1\.0% on 3 existing hosts \(x3\.9, 95% CS 3\.\d-5\.\d, p<0\.001\)$/)
   t.ok(m.errorRate.ci !== null && m.errorRate.ci !== undefined && m.errorRate.ci.low > 3 && m.errorRate.ci.high < 5.5)
-  t.ok(m.errorRate.ciFixed !== null && m.errorRate.ciFixed !== undefined && m.errorRate.ciFixed.low > 3.3 && m.errorRate.ciFixed.high < 4.6, 'the exact fixed-sample interval beside it')
+  t.ok(m.errorRate.ciFixed !== null && m.errorRate.ciFixed !== undefined && m.errorRate.ciFixed.low > 3.3 && m.errorRate.ciFixed.high < 4.6,
+    'the exact fixed-sample interval beside it')
   t.ok((m.errorRate.adjustedPValue ?? 1) <= 0.05)
 })
 
@@ -62,7 +67,8 @@ t.test('error rate: significant but under the margin is WARN, not FAIL', async t
 t.test('error rate: low traffic is INCONCLUSIVE with what it would take', async t => {
   const m = metrics({ canary: { count: 14, errors: 0 }, baseline: { count: 60, errors: 1 } })
   t.equal(m.errorRate.status, 'INCONCLUSIVE')
-  t.match(m.errorRate.detail, /too little traffic to tell: 14 canary transactions \(0 errors, 0%\) vs 1\.7% on 4 existing hosts, would need ~[\d,]+/)
+  t.match(m.errorRate.detail,
+    /too little traffic to tell: 14 canary transactions \(0 errors, 0%\) vs 1\.7% on 4 existing hosts, would need ~[\d,]+/)
 })
 
 t.test('error rate: no errors anywhere at high traffic is PASS; at low traffic INCONCLUSIVE', async t => {
@@ -95,23 +101,33 @@ t.test('latency: slow share and p95 over the margin FAIL; second opinion in the 
   const series = []
   for (let i = 0; i < 60; i++) {
     series.push({ host: CANARY, startMs: i * 60000, count: 40, errors: 0, p95S: 0.5 + (i % 7) * 0.01 })
-    for (let h = 1; h <= 4; h++) series.push({ host: `PRDIIS0${h}`, startMs: i * 60000, count: 40, errors: 0, p95S: 0.4 + ((i + h) % 7) * 0.01 })
+    for (let h = 1; h <= 4; h++) {
+      series.push({ host: `PRDIIS0${h}`, startMs: i * 60000, count: 40, errors: 0, p95S: 0.4 + ((i + h) % 7) * 0.01 })
+    }
   }
-  const m = metrics({ canary: { count: 2400, errors: 0, slow: 240, p95S: 0.5 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 }, series })
+  const m = metrics({
+    canary: { count: 2400, errors: 0, slow: 240, p95S: 0.5 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 }, series
+  })
   t.equal(m.latency.status, 'FAIL')
   t.equal(m.latency.effect, 1.25)
   t.match(m.latency.detail, /^p95 500 ms on PRDIIS09 vs 400 ms on 4 existing hosts \(x1\.25\); slow share \(> 400 ms\) 10\.0% vs 5\.0% \(x2\.0, 95% CS [\d.]+-[\d.]+, p<0\.001\); per-minute p95 \+100 ms \(Mann-Whitney p<0\.001, 60 vs 240 buckets\)$/)
 })
 
 t.test('latency: missing percentiles and slow counts do not crash or PASS blindly', async t => {
-  const m = metrics({ canary: { count: 2400, errors: 0, slow: null, p95S: null }, baseline: { count: 9600, errors: 0, slow: null, p95S: null }, slowThresholdS: null })
+  const m = metrics({
+    canary: { count: 2400, errors: 0, slow: null, p95S: null },
+    baseline: { count: 9600, errors: 0, slow: null, p95S: null },
+    slowThresholdS: null
+  })
   t.equal(m.latency.status, 'INCONCLUSIVE')
   t.equal(m.latency.effect, null)
   t.match(m.latency.detail, /no slow-latency threshold yet/)
 })
 
 t.test('latency: equal latency at mid traffic PASSes', async t => {
-  const m = metrics({ canary: { count: 4000, errors: 0, slow: 200, p95S: 0.4 }, baseline: { count: 16000, errors: 0, slow: 800, p95S: 0.4 } })
+  const m = metrics({
+    canary: { count: 4000, errors: 0, slow: 200, p95S: 0.4 }, baseline: { count: 16000, errors: 0, slow: 800, p95S: 0.4 }
+  })
   t.equal(m.latency.status, 'PASS', m.latency.detail)
 })
 
@@ -119,20 +135,25 @@ t.test('throughput', async t => {
   const starved = metrics({ canary: { count: 1000, errors: 0 }, baseline: { count: 8000, errors: 0 } })
   t.equal(starved.throughput.status, 'FAIL', starved.throughput.detail)
   t.ok(Math.abs((starved.throughput.effect ?? 0) - 0.5) < 1e-9, 'half of a typical existing host (2,000 each)')
-  t.match(starved.throughput.detail, /^PRDIIS09 served 1,000 transactions vs 2,000 expected from a typical existing host \(x0\.50, p<0\.001\): under the x0\.70 margin/)
+  t.match(starved.throughput.detail,
+    /^PRDIIS09 served 1,000 transactions vs 2,000 expected from a typical existing host \(x0\.50, p<0\.001\): under the x0\.70 margin/)
   const moderate = metrics({ canary: { count: 1600, errors: 0 }, baseline: { count: 8000, errors: 0 } })
   t.equal(moderate.throughput.status, 'WARN', moderate.throughput.detail)
   const fine = metrics({ canary: { count: 2000, errors: 0 }, baseline: { count: 8000, errors: 0 } })
   t.equal(fine.throughput.status, 'PASS')
   const tiny = metrics({ canary: { count: 1, errors: 0 }, baseline: { count: 9, errors: 0 } })
   t.equal(tiny.throughput.status, 'INCONCLUSIVE')
-  const weighted = metrics({ canary: { count: 1000, errors: 0 }, baseline: { count: 8000, errors: 0 } }, { thresholds: { throughput: { canaryWeight: 0.5 } } })
+  const weighted = metrics({ canary: { count: 1000, errors: 0 }, baseline: { count: 8000, errors: 0 } },
+    { thresholds: { throughput: { canaryWeight: 0.5 } } })
   t.equal(weighted.throughput.status, 'PASS', 'a half-weight canary should get ~11%')
 })
 
 t.test('new errors', async t => {
   const base = { canary: { count: 2400, errors: 30 }, baseline: { count: 9600, errors: 100 } }
-  const common = [{ host: CANARY, errorClass: 'System.TimeoutException', count: 25 }, { host: 'PRDIIS01', errorClass: 'System.TimeoutException', count: 100 }]
+  const common = [
+    { host: CANARY, errorClass: 'System.TimeoutException', count: 25 },
+    { host: 'PRDIIS01', errorClass: 'System.TimeoutException', count: 100 }
+  ]
   const clean = metrics({ ...base, classes: common })
   t.equal(clean.newErrors.status, 'PASS', 'classes common to all servers are never the canary\'s fault')
   const fresh = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'System.IO.DirectoryNotFoundException', count: 5 }] })
@@ -141,17 +162,30 @@ t.test('new errors', async t => {
   const once = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'Rare', count: 1 }] })
   t.equal(once.newErrors.status, 'PASS', 'a single occurrence is no WARN')
   t.match(once.newErrors.detail, /^seen only on PRDIIS09: Rare x1 \(too few to blame the new host/, 'but the detail names it')
-  const seenBefore = metrics({ ...base, classes: [...common, { host: CANARY, errorClass: 'Old', count: 5 }], preClasses: [{ host: 'PRDIIS02', errorClass: 'Old', count: 1 }] })
+  const seenBefore = metrics({
+    ...base,
+    classes: [...common, { host: CANARY, errorClass: 'Old', count: 5 }],
+    preClasses: [{ host: 'PRDIIS02', errorClass: 'Old', count: 1 }]
+  })
   t.equal(seenBefore.newErrors.status, 'PASS', 'seen in the pre-window on another host: not new')
   const caseInsensitive = metrics({ ...base, classes: [{ host: 'prdiis09', errorClass: 'X', count: 5 }] })
   t.equal(caseInsensitive.newErrors.status, 'FAIL', 'host names match case-insensitively')
   // Without pre-window traffic, two occurrences on a 20% host are p = 0.04 < 0.05.
   const noPre = metrics({ ...base, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 2 }] })
   t.equal(noPre.newErrors.status, 'FAIL')
-  const halfPool = metrics({ canary: { count: 5000, errors: 3 }, baseline: { count: 5000, errors: 0, hosts: 1 }, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 3 }] })
+  const halfPool = metrics({
+    canary: { count: 5000, errors: 3 },
+    baseline: { count: 5000, errors: 0, hosts: 1 },
+    preCount: 0,
+    classes: [{ host: CANARY, errorClass: 'X', count: 3 }]
+  })
   t.equal(halfPool.newErrors.status, 'PASS', 'with half the traffic, 3 of 3 on the canary is p = 0.125: not selected at FDR 0.1')
-  const loose = metrics({ canary: { count: 5000, errors: 3 }, baseline: { count: 5000, errors: 0, hosts: 1 }, preCount: 0, classes: [{ host: CANARY, errorClass: 'X', count: 3 }] },
-    { policy: { warnFdr: 0.5 } })
+  const loose = metrics({
+    canary: { count: 5000, errors: 3 },
+    baseline: { count: 5000, errors: 0, hosts: 1 },
+    preCount: 0,
+    classes: [{ host: CANARY, errorClass: 'X', count: 3 }]
+  }, { policy: { warnFdr: 0.5 } })
   t.equal(loose.newErrors.status, 'WARN', 'the same at a looser false discovery rate (e = 8 >= 3 / 0.5)')
 })
 
@@ -166,9 +200,13 @@ t.test('latency: without slow counts, clearly higher per-minute p95s are a WARN 
   const series = []
   for (let i = 0; i < 60; i++) {
     series.push({ host: CANARY, startMs: i * 60000, count: 40, errors: 0, p95S: 0.6 + (i % 5) * 0.01 })
-    for (let h = 1; h <= 4; h++) series.push({ host: `PRDIIS0${h}`, startMs: i * 60000, count: 40, errors: 0, p95S: 0.4 + ((i + h) % 5) * 0.01 })
+    for (let h = 1; h <= 4; h++) {
+      series.push({ host: `PRDIIS0${h}`, startMs: i * 60000, count: 40, errors: 0, p95S: 0.4 + ((i + h) % 5) * 0.01 })
+    }
   }
-  const m = metrics({ canary: { count: 2400, errors: 0, slow: null, p95S: 0.6 }, baseline: { count: 9600, errors: 0, slow: null, p95S: 0.4 }, series })
+  const m = metrics({
+    canary: { count: 2400, errors: 0, slow: null, p95S: 0.6 }, baseline: { count: 9600, errors: 0, slow: null, p95S: 0.4 }, series
+  })
   t.equal(m.latency.status, 'WARN')
   t.match(m.latency.detail, /per-minute p95s are clearly higher/)
 })
@@ -187,7 +225,8 @@ t.test('adjusted p-values are Holm over two tests per app', async t => {
 
 t.test('error rate: an early suggestive look the data has since washed out is not a lasting WARN', async t => {
   // 20 apps (a Holm family of 40), so a raw anytime p of 0.025 is suggestive, not evidence.
-  const others = Array.from({ length: 19 }, (_, i) => appData({ app: `Other ${i}`, canary: { count: 3000, errors: 30 }, baseline: { count: 12000, errors: 120 } }))
+  const others = Array.from({ length: 19 }, (_, i) =>
+    appData({ app: `Other ${i}`, canary: { count: 3000, errors: 30 }, baseline: { count: 12000, errors: 120 } }))
   const data = appData({ canary: { count: 3000, errors: 30 }, baseline: { count: 12000, errors: 120 } })
   const apps = [data, ...others].map(a => ({ name: a.app }))
   const first = judge({ data: checkpoint([data, ...others]), apps, asOf: 1 })
@@ -241,7 +280,12 @@ t.test('an app nobody reports, or a silent canary, gets one reason, not one per 
 })
 
 t.test('every host a canary: nothing to compare with, so INCONCLUSIVE, never GO', async t => {
-  const data = appData({ canary: { count: 10_000, errors: 300 }, baseline: { count: 0, errors: 0, hosts: 0 }, preCount: 0, classes: [{ host: CANARY, errorClass: 'System.TimeoutException', count: 300 }] })
+  const data = appData({
+    canary: { count: 10_000, errors: 300 },
+    baseline: { count: 0, errors: 0, hosts: 0 },
+    preCount: 0,
+    classes: [{ host: CANARY, errorClass: 'System.TimeoutException', count: 300 }]
+  })
   const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: 0 })
   const byMetric = Object.fromEntries(out.result.apps[0].metrics.map(m => [m.metric, m]))
   t.equal(byMetric.newErrors.status, 'INCONCLUSIVE', byMetric.newErrors.detail)
@@ -252,8 +296,15 @@ t.test('every host a canary: nothing to compare with, so INCONCLUSIVE, never GO'
 
 t.test('a new host that reported no app at all (not joined yet) is a rollout-level finding, not every app NO_DATA', async t => {
   const bad = appData({ app: 'Bad', canary: { count: 10_000, errors: 390 }, baseline: { count: 30_000, errors: 300, hosts: 3 } })
-  const good = appData({ app: 'Good', canary: { count: 10_000, errors: 100, slow: 500, p95S: 0.4 }, baseline: { count: 40_000, errors: 400, slow: 2000, p95S: 0.4 }, slowThresholdS: 0.4 })
-  const out = judge({ data: { ...checkpoint([bad, good]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Bad' }, { name: 'Good' }], asOf: 0 })
+  const good = appData({
+    app: 'Good',
+    canary: { count: 10_000, errors: 100, slow: 500, p95S: 0.4 },
+    baseline: { count: 40_000, errors: 400, slow: 2000, p95S: 0.4 },
+    slowThresholdS: 0.4
+  })
+  const out = judge({
+    data: { ...checkpoint([bad, good]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Bad' }, { name: 'Good' }], asOf: 0
+  })
   t.equal(out.result.apps[0].verdict, 'FAIL', 'the FAIL on the host that did report still shows')
   t.equal(out.result.apps[1].verdict, 'PASS', out.result.apps[1].reasons.join('; '))
   t.equal(out.result.recommendation, 'NO_GO')
@@ -263,7 +314,9 @@ t.test('a new host that reported no app at all (not joined yet) is a rollout-lev
   // Reporting other apps but not this one is still this app's monitoring gap.
   const other = appData({ app: 'Other', canary: { count: 1000, errors: 0 }, baseline: { count: 4000, errors: 0 } })
   other.window.hosts = other.window.hosts.map(h => h.host === 'PRDIIS09' ? { ...h, host: 'PRDIIS23' } : h)
-  const gap = judge({ data: { ...checkpoint([good, other]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Good' }, { name: 'Other' }], asOf: 0 })
+  const gap = judge({
+    data: { ...checkpoint([good, other]), canaryHosts: ['PRDIIS09', 'PRDIIS23'] }, apps: [{ name: 'Good' }, { name: 'Other' }], asOf: 0
+  })
   t.equal(gap.result.apps[0].verdict, 'NO_DATA', 'PRDIIS23 reports Other but not Good')
 })
 
@@ -282,10 +335,15 @@ t.test('a regression that FAILed at one look stays FAIL at later looks, naming w
 })
 
 t.test('latency with several canaries names each one\'s mean duration, slowest first', async t => {
-  const data = appData({ canary: { count: 2400, errors: 0, slow: 240, p95S: 0.5 }, baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 }, slowThresholdS: 0.4 })
+  const data = appData({
+    canary: { count: 2400, errors: 0, slow: 240, p95S: 0.5 },
+    baseline: { count: 9600, errors: 0, slow: 480, p95S: 0.4 },
+    slowThresholdS: 0.4
+  })
   data.window.hosts = data.window.hosts.flatMap(h => h.host === CANARY
     ? [{ ...h, count: 1200, durationAvgS: 0.2 }, { ...h, host: 'PRDIIS10', count: 1200, durationAvgS: 0.31 }]
     : [h])
   const out = judge({ data: { ...checkpoint([data]), canaryHosts: [CANARY, 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: 0 })
-  t.match(out.result.apps[0].metrics.find(m => m.metric === 'latency')?.detail, /; mean duration by new host: PRDIIS10 310 ms, PRDIIS09 200 ms/)
+  t.match(out.result.apps[0].metrics.find(m => m.metric === 'latency')?.detail,
+    /; mean duration by new host: PRDIIS10 310 ms, PRDIIS09 200 ms/)
 })

@@ -12,7 +12,9 @@ function looks (rng: Rng, ratio: number, rpm: number, baseRate: number): RateCou
   for (let h = 0; h < 6; h++) {
     const canaryN = rng.poisson(rpm / 5 * 60)
     const baselineN = rng.poisson(rpm * 4 / 5 * 60)
-    steps.push({ canaryN, canaryX: rng.binomial(canaryN, Math.min(1, baseRate * ratio)), baselineN, baselineX: rng.binomial(baselineN, baseRate) })
+    steps.push({
+      canaryN, canaryX: rng.binomial(canaryN, Math.min(1, baseRate * ratio)), baselineN, baselineX: rng.binomial(baselineN, baseRate)
+    })
   }
   return steps
 }
@@ -83,7 +85,10 @@ t.test('the sequence never widens from one look to the next', async t => {
 
 t.test('without events or traffic the sequence says nothing', async t => {
   t.same(confidenceSequence([], DEFAULT_GRID, DEFAULT_WEIGHTS, ALPHA), { low: 0, high: null })
-  t.same(confidenceSequence([{ canaryN: 100, canaryX: 0, baselineN: 400, baselineX: 0 }], DEFAULT_GRID, DEFAULT_WEIGHTS, ALPHA), { low: 0, high: null })
-  const noBaselineErrors = confidenceSequence([{ canaryN: 5000, canaryX: 60, baselineN: 20000, baselineX: 0 }], DEFAULT_GRID, DEFAULT_WEIGHTS, ALPHA)
+  t.same(confidenceSequence([{ canaryN: 100, canaryX: 0, baselineN: 400, baselineX: 0 }], DEFAULT_GRID, DEFAULT_WEIGHTS, ALPHA),
+    { low: 0, high: null })
+  const noBaselineErrors = confidenceSequence(
+    [{ canaryN: 5000, canaryX: 60, baselineN: 20000, baselineX: 0 }], DEFAULT_GRID, DEFAULT_WEIGHTS, ALPHA
+  )
   t.ok(noBaselineErrors.low > 1 && noBaselineErrors.high === null, 'errors only on the canary: bounded below, not above')
 })

@@ -1,6 +1,8 @@
 /** The sequential test: unit behaviour and a seeded simulation of its error rates. */
 import t from 'tap'
-import { anytimeP, incrementLogLR, logMixture, newEProcess, updateEProcess, DEFAULT_GRID, DEFAULT_WEIGHTS, type RateCounts } from '../../src/judge/stats/e-process.ts'
+import {
+  anytimeP, incrementLogLR, logMixture, newEProcess, updateEProcess, DEFAULT_GRID, DEFAULT_WEIGHTS, type RateCounts
+} from '../../src/judge/stats/e-process.ts'
 import { Rng } from '../../bench/judge-rng.ts'
 
 t.test('weights sum to 1 and the grid only holds alternatives above 1', async t => {

@@ -41,14 +41,20 @@ export const baselineName = (i: number): string => `PRDIIS0${i + 1}`
 export function appData (s: AppSpecData): AppData {
   const nb = s.baseline.hosts ?? 4
   const hosts = []
-  if (s.canary.count > 0 || s.canary.errors > 0) hosts.push({ host: CANARY, count: s.canary.count, errors: s.canary.errors, durationAvgS: s.canary.count > 0 ? 0.2 : null })
+  if (s.canary.count > 0 || s.canary.errors > 0) {
+    hosts.push({ host: CANARY, count: s.canary.count, errors: s.canary.errors, durationAvgS: s.canary.count > 0 ? 0.2 : null })
+  }
   for (let i = 0; i < nb; i++) {
     const count = Math.floor(s.baseline.count / nb) + (i < s.baseline.count % nb ? 1 : 0)
     const errors = Math.floor(s.baseline.errors / nb) + (i < s.baseline.errors % nb ? 1 : 0)
     if (count > 0 || errors > 0) hosts.push({ host: baselineName(i), count, errors, durationAvgS: count > 0 ? 0.2 : null })
   }
   const side = (x: SideSpec): AppData['window']['canary'] => ({
-    count: x.count, p50S: x.count > 0 ? 0.1 : null, p95S: x.p95S === undefined ? (x.count > 0 ? 0.4 : null) : x.p95S, p99S: null, slow: x.slow === undefined ? null : x.slow
+    count: x.count,
+    p50S: x.count > 0 ? 0.1 : null,
+    p95S: x.p95S === undefined ? (x.count > 0 ? 0.4 : null) : x.p95S,
+    p99S: null,
+    slow: x.slow === undefined ? null : x.slow
   })
   const preCount = s.preCount ?? s.baseline.count
   return {
@@ -56,7 +62,9 @@ export function appData (s: AppSpecData): AppData {
     slowThresholdS: s.slowThresholdS === undefined ? 0.4 : s.slowThresholdS,
     window: { hosts, canary: side(s.canary), baseline: side(s.baseline), series: s.series ?? [], errorClasses: s.classes ?? [] },
     pre: {
-      hosts: Array.from({ length: nb }, (_, i) => ({ host: baselineName(i), count: Math.round(preCount / nb), errors: 0, durationAvgS: 0.2 })),
+      hosts: Array.from({ length: nb }, (_, i) => ({
+        host: baselineName(i), count: Math.round(preCount / nb), errors: 0, durationAvgS: 0.2
+      })),
       errorClasses: s.preClasses ?? []
     }
   }
@@ -67,7 +75,9 @@ export const HOUR = 3600_000
 
 /** A checkpoint over [FROM, FROM + hours). */
 export function checkpoint (apps: AppData[], hours = 1): CheckpointData {
-  return { from: FROM, until: FROM + hours * HOUR, preFrom: FROM - 6 * HOUR, bucketMinutes: 1, canaryHosts: ['PRDIIS09'], baselineHosts: null, apps }
+  return {
+    from: FROM, until: FROM + hours * HOUR, preFrom: FROM - 6 * HOUR, bucketMinutes: 1, canaryHosts: ['PRDIIS09'], baselineHosts: null, apps
+  }
 }
 
 /** Every number in a JSON-like value, with its path. */

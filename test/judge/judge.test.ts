@@ -23,7 +23,13 @@ t.test('result matches the CheckpointResult schema and has no NaN or Infinity', 
     { canary: { count: 3, errors: 5, slow: 9 }, baseline: { count: 10, errors: 0, slow: 0, p95S: 0 } }
   ]
   for (const c of cases) {
-    const data = appData({ ...c, series: [{ host: 'PRDIIS09', startMs: FROM, count: 1, errors: 0, p95S: 0.2 }, { host: 'PRDIIS01', startMs: FROM, count: 1, errors: 0, p95S: 0.2 }] })
+    const data = appData({
+      ...c,
+      series: [
+        { host: 'PRDIIS09', startMs: FROM, count: 1, errors: 0, p95S: 0.2 },
+        { host: 'PRDIIS01', startMs: FROM, count: 1, errors: 0, p95S: 0.2 }
+      ]
+    })
     const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: ASOF })
     t.ok(Value.Check(CheckpointResult, out.result), `schema: ${JSON.stringify(c)}`)
     const bad = numbers(out).filter(([, v]) => !Number.isFinite(v))
@@ -44,7 +50,12 @@ t.test('evidence continues across looks from the increments', async t => {
   let evidence: EvidenceState | undefined
   const ps: number[] = []
   for (let h = 1; h <= 3; h++) {
-    const data = appData({ app, canary: { count: 600 * h, errors: 9 * h, slow: 30 * h }, baseline: { count: 2400 * h, errors: 18 * h, slow: 120 * h }, slowThresholdS: 0.4 })
+    const data = appData({
+      app,
+      canary: { count: 600 * h, errors: 9 * h, slow: 30 * h },
+      baseline: { count: 2400 * h, errors: 18 * h, slow: 120 * h },
+      slowThresholdS: 0.4
+    })
     const out = judge({ data: checkpoint([data], h), apps: [{ name: app }], asOf: FROM + h * HOUR, evidence })
     evidence = out.evidence
     ps.push(out.result.apps[0].metrics.find(m => m.metric === 'errorRate')?.pValue ?? 1)
@@ -66,25 +77,37 @@ t.test('a one-shot analysis (no evidence) equals the first look; a re-run of the
 t.test('evidence from another window is ignored', async t => {
   const data = appData({ canary: { count: 2400, errors: 100 }, baseline: { count: 9600, errors: 96 } })
   const first = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: ASOF })
-  const other = judge({ data: { ...checkpoint([data]), from: FROM - HOUR }, apps: [{ name: data.app }], asOf: ASOF, evidence: first.evidence })
+  const other = judge({
+    data: { ...checkpoint([data]), from: FROM - HOUR }, apps: [{ name: data.app }], asOf: ASOF, evidence: first.evidence
+  })
   t.equal(other.result.apps[0].metrics[0].pValue, first.result.apps[0].metrics[0].pValue, 'started afresh, same evidence as a first look')
 })
 
 t.test('the slow threshold is kept from the first look; counts against another threshold do not update', async t => {
-  const mk = (h: number, threshold: number): ReturnType<typeof appData> => appData({ canary: { count: 600 * h, errors: 0, slow: 60 * h }, baseline: { count: 2400 * h, errors: 0, slow: 120 * h }, slowThresholdS: threshold })
+  const mk = (h: number, threshold: number): ReturnType<typeof appData> => appData({
+    canary: { count: 600 * h, errors: 0, slow: 60 * h }, baseline: { count: 2400 * h, errors: 0, slow: 120 * h }, slowThresholdS: threshold
+  })
   const first = judge({ data: checkpoint([mk(1, 0.4)]), apps: [{ name: 'Billing.Service' }], asOf: ASOF })
   const second = judge({ data: checkpoint([mk(2, 0.5)], 2), apps: [{ name: 'Billing.Service' }], asOf: ASOF, evidence: first.evidence })
   t.equal(second.evidence.apps['Billing.Service'].slowThresholdS, 0.4)
   t.same(second.evidence.apps['Billing.Service'].latency, first.evidence.apps['Billing.Service'].latency)
   t.match(second.result.apps[0].metrics.find(m => m.metric === 'latency')?.detail, /not this rollout's 400 ms/)
   // Without any threshold, the baseline p95 becomes the one for the next looks.
-  const none = judge({ data: checkpoint([appData({ canary: { count: 600, errors: 0, p95S: 0.3 }, baseline: { count: 2400, errors: 0, p95S: 0.35 }, slowThresholdS: null })]), apps: [{ name: 'Billing.Service' }], asOf: ASOF })
+  const none = judge({
+    data: checkpoint([appData({
+      canary: { count: 600, errors: 0, p95S: 0.3 }, baseline: { count: 2400, errors: 0, p95S: 0.35 }, slowThresholdS: null
+    })]),
+    apps: [{ name: 'Billing.Service' }],
+    asOf: ASOF
+  })
   t.same(slowThresholdsOf(none.evidence), { 'Billing.Service': 0.35 })
 })
 
 t.test('Holm across apps: one weak signal among many apps is not a FAIL', async t => {
   // Alone, p ~ 0.01 would pass alpha; among 25 apps it must not.
-  const apps = Array.from({ length: 25 }, (_, i) => appData({ app: `App${i}`, canary: { count: 2400, errors: i === 0 ? 40 : 24, slow: 120 }, baseline: { count: 9600, errors: 96, slow: 480 } }))
+  const apps = Array.from({ length: 25 }, (_, i) => appData({
+    app: `App${i}`, canary: { count: 2400, errors: i === 0 ? 40 : 24, slow: 120 }, baseline: { count: 9600, errors: 96, slow: 480 }
+  }))
   const many = judge({ data: checkpoint(apps), apps: apps.map(a => ({ name: a.app })), asOf: ASOF })
   const alone = judge({ data: checkpoint([apps[0]]), apps: [{ name: 'App0' }], asOf: ASOF })
   const err = (r: typeof many): { pValue: number | null, adjustedPValue?: number | null, status: string } => r.result.apps[0].metrics[0]
@@ -119,7 +142,9 @@ t.test('property: identical canary and baseline never FAIL, whatever the numbers
 
 t.test('apps missing from the data are INCONCLUSIVE, never PASS; app order and metadata follow the request', async t => {
   const data = appData({ app: 'A', canary: { count: 100, errors: 0 }, baseline: { count: 400, errors: 0 } })
-  const out = judge({ data: checkpoint([data]), apps: [{ name: 'B', team: 'payments', owners: ['ana'], critical: true }, { name: 'A' }], asOf: ASOF })
+  const out = judge({
+    data: checkpoint([data]), apps: [{ name: 'B', team: 'payments', owners: ['ana'], critical: true }, { name: 'A' }], asOf: ASOF
+  })
   t.same(out.result.apps.map(a => a.app), ['B', 'A'])
   t.equal(out.result.apps[0].verdict, 'INCONCLUSIVE')
   t.ok(out.result.apps[0].metrics.every(m => m.status === 'INCONCLUSIVE'))

@@ -14,9 +14,11 @@ t.test('an existing host far above the others is an outlier; noise, few errors a
   const found = baselineOutliers(pool, isBaseline)
   t.same(found.map(o => o.host), ['PRDIIS03'])
   t.ok(Math.abs(found[0].restRate - 0.01) < 1e-9)
-  t.same(baselineOutliers([host('A', 60, 1), host('B', 60, 0), host('C', 60, 0), host('D', 60, 0)], () => true), [], 'one error is never proof')
+  t.same(baselineOutliers([host('A', 60, 1), host('B', 60, 0), host('C', 60, 0), host('D', 60, 0)], () => true), [],
+    'one error is never proof')
   t.same(baselineOutliers([host('A', 10_000, 600), host('B', 10_000, 100)], () => true), [], 'two hosts: no majority to compare with')
-  t.same(baselineOutliers([host('A', 10_000, 140), host('B', 10_000, 100), host('C', 10_000, 100)], () => true), [], 'x1.4 is within OUTLIER_RATIO')
+  t.same(baselineOutliers([host('A', 10_000, 140), host('B', 10_000, 100), host('C', 10_000, 100)], () => true), [],
+    'x1.4 is within OUTLIER_RATIO')
   const three = [host('A', 10_000, 900), host('B', 10_000, 800), host('C', 10_000, 100), host('D', 10_000, 100), host('E', 10_000, 100)]
   t.same(baselineOutliers(three, () => true).map(o => o.host), ['A', 'B'], 'a minority of two out of five')
 })
@@ -39,7 +41,9 @@ t.test('equal hosts are almost never called outliers (2,000 seeded pools)', asyn
 function masked (canaryErrors: number): AppData {
   const data = appData({ app: 'App', canary: { count: 10_000, errors: canaryErrors }, baseline: { count: 40_000, errors: 900 } })
   // PRDIIS03 carries 600 of the baseline's 900 errors: 6% against 1% on the others.
-  data.window.hosts = data.window.hosts.map(h => h.host === baselineName(2) ? { ...h, errors: 600 } : h.host === 'PRDIIS09' ? h : { ...h, errors: 100 })
+  data.window.hosts = data.window.hosts.map(h => h.host === baselineName(2)
+    ? { ...h, errors: 600 }
+    : h.host === 'PRDIIS09' ? h : { ...h, errors: 100 })
   data.window.baseline = { ...data.window.baseline }
   return data
 }

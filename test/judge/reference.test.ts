@@ -24,7 +24,14 @@ t.test('Mann-Whitney U matches scipy mannwhitneyu(method=asymptotic) to 1e-9', a
   t.equal(mannWhitneyU([], [1]), null, 'empty sample: no test')
 })
 
-interface HlCase { name: string, x: number[], y: number[], median: number, kth: Array<{ k: number, value: number }>, moses98: { c: number, low: number, high: number } | null }
+interface HlCase {
+  name: string
+  x: number[]
+  y: number[]
+  median: number
+  kth: Array<{ k: number, value: number }>
+  moses98: { c: number, low: number, high: number } | null
+}
 t.test('Hodges-Lehmann and k-th pairwise differences match numpy on the full pair list', async t => {
   for (const c of fixture<HlCase>('hodges-lehmann.json')) {
     t.ok(close(hodgesLehmann(c.x, c.y), c.median, 1e-12), `${c.name} median`)

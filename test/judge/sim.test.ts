@@ -5,7 +5,9 @@ import type { Status } from '../../src/schemas/common.ts'
 import { appPopulation, simulateRollout, type AppModel, type CanaryEffect } from '../../bench/judge-gen.ts'
 import { Rng } from '../../bench/judge-rng.ts'
 
-function verdicts (apps: AppModel[], effects: Record<string, CanaryEffect>, seed: number): Array<{ recommendation: string, verdicts: Map<string, Status> }> {
+function verdicts (
+  apps: AppModel[], effects: Record<string, CanaryEffect>, seed: number
+): Array<{ recommendation: string, verdicts: Map<string, Status> }> {
   let evidence: EvidenceState | undefined
   return simulateRollout({ seed, apps, effects }).map(data => {
     const out = judge({ data, apps: apps.map(a => ({ name: a.name })), asOf: data.until, evidence })
@@ -14,7 +16,14 @@ function verdicts (apps: AppModel[], effects: Record<string, CanaryEffect>, seed
   })
 }
 
-const app = (rpm: number): AppModel => ({ name: 'Target.Service', rpm, errorRate: 0.01, classes: { 'System.TimeoutException': 0.7, 'System.Net.WebException': 0.3 }, medianMs: 200, sigma: 0.6 })
+const app = (rpm: number): AppModel => ({
+  name: 'Target.Service',
+  rpm,
+  errorRate: 0.01,
+  classes: { 'System.TimeoutException': 0.7, 'System.Net.WebException': 0.3 },
+  medianMs: 200,
+  sigma: 0.6
+})
 
 t.test('clean 25-app rollouts are rarely NO_GO', async t => {
   let noGo = 0

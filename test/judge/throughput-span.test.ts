@@ -20,7 +20,9 @@ function throughputOf (baselineRpm: number[], canaryRpm: number, joinsAt = 0) {
   const s = series(baselineRpm, canaryRpm, joinsAt)
   const canary = s.filter(p => p.host === CANARY).reduce((a, p) => a + p.count, 0)
   const baseline = s.filter(p => p.host !== CANARY).reduce((a, p) => a + p.count, 0)
-  const data = appData({ canary: { count: canary, errors: 0 }, baseline: { count: baseline, errors: 0, hosts: baselineRpm.length }, series: s })
+  const data = appData({
+    canary: { count: canary, errors: 0 }, baseline: { count: baseline, errors: 0, hosts: baselineRpm.length }, series: s
+  })
   const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
   return out.result.apps[0].metrics.find(m => m.metric === 'throughput')
 }
@@ -45,7 +47,11 @@ t.test('unequal existing hosts: the canary is compared with the median one', asy
 })
 
 t.test('durations that do not vary: nothing slow on either side is a PASS, not INCONCLUSIVE', async t => {
-  const data = appData({ canary: { count: 30_000, errors: 0, slow: 0, p95S: 0.1 }, baseline: { count: 120_000, errors: 0, slow: 0, p95S: 0.1 }, slowThresholdS: 0.1 })
+  const data = appData({
+    canary: { count: 30_000, errors: 0, slow: 0, p95S: 0.1 },
+    baseline: { count: 120_000, errors: 0, slow: 0, p95S: 0.1 },
+    slowThresholdS: 0.1
+  })
   const out = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
   const m = out.result.apps[0].metrics.find(m => m.metric === 'latency')
   t.equal(m?.status, 'PASS', m?.detail ?? '')
@@ -95,8 +101,12 @@ t.test('with several canaries the error detail names each one, worst first', asy
   const data = appData({ canary: { count: 2000, errors: 50 }, baseline: { count: 8000, errors: 80 } })
   // Split the canary side over two hosts: PRDIIS10 clean, PRDIIS09 carrying the errors.
   data.window.hosts = data.window.hosts.filter(h => h.host !== CANARY)
-  data.window.hosts.push({ host: 'PRDIIS09', count: 1000, errors: 45, durationAvgS: 0.2 }, { host: 'PRDIIS10', count: 1000, errors: 5, durationAvgS: 0.2 })
-  const out = judge({ data: { ...checkpoint([data]), canaryHosts: ['PRDIIS09', 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  data.window.hosts.push(
+    { host: 'PRDIIS09', count: 1000, errors: 45, durationAvgS: 0.2 }, { host: 'PRDIIS10', count: 1000, errors: 5, durationAvgS: 0.2 }
+  )
+  const out = judge({
+    data: { ...checkpoint([data]), canaryHosts: ['PRDIIS09', 'PRDIIS10'] }, apps: [{ name: data.app }], asOf: FROM + 3600_000
+  })
   const m = out.result.apps[0].metrics.find(x => x.metric === 'errorRate')
   t.match(m?.detail, /by new host: PRDIIS09 4\.5%, PRDIIS10 0\.50%/)
 })
@@ -145,6 +155,10 @@ t.test('data that stops early on every host leaves the app INCONCLUSIVE, judged 
   t.equal(out.result.recommendation, 'INCONCLUSIVE', 'the only app cannot be judged to the end: no GO')
   // A few quiet minutes at the end are not a gap.
   const late = series([100, 100, 100, 100], 100).filter(p => p.startMs < FROM + 50 * MIN)
-  const fine = judge({ data: checkpoint([appData({ canary: { count: 5_000, errors: 0 }, baseline: { count: 20_000, errors: 0 }, series: late })]), apps: [{ name: data.app }], asOf: FROM + 3600_000 })
+  const fine = judge({
+    data: checkpoint([appData({ canary: { count: 5_000, errors: 0 }, baseline: { count: 20_000, errors: 0 }, series: late })]),
+    apps: [{ name: data.app }],
+    asOf: FROM + 3600_000
+  })
   t.equal(fine.result.apps[0].metrics.find(m => m.metric === 'coverage')?.status, 'PASS')
 })

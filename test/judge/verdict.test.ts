@@ -20,7 +20,10 @@ t.test('worst status order NO_DATA > FAIL > WARN > INCONCLUSIVE > PASS', async t
 })
 
 t.test('default policy: FAIL or NO_DATA is NO_GO with short reasons', async t => {
-  const r = recommend([app('Billing.Service', 'FAIL', 'error rate x3.1'), app('Orders', 'FAIL', 'p95 x1.40'), app('Search', 'NO_DATA', 'no data from PRDIIS09'), app('Web', 'PASS')], DEFAULT_POLICY)
+  const r = recommend([
+    app('Billing.Service', 'FAIL', 'error rate x3.1'), app('Orders', 'FAIL', 'p95 x1.40'),
+    app('Search', 'NO_DATA', 'no data from PRDIIS09'), app('Web', 'PASS')
+  ], DEFAULT_POLICY)
   t.equal(r.recommendation, 'NO_GO')
   t.same(r.reasons, ['1 app NO_DATA: Search (no data from PRDIIS09)', '2 apps FAIL: Billing.Service (error rate x3.1), Orders (p95 x1.40)'])
 })

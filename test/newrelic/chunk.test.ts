@@ -32,7 +32,9 @@ t.test('packing respects apps, hosts and facets', async t => {
 
 t.test('an app too big for one query', async t => {
   const big = { app: 'big', hosts: Array.from({ length: 50 }, (_, i) => `h${String(i).padStart(2, '0')}`) }
-  const split = packApps([{ app: 'small', hosts: ['x'] }, big], { maxApps: 100, maxHosts: 500, maxFacets: 5000, facetsPerHost: 241, splitApp: true })
+  const split = packApps(
+    [{ app: 'small', hosts: ['x'] }, big], { maxApps: 100, maxHosts: 500, maxFacets: 5000, facetsPerHost: 241, splitApp: true }
+  )
   t.same(split.map(p => p.apps), [['small'], ['big'], ['big'], ['big']], '20 hosts x 241 buckets fit, so 20 + 20 + 10')
   t.same(split.slice(1).flatMap(p => p.hosts), big.hosts)
   const whole = packApps([big], { maxApps: 100, maxHosts: 10, maxFacets: 5000, facetsPerHost: 0, splitApp: false })

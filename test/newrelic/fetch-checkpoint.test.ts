@@ -18,12 +18,15 @@ function request (apps: string[], extra: Partial<FetchRequest> = {}): FetchReque
 const since = (from = WINDOW_FROM, until = WINDOW_UNTIL): string => `SINCE ${from} UNTIL ${until}`
 
 async function p95 (client: NerdGraphClient, appName: string, hosts: string[], from = WINDOW_FROM, until = WINDOW_UNTIL): Promise<number> {
-  const rows = await direct(client, `SELECT percentile(duration, 95) FROM Transaction WHERE appName = ${quoteString('app', appName)} AND host IN ${quoteList('hosts', hosts)} ${since(from, until)}`)
+  const rows = await direct(client, `SELECT percentile(duration, 95) FROM Transaction WHERE appName = ${quoteString('app', appName)} ` +
+    `AND host IN ${quoteList('hosts', hosts)} ${since(from, until)}`)
   return (rows[0]['percentile.duration'] as Record<string, number>)['95']
 }
 
 async function count (client: NerdGraphClient, appName: string, where = ''): Promise<number> {
-  return await directNumber(client, `SELECT count(*) FROM Transaction WHERE appName = ${quoteString('app', appName)} ${where} ${since()}`, 'count') as number
+  return await directNumber(
+    client, `SELECT count(*) FROM Transaction WHERE appName = ${quoteString('app', appName)} ${where} ${since()}`, 'count'
+  ) as number
 }
 
 t.test('numbers equal direct single queries', async t => {
@@ -51,9 +54,12 @@ t.test('numbers equal direct single queries', async t => {
     const threshold = await p95(client, name, ['PRDIIS01', 'PRDIIS02'], WINDOW_FROM - DEFAULT_PRE_WINDOW_MS, WINDOW_FROM)
     t.equal(appData.slowThresholdS, threshold, `${name}: threshold is the baseline p95 of the pre-window`)
     t.equal(w.canary.slow, await count(client, name, `AND host = 'PRDIIS09' AND duration > ${threshold}`), `${name}: canary slow`)
-    t.equal(w.baseline.slow, await count(client, name, `AND host IN ('PRDIIS01', 'PRDIIS02') AND duration > ${threshold}`), `${name}: baseline slow`)
+    t.equal(w.baseline.slow, await count(client, name, `AND host IN ('PRDIIS01', 'PRDIIS02') AND duration > ${threshold}`),
+      `${name}: baseline slow`)
 
-    const errors = await directNumber(client, `SELECT count(*) FROM TransactionError WHERE appName = ${quoteString('app', name)} ${since()}`, 'count')
+    const errors = await directNumber(
+      client, `SELECT count(*) FROM TransactionError WHERE appName = ${quoteString('app', name)} ${since()}`, 'count'
+    )
     t.equal(sum(w.errorClasses.map(e => e.count)), errors, `${name}: error classes add up`)
     t.same(new Set(w.errorClasses.map(e => e.errorClass)), new Set(['System.Net.WebException', 'System.TimeoutException']))
 

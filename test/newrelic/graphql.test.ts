@@ -4,7 +4,8 @@ import { buildNrqlRequest, readNrqlReply } from '../../src/newrelic/graphql.ts'
 t.test('NRQL goes only in variables', async t => {
   const hostile = "SELECT count(*) FROM Transaction WHERE appName = 'x\\') } } } mutation { y'"
   const body = buildNrqlRequest(42, [['q0', hostile], ['q1', 'SELECT 1']], 29)
-  t.equal(body.query, 'query ($q0: Nrql!, $q1: Nrql!) { actor { account(id: 42) { q0: nrql(query: $q0, timeout: 29) { results } q1: nrql(query: $q1, timeout: 29) { results } } } }')
+  t.equal(body.query, 'query ($q0: Nrql!, $q1: Nrql!) { actor { account(id: 42) { ' +
+    'q0: nrql(query: $q0, timeout: 29) { results } q1: nrql(query: $q1, timeout: 29) { results } } } }')
   t.same(body.variables, { q0: hostile, q1: 'SELECT 1' })
   t.notOk(body.query.includes('SELECT'))
 })
@@ -22,7 +23,9 @@ t.test('reads results and per-alias failures', async t => {
 })
 
 t.test('errors without a path apply to unanswered aliases', async t => {
-  const reply = readNrqlReply({ data: null, errors: [{ message: 'boom', extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }] }, ['q0', 'q1'])
+  const reply = readNrqlReply(
+    { data: null, errors: [{ message: 'boom', extensions: { errorClass: 'INTERNAL_SERVER_ERROR' } }] }, ['q0', 'q1']
+  )
   t.same(reply.failures.map(f => [f.alias, f.kind]), [['q0', 'server'], ['q1', 'server']])
   const auth = readNrqlReply({ errors: [{ message: 'Invalid API key', extensions: { errorClass: 'BAD_API_KEY' } }] }, ['q0'])
   t.equal(auth.failures[0].kind, 'auth')

@@ -1,6 +1,8 @@
 import t from 'tap'
 import { NrqlTemplateError } from '../../src/newrelic/errors.ts'
-import { formatValue, placeholdersOf, queriesDir, quoteList, quoteString, renderNrql, slowFilters, TEMPLATE_NAMES, MAX_LIST_ITEMS } from '../../src/newrelic/nrql.ts'
+import {
+  formatValue, placeholdersOf, queriesDir, quoteList, quoteString, renderNrql, slowFilters, TEMPLATE_NAMES, MAX_LIST_ITEMS
+} from '../../src/newrelic/nrql.ts'
 
 const hostStats = { apps: ['RESTAPI'], since: 1_000, until: 2_000 }
 
@@ -69,7 +71,8 @@ t.test('integers and epoch milliseconds', async t => {
 
 t.test('renderNrql checks placeholders both ways', async t => {
   const nrql = renderNrql('host-stats', hostStats)
-  t.equal(nrql, "SELECT count(*) AS 'count', filter(count(*), WHERE error IS TRUE) AS 'errors', average(duration) AS 'durationAvg' FROM Transaction WHERE appName IN ('RESTAPI') FACET appName, host SINCE 1000 UNTIL 2000 LIMIT MAX")
+  t.equal(nrql, "SELECT count(*) AS 'count', filter(count(*), WHERE error IS TRUE) AS 'errors', average(duration) AS 'durationAvg' " +
+    "FROM Transaction WHERE appName IN ('RESTAPI') FACET appName, host SINCE 1000 UNTIL 2000 LIMIT MAX")
   t.notMatch(nrql, /\n|--/, 'one line, comments dropped')
   t.throws(() => renderNrql('host-stats', { apps: ['a'], since: 1 } as never), /needs a value for \{\{until\}\}/)
   t.throws(() => renderNrql('host-stats', { ...hostStats, threshold: 1 }), /no placeholder \{\{threshold\}\}/)
@@ -83,7 +86,8 @@ t.test('values are not re-expanded', async t => {
 })
 
 t.test('slow filters: one per threshold, plain numbers, refused when unsafe', async t => {
-  t.equal(slowFilters('f', [0.5, 1e-7]), "filter(count(*), WHERE duration > 0.5) AS 'slow0', filter(count(*), WHERE duration > 0.0000001) AS 'slow1'")
+  t.equal(slowFilters('f', [0.5, 1e-7]),
+    "filter(count(*), WHERE duration > 0.5) AS 'slow0', filter(count(*), WHERE duration > 0.0000001) AS 'slow1'")
   t.throws(() => slowFilters('f', []), /non-empty/)
   t.throws(() => slowFilters('f', [0.5, -1]), /positive/)
   t.throws(() => slowFilters('f', [Number.NaN]), /positive/)

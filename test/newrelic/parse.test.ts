@@ -4,7 +4,8 @@ import { bucketStartMs, countOf, facetOf, numberOf, percentileOf, rowsOf } from 
 t.test('facets: one attribute, several, or by name', async t => {
   t.same(facetOf({ facet: 'RESTAPI', appName: 'RESTAPI', count: 3 }, ['appName']), { appName: 'RESTAPI' })
   t.same(facetOf({ facet: ['RESTAPI', 'PRDIIS09'], count: 3 }, ['appName', 'host']), { appName: 'RESTAPI', host: 'PRDIIS09' })
-  t.same(facetOf({ facet: ['A', 'h', 'System.IO.X'] }, ['appName', 'host', 'error.class']), { appName: 'A', host: 'h', 'error.class': 'System.IO.X' })
+  t.same(facetOf({ facet: ['A', 'h', 'System.IO.X'] }, ['appName', 'host', 'error.class']),
+    { appName: 'A', host: 'h', 'error.class': 'System.IO.X' })
   t.same(facetOf({ appName: 'A', host: 'h' }, ['appName', 'host']), { appName: 'A', host: 'h' }, 'falls back to attributes')
   t.equal(facetOf({ facet: ['A'] }, ['appName', 'host']), null, 'missing value')
   t.equal(facetOf({ facet: null }, ['appName']), null)

@@ -42,7 +42,9 @@ export async function startSim (t: Test, s: Scenario = scenario([app('RESTAPI')]
 
 /** A client for `sim`, closed when the test ends; fast retries unless told otherwise. */
 export function clientFor (t: Test, sim: Sim, opts: Partial<NerdGraphClientOptions> = {}): NerdGraphClient {
-  const client = new NerdGraphClient({ url: sim.url, apiKey: API_KEY, baseDelayMs: 5, maxDelayMs: 50, logger: pino({ level: 'silent' }), ...opts })
+  const client = new NerdGraphClient({
+    url: sim.url, apiKey: API_KEY, baseDelayMs: 5, maxDelayMs: 50, logger: pino({ level: 'silent' }), ...opts
+  })
   t.teardown(async () => { await client.close() })
   return client
 }

@@ -71,10 +71,17 @@ t.test('headers: type, delivery id, user agent and a signature over the exact bo
 
 t.test('chat targets skip verdict.changed (it is inside the checkpoint message); webhooks get all', async t => {
   const [completed, changed] = eventsFor(outcome())
-  t.ok(wants('webhook', changed))
-  t.notOk(wants('slack', changed))
-  t.notOk(wants('teams', changed))
-  t.ok(wants('slack', completed))
+  t.ok(wants({ kind: 'webhook' }, changed))
+  t.notOk(wants({ kind: 'slack' }, changed))
+  t.notOk(wants({ kind: 'teams' }, changed))
+  t.ok(wants({ kind: 'slack' }, completed))
+})
+
+t.test('a target with events receives those types only', async t => {
+  const [completed, changed] = eventsFor(outcome())
+  t.notOk(wants({ kind: 'webhook', events: ['decision.made'] }, completed))
+  t.ok(wants({ kind: 'webhook', events: ['decision.made', 'verdict.changed'] }, changed))
+  t.notOk(wants({ kind: 'slack', events: ['verdict.changed'] }, changed), 'chat still never gets verdict.changed on its own')
 })
 
 t.test('rollout.cancelled: who, why and what stood; nothing to act on', async t => {

@@ -113,7 +113,7 @@ t.test('a live rollout: due checkpoints catch up, then a manual one runs now', a
   t.notMatch((await other.app.inject('/metrics')).body, anySeries, 'in every process')
   const gate = await app.inject(`/v1/rollouts/${id}/gate`)
   t.equal(gate.statusCode, 409, 'a cancelled rollout closes the gate, whatever its last result')
-  t.equal(gate.json().state, 'cancelled')
+  t.equal(gate.json().reason, 'the rollout was cancelled')
 })
 
 t.test('a manual checkpoint judges up to the ingest lag, and is refused while that is before startAt', async t => {

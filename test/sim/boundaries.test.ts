@@ -10,7 +10,9 @@ function poissonNear (t: Test, what: string, observed: number, expected: number)
 
 t.test('pool-add numbers are pinned (minutes without changes inside generate as they always did)', async t => {
   const sim = await startSim(t, { scenario: POOL_ADD })
-  const rows = await nrql(sim, "SELECT count(*), filter(count(*), WHERE error IS TRUE) AS 'errors', sum(duration), percentile(duration, 95) FROM Transaction FACET appName SINCE '2026-11-25 02:30:00' UNTIL '2026-11-25 10:30:00' LIMIT MAX", 3300001)
+  const rows = await nrql(sim,
+    "SELECT count(*), filter(count(*), WHERE error IS TRUE) AS 'errors', sum(duration), percentile(duration, 95) FROM Transaction " +
+    "FACET appName SINCE '2026-11-25 02:30:00' UNTIL '2026-11-25 10:30:00' LIMIT MAX", 3300001)
   const pinned: Array<[string, number, number, number, number]> = [
     ['Customer Portal', 1308205, 7999, 386149.7796659995, 0.642052],
     ['RESTAPI', 891528, 3596, 128129.73548600014, 0.321741],

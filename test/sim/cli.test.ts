@@ -11,7 +11,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const CLI = 'src/sim/cli.ts'
 const POOL = 'src/sim/scenarios/pool-add.json'
 
-interface Run { child: ChildProcess, firstLine: Promise<string>, exit: Promise<{ code: number | null, signal: string | null }>, stderr: () => string }
+interface Run {
+  child: ChildProcess
+  firstLine: Promise<string>
+  exit: Promise<{ code: number | null, signal: string | null }>
+  stderr: () => string
+}
 
 /** Spawns in its own process group so that npx, tsx and node all end together. */
 function run (cmd: string, args: string[]): Run {
@@ -46,9 +51,12 @@ t.test('npx tsx src/sim/cli.ts serves the bundled scenario and prints its URL fi
   t.teardown(() => stopGroup(r, 'SIGKILL'))
   const url = await r.firstLine
   t.match(url, /^http:\/\/127\.0\.0\.1:\d+\/graphql$/)
-  const { status, body } = await gql(url, "{ actor { account(id: 3300001) { nrql(query: \"SELECT count(*) FROM Transaction WHERE appName = 'O\\\\'Brien\\\\'s API' FACET host SINCE '2026-11-25 04:30:00' UNTIL '2026-11-25 10:00:00'\") { results } } } }")
+  const { status, body } = await gql(url,
+    "{ actor { account(id: 3300001) { nrql(query: \"SELECT count(*) FROM Transaction WHERE appName = 'O\\\\'Brien\\\\'s API' " +
+    "FACET host SINCE '2026-11-25 04:30:00' UNTIL '2026-11-25 10:00:00'\") { results } } } }")
   t.equal(status, 200)
-  t.same(body.data.actor.account.nrql.results.map((x: any) => x.host).sort(), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04'], 'the agent is missing on PRDIIS09')
+  t.same(body.data.actor.account.nrql.results.map((x: any) => x.host).sort(), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04'],
+    'the agent is missing on PRDIIS09')
   stopGroup(r)
   const { code, signal } = await r.exit
   t.ok(code === 0 || signal === 'SIGTERM', `stopped (code ${code}, signal ${signal})`)
@@ -56,7 +64,9 @@ t.test('npx tsx src/sim/cli.ts serves the bundled scenario and prints its URL fi
 
 t.test('SIGINT and SIGTERM close cleanly; flags set faults and the key', async t => {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    const r = run(process.execPath, ['--import', 'tsx', CLI, '--scenario', POOL, '--api-key', 'K', '--rate-503', '1', '--retry-after', '3', '--latency-ms', '1'])
+    const r = run(process.execPath, [
+      '--import', 'tsx', CLI, '--scenario', POOL, '--api-key', 'K', '--rate-503', '1', '--retry-after', '3', '--latency-ms', '1'
+    ])
     t.teardown(() => stopGroup(r, 'SIGKILL'))
     const url = await r.firstLine
     t.equal((await gql(url, '{ actor { user { id } } }', undefined, 'K')).status, 503, '--rate-503 1')
@@ -73,7 +83,14 @@ t.test('SIGINT and SIGTERM close cleanly; flags set faults and the key', async t
 t.test('bad flags and invalid scenarios exit non-zero with a message', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'))
   const bad = join(dir, 'bad.json')
-  writeFileSync(bad, JSON.stringify({ name: 'x', accountId: 1, seed: 1, from: '2025-01-01T00:00:00Z', until: '2025-01-02T00:00:00Z', apps: [{ name: 'a', throughputRpm: 10, latency: { medianMs: 10, sigma: -1 }, hosts: [{ name: 'h' }] }] }))
+  writeFileSync(bad, JSON.stringify({
+    name: 'x',
+    accountId: 1,
+    seed: 1,
+    from: '2025-01-01T00:00:00Z',
+    until: '2025-01-02T00:00:00Z',
+    apps: [{ name: 'a', throughputRpm: 10, latency: { medianMs: 10, sigma: -1 }, hosts: [{ name: 'h' }] }]
+  }))
   const cases: Array<[string[], RegExp]> = [
     [[], /--scenario FILE is required/],
     [['--scenario', POOL, '--port', 'abc'], /--port must be a number/],

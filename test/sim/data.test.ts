@@ -11,7 +11,8 @@ const MINUTE = 60_000
 
 t.test('determinism: any query order, any instance, same numbers', async t => {
   const queries = [
-    `SELECT count(*), percentile(duration, 50, 95), average(duration), filter(count(*), WHERE error IS TRUE) FROM Transaction FACET host ${W}`,
+    'SELECT count(*), percentile(duration, 50, 95), average(duration), filter(count(*), WHERE error IS TRUE) ' +
+      `FROM Transaction FACET host ${W}`,
     `SELECT count(*) FROM TransactionError FACET \`error.class\`, host ${W} LIMIT MAX`,
     "SELECT count(*), max(duration), latest(name) FROM Transaction SINCE '2025-09-08 05:17:00' UNTIL '2025-09-08 05:18:00'",
     `SELECT count(*), percentile(duration, 99) FROM Transaction WHERE host = 'PRDIIS09' TIMESERIES 1 hour ${W}`
@@ -42,7 +43,8 @@ t.test('honesty: faceted counts sum to the unfaceted count', async t => {
   t.equal(await count(`SELECT count(*) FROM Transaction FACET error ${W}`), total)
   t.equal(await count(`SELECT count(*) FROM Transaction TIMESERIES 10 minutes ${W}`), total)
   t.equal(await count(`SELECT count(*) FROM Transaction FACET host TIMESERIES 1 hour ${W}`), total)
-  t.equal(await count(`SELECT count(*) FROM Transaction FACET name, error TIMESERIES 2 hours ${W}`), total, 'per-event facets with TIMESERIES')
+  t.equal(await count(`SELECT count(*) FROM Transaction FACET name, error TIMESERIES 2 hours ${W}`), total,
+    'per-event facets with TIMESERIES')
   t.equal(await count(`SELECT count(*) FROM Transaction WHERE duration > 0.3 OR host = 'PRDIIS09' FACET host ${W}`),
     await count(`SELECT count(*) FROM Transaction WHERE duration > 0.3 OR host = 'PRDIIS09' ${W}`), 'per-event WHERE with constant facets')
   const errors = await count(`SELECT count(*) FROM TransactionError ${W}`)
@@ -59,7 +61,8 @@ t.test('honesty: percentiles come from the counted transactions', async t => {
   const filtered = await nrql(sim, `SELECT count(*), percentile(duration, 95, 50) FROM Transaction WHERE error IS FALSE FACET host ${W}`)
   for (const row of filtered) {
     const same = perEvent.find(r => r.host === row.host && r.error === false)
-    t.same([same.count, same['percentile.duration']], [row.count, row['percentile.duration']], `${row.host}: FACET host, error = WHERE error IS FALSE FACET host`)
+    t.same([same.count, same['percentile.duration']], [row.count, row['percentile.duration']],
+      `${row.host}: FACET host, error = WHERE error IS FALSE FACET host`)
   }
   const [viaFilter] = await nrql(sim, `SELECT filter(percentile(duration, 95), WHERE host = 'PRDIIS09') AS p FROM Transaction ${W}`)
   const [viaWhere] = await nrql(sim, `SELECT percentile(duration, 95) AS p FROM Transaction WHERE host = 'PRDIIS09' ${W}`)
@@ -86,7 +89,8 @@ t.test('statistics match the scenario within sampling error', async t => {
   const sim = await startSim(t, { scenario: STATS })
   const rows = async (q: string): Promise<any[]> => await nrql(sim, q, ACCOUNT)
   const byHost = async (app: string, window: string): Promise<Record<string, any>> => {
-    const r = await rows(`SELECT count(*), percentage(count(*), WHERE error IS TRUE) AS errPct, percentile(duration, 50) AS p50 FROM Transaction WHERE appName = '${app}' FACET host ${window}`)
+    const r = await rows('SELECT count(*), percentage(count(*), WHERE error IS TRUE) AS errPct, percentile(duration, 50) AS p50 ' +
+      `FROM Transaction WHERE appName = '${app}' FACET host ${window}`)
     return Object.fromEntries(r.map(x => [x.host, { ...x, p50: x.p50['50'] }]))
   }
 
@@ -149,7 +153,8 @@ t.test('statistics match the scenario within sampling error', async t => {
     t.same(d3.slice(0, 2), [0, 0], 'D3 takes no traffic before it joins')
     const d2 = series.filter(r => r.host === 'D2').map(r => r.count)
     t.same(d2.slice(4), [0, 0, 0, 0], 'D2 takes none after it leaves')
-    const hourly = await rows('SELECT count(*) FROM Transaction WHERE appName = \'Diurnal App\' AND host = \'D3\' TIMESERIES 1 hour SINCE \'2025-01-07 00:00:00\' UNTIL \'2025-01-08 00:00:00\'')
+    const hourly = await rows('SELECT count(*) FROM Transaction WHERE appName = \'Diurnal App\' AND host = \'D3\' TIMESERIES 1 hour ' +
+      'SINCE \'2025-01-07 00:00:00\' UNTIL \'2025-01-08 00:00:00\'')
     t.ok(hourly[12].count > 2 * hourly[0].count, `peak at 12:00 UTC (${hourly[12].count}) vs midnight (${hourly[0].count})`)
   })
 

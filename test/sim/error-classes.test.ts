@@ -28,7 +28,8 @@ t.test('when several error sources fire, the class is chosen among them uniforml
   // 0.3 x E[1 / (1 + others fired)] = 0.3 x (0.49 + 0.42 / 2 + 0.09 / 3) = 0.219.
   const share = 0.219
   for (const name of ['xy', 'yx']) {
-    const [{ count, errors }] = await nrql(sim, `SELECT count(*), filter(count(*), WHERE error IS TRUE) AS errors FROM Transaction WHERE appName = '${name}'`, 5)
+    const [{ count, errors }] = await nrql(sim,
+      `SELECT count(*), filter(count(*), WHERE error IS TRUE) AS errors FROM Transaction WHERE appName = '${name}'`, 5)
     const classes = await nrql(sim, `SELECT count(*) FROM TransactionError WHERE appName = '${name}' FACET error.class`, 5)
     t.equal(classes.reduce((s, r) => s + r.count, 0), errors, `${name}: one TransactionError per error transaction`)
     const pAny = 1 - 0.7 ** 3

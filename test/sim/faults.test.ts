@@ -2,7 +2,8 @@ import t from 'tap'
 import { startSimulator } from '../../src/sim/index.ts'
 import { FIXTURES, SMALL_WINDOW as W, gql, startSim } from './helpers.ts'
 
-const Q = 'query($q: Nrql!) { actor { account(id: 1000001) { a: nrql(query: $q, timeout: 45) { results } b: nrql(query: $q) { results } } } }'
+const Q = 'query($q: Nrql!) { actor { account(id: 1000001) { a: nrql(query: $q, timeout: 45) { results } ' +
+  'b: nrql(query: $q) { results } } } }'
 const VARS = { q: `SELECT count(*) FROM Transaction ${W}` }
 
 async function post (url: string, signal?: AbortSignal): Promise<Response> {
@@ -48,7 +49,9 @@ t.test('a script gives each mode in order, then the rates apply again', async t 
 
 t.test('rates: each mode at rate 1, and a mix at the right proportions', async t => {
   const sim = await startSim(t)
-  for (const [faults, status] of [[{ rate429: 1 }, 429], [{ rate500: 1 }, 500], [{ rate503: 1 }, 503], [{ rateNrqlTimeout: 1 }, 200]] as const) {
+  for (const [faults, status] of [
+    [{ rate429: 1 }, 429], [{ rate500: 1 }, 500], [{ rate503: 1 }, 503], [{ rateNrqlTimeout: 1 }, 200]
+  ] as const) {
     sim.setFaults(faults)
     const res = await post(sim.url)
     t.equal(res.status, status, JSON.stringify(faults))

@@ -5,8 +5,11 @@ const COUNT = `SELECT count(*) FROM Transaction ${W}`
 
 t.test('the request shape the gonogo client sends', async t => {
   const sim = await startSim(t)
-  const q = 'query($accountId: Int!, $q0: Nrql!, $q1: Nrql!) { actor { account(id: $accountId) { q0: nrql(query: $q0, timeout: 60) { results } q1: nrql(query: $q1, timeout: 60) { results } } } }'
-  const { status, body, headers } = await gql(sim.url, q, { accountId: 1000001, q0: COUNT, q1: `SELECT count(*) FROM Transaction FACET host ${W}` })
+  const q = 'query($accountId: Int!, $q0: Nrql!, $q1: Nrql!) { actor { account(id: $accountId) { ' +
+    'q0: nrql(query: $q0, timeout: 60) { results } q1: nrql(query: $q1, timeout: 60) { results } } } }'
+  const { status, body, headers } = await gql(sim.url, q, {
+    accountId: 1000001, q0: COUNT, q1: `SELECT count(*) FROM Transaction FACET host ${W}`
+  })
   t.equal(status, 200)
   t.match(headers.get('content-type'), /application\/json/)
   t.notOk('errors' in body)
@@ -17,16 +20,22 @@ t.test('the request shape the gonogo client sends', async t => {
 
 t.test('NRQL and account id written inline, unaliased nrql, block strings, fragments', async t => {
   const sim = await startSim(t)
-  const inline = await gql(sim.url, `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction WHERE appName = 'RESTAPI' ${W}") { results } } } }`)
+  const inline = await gql(sim.url,
+    `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction WHERE appName = 'RESTAPI' ${W}") { results } } } }`)
   const expected = inline.body.data.actor.account.nrql.results[0].count
   t.ok(expected > 0)
-  const block = await gql(sim.url, `query Named { actor { account(id: 1000001) { nrql(query: """SELECT count(*) FROM Transaction ${W}""", timeout: 30) { results } } } }`)
+  const block = await gql(sim.url,
+    `query Named { actor { account(id: 1000001) { nrql(query: """SELECT count(*) FROM Transaction ${W}""", timeout: 30) { results } } } }`)
   t.equal(block.body.data.actor.account.nrql.results[0].count, expected)
-  const escaped = await gql(sim.url, `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction WHERE appName = \\"RESTAPI\\" OR appName = 'RESTAPI' ${W}") { results } } } }`)
+  const escaped = await gql(sim.url, '{ actor { account(id: 1000001) { ' +
+    `nrql(query: "SELECT count(*) FROM Transaction WHERE appName = \\"RESTAPI\\" OR appName = 'RESTAPI' ${W}") { results } } } }`)
   t.ok(escaped.body.errors?.[0].extensions?.errorClass === 'INVALID_INPUT', 'double-quoted NRQL strings are refused (single quotes only)')
-  const frag = await gql(sim.url, `query { actor { ...A } } fragment A on Actor { account(id: 1000001) { ... on Account { nrql(query: "${COUNT}") { ...R } } } } fragment R on CrossAccountNrdbResultContainer { results }`)
+  const frag = await gql(sim.url,
+    `query { actor { ...A } } fragment A on Actor { account(id: 1000001) { ... on Account { nrql(query: "${COUNT}") { ...R } } } } ` +
+    'fragment R on CrossAccountNrdbResultContainer { results }')
   t.equal(frag.body.data.actor.account.nrql.results[0].count, expected, 'fragments and inline fragments')
-  const defaults = await gql(sim.url, `query($id: Int = 1000001, $q: Nrql! = "${COUNT}") { actor { account(id: $id) { nrql(query: $q) { results } } } }`)
+  const defaults = await gql(sim.url,
+    `query($id: Int = 1000001, $q: Nrql! = "${COUNT}") { actor { account(id: $id) { nrql(query: $q) { results } } } }`)
   t.equal(defaults.body.data.actor.account.nrql.results[0].count, expected, 'variable defaults')
 })
 
@@ -92,12 +101,15 @@ t.test('malformed requests', async t => {
   t.notOk(syntax.body.data)
   const missingVar = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q) { results } } } }', {})
   t.match(missingVar.body.errors?.[0].message, /Variable "\$q" of required type "Nrql!" was not provided/)
-  const badType = await gql(sim.url, 'query($id: Int!, $q: Nrql!) { actor { account(id: $id) { nrql(query: $q) { results } } } }', { id: '1000001', q: COUNT })
+  const badType = await gql(sim.url, 'query($id: Int!, $q: Nrql!) { actor { account(id: $id) { nrql(query: $q) { results } } } }',
+    { id: '1000001', q: COUNT })
   t.match(badType.body.errors?.[0].message, /Variable "\$id" got invalid value "1000001"; Int cannot represent non-integer value/)
   t.notOk(badType.body.data, 'a variable of the wrong type fails the whole request, as in GraphQL')
   const mutation = await gql(sim.url, 'mutation { alertsPolicyCreate(accountId: 1) { id } }')
-  t.match(mutation.body.errors?.[0].message, /Cannot query field "alertsPolicyCreate" on type "RootMutationType"/, 'mutations: known fields only')
-  const two = await gql(sim.url, `query A { actor { account(id: 1000001) { nrql(query: "${COUNT}") { results } } } } query B { actor { user { id } } }`)
+  t.match(mutation.body.errors?.[0].message, /Cannot query field "alertsPolicyCreate" on type "RootMutationType"/,
+    'mutations: known fields only')
+  const two = await gql(sim.url,
+    `query A { actor { account(id: 1000001) { nrql(query: "${COUNT}") { results } } } } query B { actor { user { id } } }`)
   t.match(two.body.errors?.[0].message, /operation name/)
   const res = await fetch(sim.url, { method: 'POST', headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: '{not json' })
   t.equal(res.status, 400)
@@ -115,7 +127,8 @@ t.test('counters, health and admin stats', async t => {
   const health = await fetch(sim.baseUrl + '/healthz')
   t.equal(health.status, 200)
   t.same(sim.stats(), { requests: 0, nrqlQueries: 0 })
-  await gql(sim.url, `{ actor { account(id: 1000001) { a: nrql(query: "${COUNT}") { results } b: nrql(query: "${COUNT}") { results } c: nrql(query: "SELECT") { results } } } }`)
+  await gql(sim.url, `{ actor { account(id: 1000001) { a: nrql(query: "${COUNT}") { results } b: nrql(query: "${COUNT}") { results } ` +
+    'c: nrql(query: "SELECT") { results } } } }')
   await gql(sim.url, '{ actor { user { id } } }', undefined, null)
   t.same(sim.stats(), { requests: 2, nrqlQueries: 3 }, 'every request; every nrql field evaluated')
   const admin = (await (await fetch(sim.baseUrl + '/admin/stats')).json()) as any

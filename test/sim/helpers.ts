@@ -23,7 +23,9 @@ export interface GqlBody {
 }
 
 /** POSTs a GraphQL request; returns the status and parsed body. */
-export async function gql (url: string, query: string, variables?: Record<string, unknown>, apiKey: string | null = 'test-key'): Promise<{ status: number, body: GqlBody, headers: Headers }> {
+export async function gql (
+  url: string, query: string, variables?: Record<string, unknown>, apiKey: string | null = 'test-key'
+): Promise<{ status: number, body: GqlBody, headers: Headers }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' }
   if (apiKey !== null) headers['API-Key'] = apiKey
   const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) })

@@ -17,7 +17,14 @@ t.test('npm run sim prints the URL as the first line of standard output', async 
     setTimeout(() => reject(new Error('no line within 30 s')), 30_000)
   })
   t.match(first, /^http:\/\/127\.0\.0\.1:\d+\/graphql$/)
-  const res = await fetch(first, { method: 'POST', headers: { 'content-type': 'application/json', 'api-key': 'any' }, body: JSON.stringify({ query: '{ actor { account(id: 3300001) { nrql(query: "SELECT count(*) FROM Transaction SINCE 1795552200000 UNTIL 1795581000000") { results } } } }' }) })
+  const res = await fetch(first, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'api-key': 'any' },
+    body: JSON.stringify({
+      query: '{ actor { account(id: 3300001) { ' +
+        'nrql(query: "SELECT count(*) FROM Transaction SINCE 1795552200000 UNTIL 1795581000000") { results } } } }'
+    })
+  })
   t.equal(res.status, 200)
   const body = await res.json() as { data: { actor: { account: { nrql: { results: Array<{ count: number }> } } } } }
   t.ok(body.data.actor.account.nrql.results[0].count > 0)

@@ -13,8 +13,13 @@ t.test('every NRQL form of the contract, with New Relic result shapes', async t 
   t.ok(total > 700_000, `count(*) over the window: ${total}`)
 
   t.test('aggregates and their keys', async t => {
-    const row = await one(`SELECT count(*), filter(count(*), WHERE error IS TRUE), percentage(count(*), WHERE error IS TRUE), average(duration), max(duration), min(duration), sum(duration), percentile(duration, 50, 95, 99.9), rate(count(*), 1 minute), uniqueCount(host), latest(host) FROM Transaction ${W}`)
-    t.same(Object.keys(row).sort(), ['average.duration', 'count', 'filter', 'latest.host', 'max.duration', 'min.duration', 'percentage', 'percentile.duration', 'rate', 'sum.duration', 'uniqueCount.host'].sort())
+    const row = await one('SELECT count(*), filter(count(*), WHERE error IS TRUE), percentage(count(*), WHERE error IS TRUE), ' +
+      'average(duration), max(duration), min(duration), sum(duration), percentile(duration, 50, 95, 99.9), rate(count(*), 1 minute), ' +
+      `uniqueCount(host), latest(host) FROM Transaction ${W}`)
+    t.same(Object.keys(row).sort(), [
+      'average.duration', 'count', 'filter', 'latest.host', 'max.duration', 'min.duration', 'percentage', 'percentile.duration', 'rate',
+      'sum.duration', 'uniqueCount.host'
+    ].sort())
     const errors = (await one(`SELECT count(*) FROM Transaction WHERE error IS TRUE ${W}`)).count
     t.equal(row.filter, errors, 'filter(count(*), WHERE) = count(*) WHERE')
     t.equal(row.count, total)
@@ -33,17 +38,23 @@ t.test('every NRQL form of the contract, with New Relic result shapes', async t 
   })
 
   t.test('AS aliases with quotes, identifiers and a quoted key', async t => {
-    const row = await one(`SELECT count(*) AS 'Total Requests', average(duration) AS avgDur, filter(count(*), WHERE error IS TRUE) AS \`errs\` FROM Transaction ${W}`)
+    const row = await one("SELECT count(*) AS 'Total Requests', average(duration) AS avgDur, " +
+      `filter(count(*), WHERE error IS TRUE) AS \`errs\` FROM Transaction ${W}`)
     t.same(Object.keys(row).sort(), ['Total Requests', 'avgDur', 'errs'])
   })
 
   t.test('comments and the gonogo query templates', async t => {
     const commented = await one(`-- a comment line\nSELECT count(*) // trailing\nFROM /* inline */ Transaction\n${W}`)
     t.equal(commented.count, total)
-    const rows = await nrql(sim, `SELECT count(*) AS 'count', filter(count(*), WHERE error IS TRUE) AS 'errors', percentile(duration, 95) FROM Transaction WHERE appName IN ('RESTAPI') AND host IN ('PRDIIS01', 'PRDIIS09') FACET appName, host SINCE ${FROM_MS} UNTIL ${UNTIL_MS} TIMESERIES 60 minutes LIMIT MAX`)
+    const rows = await nrql(sim, "SELECT count(*) AS 'count', filter(count(*), WHERE error IS TRUE) AS 'errors', " +
+      "percentile(duration, 95) FROM Transaction WHERE appName IN ('RESTAPI') AND host IN ('PRDIIS01', 'PRDIIS09') " +
+      `FACET appName, host SINCE ${FROM_MS} UNTIL ${UNTIL_MS} TIMESERIES 60 minutes LIMIT MAX`)
     t.equal(rows.length, 2 * 8)
-    t.same(Object.keys(rows[0]).sort(), ['appName', 'beginTimeSeconds', 'count', 'endTimeSeconds', 'errors', 'facet', 'host', 'percentile.duration'])
-    const slow = await nrql(sim, `SELECT filter(count(*), WHERE duration > 0.48184300000000001) AS 'slow' FROM Transaction WHERE appName IN ('RESTAPI') FACET appName, host SINCE ${FROM_MS} UNTIL ${UNTIL_MS} LIMIT MAX`)
+    t.same(Object.keys(rows[0]).sort(), [
+      'appName', 'beginTimeSeconds', 'count', 'endTimeSeconds', 'errors', 'facet', 'host', 'percentile.duration'
+    ])
+    const slow = await nrql(sim, "SELECT filter(count(*), WHERE duration > 0.48184300000000001) AS 'slow' " +
+      `FROM Transaction WHERE appName IN ('RESTAPI') FACET appName, host SINCE ${FROM_MS} UNTIL ${UNTIL_MS} LIMIT MAX`)
     t.equal(slow.length, 3)
   })
 
@@ -68,7 +79,8 @@ t.test('every NRQL form of the contract, with New Relic result shapes', async t 
     t.equal((await c('error IS TRUE')) + (await c('error IS FALSE')), total, 'IS TRUE / IS FALSE partition')
     t.equal(await c("error IS TRUE AND httpResponseCode = '500'"), await c('error IS TRUE'), 'errors answer 500')
     t.equal(await c('httpResponseCode = 500'), await c('error IS TRUE'), 'numbers match numeric strings')
-    t.equal(await c("(host = 'PRDIIS01' OR host = 'PRDIIS02') AND duration > 0.5"), slow - (await c("host = 'PRDIIS09' AND duration > 0.5")))
+    t.equal(await c("(host = 'PRDIIS01' OR host = 'PRDIIS02') AND duration > 0.5"),
+      slow - (await c("host = 'PRDIIS09' AND duration > 0.5")))
     t.equal(await c("host = 'PRDIIS09' OR error IS TRUE"), p09 + (await c("host != 'PRDIIS09' AND error IS TRUE")))
     t.equal(await c("NOT (host = 'PRDIIS09')"), not09)
     t.equal(await c("name LIKE 'WebTransaction/MVC/%'") + (await c("name NOT LIKE 'WebTransaction/MVC/%'")), total)
@@ -80,9 +92,12 @@ t.test('every NRQL form of the contract, with New Relic result shapes', async t 
 
   t.test('string escapes: a quote inside a literal is written with a backslash', async t => {
     const sim2 = await startSim(t, { scenario: (await import('./helpers.ts')).POOL_ADD })
-    const rows = await nrql(sim2, "SELECT count(*) FROM Transaction WHERE appName = 'O\\'Brien\\'s API' SINCE '2026-11-25 02:30:00' UNTIL '2026-11-25 04:30:00'", 3300001)
+    const rows = await nrql(sim2,
+      "SELECT count(*) FROM Transaction WHERE appName = 'O\\'Brien\\'s API' SINCE '2026-11-25 02:30:00' UNTIL '2026-11-25 04:30:00'",
+      3300001)
     t.ok(rows[0].count > 5000, `O'Brien's API found: ${rows[0].count}`)
-    const backslash = await nrql(sim2, "SELECT count(*) FROM Transaction WHERE appName = 'a\\\\b' SINCE '2026-11-25 02:30:00' UNTIL '2026-11-25 04:30:00'", 3300001)
+    const backslash = await nrql(sim2,
+      "SELECT count(*) FROM Transaction WHERE appName = 'a\\\\b' SINCE '2026-11-25 02:30:00' UNTIL '2026-11-25 04:30:00'", 3300001)
     t.equal(backslash[0].count, 0, 'a \\\\ escape parses')
   })
 
@@ -97,7 +112,8 @@ t.test('every NRQL form of the contract, with New Relic result shapes', async t 
     t.ok(rows.some(r => r.facet === 'System.IO.DirectoryNotFoundException'), 'the new error class is there')
     const plain = await nrql(sim, `SELECT count(*) FROM TransactionError FACET error.class ${W}`)
     t.same(plain, rows, 'backquotes are optional')
-    const msg = await one(`SELECT latest(error.message), latest(transactionName), uniqueCount(appName) FROM TransactionError WHERE error.class = 'System.TimeoutException' ${W}`)
+    const msg = await one('SELECT latest(error.message), latest(transactionName), uniqueCount(appName) ' +
+      `FROM TransactionError WHERE error.class = 'System.TimeoutException' ${W}`)
     t.equal(msg['latest.error.message'], 'The operation has timed out.')
     t.match(msg['latest.transactionName'], /^WebTransaction\//)
     t.equal(msg['uniqueCount.appName'], 1)
@@ -132,7 +148,8 @@ t.test('every NRQL form of the contract, with New Relic result shapes', async t 
     t.equal(hourly.reduce((s, r) => s + r.count, 0), total, 'buckets sum to the total')
     t.equal((await nrql(sim, `SELECT count(*) FROM Transaction TIMESERIES 30 minutes ${W}`)).length, 16)
     t.equal((await nrql(sim, `SELECT count(*) FROM Transaction TIMESERIES 2 hours ${W}`)).length, 4)
-    const perMinute = await nrql(sim, 'SELECT count(*) FROM Transaction SINCE \'2025-09-08 04:00:00\' UNTIL \'2025-09-08 05:00:00\' TIMESERIES 1 minute')
+    const perMinute = await nrql(sim,
+      'SELECT count(*) FROM Transaction SINCE \'2025-09-08 04:00:00\' UNTIL \'2025-09-08 05:00:00\' TIMESERIES 1 minute')
     t.equal(perMinute.length, 60)
     const auto = await nrql(sim, `SELECT count(*) FROM Transaction TIMESERIES ${W}`)
     t.ok(auto.length > 1 && auto.length <= 366, `TIMESERIES alone picks a bucket size (${auto.length} buckets)`)
@@ -210,7 +227,9 @@ t.test('maxBuckets can be raised for benchmarks', async t => {
 
 t.test('metadata and totalResult of a faceted query', async t => {
   const sim = await startSim(t)
-  const { body } = await gql(sim.url, `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction FACET host ${W}") { results totalResult metadata { facets eventTypes timeWindow { begin end } } nrql } } } }`)
+  const { body } = await gql(sim.url,
+    `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction FACET host ${W}") { ` +
+    'results totalResult metadata { facets eventTypes timeWindow { begin end } } nrql } } } }')
   const n = body.data.actor.account.nrql
   t.equal(n.totalResult.count, n.results.reduce((s: number, r: any) => s + r.count, 0))
   t.same(n.metadata, { facets: ['host'], eventTypes: ['Transaction'], timeWindow: { begin: FROM_MS, end: UNTIL_MS } })

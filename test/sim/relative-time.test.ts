@@ -105,7 +105,7 @@ t.test('the bundled live scenario is a rollout two hours in, whenever it is load
   const live = fileURLToPath(new URL('../../src/sim/scenarios/pool-add-live.json', import.meta.url))
   const sim = await startSim(t, { scenario: live, now: () => LOADED })
   const hosts = async (since: number, until: number): Promise<string[]> =>
-    (await nrql(sim, `SELECT count(*) FROM Transaction WHERE appName = 'RESTAPI' FACET host SINCE ${since} UNTIL ${until}`, 3300001))
+    (await nrql(sim, `SELECT count(*) FROM Transaction WHERE appName = 'RESTAPI' FACET host SINCE ${since} UNTIL ${until}`, 3300002))
       .map(r => r.host).sort()
   t.same(await hosts(FLOOR - 4 * HOUR, FLOOR - 2 * HOUR), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04'], 'before now-2h: the old pool')
   t.same(await hosts(FLOOR - 2 * HOUR, FLOOR), ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04', 'PRDIIS09'], 'since: PRDIIS09 too')

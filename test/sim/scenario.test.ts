@@ -103,7 +103,8 @@ t.test('YAML with the same structure is accepted', async t => {
   t.equal(loadScenario(noExt).name, 'small')
   // And a simulator serves it.
   const sim = await startSim(t, { scenario: path })
-  const { body } = await gql(sim.url, '{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction SINCE 1757298600000 UNTIL 1757305800000") { results } } } }')
+  const { body } = await gql(sim.url, '{ actor { account(id: 1000001) { ' +
+    'nrql(query: "SELECT count(*) FROM Transaction SINCE 1757298600000 UNTIL 1757305800000") { results } } } }')
   t.ok(body.data.actor.account.nrql.results[0].count > 0)
 })
 
@@ -163,16 +164,20 @@ t.test('non-finite and absurd numbers are refused with the field named', async t
     ['weight max double', s => { s.apps[0].hosts[0].weight = Number.MAX_VALUE }, 'apps[0].hosts[0].weight', /at most 1000000/],
     ['medianMs 1e308', s => { s.apps[0].latency.medianMs = 1e308 }, 'apps[0].latency.medianMs', /at most 3600000/],
     ['sigma 50', s => { s.apps[0].latency.sigma = 50 }, 'apps[0].latency.sigma', /at most 5/],
-    ['latencyMultiplier max double', s => { s.apps[0].effects[0].latencyMultiplier = Number.MAX_VALUE }, 'apps[0].effects[0].latencyMultiplier', /at most 1000/],
-    ['trafficMultiplier 1e4', s => { s.apps[0].effects[0].trafficMultiplier = 1e4 }, 'apps[0].effects[0].trafficMultiplier', /at most 1000/],
-    ['errorRateMultiplier 1e7', s => { s.apps[0].effects[0].errorRateMultiplier = 1e7 }, 'apps[0].effects[0].errorRateMultiplier', /at most 1000000/],
+    ['latencyMultiplier max double', s => { s.apps[0].effects[0].latencyMultiplier = Number.MAX_VALUE },
+      'apps[0].effects[0].latencyMultiplier', /at most 1000/],
+    ['trafficMultiplier 1e4', s => { s.apps[0].effects[0].trafficMultiplier = 1e4 },
+      'apps[0].effects[0].trafficMultiplier', /at most 1000/],
+    ['errorRateMultiplier 1e7', s => { s.apps[0].effects[0].errorRateMultiplier = 1e7 },
+      'apps[0].effects[0].errorRateMultiplier', /at most 1000000/],
     ['host traffic over the maximum', s => {
       s.apps[0].throughputRpm = 500_000
       s.apps[0].effects[0].trafficMultiplier = 3
     }, 'apps[0].effects[0].trafficMultiplier', /1500000 rpm .*1000000 rpm per host/],
     ['latency multipliers in force at once', s => {
       s.apps[0].effects.push({ host: 'PRDIIS09', from: '2025-09-08T05:00:00Z', until: '2025-09-08T06:00:00Z', latencyMultiplier: 1000 })
-    }, 'apps[0].effects[1].latencyMultiplier', /together with the other effects in force on host PRDIIS09 at 2025-09-08T05:00:00.000Z would multiply latency by 1500/],
+    }, 'apps[0].effects[1].latencyMultiplier',
+    /together with the other effects in force on host PRDIIS09 at 2025-09-08T05:00:00.000Z would multiply latency by 1500/],
     ['effect from after the scenario, no until', s => {
       s.apps[0].effects[0].from = '2025-09-09T00:00:00Z'
     }, 'apps[0].effects[0].from', /before the scenario's until/],
@@ -206,7 +211,9 @@ t.test('the bounds themselves are accepted and generate finite data', async t =>
   ]
   t.doesNotThrow(() => parseScenario(s))
   const sim = await startSim(t, { scenario: s })
-  const { status, body } = await gql(sim.url, '{ actor { account(id: 1000001) { nrql(query: "SELECT count(*), average(duration), max(duration), percentage(count(*), WHERE error IS TRUE) FROM Transaction SINCE 1757298600000 UNTIL 1757298720000") { results } } } }')
+  const { status, body } = await gql(sim.url, '{ actor { account(id: 1000001) { ' +
+    'nrql(query: "SELECT count(*), average(duration), max(duration), percentage(count(*), WHERE error IS TRUE) ' +
+    'FROM Transaction SINCE 1757298600000 UNTIL 1757298720000") { results } } } }')
   t.equal(status, 200)
   const row = body.data.actor.account.nrql.results[0]
   t.ok(row.count > 1_900_000 && row.count < 2_100_000, `about 2M transactions: ${row.count}`)
@@ -219,7 +226,9 @@ t.test('errorRate may be absent and then means no errors (documented default)', 
   delete s.apps[0].errorRate
   delete s.apps[0].effects
   const sim = await startSim(t, { scenario: s })
-  const { body } = await gql(sim.url, '{ actor { account(id: 1000001) { nrql(query: "SELECT count(*), filter(count(*), WHERE error IS TRUE) AS e FROM Transaction SINCE 1757298600000 UNTIL 1757302200000") { results } } } }')
+  const { body } = await gql(sim.url, '{ actor { account(id: 1000001) { ' +
+    'nrql(query: "SELECT count(*), filter(count(*), WHERE error IS TRUE) AS e FROM Transaction SINCE 1757298600000 UNTIL 1757302200000") ' +
+    '{ results } } } }')
   const row = body.data.actor.account.nrql.results[0]
   t.ok(row.count > 0)
   t.equal(row.e, 0)

@@ -11,20 +11,26 @@ t.test('TIMESERIES bucket bounds are whole seconds', async t => {
   const sinceMs = JOIN_MS + 123
   const rows = await nrql(sim, `SELECT count(*) FROM Transaction SINCE ${sinceMs} UNTIL ${JOIN_MS + 10 * 60_000 + 999} TIMESERIES 1 minute`)
   t.equal(rows.length, 10, 'SINCE 04:30:00.123 UNTIL 04:40:00.999 is 04:30:00 to 04:40:00 in whole seconds: ten buckets')
-  for (const r of rows) t.ok(Number.isInteger(r.beginTimeSeconds) && Number.isInteger(r.endTimeSeconds), `${r.beginTimeSeconds} - ${r.endTimeSeconds}`)
+  for (const r of rows) {
+    t.ok(Number.isInteger(r.beginTimeSeconds) && Number.isInteger(r.endTimeSeconds), `${r.beginTimeSeconds} - ${r.endTimeSeconds}`)
+  }
   t.equal(rows[0].beginTimeSeconds, JOIN_MS / 1000, 'SINCE is floored to the second')
   const [whole] = await nrql(sim, `SELECT count(*) FROM Transaction SINCE ${sinceMs} UNTIL ${JOIN_MS + 10 * 60_000 + 999}`)
   t.equal(rows.reduce((s, r) => s + r.count, 0), whole.count, 'bucketed counts add up to the unbucketed count of the same window')
   const [floored] = await nrql(sim, `SELECT count(*) FROM Transaction SINCE ${JOIN_MS} UNTIL ${JOIN_MS + 10 * 60_000}`)
   t.equal(whole.count, floored.count, 'counting uses the same whole seconds')
-  const faceted = await nrql(sim, `SELECT count(*) FROM Transaction SINCE ${sinceMs} UNTIL ${JOIN_MS + 10 * 60_000 + 999} FACET host TIMESERIES 1 minute`)
+  const faceted = await nrql(sim,
+    `SELECT count(*) FROM Transaction SINCE ${sinceMs} UNTIL ${JOIN_MS + 10 * 60_000 + 999} FACET host TIMESERIES 1 minute`)
   t.equal(faceted.reduce((s, r) => s + r.count, 0), whole.count, 'faceted sums equal the unfaceted count')
 
   const ago = await nrql(sim, 'SELECT count(*) FROM Transaction SINCE 30 minutes ago TIMESERIES 5 minutes')
   t.equal(ago.length, 6)
-  for (const r of ago) t.ok(Number.isInteger(r.beginTimeSeconds) && Number.isInteger(r.endTimeSeconds), `ago: ${r.beginTimeSeconds} - ${r.endTimeSeconds}`)
+  for (const r of ago) {
+    t.ok(Number.isInteger(r.beginTimeSeconds) && Number.isInteger(r.endTimeSeconds), `ago: ${r.beginTimeSeconds} - ${r.endTimeSeconds}`)
+  }
 
-  const { body } = await gql(sim.url, `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction TIMESERIES 1.5 seconds ${W}") { results } } } }`)
+  const { body } = await gql(sim.url,
+    `{ actor { account(id: 1000001) { nrql(query: "SELECT count(*) FROM Transaction TIMESERIES 1.5 seconds ${W}") { results } } } }`)
   t.equal(body.errors?.[0].extensions?.errorClass, 'INVALID_INPUT', 'a bucket of a fractional number of seconds is refused')
 })
 
@@ -56,7 +62,8 @@ t.test('result keys never collide: percentiles merge, other clashes are INVALID_
   const [both] = await nrql(sim, `SELECT percentile(duration, 50, 95) FROM Transaction ${W}`)
   t.same(merged, both, 'two unaliased percentile() of one attribute give one object keyed by both')
   t.same(Object.keys(merged['percentile.duration']).sort(), ['50', '95'])
-  const facetedMerged = await nrql(sim, `SELECT percentile(duration, 95), count(*), percentile(duration, 50, 99) FROM Transaction FACET host ${W}`)
+  const facetedMerged = await nrql(sim,
+    `SELECT percentile(duration, 95), count(*), percentile(duration, 50, 99) FROM Transaction FACET host ${W}`)
   t.same(Object.keys(facetedMerged[0]['percentile.duration']).sort(), ['50', '95', '99'])
   const [medians] = await nrql(sim, `SELECT median(duration), median(duration) FROM Transaction ${W}`)
   t.same(Object.keys(medians['median.duration']), ['50'])
@@ -75,7 +82,8 @@ t.test('result keys never collide: percentiles merge, other clashes are INVALID_
     [`SELECT count(*) AS endTimeSeconds FROM Transaction ${W} TIMESERIES`, 'endTimeSeconds']
   ]
   for (const [query, key] of refused) {
-    const { status, body } = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q) { results } } } }', { q: query })
+    const { status, body } = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q) { results } } } }',
+      { q: query })
     t.equal(status, 200, query)
     t.equal(body.data?.actor.account.nrql, null)
     t.equal(body.errors?.[0].extensions?.errorClass, 'INVALID_INPUT')
@@ -89,7 +97,8 @@ t.test('result keys never collide: percentiles merge, other clashes are INVALID_
 t.test('an empty NRQL string is bad NRQL (INVALID_INPUT)', async t => {
   const sim = await startSim(t)
   for (const q of ['', '   ']) {
-    const { status, body } = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q) { results } } } }', { q })
+    const { status, body } = await gql(sim.url, 'query($q: Nrql!) { actor { account(id: 1000001) { nrql(query: $q) { results } } } }',
+      { q })
     t.equal(status, 200)
     t.equal(body.data?.actor.account.nrql, null)
     t.equal(body.errors?.[0].extensions?.errorClass, 'INVALID_INPUT', `${JSON.stringify(q)}: ${body.errors?.[0].message}`)

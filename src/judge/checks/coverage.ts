@@ -23,7 +23,9 @@ function unexplainedSilence (count: number, spanMs: number, gapMs: number): bool
  * Each canary host is looked at on its own, so one of two new hosts going quiet is seen
  * even while the other keeps the canary side busy. The longest silence wins.
  */
-export function silentSince (series: SeriesPoint[], sides: AppSides, bucketMinutes: number): { host: string, sinceMs: number, gapMs: number } | null {
+export function silentSince (
+  series: SeriesPoint[], sides: AppSides, bucketMinutes: number
+): { host: string, sinceMs: number, gapMs: number } | null {
   const canary = new Map<string, { first: number, last: number, count: number }>()
   let lastBaseline = -Infinity
   for (const p of series) {
@@ -57,7 +59,9 @@ export function silentSince (series: SeriesPoint[], sides: AppSides, bucketMinut
  * delayed or missing, or the app stopped everywhere. Not the canary's fault, but the
  * window's last part is unjudged, so the app cannot PASS on it.
  */
-export function dataEndsEarly (series: SeriesPoint[], windowEndMs: number, bucketMinutes: number): { lastMs: number, gapMs: number } | null {
+export function dataEndsEarly (
+  series: SeriesPoint[], windowEndMs: number, bucketMinutes: number
+): { lastMs: number, gapMs: number } | null {
   let first = Infinity
   let last = -Infinity
   let count = 0
@@ -88,7 +92,9 @@ export type CoverageFacts =
  * Coverage of one app. `sides` is null when the fetcher returned nothing for the app.
  * `windowEndMs` (the checkpoint's `until`) lets it notice data that stops early everywhere.
  */
-export function checkCoverage (app: string, sides: AppSides | null, series: SeriesPoint[] = [], bucketMinutes = 1, windowEndMs = NaN): Finding<CoverageFacts> {
+export function checkCoverage (
+  app: string, sides: AppSides | null, series: SeriesPoint[] = [], bucketMinutes = 1, windowEndMs = NaN
+): Finding<CoverageFacts> {
   const base = { metric: 'coverage' as const, effect: null, pValue: null }
   if (sides === null || (sides.canary.count === 0 && sides.baseline.count === 0)) {
     // Nobody reporting is not the canary's fault (NO_DATA means the canary alone is silent):
@@ -99,7 +105,10 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
   const numbers = (status: 'NO_DATA' | 'INCONCLUSIVE' | 'PASS'): Finding<CoverageFacts>['result'] =>
     ({ ...base, status, canary: canary.count, baseline: baseline.count })
   if (canary.count === 0) {
-    return { result: numbers('NO_DATA'), facts: { kind: 'canary-silent', configured: sides.configuredCanary, baselineHosts: baseline.hosts, baselineCount: baseline.count } }
+    return {
+      result: numbers('NO_DATA'),
+      facts: { kind: 'canary-silent', configured: sides.configuredCanary, baselineHosts: baseline.hosts, baselineCount: baseline.count }
+    }
   }
   // Every new host must report for every app the pool serves: one new host without the
   // agent is a monitoring gap however well the others do, as it would be on its own.
@@ -108,7 +117,14 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
   if (silent.length > 0 && baseline.count > 0) {
     return {
       result: numbers('NO_DATA'),
-      facts: { kind: 'some-silent', silent, canaryHosts: canary.hosts, canaryCount: canary.count, baselineHosts: baseline.hosts, baselineCount: baseline.count }
+      facts: {
+        kind: 'some-silent',
+        silent,
+        canaryHosts: canary.hosts,
+        canaryCount: canary.count,
+        baselineHosts: baseline.hosts,
+        baselineCount: baseline.count
+      }
     }
   }
   const ended = dataEndsEarly(series, windowEndMs, bucketMinutes)
@@ -117,6 +133,13 @@ export function checkCoverage (app: string, sides: AppSides | null, series: Seri
   if (quiet !== null) return { result: numbers('NO_DATA'), facts: { kind: 'quiet', ...quiet, baselineHosts: baseline.hosts } }
   return {
     result: numbers('PASS'),
-    facts: { kind: 'reporting', app, canaryHosts: canary.hosts, canaryCount: canary.count, baselineHosts: baseline.hosts, baselineCount: baseline.count }
+    facts: {
+      kind: 'reporting',
+      app,
+      canaryHosts: canary.hosts,
+      canaryCount: canary.count,
+      baselineHosts: baseline.hosts,
+      baselineCount: baseline.count
+    }
   }
 }

@@ -47,7 +47,9 @@ export function measureErrorRate (
  * difference is bounded under minAbsDiff, or the confidence sequence's high end is under
  * the gross ratio (constants.GROSS_FACTOR).
  */
-export function excludesErrorRegression (cmp: RateComparison, cs: ConfidenceBounds, margin: { ratio: number, minAbsDiff: number }): boolean {
+export function excludesErrorRegression (
+  cmp: RateComparison, cs: ConfidenceBounds, margin: { ratio: number, minAbsDiff: number }
+): boolean {
   return boundsDifference(cmp, margin) || boundsRatio(cs, margin)
 }
 
@@ -105,10 +107,16 @@ export function judgeErrorRate (ctx: CheckContext, m: RateMeasure, adjustedPValu
   const cmp = m.cmp ?? compareRates(counts, CI_LEVEL)
   const { canaryRate: canary, baselineRate: baseline } = cmp
   if (!ctx.canaryReports) {
-    return { result: { ...base, status: 'NO_DATA', canary: null, baseline, effect: null, ci: null }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
+    return {
+      result: { ...base, status: 'NO_DATA', canary: null, baseline, effect: null, ci: null },
+      facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel }
+    }
   }
   if (canary === null || baseline === null) {
-    return { result: { ...base, status: 'INCONCLUSIVE', canary, baseline, effect: null, ci: null }, facts: { kind: 'no-baseline', canaryRate: canary ?? 0, canaryLabel: ctx.canaryLabel } }
+    return {
+      result: { ...base, status: 'INCONCLUSIVE', canary, baseline, effect: null, ci: null },
+      facts: { kind: 'no-baseline', canaryRate: canary ?? 0, canaryLabel: ctx.canaryLabel }
+    }
   }
   const diff = canary - baseline
   const marginMet = diff >= margin.minAbsDiff && (cmp.unbounded || (cmp.ratio !== null && cmp.ratio >= margin.ratio))

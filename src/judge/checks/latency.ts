@@ -118,7 +118,8 @@ export interface LatencyCompared {
 
 /** Status of the latency check, given the Holm-adjusted p-value of the slow-share test. */
 export function judgeLatency (
-  ctx: CheckContext, m: RateMeasure, adjustedPValue: number, warn: boolean, threshold: { slowThresholdS: number | null, note: string | null }
+  ctx: CheckContext, m: RateMeasure, adjustedPValue: number, warn: boolean,
+  threshold: { slowThresholdS: number | null, note: string | null }
 ): Finding<LatencyFacts> {
   const margin = ctx.thresholds.latency.ratio
   const canary = finite(ctx.data.window.canary.p95S)
@@ -126,7 +127,9 @@ export function judgeLatency (
   const p95Ratio = canary !== null && baseline !== null && baseline > 0 ? canary / baseline : null
   const base = { metric: 'latency' as const, pValue: m.pValue, adjustedPValue, canary, baseline, effect: p95Ratio, ci: null }
   if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA' }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
-  if (ctx.sides.baseline.count === 0) return { result: { ...base, status: 'INCONCLUSIVE' }, facts: { kind: 'no-baseline', canaryLabel: ctx.canaryLabel } }
+  if (ctx.sides.baseline.count === 0) {
+    return { result: { ...base, status: 'INCONCLUSIVE' }, facts: { kind: 'no-baseline', canaryLabel: ctx.canaryLabel } }
+  }
 
   const op = secondOpinion(ctx.data, ctx.sides)
   const cmp = m.counts !== null ? (m.cmp ?? compareRates(m.counts, CI_LEVEL)) : null
@@ -140,7 +143,8 @@ export function judgeLatency (
         passByDifference: false
       }
     : null
-  const mwWarn = op !== null && op.p < MW_WARN_P && op.shiftS > 0 && op.relShift !== null && op.relShift >= margin - 1 && (p95Ratio === null || p95Ratio >= margin)
+  const mwWarn = op !== null && op.p < MW_WARN_P && op.shiftS > 0 && op.relShift !== null && op.relShift >= margin - 1 &&
+    (p95Ratio === null || p95Ratio >= margin)
   let status: Status
   let note: LatencyCompared['note'] = null
   let inconclusive: LatencyCompared['inconclusive'] = null
@@ -150,7 +154,12 @@ export function judgeLatency (
     // sigma 0.6), so they stand in for the margin only when a p95 is missing.
     const marginMet = p95Ratio !== null ? p95Ratio >= margin : (slow.cmp.unbounded || (slow.cmp.ratio !== null && slow.cmp.ratio >= margin))
     const evidence = adjustedPValue <= ctx.alpha
-    status = sequentialStatus({ evidence, suggestive: warn && m.pValue <= ctx.alpha && currentlyHigher(slow.cmp), marginMet, excluded: excludesLatencyRegression(slow.cmp, m.cs, margin) })
+    status = sequentialStatus({
+      evidence,
+      suggestive: warn && m.pValue <= ctx.alpha && currentlyHigher(slow.cmp),
+      marginMet,
+      excluded: excludesLatencyRegression(slow.cmp, m.cs, margin)
+    })
     slow.passByDifference = status === 'PASS' && !boundsRatio(m.cs, margin)
     if (status === 'WARN') note = evidence ? 'under-margin' : 'not-significant'
     if ((status === 'PASS' || status === 'INCONCLUSIVE') && mwWarn) {

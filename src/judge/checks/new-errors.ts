@@ -65,22 +65,39 @@ export type NewErrorsFacts =
  */
 export function checkNewErrors (ctx: CheckContext, warn: boolean): Finding<NewErrorsFacts> {
   const base = { metric: 'newErrors' as const, effect: null, ci: null }
-  if (!ctx.canaryReports) return { result: { ...base, status: 'NO_DATA', canary: null, baseline: null, pValue: null }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
+  if (!ctx.canaryReports) {
+    return {
+      result: { ...base, status: 'NO_DATA', canary: null, baseline: null, pValue: null },
+      facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel }
+    }
+  }
   if (ctx.sides.baseline.count === 0 && ctx.sides.preOtherCount === 0) {
     // Every host that served the app is a canary: nothing to call an error class "new" against.
-    return { result: { ...base, status: 'INCONCLUSIVE', canary: null, baseline: null, pValue: null }, facts: { kind: 'no-baseline', app: ctx.app } }
+    return {
+      result: { ...base, status: 'INCONCLUSIVE', canary: null, baseline: null, pValue: null },
+      facts: { kind: 'no-baseline', app: ctx.app }
+    }
   }
   const found = findNewErrors(ctx.data, ctx.sides)
   const pValue = found.length > 0 ? found[0].p : null
   if (found.length === 0) {
     const canaryClasses = classCounts(ctx.data.window.errorClasses, ctx.sides.isCanary).size
-    return { result: { ...base, status: 'PASS', canary: 0, baseline: null, pValue }, facts: { kind: 'none', canaryLabel: ctx.canaryLabel, canaryClasses } }
+    return {
+      result: { ...base, status: 'PASS', canary: 0, baseline: null, pValue },
+      facts: { kind: 'none', canaryLabel: ctx.canaryLabel, canaryClasses }
+    }
   }
   const level = ctx.alpha / Math.max(1, ctx.nApps)
   const failing = found.filter(c => c.count >= ctx.thresholds.newErrors.minCount && c.p <= level)
   const total = found.reduce((a, c) => a + c.count, 0)
   return {
-    result: { ...base, status: failing.length > 0 ? 'FAIL' : warn && found.some(c => c.count > 1) ? 'WARN' : 'PASS', canary: total, baseline: 0, pValue },
+    result: {
+      ...base,
+      status: failing.length > 0 ? 'FAIL' : warn && found.some(c => c.count > 1) ? 'WARN' : 'PASS',
+      canary: total,
+      baseline: 0,
+      pValue
+    },
     facts: { kind: 'found', canaryLabel: ctx.canaryLabel, found, failing }
   }
 }

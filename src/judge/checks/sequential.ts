@@ -23,7 +23,9 @@ export interface RateMeasure {
 
 /** Continues an e-process with this look's cumulative counts (unchanged when counts are null). */
 export function measureRate (prev: EProcessState, counts: RateCounts | null, alpha: number): RateMeasure {
-  if (counts === null) return { counts, cmp: null, state: prev, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
+  if (counts === null) {
+    return { counts, cmp: null, state: prev, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
+  }
   const { state, logE } = updateEProcess(prev, counts)
   return { counts, cmp: compareRates(counts, CI_LEVEL), state, pValue: anytimeP(state), cs: sequenceOf(state, alpha), logE }
 }

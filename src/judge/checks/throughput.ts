@@ -137,7 +137,10 @@ export function checkThroughput (ctx: CheckContext): Finding<ThroughputFacts> {
   const { minShareRatio, canaryWeight } = ctx.thresholds.throughput
   const base = { metric: 'throughput' as const, pValue: null, ci: null }
   if (!ctx.canaryReports) {
-    return { result: { ...base, status: 'NO_DATA', canary: 0, baseline: ctx.sides.baseline.count, effect: null }, facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel } }
+    return {
+      result: { ...base, status: 'NO_DATA', canary: 0, baseline: ctx.sides.baseline.count, effect: null },
+      facts: { kind: 'no-data', canaryLabel: ctx.canaryLabel }
+    }
   }
   const traffic = hostTraffic(ctx).filter(t => t.expected > 0)
   if (traffic.length === 0) {
@@ -152,7 +155,14 @@ export function checkThroughput (ctx: CheckContext): Finding<ThroughputFacts> {
   const worst = [...judged].sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status) || a.effect - b.effect)[0]
   const rate = (n: number, t: HostTraffic): number => t.minutes !== null ? n / t.minutes : n
   return {
-    result: { ...base, status: worst.status, canary: rate(worst.t.canary, worst.t), baseline: rate(worst.t.expected, worst.t), effect: worst.effect, pValue: worst.p },
+    result: {
+      ...base,
+      status: worst.status,
+      canary: rate(worst.t.canary, worst.t),
+      baseline: rate(worst.t.expected, worst.t),
+      effect: worst.effect,
+      pValue: worst.p
+    },
     facts: { kind: 'judged', hosts: judged, worst, canaryWeight, minShareRatio }
   }
 }

@@ -4,13 +4,18 @@
  */
 import type { ErrorRateCompared, ErrorRateFacts } from '../checks/error-rate.ts'
 import type { Numbers } from '../checks/types.ts'
-import { notSignificant, ratioLabel, ratioWithBounds, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC, NOT_ENOUGH_EVIDENCE } from './common.ts'
+import {
+  notSignificant, ratioLabel, ratioWithBounds, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC, NOT_ENOUGH_EVIDENCE
+} from './common.ts'
 import { formatCount, formatHosts, formatP, formatPercent, formatPoints, formatRatio, plural, roughCount } from './format.ts'
 
 export function explainErrorRate (result: Numbers, facts: ErrorRateFacts): { detail: string, short: string } {
   if (facts.kind === 'no-data') return { detail: `no error data from ${facts.canaryLabel}`, short: '' }
   if (facts.kind === 'no-baseline') {
-    return { detail: `error rate ${formatPercent(facts.canaryRate)} on ${facts.canaryLabel}; no baseline traffic to compare with`, short: SHORT_NO_BASELINE }
+    return {
+      detail: `error rate ${formatPercent(facts.canaryRate)} on ${facts.canaryLabel}; no baseline traffic to compare with`,
+      short: SHORT_NO_BASELINE
+    }
   }
   let detail = compared(result, facts)
   // Several canaries are judged as one side; say which of them carries the errors, so a
@@ -18,7 +23,8 @@ export function explainErrorRate (result: Numbers, facts: ErrorRateFacts): { det
   if (facts.byHost.length > 0) detail += `; by new host: ${facts.byHost.map(h => `${h.host} ${formatPercent(h.rate)}`).join(', ')}`
   // Say which existing host was left out and why, so nobody wonders where its errors went.
   for (const o of facts.outliers) {
-    detail += `; ${o.host} left out of the baseline: its error rate ${formatPercent(o.rate)} is an outlier among the existing hosts (others ${formatPercent(o.restRate)})`
+    detail += `; ${o.host} left out of the baseline: its error rate ${formatPercent(o.rate)} ` +
+      `is an outlier among the existing hosts (others ${formatPercent(o.restRate)})`
   }
   return { detail, short: result.status === 'INCONCLUSIVE' ? SHORT_TOO_LITTLE : `error rate ${ratioLabel(facts.cmp)}` }
 }
@@ -33,7 +39,8 @@ function compared (result: Numbers, f: ErrorRateCompared): string {
     : ratioWithBounds(cmp, f.cs, f.level)
   const stats = `(${bound}, ${formatP(f.pValue)})`
   const detail = counts.canaryX === 0 && counts.baselineX === 0
-    ? `no errors on ${f.canaryLabel} (${formatCount(counts.canaryN)} transactions) nor on ${baselineLabel} (${formatCount(counts.baselineN)})`
+    ? `no errors on ${f.canaryLabel} (${formatCount(counts.canaryN)} transactions) ` +
+      `nor on ${baselineLabel} (${formatCount(counts.baselineN)})`
     : `${core} ${stats}`
   const ratioMargin = `the x${formatRatio(margin.ratio)}`
   const diffMargin = `+${formatPoints(margin.minAbsDiff)}`
@@ -43,10 +50,13 @@ function compared (result: Numbers, f: ErrorRateCompared): string {
       if (f.under.ratio && f.under.diff) return `${detail}: higher, but under ${ratioMargin} and ${diffMargin} margins`
       return `${detail}: higher, but under ${f.under.ratio ? `${ratioMargin} margin` : `the ${diffMargin} margin`}`
     case 'PASS':
-      return result.ci !== null && result.ci !== undefined && result.ci.low > 1 ? `${detail}: higher, but under ${ratioMargin} margin` : detail
+      return result.ci !== null && result.ci !== undefined && result.ci.low > 1
+        ? `${detail}: higher, but under ${ratioMargin} margin`
+        : detail
     case 'INCONCLUSIVE':
       if (f.need !== null && f.need <= counts.canaryN) return `${NOT_ENOUGH_EVIDENCE}: ${core} ${stats}`
-      return `${TOO_LITTLE_TRAFFIC}: ${formatCount(counts.canaryN)} canary transactions (${plural(counts.canaryX, 'error')}, ${formatPercent(cmp.canaryRate)})` +
+      return `${TOO_LITTLE_TRAFFIC}: ${formatCount(counts.canaryN)} canary transactions ` +
+        `(${plural(counts.canaryX, 'error')}, ${formatPercent(cmp.canaryRate)})` +
         ` vs ${formatPercent(cmp.baselineRate)} on ${baselineLabel}` + (f.need !== null ? `, would need ${roughCount(f.need)}` : '')
     default:
       return detail

@@ -72,7 +72,9 @@ export function onHosts (hosts: string[], kind: 'new' | 'existing'): string {
  * bound it is not equal to ("x2.1, CS 1.97-2.1" said nothing true). `high` null: no upper
  * bound ("1.6-inf").
  */
-export function formatRatioBounds (estimate: number | null, bounds: { low: number, high: number | null }, label: string): { estimate: string, bounds: string } {
+export function formatRatioBounds (
+  estimate: number | null, bounds: { low: number, high: number | null }, label: string
+): { estimate: string, bounds: string } {
   const base = decimalsFor(estimate ?? bounds.low)
   let d = base
   for (; d < base + 2; d++) {

@@ -12,7 +12,10 @@ import { formatCount, formatP, formatPercent, formatPoints, formatRatio, formatS
 export function explainLatency (result: Numbers, facts: LatencyFacts): { detail: string, short: string } {
   if (facts.kind === 'no-data') return { detail: `no latency data from ${facts.canaryLabel}`, short: '' }
   if (facts.kind === 'no-baseline') {
-    return { detail: `p95 ${formatSeconds(result.canary)} on ${facts.canaryLabel}; no baseline traffic to compare with`, short: SHORT_NO_BASELINE }
+    return {
+      detail: `p95 ${formatSeconds(result.canary)} on ${facts.canaryLabel}; no baseline traffic to compare with`,
+      short: SHORT_NO_BASELINE
+    }
   }
   const parts = sentences(result, facts)
   const detail = parts.join('; ') + note(facts) + byHost(facts)
@@ -36,13 +39,15 @@ function sentences (result: Numbers, f: LatencyCompared): string[] {
   const op = f.secondOpinion
   if (op !== null) {
     const sign = op.shiftS >= 0 ? '+' : '-'
-    parts.push(`${perBucket(f.bucketMinutes)} p95 ${sign}${formatSeconds(Math.abs(op.shiftS))} (Mann-Whitney ${formatP(op.p)}, ${op.nCanary} vs ${op.nBaseline} buckets)`)
+    parts.push(`${perBucket(f.bucketMinutes)} p95 ${sign}${formatSeconds(Math.abs(op.shiftS))} ` +
+      `(Mann-Whitney ${formatP(op.p)}, ${op.nCanary} vs ${op.nBaseline} buckets)`)
   }
   const open = f.inconclusive
   if (open !== null) {
     parts.unshift(open.need !== null && open.need <= open.canaryN
       ? NOT_ENOUGH_EVIDENCE
-      : `${TOO_LITTLE_TRAFFIC}: ${formatCount(open.canaryN)} canary transactions` + (open.need !== null ? `, would need ${roughCount(open.need)}` : ''))
+      : `${TOO_LITTLE_TRAFFIC}: ${formatCount(open.canaryN)} canary transactions` +
+        (open.need !== null ? `, would need ${roughCount(open.need)}` : ''))
   }
   return parts
 }
@@ -67,5 +72,7 @@ function short (result: Numbers, f: LatencyCompared): string {
   if (result.status === 'INCONCLUSIVE') return SHORT_TOO_LITTLE
   const slowLabel = f.slow === null ? null : ratioLabel(f.slow.cmp)
   const p95Ratio = result.effect
-  return p95Ratio !== null && (slowLabel === null || p95Ratio >= f.margin) ? `p95 x${formatRatio(p95Ratio)}` : `slow share ${slowLabel ?? 'n/a'}`
+  return p95Ratio !== null && (slowLabel === null || p95Ratio >= f.margin)
+    ? `p95 x${formatRatio(p95Ratio)}`
+    : `slow share ${slowLabel ?? 'n/a'}`
 }

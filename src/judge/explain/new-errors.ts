@@ -11,7 +11,10 @@ export function explainNewErrors (result: Numbers, facts: NewErrorsFacts): { det
   switch (facts.kind) {
     case 'no-data': return { detail: `no error data from ${facts.canaryLabel}`, short: '' }
     case 'no-baseline':
-      return { detail: `no existing host served ${facts.app} in the window or the pre-window before it: no error classes to compare with`, short: SHORT_NO_BASELINE }
+      return {
+        detail: `no existing host served ${facts.app} in the window or the pre-window before it: no error classes to compare with`,
+        short: SHORT_NO_BASELINE
+      }
     case 'none': {
       const n = facts.canaryClasses
       const detail = n === 0
@@ -23,7 +26,8 @@ export function explainNewErrors (result: Numbers, facts: NewErrorsFacts): { det
   const { failing, found, canaryLabel } = facts
   if (result.status === 'FAIL') {
     return {
-      detail: `new on ${canaryLabel}: ${list(failing)}, seen on no existing host in the window or before it (all on the new host by chance: ${formatP(failing[0].p)})`,
+      detail: `new on ${canaryLabel}: ${list(failing)}, seen on no existing host in the window or before it ` +
+        `(all on the new host by chance: ${formatP(failing[0].p)})`,
       short: `new error ${failing[0].errorClass} x${formatCount(failing[0].count)}`
     }
   }
@@ -35,5 +39,6 @@ export function explainNewErrors (result: Numbers, facts: NewErrorsFacts): { det
 }
 
 function list (cs: NewErrorClass[]): string {
-  return cs.slice(0, 3).map(c => `${c.errorClass} x${formatCount(c.count)}`).join(', ') + (cs.length > 3 ? ` and ${cs.length - 3} more` : '')
+  return cs.slice(0, 3).map(c => `${c.errorClass} x${formatCount(c.count)}`).join(', ') +
+    (cs.length > 3 ? ` and ${cs.length - 3} more` : '')
 }

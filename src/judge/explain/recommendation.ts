@@ -20,7 +20,8 @@ export function explainRecommendation (facts: RecommendationFacts): string[] {
     case 'all-pass': return [`all ${facts.total} app${facts.total === 1 ? '' : 's'} PASS`]
     case 'go': return [
       `no app ${facts.noGoOn.join(' or ')}; ${facts.pass === 0 ? 'none' : facts.pass} of ${facts.total} apps PASS`,
-      ...facts.others.map(g => line(g.status, g.apps) + (g.status === 'INCONCLUSIVE' && facts.inconclusiveNotCritical ? ' (not critical)' : ''))
+      ...facts.others.map(g => line(g.status, g.apps) +
+        (g.status === 'INCONCLUSIVE' && facts.inconclusiveNotCritical ? ' (not critical)' : ''))
     ]
   }
 }

@@ -11,7 +11,8 @@ export function explainThroughput (result: Numbers, facts: ThroughputFacts): { d
   if (facts.kind === 'no-data') return { detail: `no traffic reported by ${facts.canaryLabel}`, short: '' }
   if (facts.kind === 'no-baseline') {
     return {
-      detail: `${facts.canaryLabel} served ${formatCount(facts.canaryCount)} transactions; no existing host served ${facts.app} at the same time to compare with`,
+      detail: `${facts.canaryLabel} served ${formatCount(facts.canaryCount)} transactions; ` +
+        `no existing host served ${facts.app} at the same time to compare with`,
       short: SHORT_NO_BASELINE
     }
   }
@@ -20,14 +21,17 @@ export function explainThroughput (result: Numbers, facts: ThroughputFacts): { d
   let detail: string
   if (hosts.length === 1) {
     const j = hosts[0]
-    detail = `${j.t.host} served ${served(j)}${since(j.t)} vs ${expected(j.t)} expected from a typical existing host${weightNote} (x${formatRatio(j.effect)}, ${formatP(j.p)})`
+    detail = `${j.t.host} served ${served(j)}${since(j.t)} vs ${expected(j.t)} expected from a typical existing host${weightNote} ` +
+      `(x${formatRatio(j.effect)}, ${formatP(j.p)})`
   } else {
-    const each = [...hosts].sort((a, b) => a.effect - b.effect).map(j => `${j.t.host} ${served(j)}${since(j.t)} (x${formatRatio(j.effect)}, ${formatP(j.p)})`).join(', ')
+    const each = [...hosts].sort((a, b) => a.effect - b.effect)
+      .map(j => `${j.t.host} ${served(j)}${since(j.t)} (x${formatRatio(j.effect)}, ${formatP(j.p)})`).join(', ')
     detail = `${each} vs ${expected(worst.t)} expected from a typical existing host${weightNote}`
   }
   if (result.status === 'INCONCLUSIVE') detail = `${TOO_LITTLE_TRAFFIC}: ${detail}`
   if (result.status === 'FAIL') {
-    detail += `: ${hosts.length > 1 ? `${worst.t.host} is ` : ''}under the x${formatRatio(minShareRatio)} margin, as when the balancer sends a slow or failing host less`
+    detail += `: ${hosts.length > 1 ? `${worst.t.host} is ` : ''}under the x${formatRatio(minShareRatio)} margin, ` +
+      'as when the balancer sends a slow or failing host less'
   }
   return { detail, short: `traffic x${formatRatio(worst.effect)}${hosts.length > 1 ? ` on ${worst.t.host}` : ''}` }
 }

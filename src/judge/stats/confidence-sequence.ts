@@ -37,7 +37,9 @@ const STEPS = 42
  * The confidence sequence of λ after the given disjoint increments (one per look, in
  * order), at level alpha for each end, with the e-process's grid (> 1) and weights.
  */
-export function confidenceSequence (steps: readonly RateCounts[], grid: readonly number[], weights: readonly number[], alpha: number): ConfidenceBounds {
+export function confidenceSequence (
+  steps: readonly RateCounts[], grid: readonly number[], weights: readonly number[], alpha: number
+): ConfidenceBounds {
   const bar = Math.log(1 / alpha)
   const usable = steps.filter(s => s.canaryN > 0 && s.baselineN > 0 && s.canaryX + s.baselineX > 0)
   if (usable.length === 0) return { low: 0, high: null }

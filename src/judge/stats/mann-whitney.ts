@@ -26,12 +26,16 @@ export interface MannWhitneyResult {
  * Mann-Whitney U of x against y. `greater` means x tends to be larger than y.
  * Null when either sample is empty; p = 1 when every value ties (no information).
  */
-export function mannWhitneyU (x: readonly number[], y: readonly number[], alternative: Alternative = 'two-sided', continuity = true): MannWhitneyResult | null {
+export function mannWhitneyU (
+  x: readonly number[], y: readonly number[], alternative: Alternative = 'two-sided', continuity = true
+): MannWhitneyResult | null {
   return mannWhitneySorted(sorted(x), sorted(y), alternative, continuity)
 }
 
 /** mannWhitneyU on samples already sorted ascending (saves the sort when the caller has one). */
-export function mannWhitneySorted (xs: Float64Array, ys: Float64Array, alternative: Alternative = 'two-sided', continuity = true): MannWhitneyResult | null {
+export function mannWhitneySorted (
+  xs: Float64Array, ys: Float64Array, alternative: Alternative = 'two-sided', continuity = true
+): MannWhitneyResult | null {
   const n1 = xs.length
   const n2 = ys.length
   if (n1 === 0 || n2 === 0) return null
@@ -217,7 +221,9 @@ export function hodgesLehmannSorted (x: Float64Array, y: Float64Array): number |
  * C-th smallest and C-th largest differences, C from the normal approximation of U's null
  * distribution. Bounds are null when the samples are too small for that confidence.
  */
-export function shiftInterval (xs: readonly number[], ys: readonly number[], conf: number): { estimate: number, low: number | null, high: number | null } | null {
+export function shiftInterval (
+  xs: readonly number[], ys: readonly number[], conf: number
+): { estimate: number, low: number | null, high: number | null } | null {
   if (xs.length === 0 || ys.length === 0) return null
   const x = sorted(xs)
   const y = sorted(ys)

@@ -11,7 +11,9 @@ export const USER_AGENT = `gonogo/${pkg.version}`
  * and a signature made now: `t` is the attempt's time, so each retry is
  * signed afresh over the same body bytes.
  */
-export function deliveryHeaders (job: Pick<DeliveryJob, 'type' | 'eventId' | 'body'>, target: NotifyTarget, now: number = Date.now()): Record<string, string> {
+export function deliveryHeaders (
+  job: Pick<DeliveryJob, 'type' | 'eventId' | 'body'>, target: NotifyTarget, now: number = Date.now()
+): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': USER_AGENT

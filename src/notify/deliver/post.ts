@@ -57,8 +57,12 @@ export async function postOnce (req: PostRequest): Promise<PostResult> {
   } catch (err) {
     const e = err as Error & { code?: string, cause?: unknown }
     const blocked = e instanceof BlockedAddressError || e.cause instanceof BlockedAddressError
-    if (blocked) return { ok: false, permanent: true, error: `blocked: ${(e instanceof BlockedAddressError ? e : e.cause as Error).message}` }
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { ok: false, permanent: false, error: `timed out after ${req.timeoutMs} ms` }
+    if (blocked) {
+      return { ok: false, permanent: true, error: `blocked: ${(e instanceof BlockedAddressError ? e : e.cause as Error).message}` }
+    }
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+      return { ok: false, permanent: false, error: `timed out after ${req.timeoutMs} ms` }
+    }
     return { ok: false, permanent: false, error: clip(oneLine(`${e.code ?? e.name}: ${e.message}`), 300) }
   }
 }

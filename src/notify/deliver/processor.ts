@@ -69,7 +69,10 @@ export class DeliveryProcessor {
   /** Counts, logs and reports (onFailure) a delivery that will not be retried. Never throws. */
   async giveUp (data: DeliveryJob, attempts: number, error: string): Promise<void> {
     this.#deps.metrics?.notifications.inc({ kind: data.kind, outcome: 'failed' })
-    this.#deps.log.error({ eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, err: error }, 'notification not delivered; giving up')
+    this.#deps.log.error(
+      { eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, err: error },
+      'notification not delivered; giving up'
+    )
     if (this.#deps.onFailure === undefined) return
     const failure: NotifyFailure = {
       eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, error, at: new Date().toISOString()
@@ -91,7 +94,11 @@ export class DeliveryProcessor {
       return { result: { ok: false, permanent: false, error: `could not read the target: ${(err as Error).message}` } }
     }
     if (target === undefined) {
-      return { result: { ok: false, permanent: true, error: 'target no longer known (rollout forgotten, retention passed or default target removed)' } }
+      return {
+        result: {
+          ok: false, permanent: true, error: 'target no longer known (rollout forgotten, retention passed or default target removed)'
+        }
+      }
     }
     const result = this.#recheck(target) ?? await postOnce({
       url: target.url,

@@ -63,7 +63,9 @@ export function checkUrlStatic (raw: string, kind: NotifyTarget['kind'], allowHo
   if (url.username !== '' || url.password !== '') throw new UrlPolicyError('must not contain a user name or password')
   if (hostname === '') throw new UrlPolicyError('must name a host')
   if (!allowed && isIP(hostname) !== 0 && !isPublicAddress(hostname)) {
-    throw new UrlPolicyError(`must not point at a private, loopback or link-local address (${hostname}) unless the host is in GONOGO_WEBHOOK_ALLOW_HOSTS`)
+    throw new UrlPolicyError(
+      `must not point at a private, loopback or link-local address (${hostname}) unless the host is in GONOGO_WEBHOOK_ALLOW_HOSTS`
+    )
   }
   if (!allowed && isIP(hostname) === 0 && isLocalName(hostname)) {
     throw new UrlPolicyError(`must not point at a local host name (${hostname}) unless the host is in GONOGO_WEBHOOK_ALLOW_HOSTS`)

@@ -1,6 +1,6 @@
 import { joinWithin } from './lines.ts'
 import {
-  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -66,7 +66,10 @@ export function slackMessage (summary: Summary): SlackMessage {
     },
     { type: 'context', elements: [md(clip(contextLine(s), SLACK_LIMITS.contextText))] }
   ]
-  if (s.cancellation !== undefined) {
+  if (s.act !== undefined) {
+    blocks.push({ type: 'section', text: md(clip(actedBy(s.act, t => `*${t}*`), SLACK_LIMITS.sectionText)) })
+    if (s.reasons.length > 0) blocks.push({ type: 'section', text: md(joinWithin(s.reasons, SLACK_LIMITS.sectionText)) })
+  } else if (s.cancellation !== undefined) {
     blocks.push({ type: 'section', text: md(clip(cancelledBy(s.cancellation, t => `*${t}*`), SLACK_LIMITS.sectionText)) })
     blocks.push({ type: 'section', text: md(lastStood(s.previousRecommendation, t => `*${t}*`)) })
   } else if (s.recommendation === null) {
@@ -78,14 +81,18 @@ export function slackMessage (summary: Summary): SlackMessage {
     if (s.reasons.length > 0) blocks.push({ type: 'section', text: md(joinWithin(s.reasons, SLACK_LIMITS.sectionText)) })
     if (s.changes.length > 0) {
       const lines = s.changes.map(c => `• ${changeLine(c)}`)
-      blocks.push({ type: 'section', text: md(joinWithin(['*What changed*', ...lines], SLACK_LIMITS.sectionText, n => `+${n} more changes`)) })
+      blocks.push({
+        type: 'section', text: md(joinWithin(['*What changed*', ...lines], SLACK_LIMITS.sectionText, n => `+${n} more changes`))
+      })
     }
   }
   const tail: SlackBlock[] = []
   if (s.recommendation !== null && s.appCount > 0) tail.push({ type: 'context', elements: [md(`✅ ${passLine(s)}`)] })
   const links = linkLine(s)
   if (links !== undefined) tail.push({ type: 'context', elements: [md(links)] })
-  if (s.flagged.length > 0) blocks.push({ type: 'divider' }, ...appBlocks(s.flagged, blocks.length + tail.length, used(blocks) + used(tail)))
+  if (s.flagged.length > 0) {
+    blocks.push({ type: 'divider' }, ...appBlocks(s.flagged, blocks.length + tail.length, used(blocks) + used(tail)))
+  }
   blocks.push(...tail)
   return { text: clip(fallbackText(s), SLACK_LIMITS.fallbackText), blocks }
 }
@@ -108,7 +115,9 @@ function appBlocks (flagged: FlaggedApp[], otherBlocks: number, otherChars: numb
   const rest = flagged.slice(out.length)
   if (rest.length > 0) {
     const names = rest.map(a => `${VERDICT_EMOJI[a.verdict]} ${a.app} (${label(a.verdict)})`)
-    const text = joinWithin([`*+${rest.length} more flagged app${rest.length === 1 ? '' : 's'}:*`, ...names], SLACK_LIMITS.sectionText / 3, n => `+${n} more`)
+    const text = joinWithin(
+      [`*+${rest.length} more flagged app${rest.length === 1 ? '' : 's'}:*`, ...names], SLACK_LIMITS.sectionText / 3, n => `+${n} more`
+    )
     out.push({ type: 'section', text: md(text) })
   }
   return out

@@ -6,7 +6,7 @@ import type { Recommendation, Status } from '../../schemas/common.ts'
 import type { AppResult, CheckpointResult } from '../../schemas/result.ts'
 import { asReported, reportedSpellings } from '../../judge/hosts.ts'
 import type { Change, NotifyEvent } from '../events.ts'
-import type { CancelOutcome, CheckpointOutcome } from '../../rollout/outcome.ts'
+import type { CancelOutcome, CheckpointOutcome, PeopleOutcome } from '../../rollout/outcome.ts'
 import { formatLocalTime } from './time.ts'
 
 /** A flagged (not PASS) app as a message shows it. */
@@ -49,6 +49,8 @@ export interface Summary {
   previousRecommendation?: Recommendation
   /** Who cancelled the rollout and why (rollout.cancelled only). */
   cancellation?: { by: string, reason: string | null }
+  /** What a person did (waiver.changed, decision.overridden): "Waived Billing.Service", by whom, why. */
+  act?: { what: string, by: string, reason: string }
   links: { rollout?: string, recommendation?: string }
 }
 
@@ -70,6 +72,7 @@ export function label (value: string): string {
 export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
   const { outcome } = event
   if (outcome.kind === 'cancel') return cancelSummary(outcome, publicUrl)
+  if (outcome.kind === 'people') return peopleSummary(outcome, publicUrl)
   const { rollout, result } = outcome
   const known = new Map(rollout.apps.map(a => [a.name, a]))
   const flagged = (result?.apps ?? [])
@@ -118,6 +121,30 @@ function cancelSummary (outcome: CancelOutcome, publicUrl?: string): Summary {
     changes: [],
     ...(previous === null ? {} : { previousRecommendation: previous.recommendation }),
     cancellation: { by: cancellation.by, reason: cancellation.reason === null ? null : oneLine(cancellation.reason) },
+    links: linksOf(rollout.id, publicUrl)
+  }
+}
+
+/** A person's waiver or override: what they did, and what the recommendation follows now. */
+function peopleSummary (outcome: PeopleOutcome, publicUrl?: string): Summary {
+  const { rollout } = outcome
+  const what = outcome.action === 'override'
+    ? `Overrode the decision to ${label(outcome.recommendation ?? 'INCONCLUSIVE')} (automated: ${label(outcome.automated ?? 'none')})`
+    : `${outcome.action === 'waived' ? 'Waived' : 'Withdrew the waiver of'} ${outcome.app ?? ''}`.trim()
+  return {
+    rolloutId: rollout.id,
+    rolloutName: rollout.name,
+    recommendation: outcome.recommendation,
+    headline: outcome.recommendation === null ? '👤 No recommendation yet' : `${RECOMMENDATION_EMOJI[outcome.recommendation]} ${label(outcome.recommendation)}`,
+    stage: outcome.action === 'override' ? 'Override' : 'Waiver',
+    time: formatLocalTime(outcome.at, rollout.timezone),
+    canaryHosts: rollout.canaryHosts,
+    reasons: outcome.reasons,
+    flagged: [],
+    passCount: 0,
+    appCount: 0,
+    changes: [],
+    act: { what, by: outcome.by, reason: oneLine(outcome.reason) },
     links: linksOf(rollout.id, publicUrl)
   }
 }
@@ -195,7 +222,8 @@ export function escapeSummary (s: Summary, escape: (text: string) => string): Su
     ...(s.error === undefined ? {} : { error: escape(s.error) }),
     ...(s.cancellation === undefined
       ? {}
-      : { cancellation: { by: escape(s.cancellation.by), reason: s.cancellation.reason === null ? null : escape(s.cancellation.reason) } })
+      : { cancellation: { by: escape(s.cancellation.by), reason: s.cancellation.reason === null ? null : escape(s.cancellation.reason) } }),
+    ...(s.act === undefined ? {} : { act: { what: escape(s.act.what), by: escape(s.act.by), reason: escape(s.act.reason) } })
   }
 }
 
@@ -234,13 +262,20 @@ export function ownershipLine (app: FlaggedApp): string {
 export function contextLine (s: Summary): string {
   const hosts = s.canaryHosts.length === 0
     ? ''
-    : ` · canary ${s.canaryHosts.length <= 3 ? s.canaryHosts.join(', ') : `${s.canaryHosts.slice(0, 3).join(', ')} +${s.canaryHosts.length - 3}`}`
+    : ` · canary ${s.canaryHosts.length <= 3
+      ? s.canaryHosts.join(', ')
+      : `${s.canaryHosts.slice(0, 3).join(', ')} +${s.canaryHosts.length - 3}`}`
   return `${s.stage} · ${s.time}${hosts}`
 }
 
 /** "Cancelled by ana: reason" or "Cancelled by ana, no reason given.", from (escaped) parts. */
 export function cancelledBy (c: { by: string, reason: string | null }, bold: (s: string) => string = s => s): string {
   return c.reason === null ? `${bold('Cancelled by')} ${c.by}, no reason given.` : `${bold('Cancelled by')} ${c.by}: ${c.reason}`
+}
+
+/** "Waived Billing.Service — by ana: known issue", from (escaped) parts. */
+export function actedBy (a: { what: string, by: string, reason: string }, bold: (s: string) => string = s => s): string {
+  return `${bold(a.what)} by ${a.by}: ${a.reason}`
 }
 
 /** What stood when a rollout was cancelled. */
@@ -252,6 +287,7 @@ export function lastStood (previous: Recommendation | undefined, bold: (s: strin
 export function fallbackText (s: Summary): string {
   const head = `${s.headline} · ${s.rolloutName} · ${s.stage} · ${s.time}`
   if (s.cancellation !== undefined) return `${head}. ${cancelledBy(s.cancellation)}`
+  if (s.act !== undefined) return `${head}. ${actedBy(s.act)}`
   if (s.recommendation === null) return `${head}. Error: ${s.error ?? 'unknown'}`
   if (s.appCount === 0 && s.reasons.length > 0) return `${head}. ${s.reasons[0]}`
   const flagged = s.flagged.length === 0 ? '' : `${s.flagged.length} app${s.flagged.length === 1 ? '' : 's'} flagged, `

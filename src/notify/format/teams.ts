@@ -1,7 +1,7 @@
 import type { Recommendation } from '../../schemas/common.ts'
 import { joinWithin } from './lines.ts'
 import {
-  cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 
@@ -37,18 +37,26 @@ export function teamsMessage (summary: Summary): Record<string, unknown> {
     }),
     text(contextLine(s), { isSubtle: true, spacing: 'None' })
   ]
-  if (s.cancellation !== undefined) {
+  if (s.act !== undefined) {
+    body.push(text(actedBy(s.act, t => `**${t}**`)))
+    if (s.reasons.length > 0) body.push(text(joinWithin(s.reasons.map(r => `- ${r}`), TEAMS_LIMITS.textChars, n => `- +${n} more`)))
+  } else if (s.cancellation !== undefined) {
     body.push(text(cancelledBy(s.cancellation, t => `**${t}**`)))
     body.push(text(lastStood(s.previousRecommendation, t => `**${t}**`), { spacing: 'None' }))
   } else if (s.recommendation === null) {
     body.push(text(`**Error:** ${s.error ?? 'unknown'}`))
-    if (s.previousRecommendation !== undefined) body.push(text(`The last recommendation still stands: **${label(s.previousRecommendation)}**.`))
+    if (s.previousRecommendation !== undefined) {
+      body.push(text(`The last recommendation still stands: **${label(s.previousRecommendation)}**.`))
+    }
   } else {
     // A markdown list: Teams joins plain single-newline lines into one paragraph.
     if (s.reasons.length > 0) body.push(text(joinWithin(s.reasons.map(r => `- ${r}`), TEAMS_LIMITS.textChars, n => `- +${n} more`)))
     if (s.changes.length > 0) {
       body.push(text('What changed', { weight: 'Bolder' }))
-      body.push(text(joinWithin(s.changes.map(c => `- ${changeLine(c)}`), TEAMS_LIMITS.textChars, n => `- +${n} more changes`), { spacing: 'None' }))
+      body.push(text(
+        joinWithin(s.changes.map(c => `- ${changeLine(c)}`), TEAMS_LIMITS.textChars, n => `- +${n} more changes`),
+        { spacing: 'None' }
+      ))
     }
   }
   const tail: Element[] = s.recommendation === null || s.appCount === 0 ? [] : [text(`✅ ${passLine(s)}`, { separator: true })]

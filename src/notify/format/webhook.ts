@@ -31,6 +31,16 @@ export function webhookBody (event: NotifyEvent): Record<string, unknown> {
   if (outcome.kind === 'cancel') {
     return { ...head, recommendation: null, cancellation: outcome.cancellation, previous: outcome.previous }
   }
+  // A person's word: what they did, and what the recommendation (and the gate) follow now.
+  if (outcome.kind === 'people') {
+    return {
+      ...head,
+      recommendation: outcome.recommendation,
+      automated: outcome.automated,
+      change: { action: outcome.action, app: outcome.app, by: outcome.by, reason: outcome.reason, at: outcome.at },
+      reasons: outcome.reasons
+    }
+  }
   return {
     ...head,
     checkpoint: { index: outcome.checkpointIndex, kind: outcome.kind, at: outcome.at },

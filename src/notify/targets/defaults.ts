@@ -29,7 +29,8 @@ export function defaultTargets (config: Pick<Config, 'GONOGO_NOTIFY_DEFAULT' | '
       // The first schema error only: the union's errors are long and would quote the secret back.
       const first = [...Value.Errors(NotifyTarget, item)][0]
       const path = first?.path !== undefined && first.path !== '' ? ` at ${first.path}` : ''
-      problems.push(`${where} must be {"kind":"slack"|"teams","url":...} or {"kind":"webhook","url":...,"secret":<16+ chars>} (problem${path})`)
+      problems.push(`${where} must be {"kind":"slack"|"teams","url":...} ` +
+        `or {"kind":"webhook","url":...,"secret":<16+ chars>} (problem${path})`)
       continue
     }
     try {

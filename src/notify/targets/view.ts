@@ -15,5 +15,10 @@ export function targetOrigin (url: string): string {
 
 /** A target as GET routes return it: kind and scheme+host; never the path, query or secret. */
 export function viewTarget (target: NotifyTarget): NotifyTargetView {
-  return { kind: target.kind, url: targetOrigin(target.url) }
+  return {
+    kind: target.kind,
+    url: targetOrigin(target.url),
+    ...(target.label === undefined ? {} : { label: target.label }),
+    ...(target.events === undefined ? {} : { events: target.events })
+  }
 }

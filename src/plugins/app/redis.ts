@@ -48,10 +48,13 @@ export default fp<RedisPluginOptions>(async (app, opts) => {
     // Bounded: a port that accepts connections but never answers (not Redis, or TLS against
     // plain Redis) would otherwise end in Fastify's opaque plugin timeout.
     await withDeadline(redis.connect(), CONNECT_TIMEOUT_MS,
-      () => new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s: is it Redis, and does REDIS_URL use the right scheme (redis:// or rediss://)?`))
+      () => new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s: ` +
+        'is it Redis, and does REDIS_URL use the right scheme (redis:// or rediss://)?'))
   } catch (err) {
     redis.disconnect()
-    throw new GonogoError('GONOGO_REDIS', `Redis at ${safeUrl(opts.url)} is not reachable (${(err as Error).message}); start redis-server or set REDIS_URL`)
+    throw new GonogoError(
+      'GONOGO_REDIS', `Redis at ${safeUrl(opts.url)} is not reachable (${(err as Error).message}); start redis-server or set REDIS_URL`
+    )
   }
   app.decorate('redis', redis)
   app.decorate('redisConnect', connect)

@@ -3,17 +3,27 @@ import { preflight } from '../../analysis/preflight.ts'
 import type { Config } from '../../config.ts'
 import { validateNotifyTargets } from '../../notify/targets/validate.ts'
 import type { RolloutPorts } from '../../rollout/ports.ts'
+import { BoardReader } from '../../store/board-read.ts'
 import { newRolloutId } from '../../store/ids.ts'
+import { PeopleStore } from '../../store/people-store.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** What rollout/operations.ts needs, wired to this process's stores, queue, New Relic and notifier. */
     rolloutPorts: RolloutPorts & { newId: (now: number) => string }
+    /** The board's reads: compact checkpoints and people's word. */
+    boardReader: BoardReader
+    /** Notes, waivers, the override and the audit list. */
+    people: PeopleStore
   }
 }
 
 /** Wires the rollout operations' ports; the routes call the operations with them. */
 export default fp<{ config: Config }>(async (app, { config }) => {
+  const boardReader = new BoardReader(app.redis, config.GONOGO_REDIS_PREFIX)
+  const people = new PeopleStore(app.redis, config.GONOGO_REDIS_PREFIX)
+  app.decorate('boardReader', boardReader)
+  app.decorate('people', people)
   app.decorate('rolloutPorts', {
     rollouts: app.rollouts,
     checkpoints: app.checkpointStore,
@@ -23,9 +33,12 @@ export default fp<{ config: Config }>(async (app, { config }) => {
       : undefined,
     validateTargets: async (targets) => { await validateNotifyTargets(targets, config) },
     notifier: app.notifier,
+    people,
+    board: boardReader,
+    events: app.rolloutEvents,
     log: app.log,
     now: Date.now,
     newId: newRolloutId,
     settings: { lagMs: config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000, manualWaitMs: config.GONOGO_MANUAL_WAIT_MS }
   })
-}, { name: 'rollout-ports', dependencies: ['queues', 'notify', 'nerdgraph'] })
+}, { name: 'rollout-ports', dependencies: ['queues', 'notify', 'nerdgraph', 'rollout-events'] })

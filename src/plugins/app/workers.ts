@@ -56,6 +56,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
       }),
       slowThresholds: (evidence: Evidence) => slowThresholdsOf(evidence as EvidenceState),
       notifier: opts.notifier ?? noopNotifier,
+      events: app.rolloutEvents,
       onRecorded: (info) => {
         app.metrics.checkpoints.inc({ kind: info.kind, outcome: info.outcome })
         if (info.kind === 'decision') app.metrics.finished(info.rolloutId, info.recommendation ?? 'INCONCLUSIVE')
@@ -73,4 +74,4 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
   await worker.ready()
   await sweep()
   await app.scheduler.scheduleReconcile()
-}, { name: 'workers', dependencies: ['queues', 'nerdgraph', 'redis', 'metrics'] })
+}, { name: 'workers', dependencies: ['queues', 'nerdgraph', 'redis', 'metrics', 'rollout-events'] })

@@ -27,7 +27,8 @@ export default fp(async (app) => {
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
-            description: 'One of GONOGO_API_TOKENS; needed on mutating routes when it is set, and on every route but /healthz and /readyz ' +
+            description: 'One of GONOGO_API_TOKENS; needed on mutating routes when it is set, ' +
+              'and on every route but /healthz and /readyz ' +
               'when GONOGO_READ_TOKENS_REQUIRED=true (reads are documented without it: the default)'
           }
         }

@@ -17,7 +17,8 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     schema: {
       tags: ['analyses'],
       summary: 'Analyse a window once',
-      description: 'Fetches the window [from, until) from New Relic, compares canary hosts with baseline hosts app by app, and answers with the checkpoint result. Nothing is stored.',
+      description: 'Fetches the window [from, until) from New Relic, compares canary hosts with baseline hosts app by app, ' +
+        'and answers with the checkpoint result. Nothing is stored.',
       operationId: 'analyzeWindow',
       security: [{ bearerAuth: [] }],
       body: AnalysisRequest,
@@ -46,7 +47,8 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
       // past any proxy's patience; at the deadline the work stops and frees the client's slots.
       const ms = config.GONOGO_ANALYSIS_TIMEOUT_MS
       ;({ result } = await withDeadline(runAnalysis(app.nerdgraph, target, { from, until }, { asOf: now, signal: stop.signal }), ms,
-        () => new UpstreamError(`the analysis took longer than ${ms / 1000} s (GONOGO_ANALYSIS_TIMEOUT_MS): New Relic is slow or not answering; try again, or a shorter window or fewer apps`, 504),
+        () => new UpstreamError(`the analysis took longer than ${ms / 1000} s (GONOGO_ANALYSIS_TIMEOUT_MS): ` +
+          'New Relic is slow or not answering; try again, or a shorter window or fewer apps', 504),
         () => stop.abort()))
     } catch (err) {
       app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'failed' })

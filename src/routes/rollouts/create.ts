@@ -29,7 +29,7 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       }
     }
   }, async (req, reply) => {
-    const { stored, created, warnings } = await createRollout(app.rolloutPorts, req.body, config, req.headers['idempotency-key'])
+    const { stored, created, warnings } = await createRollout(app.rolloutPorts, req.body, config, req.headers['idempotency-key'], req.caller)
     if (!created) reply.header('idempotent-replayed', 'true')
     return reply.code(201).header('location', `/v1/rollouts/${stored.spec.id}`).send({ ...rolloutView(stored), ...(warnings.length > 0 ? { warnings } : {}) })
   })

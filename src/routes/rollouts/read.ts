@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { NotFoundError } from '../../errors.ts'
+import { etagOf, notModified } from '../../http/etag.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { IdParams, ListQuery, Rollout, RolloutPage } from '../../schemas/rollout.ts'
 import { rolloutSummary, rolloutView } from './view.ts'
@@ -28,9 +30,17 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getRollout',
       security: [],
       params: IdParams,
-      response: { 200: described(Rollout, 'The rollout'), ...errors(400, 404, 414, 429, 503) }
+      description: 'ETag and If-None-Match (304): a page polling it costs a few bytes until the rollout changes.',
+      response: {
+        200: described(Rollout, 'The rollout'),
+        304: described(Type.Null(), 'Not modified since the ETag given (If-None-Match)'),
+        ...errors(400, 404, 414, 429, 503)
+      }
     }
-  }, async (req) => {
+  }, async (req, reply) => {
+    const rev = await app.boardReader.revision(req.params.id)
+    if (rev === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
+    if (notModified(req, reply, etagOf(rev.rev, 'rollout'))) return reply
     const stored = await app.rollouts.get(req.params.id)
     if (stored === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
     return rolloutView(stored, await app.notifyFailures.list(stored.spec.id))

@@ -1,13 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
 import type { Config } from '../../config.ts'
 import { NotFoundError } from '../../errors.ts'
-import { gateOf } from '../../rollout/gate.ts'
+import { currentOf } from '../../rollout/board.ts'
 import { entryAt } from '../../rollout/plan.ts'
 import { nextPending } from '../../rollout/statuses.ts'
 import { formatLocal } from '../../rollout/timezone.ts'
 import { described, errors } from '../../schemas/responses.ts'
+import { GateView } from '../../schemas/board.ts'
 import { IdParams, RecommendationView, type RolloutState } from '../../schemas/rollout.ts'
+
+const GateQuery = Type.Object({
+  detail: Type.Optional(Type.Boolean({ description: 'true: the whole recommendation instead of the lean gate' }))
+}, { additionalProperties: false })
 import { RecommendationCache, type RenderedRecommendation } from '../../store/recommendation-cache.ts'
 
 const JSON_TYPE = 'application/json; charset=utf-8'
@@ -21,7 +27,7 @@ const JSON_TYPE = 'application/json; charset=utf-8'
 const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   // The state connection is auto-pipelined: under load, the many small HMGETs of concurrent
   // requests go out in one write and come back in one read, which halves the CPU per read.
-  const cache = new RecommendationCache(app.redis, config.GONOGO_REDIS_PREFIX, async (id, state, latest, rec, statuses) => await render(app, id, state, latest, rec, statuses))
+  const cache = new RecommendationCache(app.redis, config.GONOGO_REDIS_PREFIX, async (id, state, latest, rec) => await render(app, id, state, latest, rec))
 
   async function read (id: string): Promise<RenderedRecommendation> {
     const rendered = await cache.read(id)
@@ -49,30 +55,46 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
     schema: {
       tags: ['rollouts'],
       summary: 'Deployment gate: 200 on GO, 409 otherwise',
-      description: 'For tools that gate on a status code: 200 when the latest recommendation is GO and current (final or not: check `final`); 409 for NO_GO, INCONCLUSIVE, no result yet, a cancelled rollout, or a GO whose newer checkpoint failed. The body is the recommendation either way; `gate.reason` says why.',
+      description: 'For tools that gate on a status code: 200 when the recommendation (waivers, sign-offs and an override applied) is ' +
+        'GO and current (final or not: check `final`); 409 for NO_GO, INCONCLUSIVE, no result yet, a cancelled rollout, or a GO whose ' +
+        'newer checkpoint failed. The body is `{ open, final, recommendation, reason }`; with `detail=true` it is the whole ' +
+        'recommendation (as GET /recommendation) instead.',
       operationId: 'getGate',
       security: [],
       params: IdParams,
+      querystring: GateQuery,
       response: {
-        200: described(RecommendationView, 'The gate is open: the latest recommendation is a current GO'),
+        200: described(Type.Union([GateView, RecommendationView]), 'The gate is open: the recommendation is a current GO'),
         ...errors(400, 404, 414, 429, 503),
-        409: described(RecommendationView,
-          'The gate is closed (NO_GO, INCONCLUSIVE, no result yet, cancelled, or a newer checkpoint failed): gate.reason says why')
+        409: described(Type.Union([GateView, RecommendationView]),
+          'The gate is closed (NO_GO, INCONCLUSIVE, no result yet, cancelled, or a newer checkpoint failed): reason says why')
       }
     }
   }, async (req, reply) => {
-    const { body, gateOpen } = await read(req.params.id)
-    return reply.code(gateOpen ? 200 : 409).type(JSON_TYPE).send(body as never)
+    const { body, gate } = await read(req.params.id)
+    reply.code(gate.open ? 200 : 409).type(JSON_TYPE)
+    return req.query.detail === true ? reply.send(body as never) : reply.send(JSON.stringify(gate) as never)
   })
 }
 
-/** The RecommendationView bytes: a head with the live fields, then the stored latest object's members. */
-async function render (app: FastifyInstance, id: string, state: RolloutState, latest: Buffer | null, rec: string | null, statuses: string): Promise<RenderedRecommendation> {
-  const gate = gateOf(state, rec, statuses)
-  const head = `{"rolloutId":"${id}","state":"${state}","final":${state === 'decided' ? 'true' : 'false'},"gate":${JSON.stringify(gate)},`
-  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec, state, gateOpen: gate.open }
+/**
+ * The RecommendationView bytes: a head with the live fields (the gate, and what people's word made
+ * of the recommendation: `effective`), then the stored latest object's members.
+ */
+async function render (app: FastifyInstance, id: string, state: RolloutState, latest: Buffer | null, rec: string | null): Promise<RenderedRecommendation> {
+  const data = await app.boardReader.matrix(id)
+  const current = data === null ? null : currentOf(data)
+  const gateLean = current?.gate ?? { open: false, final: state === 'decided', recommendation: null, reason: 'no checkpoint has succeeded yet' }
+  const gate = { open: gateLean.open, reason: gateLean.reason }
+  const effective = current === null || latest === null
+    ? null
+    : { recommendation: current.effective.recommendation, waived: current.effective.waived, awaitingSignOff: current.effective.awaitingSignOff, override: data?.people.override ?? null }
+  const final = state === 'decided'
+  const head = `{"rolloutId":"${id}","state":"${state}","final":${final ? 'true' : 'false'},"gate":${JSON.stringify(gate)},` +
+    (effective === null ? '' : `"effective":${JSON.stringify(effective)},`)
+  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec, state, gateOpen: gate.open, gate: gateLean }
   const rest = JSON.stringify(await nothingYet(app, id, state)).slice(1)
-  return { body: Buffer.from(head + rest), recommendation: null, state, gateOpen: false }
+  return { body: Buffer.from(head + rest), recommendation: null, state, gateOpen: gateLean.open, gate: gateLean }
 }
 
 /** The body before any checkpoint succeeded: a 200 with null and a message, not a 404 (the rollout exists). */

@@ -5,11 +5,11 @@
  * featureFlagId for feature flags, a timestamp within 24 hours, an entity search
  * that matches exactly one entity), recorded in memory, answered in its shape.
  */
-import { hash128 } from '../rng.ts'
+import type { ChangeEvent, ChangeLog } from './change-log.ts'
 import { gqlError } from './errors.ts'
 import { EntitySearchError, entityOutline, searchApps } from './entity-search.ts'
-import type { Path, Resolver } from './execute.ts'
 import type { Field } from './parse.ts'
+import type { Path, Resolver } from './resolver.ts'
 
 /** New Relic's standard categories and their types (compared without case, `_` as a space). */
 const STANDARD: Record<string, string[]> = {
@@ -31,19 +31,6 @@ const RESTRICTED = new Set(['accountId', 'ago', 'and', 'appID', 'as', 'auto', 'b
   'week', 'weeks', 'where', 'with'])
 
 const DAY_MS = 24 * 3_600_000
-
-export type ChangeEvent = Record<string, unknown>
-
-/** The change events recorded, oldest first. */
-export class ChangeLog {
-  events: ChangeEvent[] = []
-  #count = 0
-
-  nextId (seed: number): string {
-    const [a, b, c, d] = hash128(`${seed}\u0001change\u0001${++this.#count}`).map(x => x.toString(16).padStart(8, '0'))
-    return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${c.slice(0, 4)}-${c.slice(4)}${d}`
-  }
-}
 
 class InputError extends Error {}
 

@@ -4,8 +4,8 @@
  */
 import { gqlError } from './errors.ts'
 import { builderQuery, EntitySearchError, entityOutline, pageOf, PAGE_SIZE, searchApps } from './entity-search.ts'
-import type { Path, Resolver } from './execute.ts'
 import type { Field } from './parse.ts'
+import type { Path, Resolver } from './resolver.ts'
 
 export function resolveEntitySearch (r: Resolver, f: Field, path: Path): unknown {
   const model = r.ctx.store.model

@@ -12,7 +12,8 @@ export interface GqlError {
   extensions?: Record<string, unknown>
 }
 
-export type ErrorClass = 'INVALID_INPUT' | 'TIMEOUT' | 'FORBIDDEN' | 'BAD_API_KEY' | 'TOO_MANY_REQUESTS' | 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE' | 'GRAPHQL_VALIDATION_FAILED'
+export type ErrorClass = 'INVALID_INPUT' | 'TIMEOUT' | 'FORBIDDEN' | 'BAD_API_KEY' | 'TOO_MANY_REQUESTS' |
+  'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE' | 'GRAPHQL_VALIDATION_FAILED'
 
 /** One `errors` entry. */
 export function gqlError (message: string, errorClass: ErrorClass, path?: Array<string | number>, loc?: Loc): GqlError {

@@ -5,45 +5,19 @@
  * for key checks. Unknown fields answer null rather than failing the request.
  * Each nrql field fails on its own: one bad alias does not spoil the others.
  */
-import type { BlockStore } from '../store.ts'
-import type { LimitState } from '../limits.ts'
-import type { AsyncQueries } from './async.ts'
 import { resolveChangeTrackingCreateEvent } from './change-tracking.ts'
-import type { ChangeLog } from './change-tracking.ts'
 import { resolveEntities, resolveEntity, resolveEntitySearch } from './entities.ts'
 import type { GqlError } from './errors.ts'
 import { resolveNrql, resolveQueryProgress } from './nrql-field.ts'
 import { parseGraphQL } from './parse.ts'
 import type { Field, GqlDocument, GValue, Operation, Selection } from './parse.ts'
-
-export interface ResolveContext {
-  store: BlockStore
-  now: number
-  maxBuckets?: number
-  /** 'timeout': every nrql field fails with errorClass TIMEOUT (fault injection). */
-  nrqlMode: 'ok' | 'timeout'
-  /** Called once per nrql field evaluated. */
-  onNrql: () => void
-  /** NRQL rate limit and simulated query durations (absent: none). */
-  limits?: LimitState
-  /** Registry of asynchronous queries (absent: `async: true` answers at once). */
-  asyncQueries?: AsyncQueries
-  /** Change tracking events recorded by mutations (absent: mutations are refused). */
-  changes?: ChangeLog
-  /** Longest simulated duration among the request's fields (ms): the server answers after it. */
-  delayMs: number
-  onTimeout?: () => void
-  onRateLimited?: () => void
-  onAsync?: () => void
-  onChangeEvent?: () => void
-}
+import type { Path, ResolveContext, Resolver as FieldResolver } from './resolver.ts'
 
 export interface GqlResponse {
   data?: Record<string, unknown> | null
   errors?: GqlError[]
 }
 
-export type Path = Array<string | number>
 type Vars = Record<string, unknown>
 
 /**
@@ -65,7 +39,7 @@ function typeMatches (condition: string | undefined, typeName: string | undefine
   return ifaces === undefined || ifaces.includes(condition)
 }
 
-export class Resolver {
+export class Resolver implements FieldResolver {
   readonly ctx: ResolveContext
   readonly doc: GqlDocument
   readonly vars: Vars
@@ -166,6 +140,17 @@ export class Resolver {
   }
 
   account (sels: Selection[], path: Path, id: unknown): Record<string, unknown> {
+    // Another scenario's account: its fields read that scenario, then the default comes back.
+    const other = typeof id === 'number' ? this.ctx.stores?.get(id) : undefined
+    if (other !== undefined && other !== this.ctx.store) {
+      const before = this.ctx.store
+      this.ctx.store = other
+      try {
+        return this.account(sels, path, id)
+      } finally {
+        this.ctx.store = before
+      }
+    }
     const model = this.ctx.store.model
     return this.object(sels, 'Account', path, (f, p) => {
       switch (f.name) {
@@ -196,8 +181,12 @@ function invalidScalar (type: string, v: unknown): string | null {
     }
     return null
   }
-  if ((base === 'Int' || base === 'Seconds') && !Number.isInteger(v)) return `${base} cannot represent non-integer value: ${JSON.stringify(v)}`
-  if ((base === 'Nrql' || base === 'String') && typeof v !== 'string') return `${base} cannot represent a non string value: ${JSON.stringify(v)}`
+  if ((base === 'Int' || base === 'Seconds') && !Number.isInteger(v)) {
+    return `${base} cannot represent non-integer value: ${JSON.stringify(v)}`
+  }
+  if ((base === 'Nrql' || base === 'String') && typeof v !== 'string') {
+    return `${base} cannot represent a non string value: ${JSON.stringify(v)}`
+  }
   if (base === 'Boolean' && typeof v !== 'boolean') return `Boolean cannot represent a non boolean value: ${JSON.stringify(v)}`
   return null
 }

@@ -8,8 +8,8 @@ import type { ExecResult } from '../nrql/index.ts'
 import { ASYNC_MAX_MS } from './async.ts'
 import type { AsyncJob, QueryProgress } from './async.ts'
 import { gqlError } from './errors.ts'
-import type { Path, Resolver } from './execute.ts'
 import type { Field } from './parse.ts'
+import type { Path, Resolver } from './resolver.ts'
 
 /** NerdGraph's default `timeout` (seconds), which is also the async wait. */
 export const DEFAULT_TIMEOUT_S = 5

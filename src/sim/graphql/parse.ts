@@ -161,7 +161,10 @@ class P {
 
   fail (tok: Tok = this.peek(), expected?: string): never {
     const found = tok.t === 'eof' ? '<EOF>' : tok.t === 'string' ? 'string' : `"${tok.v}"`
-    throw new GraphQLSyntaxError(expected === undefined ? `Unexpected ${found}.` : `Expected ${expected}, found ${found}.`, locOf(this.src, tok.pos))
+    throw new GraphQLSyntaxError(
+      expected === undefined ? `Unexpected ${found}.` : `Expected ${expected}, found ${found}.`,
+      locOf(this.src, tok.pos)
+    )
   }
 
   isP (v: string): boolean {

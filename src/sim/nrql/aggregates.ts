@@ -3,10 +3,10 @@
  * Each takes whole index ranges (the fast path: no per-event test) or single
  * events (after a WHERE test or a per-event facet lookup).
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import type { AppModel } from '../model.ts'
 import type { Agg } from './ast.ts'
-import type { AttrDef, Value } from './attributes.ts'
+import type { AttrDef, Value } from './attr-def.ts'
 import { compileWhere } from './predicate.ts'
 import type { Compiled } from './predicate.ts'
 import { percentiles } from './select.ts'

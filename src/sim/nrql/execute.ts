@@ -7,14 +7,14 @@
  * block each TIMESERIES bucket is a contiguous index range found by binary
  * search (rows are in time order).
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import type { BlockStore } from '../store.ts'
 import { HOUR_MS, MINUTE_MS } from '../time.ts'
 import type { Query, TimeRef } from './ast.ts'
 import { metricsOf } from '../metric.ts'
 import type { AggState, HostCtx } from './aggregates.ts'
+import type { AttrDef, Value } from './attr-def.ts'
 import { attrDef, EVENT_TYPES } from './attributes.ts'
-import type { AttrDef, Value } from './attributes.ts'
 import { NrqlSyntaxError } from './lexer.ts'
 import { makeAgg } from './make-agg.ts'
 import { metricWhere } from './metric-attributes.ts'
@@ -111,13 +111,16 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
   let bucketMs = span
   let nb = 1
   if (q.timeseries !== undefined) {
-    bucketMs = q.timeseries.bucketMs ?? (AUTO_BUCKETS_MS.find(w => Math.ceil(span / w) <= AUTO_TARGET_BUCKETS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1])
+    bucketMs = q.timeseries.bucketMs ??
+      (AUTO_BUCKETS_MS.find(w => Math.ceil(span / w) <= AUTO_TARGET_BUCKETS) ?? AUTO_BUCKETS_MS[AUTO_BUCKETS_MS.length - 1])
     // Buckets end at UNTIL, as New Relic's do: the start moves forward to the first
     // full bucket. A window shorter than one bucket is one partial bucket [SINCE, UNTIL).
     nb = Math.max(1, Math.floor(span / bucketMs))
     const max = opts.maxBuckets ?? DEFAULT_MAX_BUCKETS
     if (nb > max) {
-      throw new NrqlSyntaxError(`Too many buckets: TIMESERIES ${bucketMs / 1000} seconds over this time range makes ${nb} buckets, the maximum is ${max}`)
+      throw new NrqlSyntaxError(
+        `Too many buckets: TIMESERIES ${bucketMs / 1000} seconds over this time range makes ${nb} buckets, the maximum is ${max}`
+      )
     }
     if (span >= bucketMs) since = until - nb * bucketMs
     else bucketMs = span
@@ -213,7 +216,9 @@ export function executeQuery (store: BlockStore, q: Query, opts: ExecOptions): E
     metadata: {
       eventTypes: [eventType],
       facets: facets.length === 0 ? null : facets,
-      timeWindow: { begin: since, end: until, compareWith: null, since: new Date(since).toISOString(), until: new Date(until).toISOString() },
+      timeWindow: {
+        begin: since, end: until, compareWith: null, since: new Date(since).toISOString(), until: new Date(until).toISOString()
+      },
       messages: []
     }
   }

@@ -6,7 +6,7 @@
  * same as the plain mean when one ratio applies); min, max, percentiles, uniqueCount
  * and latest are not extrapolated.
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import { CountState, MomentState } from './aggregates.ts'
 import type { HostCtx } from './aggregates.ts'
 

@@ -5,8 +5,8 @@ import {
   CountState, EdgeState, FilterState, MomentState, PercentageState, PercentileState, RateState, UniqueState, WhereCache
 } from './aggregates.ts'
 import type { AggState } from './aggregates.ts'
+import type { AttrDef } from './attr-def.ts'
 import { attrDef } from './attributes.ts'
-import type { AttrDef } from './attributes.ts'
 import { WeightedCountState, WeightedMomentState } from './extrapolate.ts'
 import { NrqlSyntaxError } from './lexer.ts'
 import { MetricState } from './metric-aggregates.ts'

@@ -4,8 +4,7 @@
  * count is the calls summarised, sum the total (seconds for durations, the count for
  * error counters), average = sum / count, min and max of the points' min and max.
  */
-import type { EventTable } from '../generate.ts'
-import type { MetricTable } from '../metric.ts'
+import type { EventTable, MetricTable } from '../event-table.ts'
 import { grow } from './aggregates.ts'
 import type { AggState, HostCtx } from './aggregates.ts'
 

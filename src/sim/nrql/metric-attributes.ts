@@ -4,12 +4,11 @@
  * transactionType, transactionName, metricName, metricTimesliceName, entity.guid,
  * appId) and the metric names themselves as value attributes.
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable, MetricTable } from '../event-table.ts'
 import { DURATION, ERROR_COUNT, METRIC_NAMES } from '../metric.ts'
-import type { MetricTable } from '../metric.ts'
 import { TRANSACTION_NAMES } from '../model.ts'
 import type { Agg, Expr, SelectItem } from './ast.ts'
-import type { AttrDef } from './attributes.ts'
+import type { AttrDef } from './attr-def.ts'
 
 const NAME_CODES = TRANSACTION_NAMES.length + 1
 

@@ -28,7 +28,9 @@ const ONE_ATTR_FNS: AggFn[] = ['average', 'max', 'min', 'sum', 'median', 'unique
 const CLAUSES = ['where', 'facet', 'timeseries', 'since', 'until', 'limit', 'with', 'from', 'select', 'extrapolate']
 
 const FN_NAMES: Record<string, AggFn> = {}
-for (const fn of ['count', 'average', 'max', 'min', 'sum', 'percentile', 'median', 'uniqueCount', 'latest', 'earliest', 'filter', 'percentage', 'rate'] as AggFn[]) {
+for (const fn of [
+  'count', 'average', 'max', 'min', 'sum', 'percentile', 'median', 'uniqueCount', 'latest', 'earliest', 'filter', 'percentage', 'rate'
+] as AggFn[]) {
   FN_NAMES[fn.toLowerCase()] = fn
 }
 
@@ -158,7 +160,9 @@ class Parser {
       const inner = this.aggregate()
       let per = 1000
       if (this.acceptOp(',')) {
-        const n = this.isKw('second') || this.isKw('minute') || this.isKw('hour') || this.isKw('day') || this.isKw('week') ? 1 : this.number()
+        const n = this.isKw('second') || this.isKw('minute') || this.isKw('hour') || this.isKw('day') || this.isKw('week')
+          ? 1
+          : this.number()
         per = n * this.unit()
       }
       if (!(per > 0)) throw new NrqlSyntaxError('rate() needs a positive time unit')
@@ -387,13 +391,18 @@ function resultKeys (items: SelectItem[], facets: string[], timeseries: boolean)
     }
     const prev = out[at]
     const { agg } = item
-    if ((agg.fn === 'percentile' || agg.fn === 'median') && prev.agg.fn === agg.fn && prev.agg.attr === agg.attr && item.key === defaultKey(agg)) {
+    if (
+      (agg.fn === 'percentile' || agg.fn === 'median') &&
+      prev.agg.fn === agg.fn && prev.agg.attr === agg.attr && item.key === defaultKey(agg)
+    ) {
       const ps = [...(prev.agg.percentiles as number[])]
       for (const p of agg.percentiles as number[]) if (!ps.includes(p)) ps.push(p)
       out[at] = { key: prev.key, agg: { ...prev.agg, percentiles: ps } }
       continue
     }
-    throw new NrqlSyntaxError(`Duplicate result key '${item.key}': two aggregates would be returned under the same name; give each its own with AS 'name'`)
+    throw new NrqlSyntaxError(
+      `Duplicate result key '${item.key}': two aggregates would be returned under the same name; give each its own with AS 'name'`
+    )
   }
   const reserved = [
     ...(facets.length > 0 ? ['facet', ...facets] : []),
@@ -401,8 +410,12 @@ function resultKeys (items: SelectItem[], facets: string[], timeseries: boolean)
   ]
   for (const { key } of out) {
     if (!reserved.includes(key)) continue
-    const what = key === 'facet' || facets.includes(key) ? (key === 'facet' ? 'the facet value' : `the FACET attribute ${key}`) : 'a TIMESERIES bucket bound'
-    throw new NrqlSyntaxError(`Duplicate result key '${key}': it is also ${what} of each row; name the aggregate differently with AS 'name'`)
+    const what = key === 'facet' || facets.includes(key)
+      ? (key === 'facet' ? 'the facet value' : `the FACET attribute ${key}`)
+      : 'a TIMESERIES bucket bound'
+    throw new NrqlSyntaxError(
+      `Duplicate result key '${key}': it is also ${what} of each row; name the aggregate differently with AS 'name'`
+    )
   }
   return out
 }

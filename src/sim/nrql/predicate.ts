@@ -3,11 +3,11 @@
  * answer does not depend on the event (so a whole host is taken or skipped
  * without generating it), otherwise to a per-event test.
  */
-import type { EventTable } from '../generate.ts'
+import type { EventTable } from '../event-table.ts'
 import type { AppModel } from '../model.ts'
 import type { Expr, Literal } from './ast.ts'
+import type { Value } from './attr-def.ts'
 import { attrDef } from './attributes.ts'
-import type { Value } from './attributes.ts'
 
 export type EventTest = (t: EventTable, i: number) => boolean
 export type Compiled = boolean | EventTest

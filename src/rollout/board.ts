@@ -1,0 +1,117 @@
+/**
+ * The board's reads, built from what is stored compactly: the matrix (apps x checkpoints with
+ * people's word beside the verdicts) and one app across the rollout. Pure: the loader in
+ * store/board-read.ts fetches, these shape.
+ */
+import type { AppSeries, AppView, GateView, Matrix, MatrixRow, Note, Waiver } from '../schemas/board.ts'
+import type { Status } from '../schemas/common.ts'
+import { expandAppCheckpoint, type CheckpointCells, type StoredAppCheckpoint } from './compact.ts'
+import { gateView } from './gate.ts'
+import { effectiveRecommendation, type Effective, type PeopleWord } from './people.ts'
+import { buildPlan } from './plan.ts'
+import { entryStatus } from './statuses.ts'
+import { formatLocal } from './timezone.ts'
+import type { StoredRollout } from './types.ts'
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+
+/** Everything stored that the matrix reads. */
+export interface BoardData {
+  stored: StoredRollout
+  cells: Map<number, CheckpointCells>
+  people: PeopleWord
+}
+
+/** The recommendation now, with people's word, and the gate that follows it. */
+export function currentOf (data: BoardData): { effective: Effective, gate: GateView } {
+  const { stored } = data
+  const plan = buildPlan(stored.spec.startAt, stored.spec.decisionAt, stored.spec.everyMs)
+  const latest = stored.latestIndex === null ? null : data.cells.get(stored.latestIndex) ?? null
+  // Sign-offs count from the previous checkpoint on: a word on the data the latest one added.
+  const previous = stored.latestIndex === null ? null : plan[Math.min(stored.latestIndex, plan.length) - 1]
+  const since = previous?.at ?? stored.spec.startAt
+  const effective = effectiveRecommendation(stored.spec.target.apps, stored.spec.target.policy, latest, data.people, since)
+  // A failed decision has no cells: its stored INCONCLUSIVE stands.
+  if (latest === null && stored.recommendation !== null && data.people.override === null) {
+    effective.recommendation = stored.recommendation
+    effective.automated = stored.recommendation
+  }
+  const gate = gateView(stored.state, effective.recommendation, stored.statuses, data.people.override)
+  return { effective, gate }
+}
+
+export function buildMatrix (data: BoardData, team?: string): Matrix {
+  const { stored, cells, people } = data
+  const { spec } = stored
+  const plan = buildPlan(spec.startAt, spec.decisionAt, spec.everyMs)
+  const { effective, gate } = currentOf(data)
+  const waivers = new Map(people.waivers.map(w => [w.app, w]))
+  const signOffs = new Map<string, MatrixRow['signOff']>()
+  const noteCounts = new Map<string, number>()
+  for (const n of people.notes) {
+    noteCounts.set(n.app, (noteCounts.get(n.app) ?? 0) + 1)
+    if (n.signOff !== null) signOffs.set(n.app, { value: n.signOff, by: n.by, at: n.at })
+  }
+  const apps = spec.target.apps.filter(a => team === undefined || a.team === team)
+  return {
+    rolloutId: spec.id,
+    name: spec.name,
+    state: stored.state,
+    timezone: spec.timezone,
+    startAt: iso(spec.startAt),
+    decisionAt: iso(spec.decisionAt),
+    canaryHosts: spec.target.canaryHosts,
+    recommendation: effective.recommendation,
+    automated: effective.automated,
+    reasons: effective.reasons,
+    gate,
+    override: people.override,
+    plan: plan.map(e => ({
+      index: e.index,
+      kind: e.kind,
+      at: iso(e.at),
+      localAt: formatLocal(e.at, spec.timezone),
+      status: entryStatus(stored.statuses, e.index) === 'pending' && stored.state === 'cancelled' ? 'skipped' : entryStatus(stored.statuses, e.index),
+      recommendation: cells.get(e.index)?.recommendation ?? null
+    })),
+    apps: apps.map((a): MatrixRow => {
+      const verdicts: Array<Status | null> = []
+      const reasons: Array<string | null> = []
+      for (const e of plan) {
+        const cell = cells.get(e.index)?.apps[a.name]
+        verdicts.push(cell?.[0] ?? null)
+        reasons.push(cell === undefined || cell[0] === 'PASS' ? null : cell[1])
+      }
+      return {
+        app: a.name,
+        team: a.team ?? null,
+        owners: a.owners ?? [],
+        critical: a.critical ?? false,
+        verdicts,
+        reasons,
+        waiver: waivers.get(a.name) ?? null,
+        signOff: signOffs.get(a.name) ?? null,
+        notes: noteCounts.get(a.name) ?? 0
+      }
+    }),
+    teams: [...new Set(spec.target.apps.flatMap(a => a.team === undefined ? [] : [a.team]))].sort()
+  }
+}
+
+export function buildAppView (
+  stored: StoredRollout, app: string, checkpoints: StoredAppCheckpoint[], series: AppSeries | null, notes: Note[], waiver: Waiver | null
+): AppView | null {
+  const spec = stored.spec.target.apps.find(a => a.name === app)
+  if (spec === undefined) return null
+  return {
+    rolloutId: stored.spec.id,
+    app,
+    team: spec.team ?? null,
+    owners: spec.owners ?? [],
+    critical: spec.critical ?? false,
+    checkpoints: checkpoints.map(expandAppCheckpoint).sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.index - b.index),
+    series,
+    notes: notes.filter(n => n.app === app),
+    waiver
+  }
+}
