@@ -91,8 +91,7 @@ t.test('wait without an event stream polls; outages after the first look are ret
     looks++
     if (looks === 1) json(res, 409, { open: false, final: false, recommendation: null, reason: 'no checkpoint has succeeded yet' })
     else if (looks <= 3) json(res, 503, { statusCode: 503, error: 'Service Unavailable', message: 'Redis is not reachable' })
-    // The older answer (RecommendationView), which the CLI reads alike.
-    else json(res, 409, { rolloutId: ID, state: 'decided', final: true, gate: { open: false, reason: 'the recommendation is INCONCLUSIVE' }, recommendation: 'INCONCLUSIVE' })
+    else json(res, 409, { open: false, final: true, recommendation: 'INCONCLUSIVE', reason: 'the recommendation is INCONCLUSIVE' })
   })
   api.on(`GET ${R}`, (_req, res) => { json(res, 200, rollout('monitoring', { recommendation: null, progress: { ok: 0, failed: 0, total: 6 } })) })
   const r = await runCli(['wait', ID, '--poll', '100ms', '--retry-for', '1m'], env)

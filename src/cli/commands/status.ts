@@ -9,7 +9,7 @@ import { ApiError } from '../client.ts'
 import { duration } from '../args.ts'
 import { printJson, type Ctx, type Cli } from '../context.ts'
 import { follow, type StreamState } from '../follow.ts'
-import { loadMatrix } from '../matrix-source.ts'
+import { readMatrix } from '../matrix.ts'
 import { report } from '../report.ts'
 import { renderMatrix } from '../render/matrix.ts'
 import { formatSpan } from '../time.ts'
@@ -29,7 +29,7 @@ export function registerStatus (program: Command, cli: Cli): void {
     .action(cli.action(async (ctx, id: string, opts: Options) => {
       const { body: rollout } = await ctx.client.get<Rollout>(`/v1/rollouts/${encodeURIComponent(id)}`)
       if (opts.watch === true) return await watch(ctx, rollout, opts)
-      const { matrix } = await loadMatrix(ctx.client, id, opts.team)
+      const matrix = await readMatrix(ctx.client, id, opts.team)
       if (ctx.json) printJson(ctx, matrix)
       else for (const line of renderMatrix(matrix, { style: ctx.out, width: ctx.width, baselineHosts: rollout.baselineHosts })) ctx.print(line)
       return 0
@@ -52,7 +52,7 @@ async function watch (ctx: Ctx, rollout: Rollout, opts: Options): Promise<number
       check: async () => {
         let lines: string[]
         try {
-          const { matrix } = await loadMatrix(ctx.client, rollout.id, opts.team, ctx.io.signal)
+          const matrix = await readMatrix(ctx.client, rollout.id, opts.team, ctx.io.signal)
           if (ctx.json) lines = [JSON.stringify(matrix)]
           else lines = renderMatrix(matrix, { style: ctx.out, width: ctx.width, baselineHosts: rollout.baselineHosts })
         } catch (err) {

@@ -118,17 +118,17 @@ type Step = Outcome | { progress: string }
 /** One look: the gate first (final once decided or overridden), then the rollout's state and progress. */
 async function look (ctx: Ctx, id: string, signal: AbortSignal): Promise<Step> {
   const gate = await readGate(ctx.client, id, signal)
-  if (final(gate.view)) return decided(ctx, gate.view, gate.body)
+  if (final(gate)) return decided(ctx, gate)
   const { body: r } = await ctx.client.get<Rollout>(`/v1/rollouts/${encodeURIComponent(id)}`, { signal })
   if (r.state === 'cancelled') {
     const c = r.cancellation
     const why = c === undefined ? '' : ` by ${clean(c.by)}${c.reason === null ? '' : `: ${clean(c.reason)}`}`
-    return { code: EXIT.UNKNOWN, line: '', body: gate.body, error: new CliError(`rollout ${id} was cancelled${why}`) }
+    return { code: EXIT.UNKNOWN, line: '', body: gate, error: new CliError(`rollout ${id} was cancelled${why}`) }
   }
   if (r.state === 'decided') {
     // Decided between the two reads: the gate has the final word now.
     const again = await readGate(ctx.client, id, signal)
-    if (final(again.view)) return decided(ctx, again.view, again.body)
+    if (final(again)) return decided(ctx, again)
   }
   const failed = r.progress.failed > 0 ? ` (${r.progress.failed} failed)` : ''
   const so = r.recommendation === null ? 'no recommendation yet' : `${r.recommendation} so far`
@@ -142,8 +142,8 @@ function final (g: GateView): g is GateView & { recommendation: Recommendation }
   return g.final && g.recommendation !== null
 }
 
-function decided (ctx: Ctx, g: GateView & { recommendation: Recommendation }, body: unknown): Outcome {
-  return { code: CODE[g.recommendation], line: `${ctx.out.recommendation(g.recommendation)} (final): ${clean(g.reason)}`, body }
+function decided (ctx: Ctx, g: GateView & { recommendation: Recommendation }): Outcome {
+  return { code: CODE[g.recommendation], line: `${ctx.out.recommendation(g.recommendation)} (final): ${clean(g.reason)}`, body: g }
 }
 
 /** Worth retrying: no answer, a 5xx, a 429. A 4xx (no such rollout, bad token) will not get better. */
