@@ -63,7 +63,8 @@ async function stream (opts: FollowOptions, trigger: Trigger, stop: AbortSignal)
       const headers: Record<string, string> = { accept: 'text/event-stream' }
       if (lastId !== undefined) headers['last-event-id'] = lastId
       touch()
-      const res = await opts.client.open(`/v1/rollouts/${encodeURIComponent(opts.id)}/events`, { signal: conn.signal, timeoutMs: 0, headers })
+      const path = `/v1/rollouts/${encodeURIComponent(opts.id)}/events`
+      const res = await opts.client.open(path, { signal: conn.signal, timeoutMs: 0, headers })
       const type = res.headers.get('content-type') ?? ''
       if (res.status === 404 || res.status === 405) {
         await res.body?.cancel()

@@ -16,7 +16,17 @@ export function colorWanted (stream: Stream, env: NodeJS.ProcessEnv, flag = true
 }
 
 const CODES = {
-  bold: '1', dim: '2', red: '31', green: '32', yellow: '33', blue: '34', magenta: '35', cyan: '36', boldRed: '1;31', boldGreen: '1;32', boldYellow: '1;33'
+  bold: '1',
+  dim: '2',
+  red: '31',
+  green: '32',
+  yellow: '33',
+  blue: '34',
+  magenta: '35',
+  cyan: '36',
+  boldRed: '1;31',
+  boldGreen: '1;32',
+  boldYellow: '1;33'
 } as const
 export type Paint = keyof typeof CODES
 

@@ -17,7 +17,14 @@ export function formatLocal (iso: string, timeZone = 'UTC'): string {
 
 function localParts (date: Date, timeZone: string): Intl.DateTimeFormatPart[] {
   return new Intl.DateTimeFormat('en-GB', {
-    timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'longOffset'
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'longOffset'
   }).formatToParts(date)
 }
 

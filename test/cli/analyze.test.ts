@@ -58,7 +58,8 @@ t.test('the API refusing: error: <message> (HTTP 400), exit 1', async t => {
   t.equal(r.code, 1)
   t.match(r.stderr, /^error: .+ \(HTTP 400\)\n$/)
   t.equal(r.stdout, '')
-  const account = await gonogo(['analyze', '--apps', 'RESTAPI', '--canary', 'H', '--from', 'now-1h', '--until', 'now', '--account', '0'], env)
+  const account = await gonogo(['analyze', '--apps', 'RESTAPI', '--canary', 'H', '--from', 'now-1h', '--until', 'now',
+    '--account', '0'], env)
   t.equal(account.code, 1)
   t.match(account.stderr, /'--account <id>' argument '0' is invalid\. expected a whole number from 1/)
 })

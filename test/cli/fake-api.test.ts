@@ -18,7 +18,8 @@ function summary (id: string): Record<string, unknown> {
   const times = { startAt: '2026-11-25T04:30:00.000Z', decisionAt: '2026-11-25T10:00:00.000Z', checkpointEvery: 'PT1H', timezone: 'UTC' }
   const stamps = { nextAt: null, createdAt: '2026-11-25T04:00:00.000Z', updatedAt: '2026-11-25T10:00:00.000Z' }
   const what = { accountId: 1, apps: [{ name: 'A' }], canaryHosts: ['H'], baselineHosts: null, notify: [] }
-  return { id, name: `rollout ${id.slice(-1)}`, state: 'decided', recommendation: 'GO', progress: { ok: 6, failed: 0, total: 6 }, ...what, ...times, ...stamps }
+  const progress = { ok: 6, failed: 0, total: 6 }
+  return { id, name: `rollout ${id.slice(-1)}`, state: 'decided', recommendation: 'GO', progress, ...what, ...times, ...stamps }
 }
 
 /** Resolves once `cond` holds (checked every 20 ms). */
@@ -29,8 +30,14 @@ async function until (cond: () => boolean): Promise<void> {
 /** Escape codes made visible, for patterns. */
 const shown = (text: string): string => text.replaceAll(ESC, '<ESC>')
 
+/** One server-sent event as the service frames it. */
+function sse (type: string, rev: number, eol = '\n'): string {
+  return `event: ${type}${eol}data: ${JSON.stringify({ type, rolloutId: ID, rev, at: new Date().toISOString() })}${eol}${eol}`
+}
+
 function rollout (state: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...summary(ID), state, recommendation: 'NO_GO', progress: { ok: 2, failed: 1, total: 6 }, plan: [], notifyFailures: [], ...extra }
+  const progress = { ok: 2, failed: 1, total: 6 }
+  return { ...summary(ID), state, recommendation: 'NO_GO', progress, plan: [], notifyFailures: [], ...extra }
 }
 
 t.test('ls follows nextCursor page by page, and stops at --limit', async t => {
@@ -62,7 +69,8 @@ t.test('wait reacts to an event at once, though it polls only every minute; GO e
   let final = false
   let stream: ServerResponse | undefined
   api.on(`GET ${R}/gate`, (_req, res) => {
-    json(res, final ? 200 : 409, { open: final, final, recommendation: final ? 'GO' : 'NO_GO', reason: final ? 'final GO' : 'NO_GO so far' })
+    const gate = final ? { recommendation: 'GO', reason: 'final GO' } : { recommendation: 'NO_GO', reason: 'NO_GO so far' }
+    json(res, final ? 200 : 409, { open: final, final, ...gate })
   })
   api.on(`GET ${R}`, (_req, res) => { json(res, 200, rollout(final ? 'decided' : 'monitoring')) })
   api.on(`GET ${R}/events`, (_req, res) => {
@@ -73,10 +81,11 @@ t.test('wait reacts to an event at once, though it polls only every minute; GO e
   const err = sink()
   const waiting = runCli(['wait', ID, '--poll', '60s'], env, { err })
   await until(() => stream !== undefined && err.text().includes('waiting'))
-  t.match(err.text(), /^waiting \d+s: monitoring, 2\/6 checkpoints \(1 failed\), NO_GO so far; decision 2026-11-25 10:00 UTC \(.+ ago\) · rollout 1\n$/)
+  t.match(err.text(), /^waiting \d+s: monitoring, 2\/6 checkpoints \(1 failed\), NO_GO so far; /)
+  t.match(err.text(), /; decision 2026-11-25 10:00 UTC \(.+ ago\) · rollout 1\n$/)
   const sent = Date.now()
   final = true
-  stream?.write(`event: decision.made\r\ndata: ${JSON.stringify({ type: 'decision.made', rolloutId: ID, rev: 9, at: new Date().toISOString() })}\r\n\r\n`)
+  stream?.write(sse('decision.made', 9, '\r\n'))
   const r = await waiting
   t.equal(r.code, 0, r.stderr)
   t.equal(r.stdout, 'GO (final): final GO\n')
@@ -93,7 +102,8 @@ t.test('wait without an event stream polls; outages after the first look are ret
     else if (looks <= 3) json(res, 503, { statusCode: 503, error: 'Service Unavailable', message: 'Redis is not reachable' })
     else json(res, 409, { open: false, final: true, recommendation: 'INCONCLUSIVE', reason: 'the recommendation is INCONCLUSIVE' })
   })
-  api.on(`GET ${R}`, (_req, res) => { json(res, 200, rollout('monitoring', { recommendation: null, progress: { ok: 0, failed: 0, total: 6 } })) })
+  const nothingYet = rollout('monitoring', { recommendation: null, progress: { ok: 0, failed: 0, total: 6 } })
+  api.on(`GET ${R}`, (_req, res) => { json(res, 200, nothingYet) })
   const r = await runCli(['wait', ID, '--poll', '100ms', '--retry-for', '1m'], env)
   t.equal(r.code, 2, r.stderr)
   t.equal(r.stdout, 'INCONCLUSIVE (final): the recommendation is INCONCLUSIVE\n')
@@ -155,7 +165,8 @@ t.test('status from /matrix: people\'s word beside the verdicts, the override, f
   t.match(out, /\nAPP +OWNERS +11:00 +12:00 +13:00 +15:30 +LATEST +PEOPLE\n/, 'LATEST until the decision is recorded')
   t.match(out, /\nidentity\n {2}Auth\.Gateway v2 +P +x +W +\. +WARN +ok ana · 1 note\n/)
   t.match(out, /\npayments\n {2}Billing\.Service \* +bob@example\.com +F +x +F +\. +FAIL \(waived\) +waived bob · 2 notes\n/)
-  t.match(out, /\n\(no team\)\n {2}Evil\?\[2J App +N +x +I +\. +INCONCLUSIVE +concern carl\n/, 'control characters never reach the terminal')
+  t.match(out, /\n\(no team\)\n {2}Evil\?\[2J App +N +x +I +\. +INCONCLUSIVE +concern carl\n/,
+    'control characters never reach the terminal')
   t.match(out, /\n {2}rollout +NO_GO +INC\n/)
   t.match(out, /\nBilling\.Service: waived by bob: Known 404 on \/health; fix in next release\n/)
   t.match(out, /\nEvil\?\[2J App: INCONCLUSIVE too little traffic\?\n/)
@@ -180,7 +191,7 @@ t.test('status --watch on a terminal redraws in place on an event, and Ctrl-C re
   const out = sink(true)
   const watching = runCli(['status', ID, '--watch', '--poll', '60s'], { ...env, NO_COLOR: '1' }, { signal: stop.signal, out, tty: true })
   await until(() => stream !== undefined && out.text().includes('frame 1'))
-  stream?.write(`event: note.added\ndata: ${JSON.stringify({ type: 'note.added', rolloutId: ID, rev: 3, at: new Date().toISOString() })}\n\n`)
+  stream?.write(sse('note.added', 3))
   await until(() => /frame 2[\s\S]*watching: live/.test(out.text()))
   stop.abort()
   const r = await watching
@@ -197,13 +208,17 @@ t.test('note, waive, withdraw, override, cancel: methods, encoded paths and bodi
   const path = `${R}/apps/${encodeURIComponent(app)}`
   api.on(`POST ${path}/notes`, (_req, res, body) => {
     const b = body as { text: string, signOff?: string }
-    json(res, 201, { id: 'n1', app, text: b.text, signOff: b.signOff ?? null, by: 'ana', at: '2026-11-25T07:00:00.000Z', checkpointIndex: 1 })
+    const at = '2026-11-25T07:00:00.000Z'
+    json(res, 201, { id: 'n1', app, text: b.text, signOff: b.signOff ?? null, by: 'ana', at, checkpointIndex: 1 })
   })
   const waiver = { app, reason: 'agent install is CHG-1', by: 'ana', at: '2026-11-25T07:00:00.000Z', fromIndex: 1 }
   api.on(`POST ${path}/waiver`, { status: 201, body: waiver })
   api.on(`DELETE ${path}/waiver`, { body: waiver })
-  api.on(`POST ${R}/override`, (_req, res, body) => { json(res, 201, { ...(body as object), automated: 'NO_GO', by: 'ana', at: '2026-11-25T10:05:00.000Z' }) })
-  api.on(`POST ${R}/cancel`, { body: rollout('cancelled', { cancellation: { at: '2026-11-25T07:00:00.000Z', by: 'ana', reason: 'rebuild' } }) })
+  api.on(`POST ${R}/override`, (_req, res, body) => {
+    json(res, 201, { ...(body as object), automated: 'NO_GO', by: 'ana', at: '2026-11-25T10:05:00.000Z' })
+  })
+  const cancellation = { at: '2026-11-25T07:00:00.000Z', by: 'ana', reason: 'rebuild' }
+  api.on(`POST ${R}/cancel`, { body: rollout('cancelled', { cancellation }) })
   api.seen.length = 0
 
   const note = await runCli(['note', ID, app, 'Agent missing; CHG-1 installs it', '--concern'], env)

@@ -3,6 +3,9 @@ import type { Matrix } from '../../src/schemas/board.ts'
 
 export const ID = '01M8REC11S4F2QFPRSDAAYXZ01'
 
+/** A time on the scenario's day (UTC). */
+const at = (hhmm: string): string => `2026-11-25T${hhmm}:00.000Z`
+
 export function matrixFixture (extra: Partial<Matrix> = {}): Matrix {
   return {
     rolloutId: ID,
@@ -16,12 +19,12 @@ export function matrixFixture (extra: Partial<Matrix> = {}): Matrix {
     automated: 'NO_GO',
     reasons: ['1 app FAIL: Billing.Service (error rate x3.0), waived'],
     gate: { open: true, final: true, recommendation: 'GO', reason: 'GO by override' },
-    override: { recommendation: 'GO', automated: 'NO_GO', reason: 'PAY-812 is known; approved by the CAB', by: 'ana', at: '2026-11-25T10:05:00.000Z' },
+    override: { recommendation: 'GO', automated: 'NO_GO', reason: 'PAY-812 is known; approved by the CAB', by: 'ana', at: at('10:05') },
     plan: [
-      { index: 0, kind: 'checkpoint', at: '2026-11-25T05:30:00.000Z', localAt: '2026-11-25T11:00:00+05:30', status: 'ok', recommendation: 'NO_GO' },
-      { index: 1, kind: 'checkpoint', at: '2026-11-25T06:30:00.000Z', localAt: '2026-11-25T12:00:00+05:30', status: 'failed', recommendation: null },
-      { index: 2, kind: 'checkpoint', at: '2026-11-25T07:30:00.000Z', localAt: '2026-11-25T13:00:00+05:30', status: 'ok', recommendation: 'INCONCLUSIVE' },
-      { index: 3, kind: 'decision', at: '2026-11-25T10:00:00.000Z', localAt: '2026-11-25T15:30:00+05:30', status: 'pending', recommendation: null }
+      { index: 0, kind: 'checkpoint', at: at('05:30'), localAt: '2026-11-25T11:00:00+05:30', status: 'ok', recommendation: 'NO_GO' },
+      { index: 1, kind: 'checkpoint', at: at('06:30'), localAt: '2026-11-25T12:00:00+05:30', status: 'failed', recommendation: null },
+      { index: 2, kind: 'checkpoint', at: at('07:30'), localAt: '2026-11-25T13:00:00+05:30', status: 'ok', recommendation: 'INCONCLUSIVE' },
+      { index: 3, kind: 'decision', at: at('10:00'), localAt: '2026-11-25T15:30:00+05:30', status: 'pending', recommendation: null }
     ],
     apps: [
       {
@@ -31,7 +34,7 @@ export function matrixFixture (extra: Partial<Matrix> = {}): Matrix {
         critical: true,
         verdicts: ['FAIL', null, 'FAIL', null],
         reasons: ['error rate x3.0', null, 'error rate x3.0', null],
-        waiver: { app: 'Billing.Service', reason: 'Known 404 on /health; fix in next release', by: 'bob', at: '2026-11-25T07:40:00.000Z', fromIndex: 2 },
+        waiver: { app: 'Billing.Service', reason: 'Known 404 on /health; fix in next release', by: 'bob', at: at('07:40'), fromIndex: 2 },
         signOff: null,
         notes: 2
       },

@@ -53,7 +53,7 @@ t.test('note and sign-off: what was recorded, by the token\'s name', async t => 
   t.equal(concern.stdout, "note added to O'Brien's API by ci (sign-off: concern)\n")
   const ok = await gonogo(['note', live, 'Auth.Gateway v2', 'Works fine. Tested along with Okta authentication', '--ok', '--json'], env)
   t.equal(ok.code, 0, ok.stderr)
-  t.match(JSON.parse(ok.stdout), { app: 'Auth.Gateway v2', signOff: 'ok', by: 'ci', text: 'Works fine. Tested along with Okta authentication' })
+  t.match(JSON.parse(ok.stdout), { app: 'Auth.Gateway v2', signOff: 'ok', by: 'ci', text: /^Works fine\. Tested along with Okta/ })
   const nope = await gonogo(['note', live, 'Nope', 'x'], env)
   t.equal(nope.code, 1)
   t.equal(nope.stderr, `error: rollout ${live} has no app "Nope" (HTTP 404)\n`)

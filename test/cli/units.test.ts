@@ -51,7 +51,8 @@ function body (chunks: string[]): ReadableStream<Uint8Array> {
 }
 
 t.test('server-sent events: fields, comments, multi-line data, any line ending, chunks cut anywhere', async t => {
-  const text = ': ping\n\nevent: checkpoint.recorded\ndata: {"a":\ndata: 1}\nid: 7\n\nevent: x\r\ndata: two\r\n\r\ndata: plain\rdata:no-space\r\r: bye\n\n'
+  const text = ': ping\n\nevent: checkpoint.recorded\ndata: {"a":\ndata: 1}\nid: 7\n\n' +
+    'event: x\r\ndata: two\r\n\r\ndata: plain\rdata:no-space\r\r: bye\n\n'
   const whole: unknown[] = []
   for await (const e of readEvents(body([text]))) whole.push(e)
   t.same(whole, [

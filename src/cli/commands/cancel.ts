@@ -14,7 +14,10 @@ export function registerCancel (program: Command, cli: Cli): void {
       const body = opts.reason === undefined ? {} : { reason: opts.reason }
       const { body: r } = await ctx.client.post<Rollout>(`/v1/rollouts/${encodeURIComponent(id)}/cancel`, body)
       if (ctx.json) printJson(ctx, r)
-      else ctx.print(`cancelled ${r.id} ${clean(JSON.stringify(r.name))}${r.cancellation === undefined ? '' : ` by ${clean(r.cancellation.by)}`}`)
+      else {
+        const by = r.cancellation === undefined ? '' : ` by ${clean(r.cancellation.by)}`
+        ctx.print(`cancelled ${r.id} ${clean(JSON.stringify(r.name))}${by}`)
+      }
       return 0
     }))
 }

@@ -19,7 +19,10 @@ Example:
     .action(cli.action(async (ctx, id: string, recommendation: Recommendation, reason: string) => {
       const { body } = await ctx.client.post<Override>(`/v1/rollouts/${encodeURIComponent(id)}/override`, { recommendation, reason })
       if (ctx.json) printJson(ctx, body)
-      else ctx.print(`override ${ctx.out.recommendation(body.recommendation)} recorded by ${clean(body.by)} (automated ${body.automated ?? 'none'})`)
+      else {
+        const rec = ctx.out.recommendation(body.recommendation)
+        ctx.print(`override ${rec} recorded by ${clean(body.by)} (automated ${body.automated ?? 'none'})`)
+      }
       return 0
     }))
 }

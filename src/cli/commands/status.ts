@@ -11,7 +11,7 @@ import { printJson, type Ctx, type Cli } from '../context.ts'
 import { follow, type StreamState } from '../follow.ts'
 import { readMatrix } from '../matrix.ts'
 import { report } from '../report.ts'
-import { renderMatrix } from '../render/matrix.ts'
+import { renderMatrix, type MatrixRenderOptions } from '../render/matrix.ts'
 import { formatSpan } from '../time.ts'
 
 interface Options { team?: string, watch?: boolean, poll: number }
@@ -31,7 +31,7 @@ export function registerStatus (program: Command, cli: Cli): void {
       if (opts.watch === true) return await watch(ctx, rollout, opts)
       const matrix = await readMatrix(ctx.client, id, opts.team)
       if (ctx.json) printJson(ctx, matrix)
-      else for (const line of renderMatrix(matrix, { style: ctx.out, width: ctx.width, baselineHosts: rollout.baselineHosts })) ctx.print(line)
+      else for (const line of renderMatrix(matrix, renderOptions(ctx, rollout))) ctx.print(line)
       return 0
     }))
 }
@@ -54,7 +54,7 @@ async function watch (ctx: Ctx, rollout: Rollout, opts: Options): Promise<number
         try {
           const matrix = await readMatrix(ctx.client, rollout.id, opts.team, ctx.io.signal)
           if (ctx.json) lines = [JSON.stringify(matrix)]
-          else lines = renderMatrix(matrix, { style: ctx.out, width: ctx.width, baselineHosts: rollout.baselineHosts })
+          else lines = renderMatrix(matrix, renderOptions(ctx, rollout))
         } catch (err) {
           if (ctx.io.signal.aborted) return true
           if (err instanceof ApiError && err.status === 404) {
@@ -65,7 +65,8 @@ async function watch (ctx: Ctx, rollout: Rollout, opts: Options): Promise<number
           lines.push(ctx.out.paint('red', `cannot refresh: ${(err as Error).message}`))
         }
         const frame = lines.join('\n')
-        const footer = ctx.out.dim(`watching: ${streamWord(stream, opts.poll)} · updated ${new Date().toLocaleTimeString('en-GB')} · Ctrl-C to stop`)
+        const updated = new Date().toLocaleTimeString('en-GB')
+        const footer = ctx.out.dim(`watching: ${streamWord(stream, opts.poll)} · updated ${updated} · Ctrl-C to stop`)
         if (tty) {
           ctx.io.stdout.write(`\u001b[H${[...lines, '', footer].map(l => `${l}\u001b[K`).join('\n')}\u001b[J`)
         } else if (frame !== last) {
@@ -80,6 +81,10 @@ async function watch (ctx: Ctx, rollout: Rollout, opts: Options): Promise<number
     if (tty) ctx.io.stdout.write('\n\u001b[?25h')
   }
   return failure ?? 0
+}
+
+function renderOptions (ctx: Ctx, rollout: Rollout): MatrixRenderOptions {
+  return { style: ctx.out, width: ctx.width, baselineHosts: rollout.baselineHosts }
 }
 
 function streamWord (state: StreamState | 'connecting', pollMs: number): string {

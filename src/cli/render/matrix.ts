@@ -23,15 +23,17 @@ export function renderMatrix (m: Matrix, opts: MatrixRenderOptions): string[] {
   const cut = (line: string): string => opts.width === undefined ? line : fit(line, opts.width)
   const lines: string[] = []
   lines.push(`${s.bold(clean(m.name))}  ${s.dim(m.rolloutId)}`)
-  lines.push(`state ${stateWord(s, m.state)} · window ${formatLocal(m.startAt, m.timezone)} → ${formatLocal(m.decisionAt, m.timezone)} (${clean(m.timezone)})`)
+  const window = `${formatLocal(m.startAt, m.timezone)} → ${formatLocal(m.decisionAt, m.timezone)}`
+  lines.push(`state ${stateWord(s, m.state)} · window ${window}${m.timezone === 'UTC' ? '' : ` (${clean(m.timezone)})`}`)
   lines.push(cut(`hosts new ${m.canaryHosts.map(clean).join(', ')} · existing ${existing(opts.baselineHosts)}`))
   const automated = m.automated !== m.recommendation ? ` · automated ${s.recommendation(m.automated)}` : ''
-  lines.push(`recommendation ${s.recommendation(m.recommendation)}${m.gate.final ? ' (final)' : m.recommendation === null ? '' : ' (so far)'}${automated}`)
+  const when = m.gate.final ? ' (final)' : m.recommendation === null ? '' : ' (so far)'
+  lines.push(`recommendation ${s.recommendation(m.recommendation)}${when}${automated}`)
   lines.push(cut(`gate ${m.gate.open ? s.paint('green', 'open') : s.paint('red', 'closed')}: ${clean(m.gate.reason)}`))
   if (m.override !== null) {
     const o = m.override
-    lines.push(cut(`override ${s.recommendation(o.recommendation)} by ${clean(o.by)} at ${formatLocal(o.at, m.timezone)}: ${clean(o.reason)}` +
-      ` (automated ${o.automated ?? 'none'})`))
+    lines.push(cut(`override ${s.recommendation(o.recommendation)} by ${clean(o.by)} at ${formatLocal(o.at, m.timezone)}: ` +
+      `${clean(o.reason)} (automated ${o.automated ?? 'none'})`))
   }
   for (const reason of m.reasons) lines.push(cut(`  - ${clean(reason)}`))
   lines.push('')
@@ -56,7 +58,10 @@ function table (m: Matrix, opts: MatrixRenderOptions): string[] {
   for (const { team, apps } of grouped) {
     if (indent !== '') rows.push(s.bold(team === null ? '(no team)' : clean(team)))
     for (const row of apps) {
-      const cells = m.plan.map((p, i) => p.status === 'failed' ? s.paint('red', 'x') : p.status === 'skipped' ? s.dim('-') : s.letter(row.verdicts[i]))
+      const cells = m.plan.map((p, i) => {
+        if (p.status === 'failed') return s.paint('red', 'x')
+        return p.status === 'skipped' ? s.dim('-') : s.letter(row.verdicts[i])
+      })
       const latest = latestVerdict(row)
       const verdict = s.verdict(latest) + (row.waiver !== null && latest !== null ? ' (waived)' : '')
       rows.push([
@@ -94,7 +99,8 @@ function latestReason (row: MatrixRow): string | null {
 function people (row: MatrixRow, s: Style): string {
   const parts: string[] = []
   if (row.signOff !== null) {
-    parts.push(row.signOff.value === 'ok' ? s.paint('green', `ok ${clean(row.signOff.by)}`) : s.paint('red', `concern ${clean(row.signOff.by)}`))
+    const by = clean(row.signOff.by)
+    parts.push(row.signOff.value === 'ok' ? s.paint('green', `ok ${by}`) : s.paint('red', `concern ${by}`))
   }
   if (row.waiver !== null) parts.push(s.paint('yellow', `waived ${clean(row.waiver.by)}`))
   if (row.notes > 0) parts.push(`${row.notes} note${row.notes === 1 ? '' : 's'}`)
