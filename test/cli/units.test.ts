@@ -5,8 +5,11 @@ import t from 'tap'
 import { duration, instant, integer, list } from '../../src/cli/args.ts'
 import { readEvents } from '../../src/cli/sse.ts'
 import { clean, colorWanted, fit, Style, visibleWidth } from '../../src/cli/style.ts'
+import { renderMatrix } from '../../src/cli/render/matrix.ts'
 import { renderTable } from '../../src/cli/table.ts'
 import { clockOf, formatLocal, formatSpan, relative as rel } from '../../src/cli/time.ts'
+import type { Status } from '../../src/schemas/common.ts'
+import { matrixFixture } from './fixtures.ts'
 import { ESC, paint } from './helpers.ts'
 
 t.test('durations', async t => {
@@ -112,6 +115,38 @@ t.test('tables: columns as wide as their widest cell, full-width rows, right ali
     `${paint('31', 'x')}            1  short`,
     'longer     100  a reason that…'
   ])
+})
+
+t.test('many checkpoints (every 5 minutes): one letter each in a timeline, the latest kept when it is cut', async t => {
+  const base = matrixFixture()
+  const two = (x: number): string => String(x).padStart(2, '0')
+  const n = 48
+  const plan = Array.from({ length: n }, (_, i) => ({
+    index: i,
+    kind: i === n - 1 ? 'decision' as const : 'checkpoint' as const,
+    at: new Date(Date.parse(base.startAt) + (i + 1) * 300_000).toISOString(),
+    localAt: `2026-11-25T${two(10 + Math.floor((i + 1) * 5 / 60))}:${two(((i + 1) * 5) % 60)}:00+05:30`,
+    status: i < 30 ? 'ok' as const : 'pending' as const,
+    recommendation: i < 30 ? 'NO_GO' as const : null
+  }))
+  const verdicts = (first: Status | null): Array<Status | null> => plan.map(p => p.status === 'ok' ? (first ?? 'PASS') : null)
+  const apps = base.apps.map(a => ({ ...a, verdicts: verdicts(a.verdicts[0]), reasons: plan.map(() => null) }))
+  const m = { ...base, plan, apps }
+  const style = new Style(false)
+  const piped = renderMatrix(m, { style })
+  t.ok(piped.some(l => /^APP +OWNERS +10:05 → 14:00 +LATEST +PEOPLE$/.test(l)), 'one column for the timeline, its first and last time')
+  t.ok(piped.some(l => l.includes(`Billing.Service *  bob@example.com  ${'F'.repeat(30)}${'.'.repeat(18)}  FAIL (waived)`)))
+  t.ok(piped.some(l => l.includes(`rollout${' '.repeat(20)}`) && l.includes(`${'N'.repeat(30)}${'.'.repeat(18)}`)), 'the rollout row')
+  t.ok(piped.includes('one letter per checkpoint; the rollout row: G GO  N NO_GO  I INCONCLUSIVE'))
+  const narrow = renderMatrix(m, { style, width: 80 })
+  t.ok(narrow.every(l => visibleWidth(l) <= 80), 'fits 80 columns')
+  const row = narrow.find(l => l.startsWith('  Billing.Service')) ?? ''
+  t.match(row, / {2}(…)?F{5,}…? {2}FAIL \(waived\)/, 'the pending dots give way first, then the oldest letters')
+  t.ok(narrow.some(l => / …\d\d:\d\d → 12:30… /.test(l)), 'the header says where it is cut: the latest recorded is 12:30')
+  const wide = renderMatrix(m, { style, width: 120 })
+  t.ok(wide.some(l => l.startsWith('  Billing.Service') && l.includes(`  ${'F'.repeat(30)}${'.'.repeat(18)}  FAIL`)), 'all when it fits')
+  const few = renderMatrix(base, { style })
+  t.notOk(few.some(l => l.startsWith('one letter per checkpoint')), 'a few checkpoints keep their columns')
 })
 
 t.test('times in the rollout\'s timezone, spans, clocks', async t => {
