@@ -17,7 +17,17 @@ export default [
       '@typescript-eslint/no-redeclare': 'off',
       // No import circles in src/ (type-only imports included: a circle of types is a tangle too).
       // Layers are checked by test/layers.test.ts.
-      'import-x/no-cycle': ['error', { ignoreExternal: true }]
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      '@stylistic/max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }]
     }
+  },
+  {
+    // TODO: wrapped in the board work; remove this override then
+    files: [
+      'src/jobs/**', 'src/store/**', 'src/routes/rollouts/**', 'src/analysis/**', 'src/rollout/**',
+      'src/schemas/result.ts', 'src/schemas/rollout.ts', 'src/schemas/thresholds.ts',
+      'test/rollouts/**', 'test/routes/**'
+    ],
+    rules: { '@stylistic/max-len': 'off' }
   }
 ]

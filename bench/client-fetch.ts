@@ -92,7 +92,8 @@ async function naiveFetch (client: NerdGraphClient): Promise<number> {
       metrics[`${name} ${side} avg`] = `SELECT average(duration) FROM Transaction ${where} ${window}`
       metrics[`${name} ${side} pct`] = `SELECT percentile(duration, 50, 95, 99) FROM Transaction ${where} ${window}`
       metrics[`${name} ${side} classes`] = `SELECT count(*) FROM TransactionError ${where} FACET error.class ${window} LIMIT MAX`
-      metrics[`${name} ${side} series`] = `SELECT count(*), filter(count(*), WHERE error IS TRUE), percentile(duration, 95) FROM Transaction ${where} FACET host ${window} TIMESERIES ${bucket} minutes LIMIT MAX`
+      metrics[`${name} ${side} series`] = 'SELECT count(*), filter(count(*), WHERE error IS TRUE), percentile(duration, 95) ' +
+        `FROM Transaction ${where} FACET host ${window} TIMESERIES ${bucket} minutes LIMIT MAX`
     }
     const preBaseline = splitHosts(hostsOf(`${name} pre hosts`), req.canaryHosts, req.baselineHosts).baseline
     if (preBaseline.length > 0) {
@@ -113,7 +114,8 @@ async function naiveFetch (client: NerdGraphClient): Promise<number> {
     const sides = splitHosts(hostsOf(`${name} hosts`), req.canaryHosts, req.baselineHosts)
     for (const [side, hosts] of Object.entries(sides)) {
       if (hosts.length === 0) continue
-      slow[`${name} ${side} slow`] = `SELECT filter(count(*), WHERE duration > ${p95}) FROM Transaction WHERE ${app(name)} AND host IN ${quoteList('hosts', hosts)} ${window}`
+      slow[`${name} ${side} slow`] = `SELECT filter(count(*), WHERE duration > ${p95}) FROM Transaction ` +
+        `WHERE ${app(name)} AND host IN ${quoteList('hosts', hosts)} ${window}`
     }
   }
   await client.nrql(ACCOUNT_ID, slow)
@@ -151,15 +153,18 @@ try {
     theirs.push(await measure(async () => await naiveFetch(naive)))
   }
   const row = (label: string, s: Sample[]): string =>
-    `| ${label} | ${s[0].requests} | ${s[0].queries} | ${Math.round(median(s.map(x => x.ms)))} | ${s.map(x => Math.round(x.ms)).join(', ')} |`
+    `| ${label} | ${s[0].requests} | ${s[0].queries} | ${Math.round(median(s.map(x => x.ms)))} | ` +
+    `${s.map(x => Math.round(x.ms)).join(', ')} |`
   const oursMs = median(ours.map(s => s.ms))
   const theirsMs = median(theirs.map(s => s.ms))
-  console.log(`${APPS} apps x 4 hosts, 4 h window (${bucketMinutesFor(req.from, req.until)}-min buckets) + 2 h pre-window; latency ${LATENCY_MS} ms/request; concurrency ${CONCURRENCY}; ${RUNS} runs; ${cpus().length} CPUs; node ${process.version}`)
+  console.log(`${APPS} apps x 4 hosts, 4 h window (${bucketMinutesFor(req.from, req.until)}-min buckets) + 2 h pre-window; ` +
+    `latency ${LATENCY_MS} ms/request; concurrency ${CONCURRENCY}; ${RUNS} runs; ${cpus().length} CPUs; node ${process.version}`)
   console.log('| fetch | HTTP requests | NRQL queries | median ms | runs (ms) |')
   console.log('| --- | ---: | ---: | ---: | --- |')
   console.log(row('fetchCheckpointData', ours))
   console.log(row('naive (1 query/request)', theirs))
-  console.log(`requests ratio naive/ours: ${(theirs[0].requests / ours[0].requests).toFixed(1)}x; wall time ratio: ${(theirsMs / oursMs).toFixed(1)}x`)
+  console.log(`requests ratio naive/ours: ${(theirs[0].requests / ours[0].requests).toFixed(1)}x; ` +
+    `wall time ratio: ${(theirsMs / oursMs).toFixed(1)}x`)
 } finally {
   await batched.close()
   await naive.close()

@@ -116,7 +116,13 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
           hourErrors += errors
           h.slow += rng.binomial(count, pSlow)
           if (withSeries) {
-            series.push({ host: h.name, startMs: from + (t * 60 + minute) * 60_000, count, errors, p95S: count > 0 ? sampleQuantile(rng, count, hmu, app.sigma, Z95, 0.95) : null })
+            series.push({
+              host: h.name,
+              startMs: from + (t * 60 + minute) * 60_000,
+              count,
+              errors,
+              p95S: count > 0 ? sampleQuantile(rng, count, hmu, app.sigma, Z95, 0.95) : null
+            })
           }
         }
         h.errors += hourErrors
@@ -150,7 +156,12 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
         app: app.name,
         slowThresholdS: threshold,
         window: {
-          hosts: shown.map(h => ({ host: h.name, count: h.count, errors: Math.min(h.errors, h.count), durationAvgS: h.count > 0 ? Math.exp(mu + app.sigma ** 2 / 2) : null })),
+          hosts: shown.map(h => ({
+            host: h.name,
+            count: h.count,
+            errors: Math.min(h.errors, h.count),
+            durationAvgS: h.count > 0 ? Math.exp(mu + app.sigma ** 2 / 2) : null
+          })),
           canary: side(true),
           baseline: side(false),
           series: withSeries ? series.filter(p => p.startMs < until && (eff.reporting !== false || p.host !== canaryHost)) : [],

@@ -12,7 +12,9 @@ import { appPopulation, simulateRollout, type AppModel, type CanaryEffect } from
 import { kayentaJudge } from './judge-kayenta.ts'
 import { Rng } from './judge-rng.ts'
 
-const { values } = parseArgs({ options: { clean: { type: 'string', default: '1000' }, seeds: { type: 'string', default: '300' }, only: { type: 'string' } } })
+const { values } = parseArgs({
+  options: { clean: { type: 'string', default: '1000' }, seeds: { type: 'string', default: '300' }, only: { type: 'string' } }
+})
 const nClean = Number(values.clean)
 const nSeeds = Number(values.seeds)
 
@@ -70,25 +72,70 @@ if (values.only === undefined || values.only === 'clean') {
     const last = looks[looks.length - 1]
     warnApps += [...last.verdicts.values()].filter(v => v === 'WARN').length
     inconclusiveApps += [...last.verdicts.values()].filter(v => v === 'INCONCLUSIVE').length
-    if ((i + 1) % 100 === 0) console.error(`clean ${i + 1}/${nClean}: gonogo ${gonogo}, kayenta ${kayenta} (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+    if ((i + 1) % 100 === 0) {
+      console.error(`clean ${i + 1}/${nClean}: gonogo ${gonogo}, kayenta ${kayenta} ` +
+        `(${((performance.now() - started) / 1000).toFixed(0)} s)`)
+    }
   }
-  rows.push(`| False alarms: clean 25-app rollout called NO_GO at any of 6 looks (${nClean} rollouts) | <= 5% | ${pct(gonogo, nClean)} | ${pct(kayenta, nClean)} |`)
+  rows.push(`| False alarms: clean 25-app rollout called NO_GO at any of 6 looks (${nClean} rollouts) | <= 5% | ` +
+    `${pct(gonogo, nClean)} | ${pct(kayenta, nClean)} |`)
   console.error(`false NO_GO causes: ${JSON.stringify(Object.fromEntries(causes))}`)
-  console.error(`at look 6, per clean rollout: ${(warnApps / nClean).toFixed(2)} WARN apps, ${(inconclusiveApps / nClean).toFixed(2)} INCONCLUSIVE apps of 25`)
-  inconclusiveTable.push('| App traffic (rpm, whole pool) | look 1 | look 2 | look 3 | look 4 | look 5 | look 6 |', '| --- | --- | --- | --- | --- | --- | --- |')
-  buckets.forEach(([lo, hi], b) => inconclusiveTable.push(`| ${lo}-${hi === 3001 ? 3000 : hi} | ${slow[b].map(([k, n]) => pct(k, n)).join(' | ')} |`))
+  console.error(`at look 6, per clean rollout: ${(warnApps / nClean).toFixed(2)} WARN apps, ` +
+    `${(inconclusiveApps / nClean).toFixed(2)} INCONCLUSIVE apps of 25`)
+  inconclusiveTable.push(
+    '| App traffic (rpm, whole pool) | look 1 | look 2 | look 3 | look 4 | look 5 | look 6 |', '| --- | --- | --- | --- | --- | --- | --- |'
+  )
+  buckets.forEach(([lo, hi], b) =>
+    inconclusiveTable.push(`| ${lo}-${hi === 3001 ? 3000 : hi} | ${slow[b].map(([k, n]) => pct(k, n)).join(' | ')} |`))
 }
 
 interface Scenario { name: string, rpm: number, effect: CanaryEffect, byLook: number, want: Status[], target: number }
 const scenarios: Scenario[] = [
-  { name: '2x error rate at 200 rpm, FAIL by look 2', rpm: 200, effect: { errorRateMultiplier: 2 }, byLook: 2, want: ['FAIL'], target: 0.95 },
+  {
+    name: '2x error rate at 200 rpm, FAIL by look 2', rpm: 200, effect: { errorRateMultiplier: 2 }, byLook: 2, want: ['FAIL'], target: 0.95
+  },
   { name: '2x error rate at 50 rpm, FAIL by look 6', rpm: 50, effect: { errorRateMultiplier: 2 }, byLook: 6, want: ['FAIL'], target: 0.6 },
-  { name: 'p95 +25% (latencyMultiplier 1.25) at 200 rpm, FAIL by look 1', rpm: 200, effect: { latencyMultiplier: 1.25 }, byLook: 1, want: ['FAIL'], target: 0.95 },
-  { name: 'p95 +10% at 1,000 rpm, WARN or FAIL by look 2', rpm: 1000, effect: { latencyMultiplier: 1.1 }, byLook: 2, want: ['WARN', 'FAIL'], target: 0.9 },
-  { name: 'new error class 5x/hour on the canary (200 rpm), FAIL by look 1', rpm: 200, effect: { newErrorsPerHour: { 'System.IO.DirectoryNotFoundException': 5 } }, byLook: 1, want: ['FAIL'], target: 0.95 },
-  { name: 'silent canary (agent not reporting, 200 rpm), NO_DATA by look 1', rpm: 200, effect: { reporting: false }, byLook: 1, want: ['NO_DATA'], target: 1 }
+  {
+    name: 'p95 +25% (latencyMultiplier 1.25) at 200 rpm, FAIL by look 1',
+    rpm: 200,
+    effect: { latencyMultiplier: 1.25 },
+    byLook: 1,
+    want: ['FAIL'],
+    target: 0.95
+  },
+  {
+    name: 'p95 +10% at 1,000 rpm, WARN or FAIL by look 2',
+    rpm: 1000,
+    effect: { latencyMultiplier: 1.1 },
+    byLook: 2,
+    want: ['WARN', 'FAIL'],
+    target: 0.9
+  },
+  {
+    name: 'new error class 5x/hour on the canary (200 rpm), FAIL by look 1',
+    rpm: 200,
+    effect: { newErrorsPerHour: { 'System.IO.DirectoryNotFoundException': 5 } },
+    byLook: 1,
+    want: ['FAIL'],
+    target: 0.95
+  },
+  {
+    name: 'silent canary (agent not reporting, 200 rpm), NO_DATA by look 1',
+    rpm: 200,
+    effect: { reporting: false },
+    byLook: 1,
+    want: ['NO_DATA'],
+    target: 1
+  }
 ]
-const target = (rpm: number): AppModel => ({ name: 'Target.Service', rpm, errorRate: 0.01, classes: { 'System.TimeoutException': 0.7, 'System.Net.WebException': 0.3 }, medianMs: 200, sigma: 0.6 })
+const target = (rpm: number): AppModel => ({
+  name: 'Target.Service',
+  rpm,
+  errorRate: 0.01,
+  classes: { 'System.TimeoutException': 0.7, 'System.Net.WebException': 0.3 },
+  medianMs: 200,
+  sigma: 0.6
+})
 
 for (const sc of scenarios) {
   if (values.only !== undefined && !sc.name.startsWith(values.only)) continue
@@ -102,15 +149,18 @@ for (const sc of scenarios) {
       if (looks.some(l => sc.want.includes(l.verdicts.get(app.name) as Status))) hit++
       if (looks.some(l => l.kayentaFail.has(app.name))) khit++
     }
-    rows.push(`| ${sc.name}, ${setting === 'alone' ? 'the app alone' : 'among 24 clean apps (Holm over 50 tests)'} (${nSeeds} seeds) | >= ${sc.target * 100}% | ${pct(hit, nSeeds)} | ${pct(khit, nSeeds)} |`)
-    console.error(`${sc.name} [${setting}]: gonogo ${pct(hit, nSeeds)}, kayenta ${pct(khit, nSeeds)} (${((performance.now() - started) / 1000).toFixed(0)} s)`)
+    rows.push(`| ${sc.name}, ${setting === 'alone' ? 'the app alone' : 'among 24 clean apps (Holm over 50 tests)'} (${nSeeds} seeds) | ` +
+      `>= ${sc.target * 100}% | ${pct(hit, nSeeds)} | ${pct(khit, nSeeds)} |`)
+    console.error(`${sc.name} [${setting}]: gonogo ${pct(hit, nSeeds)}, kayenta ${pct(khit, nSeeds)} ` +
+      `(${((performance.now() - started) / 1000).toFixed(0)} s)`)
   }
 }
 
 console.log('| Row | Target | gonogo | Kayenta-style |')
 console.log('| --- | --- | --- | --- |')
 for (const r of rows) console.log(r)
-console.log(`\nbase error rate 1%, sigma 0.6, median 200 ms for detection rows; ${((performance.now() - started) / 1000).toFixed(0)} s in all`)
+console.log('\nbase error rate 1%, sigma 0.6, median 200 ms for detection rows; ' +
+  `${((performance.now() - started) / 1000).toFixed(0)} s in all`)
 if (inconclusiveTable.length > 0) {
   console.log('\nShare of clean apps INCONCLUSIVE at each look, by traffic:\n')
   for (const r of inconclusiveTable) console.log(r)

@@ -51,7 +51,9 @@ for (let r = 0; r < reps; r++) {
 }
 const j = median(judgeMs)
 const b = median(trivialMs)
-console.log(`judge-speed: ${nApps} apps x 5 checks, 6 h of per-minute data (${points.toLocaleString('en-US')} series points), generated in ${(genMs / 1000).toFixed(1)} s`)
-console.log(`judge():        median ${j.toFixed(0)} ms over ${reps} runs (min ${Math.min(...judgeMs).toFixed(0)}, max ${Math.max(...judgeMs).toFixed(0)})  target <= 1000 ms: ${j <= 1000 ? 'met' : 'MISSED'}`)
+console.log(`judge-speed: ${nApps} apps x 5 checks, 6 h of per-minute data (${points.toLocaleString('en-US')} series points), ` +
+  `generated in ${(genMs / 1000).toFixed(1)} s`)
+console.log(`judge():        median ${j.toFixed(0)} ms over ${reps} runs (min ${Math.min(...judgeMs).toFixed(0)}, ` +
+  `max ${Math.max(...judgeMs).toFixed(0)})  target <= 1000 ms: ${j <= 1000 ? 'met' : 'MISSED'}`)
 console.log(`trivial loop:   median ${b.toFixed(1)} ms  (judge / trivial = ${(j / b).toFixed(0)}x)`)
 if (sink === 0) console.log('')

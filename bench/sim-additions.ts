@@ -20,9 +20,12 @@ const FROM = '2026-11-25T02:30:00Z'
 const UNTIL = '2026-11-25T10:30:00Z'
 const WINDOW = "SINCE '2026-11-25 02:30:00' UNTIL '2026-11-25 06:30:00'"
 const QUERIES: Record<string, string> = {
-  events: `SELECT count(*), filter(count(*), WHERE error IS TRUE), average(duration) FROM Transaction FACET appName, host TIMESERIES 1 minute ${WINDOW} LIMIT MAX`,
-  extrapolate: `SELECT count(*), filter(count(*), WHERE error IS TRUE), average(duration) FROM Transaction FACET appName, host TIMESERIES 1 minute ${WINDOW} LIMIT MAX EXTRAPOLATE`,
-  metric: `SELECT count(apm.service.transaction.duration), average(apm.service.transaction.duration) FROM Metric FACET appName, host TIMESERIES 1 minute ${WINDOW} LIMIT MAX`,
+  events: 'SELECT count(*), filter(count(*), WHERE error IS TRUE), average(duration) FROM Transaction ' +
+    `FACET appName, host TIMESERIES 1 minute ${WINDOW} LIMIT MAX`,
+  extrapolate: 'SELECT count(*), filter(count(*), WHERE error IS TRUE), average(duration) FROM Transaction ' +
+    `FACET appName, host TIMESERIES 1 minute ${WINDOW} LIMIT MAX EXTRAPOLATE`,
+  metric: 'SELECT count(apm.service.transaction.duration), average(apm.service.transaction.duration) FROM Metric ' +
+    `FACET appName, host TIMESERIES 1 minute ${WINDOW} LIMIT MAX`,
   p95: `SELECT percentile(duration, 95) FROM Transaction FACET appName, host TIMESERIES 1 minute ${WINDOW} LIMIT MAX`
 }
 
@@ -71,7 +74,8 @@ async function main (): Promise<void> {
         runNrql(store, q, opts)
         times.push(performance.now() - t0)
       }
-      console.log(`  ${name.padEnd(11)} first ${cold.toFixed(0)} ms, then median ${median(times).toFixed(0)} ms, min ${Math.min(...times).toFixed(0)} ms` +
+      console.log(`  ${name.padEnd(11)} first ${cold.toFixed(0)} ms, then median ${median(times).toFixed(0)} ms, ` +
+        `min ${Math.min(...times).toFixed(0)} ms` +
         ` (${first.scanned} rows scanned, ${first.results.length} result rows)`)
     }
   }

@@ -47,9 +47,11 @@ async function main (): Promise<void> {
   const runs = Number(values.runs)
   const scenario = benchScenario()
   const totalRpm = scenario.apps.reduce((s, a) => s + a.throughputRpm, 0)
-  console.log(`scenario: ${scenario.apps.length} apps x 5 hosts x 8 h, total ${totalRpm} rpm (~${(totalRpm * 480 / 1e6).toFixed(1)}M transactions)`)
+  console.log(`scenario: ${scenario.apps.length} apps x 5 hosts x 8 h, total ${totalRpm} rpm ` +
+    `(~${(totalRpm * 480 / 1e6).toFixed(1)}M transactions)`)
   console.log(`query: ${QUERY}`)
-  console.log(`machine: ${cpus().length} cores, Node ${process.version}, load average ${loadavg().map(x => x.toFixed(1)).join(' ')}, ${new Date().toISOString().slice(0, 10)}`)
+  console.log(`machine: ${cpus().length} cores, Node ${process.version}, ` +
+    `load average ${loadavg().map(x => x.toFixed(1)).join(' ')}, ${new Date().toISOString().slice(0, 10)}`)
 
   // In-process executor.
   const store = new BlockStore(buildModel(scenario))
@@ -64,7 +66,8 @@ async function main (): Promise<void> {
     warm.push(performance.now() - t0)
   }
   warm.sort((a, b) => a - b)
-  console.log(`executor warm: median ${warm[warm.length >> 1].toFixed(0)} ms, min ${warm[0].toFixed(0)} ms, max ${warm[warm.length - 1].toFixed(0)} ms over ${runs} runs`)
+  console.log(`executor warm: median ${warm[warm.length >> 1].toFixed(0)} ms, min ${warm[0].toFixed(0)} ms, ` +
+    `max ${warm[warm.length - 1].toFixed(0)} ms over ${runs} runs`)
 
   // Over HTTP, as a client sees it (JSON encoding and transfer included).
   const sim = await startSimulator({ scenario, maxBuckets: 480, now: () => Date.parse(UNTIL) })
@@ -97,7 +100,8 @@ async function main (): Promise<void> {
   await served.warmed()
   console.log(`background warm-up after start: ${ms(t0)}`)
   t0 = performance.now()
-  await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/json', 'api-key': 'bench' }, body }).then(async r => await r.text())
+  await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/json', 'api-key': 'bench' }, body })
+    .then(async r => await r.text())
   console.log(`http first query after warm-up: ${ms(t0)}`)
   await served.close()
 }

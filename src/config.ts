@@ -10,19 +10,34 @@ const Int = (min: number, max: number, def: number, description: string) =>
  * README's configuration table all come from this schema.
  */
 export const EnvSchema = Type.Object({
-  NEW_RELIC_API_KEY: Type.Optional(Type.String({ minLength: 1, description: 'User API key (NRAK-...) for NerdGraph. Required unless GONOGO_SIM_SCENARIO is set.' })),
-  NEW_RELIC_ACCOUNT_ID: Type.Optional(Type.Integer({ minimum: 1, description: 'Default account id for analyses and rollouts that do not name one.' })),
+  NEW_RELIC_API_KEY: Type.Optional(Type.String({
+    minLength: 1, description: 'User API key (NRAK-...) for NerdGraph. Required unless GONOGO_SIM_SCENARIO is set.'
+  })),
+  NEW_RELIC_ACCOUNT_ID: Type.Optional(Type.Integer({
+    minimum: 1, description: 'Default account id for analyses and rollouts that do not name one.'
+  })),
   NEW_RELIC_REGION: Type.Union([Type.Literal('us'), Type.Literal('eu')], { default: 'us', description: 'NerdGraph region: us or eu.' }),
-  NERDGRAPH_URL: Type.Optional(Type.String({ pattern: '^https?://\\S+$', description: 'NerdGraph endpoint; overrides the region (e.g. a simulator).' })),
+  NERDGRAPH_URL: Type.Optional(Type.String({
+    pattern: '^https?://\\S+$', description: 'NerdGraph endpoint; overrides the region (e.g. a simulator).'
+  })),
   NERDGRAPH_CONCURRENCY: Int(1, 25, 5, 'Concurrent NerdGraph requests (New Relic allows 25 per user).'),
   NERDGRAPH_TIMEOUT_MS: Int(1000, 600000, 30000, 'Timeout of one NerdGraph request, ms.'),
-  GONOGO_ANALYSIS_TIMEOUT_MS: Int(1000, 600000, 55000, 'Longest POST /v1/analyses may take before answering 504 (under the 60 s of common proxies); rollout checkpoints are not bound by it.'),
+  GONOGO_ANALYSIS_TIMEOUT_MS: Int(1000, 600000, 55000, 'Longest POST /v1/analyses may take before answering 504 ' +
+    '(under the 60 s of common proxies); rollout checkpoints are not bound by it.'),
   NERDGRAPH_MAX_RETRIES: Int(0, 10, 4, 'Retries of a NerdGraph request on 429, 5xx, timeouts and network errors.'),
-  REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://', description: 'Redis for queues and state (AOF on, maxmemory-policy noeviction).' }),
-  GONOGO_REDIS_PREFIX: Type.String({ default: 'gonogo', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Prefix of every Redis key and queue.' }),
+  REDIS_URL: Type.String({
+    default: 'redis://127.0.0.1:6379',
+    pattern: '^rediss?://',
+    description: 'Redis for queues and state (AOF on, maxmemory-policy noeviction).'
+  }),
+  GONOGO_REDIS_PREFIX: Type.String({
+    default: 'gonogo', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Prefix of every Redis key and queue.'
+  }),
   PORT: Int(0, 65535, 3000, 'HTTP port.'),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'HTTP bind address (0.0.0.0 in containers).' }),
-  GONOGO_ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'all: API and workers; api or worker to run them apart.' }),
+  GONOGO_ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], {
+    default: 'all', description: 'all: API and workers; api or worker to run them apart.'
+  }),
   GONOGO_API_TOKENS: Type.Optional(Type.String({
     minLength: 1,
     description: 'Comma-separated bearer tokens, each name:token (a bare token is named token-1, token-2... by its position); ' +
@@ -32,35 +47,56 @@ export const EnvSchema = Type.Object({
     default: 'false',
     description: 'true: every route but /healthz and /readyz needs a token from GONOGO_API_TOKENS, reads and /metrics included.'
   }),
-  GONOGO_CORS_ORIGINS: Type.String({ default: '*', description: 'Comma-separated origins a browser dashboard may call the API from; * for any (no cookies are used: mutations still need a bearer token when tokens are set); none to send no CORS headers.' }),
-  GONOGO_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://', description: 'Base URL of this service, for links in chat messages.' })),
+  GONOGO_CORS_ORIGINS: Type.String({
+    default: '*',
+    description: 'Comma-separated origins a browser dashboard may call the API from; * for any ' +
+      '(no cookies are used: mutations still need a bearer token when tokens are set); none to send no CORS headers.'
+  }),
+  GONOGO_PUBLIC_URL: Type.Optional(Type.String({
+    pattern: '^https?://', description: 'Base URL of this service, for links in chat messages.'
+  })),
   GONOGO_MAX_APPS: Int(1, 5000, 200, 'Most apps in one analysis or rollout.'),
   GONOGO_MAX_HOSTS: Int(1, 5000, 200, 'Most canary or baseline hosts in one analysis or rollout.'),
   GONOGO_MAX_WINDOW_HOURS: Int(1, 24 * 31, 72, 'Longest analysis or rollout window, hours.'),
   GONOGO_RATE_LIMIT: Int(1, 1000000, 600, 'Requests per minute per client IP.'),
   GONOGO_BODY_LIMIT: Int(1024, 10485760, 262144, 'Largest request body, bytes.'),
-  GONOGO_WEBHOOK_ALLOW_HOSTS: Type.Optional(Type.String({ description: 'Comma-separated hosts that notify targets may use over http or on private addresses (e.g. 127.0.0.1 for tests).' })),
-  GONOGO_NOTIFY_DEFAULT: Type.Optional(Type.String({ description: 'A default notify target as JSON, e.g. {"kind":"slack","url":"https://hooks.slack.com/..."}.' })),
+  GONOGO_WEBHOOK_ALLOW_HOSTS: Type.Optional(Type.String({
+    description: 'Comma-separated hosts that notify targets may use over http or on private addresses (e.g. 127.0.0.1 for tests).'
+  })),
+  GONOGO_NOTIFY_DEFAULT: Type.Optional(Type.String({
+    description: 'A default notify target as JSON, e.g. {"kind":"slack","url":"https://hooks.slack.com/..."}.'
+  })),
   // Rollouts (src/jobs, src/routes/rollouts).
   GONOGO_MIN_CHECKPOINT_SECONDS: Int(1, 86400, 60, 'Shortest checkpointEvery a rollout may ask for, seconds.'),
   GONOGO_MAX_CHECKPOINTS: Int(1, 100000, 1000, 'Most checkpoints in one rollout plan (window / checkpointEvery).'),
   GONOGO_WORKER_CONCURRENCY: Int(1, 64, 4, 'Rollout jobs one worker process runs at once.'),
   GONOGO_CHECKPOINT_ATTEMPTS: Int(1, 20, 4, 'Tries of a checkpoint whose New Relic data cannot be read before it is recorded as failed.'),
-  GONOGO_CHECKPOINT_BACKOFF_MS: Int(0, 3600000, 30000, 'Wait before the first retry of a failed checkpoint; doubles on each further retry.'),
-  GONOGO_CHECKPOINT_LAG_SECONDS: Int(0, 3600, 60, 'How long after its time a checkpoint runs, so New Relic has ingested the data up to it.'),
+  GONOGO_CHECKPOINT_BACKOFF_MS: Int(0, 3600000, 30000,
+    'Wait before the first retry of a failed checkpoint; doubles on each further retry.'),
+  GONOGO_CHECKPOINT_LAG_SECONDS: Int(0, 3600, 60,
+    'How long after its time a checkpoint runs, so New Relic has ingested the data up to it.'),
   GONOGO_MANUAL_WAIT_MS: Int(0, 120000, 10000, 'How long POST /v1/rollouts/{id}/checkpoints waits for the result before answering 202.'),
-  GONOGO_RETENTION_DAYS: Int(0, 36500, 90, 'Rollouts decided or cancelled more than this many days ago are deleted with their checkpoints; 0 keeps them forever.'),
-  GONOGO_PREFLIGHT_MS: Int(0, 60000, 5000, 'How long creating a rollout may spend checking its app and host names against New Relic (findings come back as warnings); 0 skips the check.'),
+  GONOGO_RETENTION_DAYS: Int(0, 36500, 90,
+    'Rollouts decided or cancelled more than this many days ago are deleted with their checkpoints; 0 keeps them forever.'),
+  GONOGO_PREFLIGHT_MS: Int(0, 60000, 5000, 'How long creating a rollout may spend checking its app and host names against New Relic ' +
+    '(findings come back as warnings); 0 skips the check.'),
   GONOGO_NOTIFY_ATTEMPTS: Int(1, 50, 8, 'Tries of one chat or webhook delivery before it is recorded as failed on the rollout.'),
-  GONOGO_NOTIFY_BACKOFF_MS: Int(0, 3600000, 30000, 'Wait before the first retry of a delivery; doubles on each retry (capped at 30 min), Retry-After wins.'),
+  GONOGO_NOTIFY_BACKOFF_MS: Int(0, 3600000, 30000,
+    'Wait before the first retry of a delivery; doubles on each retry (capped at 30 min), Retry-After wins.'),
   GONOGO_NOTIFY_TIMEOUT_MS: Int(100, 120000, 10000, 'Timeout of one delivery attempt, ms.'),
   GONOGO_DEMO: Type.Union([Type.Literal('true'), Type.Literal('false')], {
     default: 'false',
     description: 'true (npm run demo): at start, create the README\'s rollout (decided by catch-up) and a live one on the live ' +
       'scenario\'s account with a checkpoint every 5 minutes, so the board shows something at once.'
   }),
-  GONOGO_SIM_SCENARIO: Type.Optional(Type.String({ minLength: 1, description: 'Run an embedded NerdGraph simulator on this scenario file (or several, comma-separated, each with its own account; the first is the default) instead of New Relic (demo, trials).' })),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level.' })
+  GONOGO_SIM_SCENARIO: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Run an embedded NerdGraph simulator on this scenario file (or several, comma-separated, each with its own account; ' +
+      'the first is the default) instead of New Relic (demo, trials).'
+  })),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), {
+    default: 'info', description: 'pino log level.'
+  })
 })
 export type Env = Static<typeof EnvSchema>
 
@@ -192,7 +228,9 @@ function parseTokens (entries: string[], problems: string[]): ApiToken[] {
   return tokens
 }
 
-function describe (schema: { description?: string, minimum?: number, maximum?: number, anyOf?: Array<{ const?: unknown }> }, fallback: string): string {
+function describe (
+  schema: { description?: string, minimum?: number, maximum?: number, anyOf?: Array<{ const?: unknown }> }, fallback: string
+): string {
   if (schema.anyOf !== undefined) return `must be one of ${schema.anyOf.map(s => String(s.const)).join(', ')}`
   if (schema.minimum !== undefined && schema.maximum !== undefined) return `must be between ${schema.minimum} and ${schema.maximum}`
   return fallback.toLowerCase()

@@ -8,6 +8,7 @@
 import type { FastifyInstance } from 'fastify'
 
 const LIVE_NAME = 'PRDIIS09 joins the IIS pool (live)'
+const CRITICAL = ['Auth.Gateway v2', 'Customer Portal']
 const APPS = ['Customer Portal', 'RESTAPI', 'Search Service', 'Auth.Gateway v2', 'Orders API', 'Inventory.Sync', 'Billing.Service',
   'Shipping Rates', 'Loyalty.Points', "O'Brien's API", 'Notifications.Worker']
 
@@ -28,9 +29,13 @@ export interface DemoRollouts { past: string, live: string | null }
  * Creates the demo's rollouts through the API itself (as a user would). `liveAccount` is the
  * live scenario's account and `loadedAt` when the simulator read it: the scenario's "now".
  */
-export async function seedDemo (app: FastifyInstance, token: string | undefined, liveAccount: number | undefined, loadedAt: number): Promise<DemoRollouts> {
+export async function seedDemo (
+  app: FastifyInstance, token: string | undefined, liveAccount: number | undefined, loadedAt: number
+): Promise<DemoRollouts> {
   const headers = { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) }
-  const past = await app.inject({ method: 'POST', url: '/v1/rollouts', headers: { ...headers, 'idempotency-key': 'demo-readme-rollout' }, payload: README_ROLLOUT })
+  const past = await app.inject({
+    method: 'POST', url: '/v1/rollouts', headers: { ...headers, 'idempotency-key': 'demo-readme-rollout' }, payload: README_ROLLOUT
+  })
   if (past.statusCode !== 201) throw new Error(`the demo could not create the README's rollout: ${past.body}`)
   if (liveAccount === undefined) return { past: past.json().id as string, live: null }
   for (const state of ['scheduled', 'monitoring']) {
@@ -47,7 +52,10 @@ export async function seedDemo (app: FastifyInstance, token: string | undefined,
     payload: {
       name: LIVE_NAME,
       accountId: liveAccount,
-      apps: [...APPS.map(name => ({ name, team: teamOf(name), owners: ownersOf(name), critical: name === 'Auth.Gateway v2' || name === 'Customer Portal' })), { name: 'Payroll.Export', team: 'finance', owners: ['Priya'] }],
+      apps: [
+        ...APPS.map(name => ({ name, team: teamOf(name), owners: ownersOf(name), critical: CRITICAL.includes(name) })),
+        { name: 'Payroll.Export', team: 'finance', owners: ['Priya'] }
+      ],
       canaryHosts: ['PRDIIS09'],
       startAt: new Date(minute - 2 * 3_600_000).toISOString(),
       decisionAt: new Date(minute + 2 * 3_600_000).toISOString(),
@@ -68,6 +76,8 @@ function teamOf (app: string): string {
 }
 
 function ownersOf (app: string): string[] {
-  const byTeam: Record<string, string[]> = { CCON: ['Deepthi', 'Surya'], commerce: ['Ana', 'Rahul'], catalog: ['Mei'], platform: ['Ops on call'] }
+  const byTeam: Record<string, string[]> = {
+    CCON: ['Deepthi', 'Surya'], commerce: ['Ana', 'Rahul'], catalog: ['Mei'], platform: ['Ops on call']
+  }
   return byTeam[teamOf(app)]
 }

@@ -15,22 +15,32 @@ t.test('defaults fill what is not set', async (t) => {
 
 t.test('region and explicit URL pick the endpoint', async (t) => {
   t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', NEW_RELIC_REGION: 'eu' }).nerdgraphUrl, 'https://api.eu.newrelic.com/graphql')
-  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', NEW_RELIC_REGION: 'eu', NERDGRAPH_URL: 'http://127.0.0.1:9/graphql' }).nerdgraphUrl, 'http://127.0.0.1:9/graphql')
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', NEW_RELIC_REGION: 'eu', NERDGRAPH_URL: 'http://127.0.0.1:9/graphql' }).nerdgraphUrl,
+    'http://127.0.0.1:9/graphql')
 })
 
 t.test('lists are split and trimmed', async (t) => {
-  const config = loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: ' a, b ,,c', GONOGO_WEBHOOK_ALLOW_HOSTS: '127.0.0.1, Hooks.Local' })
+  const config = loadConfig({
+    NEW_RELIC_API_KEY: 'k', GONOGO_API_TOKENS: ' a, b ,,c', GONOGO_WEBHOOK_ALLOW_HOSTS: '127.0.0.1, Hooks.Local'
+  })
   t.same(config.apiTokens, [{ name: 'token-1', token: 'a' }, { name: 'token-2', token: 'b' }, { name: 'token-3', token: 'c' }])
   t.same(config.webhookAllowHosts, ['127.0.0.1', 'hooks.local'])
 })
 
 t.test('every bad variable is named, each once', async (t) => {
   const err = t.throws(() => loadConfig({
-    PORT: 'abc', NEW_RELIC_REGION: 'asia', NERDGRAPH_CONCURRENCY: '40', REDIS_URL: 'http://x', LOG_LEVEL: 'loud', NEW_RELIC_ACCOUNT_ID: '12.5'
+    PORT: 'abc',
+    NEW_RELIC_REGION: 'asia',
+    NERDGRAPH_CONCURRENCY: '40',
+    REDIS_URL: 'http://x',
+    LOG_LEVEL: 'loud',
+    NEW_RELIC_ACCOUNT_ID: '12.5'
   })) as ConfigError
   t.ok(err instanceof ConfigError)
   const named = err.problems.map(p => p.split(' ')[0]).sort()
-  t.same(named, ['LOG_LEVEL', 'NERDGRAPH_CONCURRENCY', 'NEW_RELIC_ACCOUNT_ID', 'NEW_RELIC_API_KEY', 'NEW_RELIC_REGION', 'PORT', 'REDIS_URL'])
+  t.same(named, [
+    'LOG_LEVEL', 'NERDGRAPH_CONCURRENCY', 'NEW_RELIC_ACCOUNT_ID', 'NEW_RELIC_API_KEY', 'NEW_RELIC_REGION', 'PORT', 'REDIS_URL'
+  ])
   t.match(err.message, /NERDGRAPH_CONCURRENCY must be between 1 and 25, got 40/)
 })
 
@@ -53,7 +63,8 @@ t.test('.env.example and the README document every variable', async (t) => {
 
 t.test('CORS origins: any by default, a list, or none', async (t) => {
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k' }).corsOrigins, ['*'])
-  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins, ['https://a.example', 'https://b.example'])
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins,
+    ['https://a.example', 'https://b.example'])
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_CORS_ORIGINS: 'none' }).corsOrigins, [])
 })
 

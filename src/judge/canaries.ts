@@ -5,7 +5,9 @@
  */
 import type { Recommendation } from '../schemas/common.ts'
 import type { Finding } from '../schemas/result.ts'
-import { unseenCanariesReason } from './explain/recommendation.ts'
+import { formatPercent } from './explain/format.ts'
+import { sickHostReason, unseenCanariesReason } from './explain/recommendation.ts'
+import type { BaselineOutlier } from './outliers.ts'
 import { hostKey } from './hosts.ts'
 import type { AppData } from './input.ts'
 
@@ -33,4 +35,29 @@ export function withFindings (
   if (findings.length === 0) return rec
   const held = rec.recommendation === 'GO' && findings.some(f => f.holdsGo)
   return { recommendation: held ? 'INCONCLUSIVE' : rec.recommendation, reasons: [...rec.reasons, ...findings.map(f => f.text)] }
+}
+
+/**
+ * Existing hosts that stand out from the rest of the pool (left out of an app's error-rate or
+ * latency baseline): the team wants to know about the old server too. One finding per host,
+ * naming its apps; it holds nothing: the new hosts were judged without it.
+ */
+export function sickExistingHostFindings (
+  apps: Array<{ app: string, errors: BaselineOutlier[], latency: BaselineOutlier[] }>
+): Finding[] {
+  const byHost = new Map<string, string[]>()
+  for (const a of apps) {
+    for (const o of a.errors) add(byHost, o.host, `${a.app} error rate ${formatPercent(o.rate)} vs ${formatPercent(o.restRate)}`)
+    for (const o of a.latency) add(byHost, o.host, `${a.app} slow share ${formatPercent(o.rate)} vs ${formatPercent(o.restRate)}`)
+  }
+  return [...byHost].map(([host, what]) => ({
+    text: sickHostReason(host, what),
+    holdsGo: false
+  }))
+}
+
+function add (map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key)
+  if (list === undefined) map.set(key, [value])
+  else list.push(value)
 }

@@ -17,11 +17,21 @@ export interface AppEvidence {
    * out for the rest of the rollout, so every look's counts mean the same thing.
    */
   excludedBaseline?: string[]
+  /** Existing hosts left out of the latency baseline as outliers; once out, out. */
+  excludedLatencyBaseline?: string[]
+  /** Each new host's own tests, by host key, when several new hosts serve the app. */
+  hosts?: Record<string, HostEvidence>
   /**
    * The first look at which each sequential test FAILed (window end, epoch ms, and its
    * few words). A rejection of an anytime-valid test stands: later looks stay FAIL.
    */
   failedAt?: Partial<Record<'errorRate' | 'latency', { at: number, short: string }>>
+}
+
+/** One new host's sequential tests against the existing hosts. */
+export interface HostEvidence {
+  errorRate: EProcessState
+  latency: EProcessState
 }
 
 export interface EvidenceState {

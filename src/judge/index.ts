@@ -8,13 +8,13 @@
  */
 import type { CheckpointResult } from '../schemas/result.ts'
 import { resolvePolicy, resolveThresholds, type AppSpec, type Policy, type Thresholds } from '../schemas/thresholds.ts'
-import { unseenCanaries, unseenCanariesFindings, withFindings } from './canaries.ts'
+import { sickExistingHostFindings, unseenCanaries, unseenCanariesFindings, withFindings } from './canaries.ts'
 import type { RateMeasure } from './checks/sequential.ts'
 import { usableEvidence, type AppEvidence, type EvidenceState } from './evidence.ts'
 import { asReported, reportedSpellings } from './hosts.ts'
 import type { AppData, CheckpointData } from './input.ts'
 import { judgeApp } from './judge-app.ts'
-import { measureApp } from './measure.ts'
+import { measureApp, type Measured } from './measure.ts'
 import { eBenjaminiHochberg } from './stats/e-bh.ts'
 import { holm } from './stats/holm.ts'
 import { recommend, summarize } from './verdict.ts'
@@ -61,26 +61,41 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const checkpoint = { baselineHosts, bucketMinutes: data.bucketMinutes, until: data.until }
   const measured = specs.map(spec =>
     measureApp(spec, byName.get(spec.name) ?? null, prev?.apps[spec.name], canaryHosts, checkpoint, policy.alpha))
-  // One Holm family: two tests per app, p = 1 where there is no evidence yet.
-  const raw = measured.flatMap(m => [pOf(m.errors, m.evidence.errorRate.maxLogE), pOf(m.latency, m.evidence.latency.maxLogE)])
+  // One Holm family: error rate and latency of each app, and of each of its new hosts when it has
+  // several; p = 1 where there is no evidence yet. The WARNs' family adds each app's new errors,
+  // every test's e-value at this look, at the policy's false discovery rate.
+  const tests = measured.map(testsOf)
+  const raw = tests.flat().map(x => pOf(x.measure, x.maxLogE))
   const adjusted = holm(raw)
-  // The WARNs' family: every test's e-value at this look, at the policy's false discovery rate.
-  const warn = eBenjaminiHochberg(measured.flatMap(m => [eOf(m.errors), eOf(m.latency), m.newErrorsE]), policy.warnFdr)
-  const judged = measured.map((m, i) => judgeApp(m, {
-    thresholds: resolveThresholds(req.thresholds, m.spec.thresholds),
-    alpha: policy.alpha,
-    nApps: specs.length,
-    nTests: raw.length,
-    bucketMinutes: data.bucketMinutes,
-    until: data.until,
-    canaryHosts
-  }, {
-    errorRate: { p: raw[2 * i], adjusted: adjusted[2 * i], warn: warn[3 * i] },
-    latency: { p: raw[2 * i + 1], adjusted: adjusted[2 * i + 1], warn: warn[3 * i + 1] },
-    newErrors: { warn: warn[3 * i + 2] }
-  }))
+  const warn = eBenjaminiHochberg(tests.flatMap((ts, i) => [...ts.map(x => eOf(x.measure)), measured[i].newErrorsE]), policy.warnFdr)
+  let at = 0
+  let warnAt = 0
+  const judged = measured.map((m, i) => {
+    const slot = (): { p: number, adjusted: number, warn: boolean } => {
+      const out = { p: raw[at], adjusted: adjusted[at], warn: warn[warnAt] }
+      at++
+      warnAt++
+      return out
+    }
+    const errorRate = slot()
+    const latency = slot()
+    const hosts = m.hosts.map(h => ({ host: h.view.host, errorRate: slot(), latency: slot() }))
+    const newErrors = { warn: warn[warnAt++] }
+    return judgeApp(m, {
+      thresholds: resolveThresholds(req.thresholds, m.spec.thresholds),
+      alpha: policy.alpha,
+      nApps: specs.length,
+      nTests: raw.length,
+      bucketMinutes: data.bucketMinutes,
+      until: data.until,
+      canaryHosts
+    }, { errorRate, latency, newErrors, hosts })
+  })
 
-  const findings = unseenCanariesFindings(unseen)
+  const findings = [
+    ...unseenCanariesFindings(unseen),
+    ...sickExistingHostFindings(measured.map(m => ({ app: m.spec.name, errors: m.outliers, latency: m.latencyOutliers })))
+  ]
   const { recommendation, reasons } = withFindings(recommend(judged, policy), findings)
   const result: CheckpointResult = {
     recommendation,
@@ -94,6 +109,18 @@ export function judge (req: JudgeRequest): JudgeOutput {
   const apps: Record<string, AppEvidence> = { ...(prev?.apps ?? {}) }
   for (const m of measured) apps[m.spec.name] = m.evidence
   return { result, evidence: { version: 1, from: data.from, until: data.until, apps } }
+}
+
+/** The app's tests in family order: pooled error rate and latency, then each new host's two. */
+function testsOf (m: Measured): Array<{ measure: RateMeasure | null, maxLogE: number }> {
+  return [
+    { measure: m.errors, maxLogE: m.evidence.errorRate.maxLogE },
+    { measure: m.latency, maxLogE: m.evidence.latency.maxLogE },
+    ...m.hosts.flatMap(h => [
+      { measure: h.errors, maxLogE: h.errors.state.maxLogE },
+      { measure: h.latency, maxLogE: h.latency.state.maxLogE }
+    ])
+  ]
 }
 
 function eOf (measure: RateMeasure | null): number {

@@ -15,6 +15,10 @@ export interface HostStats {
   errors: number
   /** Average duration (s), null when count is 0. */
   durationAvgS: number | null
+  /** p95 duration (s) of the host, when known. */
+  p95S?: number | null
+  /** Transactions slower than the app's slow threshold, when counted. */
+  slow?: number | null
 }
 
 /** Duration percentiles of one side (canary or baseline) over one interval. */

@@ -12,7 +12,9 @@ import type { RateMeasure } from './checks/sequential.ts'
 import { stickyStatus } from './checks/sticky.ts'
 import { checkThroughput } from './checks/throughput.ts'
 import { outcome, type CheckContext, type CheckOutcome, type Finding } from './checks/types.ts'
+import { hostKey } from './hosts.ts'
 import { explainErrorRate } from './explain/error-rate.ts'
+import { hostWords } from './explain/hosts.ts'
 import { formatHosts } from './explain/format.ts'
 import { explainLatency } from './explain/latency.ts'
 import { missingMetric } from './explain/missing.ts'
@@ -40,10 +42,15 @@ export interface Family {
  * whether e-BH selected each for a WARN.
  */
 export interface FamilyTests {
-  errorRate: { p: number, adjusted: number, warn: boolean }
-  latency: { p: number, adjusted: number, warn: boolean }
+  errorRate: TestSlot
+  latency: TestSlot
   newErrors: { warn: boolean }
+  /** Each new host's own two tests, when several new hosts serve the app. */
+  hosts: Array<{ host: string, errorRate: TestSlot, latency: TestSlot }>
 }
+
+/** A test's raw and Holm-adjusted anytime p-values, and whether e-BH selected it for a WARN. */
+export interface TestSlot { p: number, adjusted: number, warn: boolean }
 
 export function judgeApp (m: Measured, family: Family, tests: FamilyTests): JudgedApp {
   const nobody = m.data === null || m.sides === null || (m.sides.canary.count === 0 && m.sides.baseline.count === 0)
@@ -81,27 +88,92 @@ function checkedApp (
     nTests: family.nTests,
     bucketMinutes: family.bucketMinutes,
     baselineOutliers: m.outliers,
+    latencyOutliers: m.latencyOutliers,
     canaryLabel: formatHosts(sides.canary.hosts.length > 0 ? sides.canary.hosts : family.canaryHosts, 'new'),
     baselineLabel: formatHosts(sides.baseline.hosts, 'existing'),
     // A canary that went quiet late in the window still has data to judge; only a
     // canary that never reported makes the other checks NO_DATA.
     canaryReports: sides.canary.count > 0
   }
-  const errors = judgeErrorRate(
+  const slowOut = new Set(m.latencyOutliers.map(o => hostKey(o.host)))
+  const latencyCtx: CheckContext = {
+    ...ctx,
+    data: m.latencyData ?? data,
+    baselineLabel: formatHosts(sides.baseline.hosts.filter(h => !slowOut.has(hostKey(h))), 'existing')
+  }
+  const pooledErrors = judgeErrorRate(
     ctx, { ...(m.errors as RateMeasure), pValue: tests.errorRate.p }, tests.errorRate.adjusted, tests.errorRate.warn
   )
-  const latency = judgeLatency(
-    ctx, { ...(m.latency as RateMeasure), pValue: tests.latency.p }, tests.latency.adjusted, tests.latency.warn, m.threshold
+  const pooledLatency = judgeLatency(
+    latencyCtx, { ...(m.latency as RateMeasure), pValue: tests.latency.p }, tests.latency.adjusted, tests.latency.warn, m.threshold
+  )
+  const hostFindings = m.hosts.map((h, i) => {
+    const slot = tests.hosts[i]
+    const own: CheckContext = {
+      ...ctx,
+      data: h.view.data,
+      sides: h.view.sides,
+      canaryLabel: h.view.host,
+      baselineLabel: formatHosts(h.view.sides.baseline.hosts, 'existing'),
+      canaryReports: h.view.sides.canary.count > 0
+    }
+    const e = judgeErrorRate(own, { ...h.errors, pValue: slot.errorRate.p }, slot.errorRate.adjusted, slot.errorRate.warn)
+    const l = judgeLatency(
+      { ...own, data: h.latencyData, baselineLabel: latencyCtx.baselineLabel }, { ...h.latency, pValue: slot.latency.p },
+      slot.latency.adjusted, slot.latency.warn, m.threshold
+    )
+    return {
+      host: h.view.host,
+      errors: { finding: e as Finding<unknown>, words: explainErrorRate(e.result, e.facts) },
+      latency: { finding: l as Finding<unknown>, words: explainLatency(l.result, l.facts) }
+    }
+  })
+  const errors = decisive(
+    { finding: pooledErrors, words: explainErrorRate(pooledErrors.result, pooledErrors.facts) },
+    hostFindings.map(h => ({ host: h.host, ...h.errors }))
+  )
+  const latency = decisive(
+    { finding: pooledLatency, words: explainLatency(pooledLatency.result, pooledLatency.facts) },
+    hostFindings.map(h => ({ host: h.host, ...h.latency }))
   )
   const throughput = checkThroughput(ctx)
   const newErrors = checkNewErrors(ctx, tests.newErrors.warn)
   return [
-    sticky(m, errors, explainErrorRate(errors.result, errors.facts), family.until),
-    sticky(m, latency, explainLatency(latency.result, latency.facts), family.until),
+    sticky(m, errors.finding, errors.words, family.until),
+    sticky(m, latency.finding, latency.words, family.until),
     outcome(throughput.result, explainThroughput(throughput.result, throughput.facts)),
     outcome(newErrors.result, explainNewErrors(newErrors.result, newErrors.facts)),
     m.coverage
   ]
+}
+
+interface Scored { finding: Finding<unknown>, words: { detail: string, short: string } }
+
+/**
+ * The metric's finding from the pooled test and each new host's own: a fleet-wide fault shows
+ * best pooled, a one-machine fault on its host. The pooled FAIL wins; else a host's FAIL (the one
+ * with the strongest evidence gives the numbers; every flagged host is named, and the others said
+ * to be like the existing hosts); else the pooled WARN, else a host's WARN; else the pooled.
+ * A host too small to tell leaves the verdict to the pooled test.
+ */
+function decisive (pooled: Scored, hosts: Array<Scored & { host: string }>): Scored {
+  const at = (status: Status): Array<Scored & { host: string }> => hosts.filter(h => h.finding.result.status === status)
+  if (hosts.length === 0) return pooled
+  const failing = at('FAIL')
+  // Some machines and not others: a host-specific fault, said of those hosts even when the pool shows it too.
+  if (failing.length > 0 && failing.length < hosts.length) return named(failing, hosts)
+  if (pooled.finding.result.status === 'FAIL') return pooled
+  if (failing.length > 0) return named(failing, hosts)
+  if (pooled.finding.result.status === 'WARN') return pooled
+  const warning = at('WARN')
+  return warning.length > 0 ? named(warning, hosts) : pooled
+}
+
+function named (flagged: Array<Scored & { host: string }>, all: Array<Scored & { host: string }>): Scored {
+  const ranked = [...flagged].sort((a, b) => (a.finding.result.adjustedPValue ?? 1) - (b.finding.result.adjustedPValue ?? 1))
+  const best = ranked[0]
+  const like = all.filter(h => h.finding.result.status === 'PASS').map(h => h.host)
+  return { finding: best.finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like) }
 }
 
 /** The outcome of a sequential test, a FAIL of an earlier look standing; a first FAIL is remembered. */

@@ -15,7 +15,9 @@ import { explainCoverage } from './explain/coverage.ts'
 import { thresholdNote } from './explain/threshold.ts'
 import { hostKey } from './hosts.ts'
 import type { AppData, CheckpointData } from './input.ts'
-import { baselineOutliers, excludedBaseline, outlierRates, type BaselineOutlier } from './outliers.ts'
+import { baselineOutliers, excludedBaseline, latencyOutliers, outlierRates, slowRates, type BaselineOutlier } from './outliers.ts'
+import { newEProcess } from './stats/e-process.ts'
+import { hostViews, latencyView, type HostView } from './views.ts'
 import { appSides, type AppSides } from './sides.ts'
 import { chooseThreshold } from './threshold.ts'
 
@@ -33,6 +35,21 @@ export interface Measured {
   outliers: BaselineOutlier[]
   /** The e-value of the app's new error classes (checks/new-errors.ts), 0 without data. */
   newErrorsE: number
+  /** The data the latency check reads: the latency baseline without its outliers. */
+  latencyData: AppData | null
+  /** Existing hosts left out of the latency baseline, with this look's slow shares. */
+  latencyOutliers: BaselineOutlier[]
+  /** Each new host on its own, when several serve the app. */
+  hosts: HostMeasure[]
+}
+
+/** One new host's view and this look's step of its two tests. */
+export interface HostMeasure {
+  view: HostView
+  errors: RateMeasure
+  latency: RateMeasure
+  /** The latency view of the host's data (outliers out of the baseline). */
+  latencyData: AppData
 }
 
 export function measureApp (
@@ -47,16 +64,49 @@ export function measureApp (
   const evidence: AppEvidence = prevApp !== undefined ? { ...prevApp } : newAppEvidence(chosen.slowThresholdS)
   evidence.slowThresholdS = chosen.slowThresholdS ?? chosen.next
   if (data === null || sides === null) {
-    return { spec, data: null, sides: null, coverage, evidence, errors: null, latency: null, threshold, outliers: [], newErrorsE: 0 }
+    return {
+      spec,
+      data: null,
+      sides: null,
+      coverage,
+      evidence,
+      errors: null,
+      latency: null,
+      threshold,
+      outliers: [],
+      newErrorsE: 0,
+      latencyData: null,
+      latencyOutliers: [],
+      hosts: []
+    }
   }
   const excluded = excludedBaseline(prevApp?.excludedBaseline ?? [], baselineOutliers(data.window.hosts, sides.isBaseline))
   if (excluded.hosts.length > 0) evidence.excludedBaseline = excluded.hosts
   const errors = measureErrorRate(
     evidence.errorRate, sides, alpha, data.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed
   )
-  const latency = measureLatency(evidence.latency, data, chosen.ok, alpha)
+  const slowOut = excludedBaseline(prevApp?.excludedLatencyBaseline ?? [], latencyOutliers(data.window.hosts, sides.isBaseline))
+  if (slowOut.hosts.length > 0) evidence.excludedLatencyBaseline = slowOut.hosts
+  const latencyData = latencyView(data, sides, slowOut.hosts)
+  const latency = measureLatency(evidence.latency, latencyData, chosen.ok, alpha, slowOut.changed)
   evidence.errorRate = errors.state
   evidence.latency = latency.state
+  const errorOut = new Set(excluded.hosts.map(hostKey))
+  const hosts = hostViews(data, sides, checkpoint.baselineHosts ?? null).map((view): HostMeasure => {
+    const key = hostKey(view.host)
+    const before = prevApp?.hosts?.[key] ?? { errorRate: newEProcess(), latency: newEProcess() }
+    const hostLatency = latencyView(view.data, view.sides, slowOut.hosts)
+    return {
+      view,
+      errors: measureErrorRate(before.errorRate, view.sides, alpha, view.data.window.hosts, errorOut, excluded.changed),
+      latency: measureLatency(before.latency, hostLatency, chosen.ok, alpha, slowOut.changed),
+      latencyData: hostLatency
+    }
+  })
+  if (hosts.length > 0) {
+    evidence.hosts = { ...(prevApp?.hosts ?? {}) }
+    for (const h of hosts) evidence.hosts[hostKey(h.view.host)] = { errorRate: h.errors.state, latency: h.latency.state }
+  }
   evidence.looks += 1
   return {
     spec,
@@ -68,6 +118,9 @@ export function measureApp (
     latency,
     threshold,
     outliers: outlierRates(data, sides, excluded.hosts),
+    latencyData,
+    latencyOutliers: slowRates(data, sides, slowOut.hosts),
+    hosts,
     newErrorsE: newErrorsOf(data, sides).e
   }
 }

@@ -28,8 +28,24 @@ export interface BaselineOutlier {
  * other baseline hosts, worst first, at most a minority (floor((k - 1) / 2) of k hosts).
  */
 export function baselineOutliers (hosts: HostStats[], isBaseline: (host: string) => boolean): BaselineOutlier[] {
+  return outliersOf(hosts, isBaseline, h => clean(h.errors))
+}
+
+/**
+ * The same for latency: existing hosts whose share of slow transactions is significantly above
+ * OUTLIER_RATIO x that of the others (a sick old server inflates the latency baseline and hides
+ * a slower new host). Needs each host's slow count.
+ */
+export function latencyOutliers (hosts: HostStats[], isBaseline: (host: string) => boolean): BaselineOutlier[] {
+  const base = hosts.filter(h => isBaseline(h.host) && clean(h.count) > 0)
+  if (base.some(h => h.slow === undefined || h.slow === null)) return []
+  return outliersOf(hosts, isBaseline, h => clean(h.slow))
+}
+
+/** Baseline hosts whose count of `events` per transaction is an outlier among them (conditional binomial). */
+function outliersOf (hosts: HostStats[], isBaseline: (host: string) => boolean, events: (h: HostStats) => number): BaselineOutlier[] {
   const rows = hosts.filter(h => isBaseline(h.host) && clean(h.count) > 0)
-    .map(h => ({ host: h.host, n: clean(h.count), x: Math.min(clean(h.errors), clean(h.count)) }))
+    .map(h => ({ host: h.host, n: clean(h.count), x: Math.min(events(h), clean(h.count)) }))
   if (rows.length < MIN_BASELINE_HOSTS) return []
   const totalN = rows.reduce((a, r) => a + r.n, 0)
   const totalX = rows.reduce((a, r) => a + r.x, 0)
@@ -38,9 +54,9 @@ export function baselineOutliers (hosts: HostStats[], isBaseline: (host: string)
     const restN = totalN - r.n
     const restX = totalX - r.x
     if (r.x === 0 || restN <= 0) continue
-    // Conditional on all baseline errors, the host's share of them if it erred at
-    // OUTLIER_RATIO x the others' rate; a tail beyond that is an outlier. Conditioning
-    // keeps a handful of errors (or none elsewhere) from ever counting as proof.
+    // Conditional on all baseline events, the host's share of them if it had OUTLIER_RATIO x the
+    // others' rate; a tail beyond that is an outlier. Conditioning keeps a handful of events (or
+    // none elsewhere) from ever counting as proof.
     const share = OUTLIER_RATIO * r.n / (OUTLIER_RATIO * r.n + restN)
     const tail = 1 - binomialCdf(r.x - 1, r.x + restX, share)
     if (tail < OUTLIER_P) found.push({ host: r.host, rate: r.x / r.n, restRate: restX / restN })
@@ -69,4 +85,38 @@ export function outlierRates (data: AppData, sides: AppSides, excluded: string[]
   const restN = rest.reduce((a, h) => a + h.count, 0)
   const restRate = restN > 0 ? rest.reduce((a, h) => a + Math.min(h.errors, h.count), 0) / restN : 0
   return base.filter(h => keys.has(hostKey(h.host))).map(h => ({ host: h.host, rate: Math.min(h.errors, h.count) / h.count, restRate }))
+}
+
+/** This look's slow share of each host left out of the latency baseline and of the other existing hosts. */
+export function slowRates (data: AppData, sides: AppSides, excluded: string[]): BaselineOutlier[] {
+  if (excluded.length === 0) return []
+  const keys = new Set(excluded.map(hostKey))
+  const base = data.window.hosts.filter(h => sides.isBaseline(h.host) && h.count > 0)
+  const rest = base.filter(h => !keys.has(hostKey(h.host)))
+  const restN = rest.reduce((a, h) => a + h.count, 0)
+  const restRate = restN > 0 ? rest.reduce((a, h) => a + Math.min(clean(h.slow), h.count), 0) / restN : 0
+  return base.filter(h => keys.has(hostKey(h.host)))
+    .map(h => ({ host: h.host, rate: Math.min(clean(h.slow), h.count) / h.count, restRate }))
+}
+
+/** A host's p95 this far over the median of the others' makes it an outlier for the slow threshold... */
+export const P95_OUTLIER_RATIO = 1.5
+/** ...when it served at least this many transactions (a p95 of a handful means little). */
+const P95_MIN_COUNT = 100
+
+/**
+ * Existing hosts whose p95 stands far above the others' (at most a minority of 3+ hosts): left
+ * out when the slow threshold is taken from the existing hosts' p95 before the rollout.
+ */
+export function slowByP95 (hosts: HostStats[]): string[] {
+  const rows = hosts.filter(h => clean(h.count) >= P95_MIN_COUNT && h.p95S !== undefined && h.p95S !== null && Number.isFinite(h.p95S))
+  if (rows.length < MIN_BASELINE_HOSTS) return []
+  const out: Array<{ host: string, ratio: number }> = []
+  for (const r of rows) {
+    const others = rows.filter(o => o !== r).map(o => o.p95S as number).sort((a, b) => a - b)
+    const mid = others.length % 2 === 1 ? others[(others.length - 1) / 2] : (others[others.length / 2 - 1] + others[others.length / 2]) / 2
+    const ratio = (r.p95S as number) / mid
+    if (mid > 0 && ratio >= P95_OUTLIER_RATIO) out.push({ host: r.host, ratio })
+  }
+  return out.sort((a, b) => b.ratio - a.ratio).slice(0, Math.floor((rows.length - 1) / 2)).map(o => o.host)
 }

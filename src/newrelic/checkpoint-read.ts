@@ -31,7 +31,8 @@ export function readHostStats (rows: Row[], into = new Map<string, HostStats[]>(
       host: facet.host,
       count,
       errors: countOf(row, 'errors'),
-      durationAvgS: count > 0 ? numberOf(row, 'durationAvg') : null
+      durationAvgS: count > 0 ? numberOf(row, 'durationAvg') : null,
+      p95S: count > 0 ? percentileOf(row, 'duration', 95) : null
     })
   }
   return into

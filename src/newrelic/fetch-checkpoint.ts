@@ -15,6 +15,7 @@
  * need two rounds.
  */
 import { splitHosts, type HostSplit } from '../judge/hosts.ts'
+import { slowByP95 } from '../judge/outliers.ts'
 import type { AppData, CheckpointData, ErrorClassCount, HostStats, SeriesPoint, SideLatency } from '../judge/input.ts'
 import type { AppHosts } from './chunk.ts'
 import { intervalSpecs, seriesSpecs, sideSpecs, slowSpecs, type Interval } from './checkpoint-plan.ts'
@@ -89,11 +90,15 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
     splits.set(app, splitHosts(hosts, canaryHosts, baselineHosts))
   }
   const needThreshold = apps.filter(app => !given.has(app))
+  // The slow threshold is the existing hosts' p95 before the rollout, taken without a host whose
+  // own p95 stands far above the others' (a sick old server would set it too high).
   const preBaselines: AppHosts[] = pre === null
     ? []
-    : needThreshold.map(app => ({
-      app, hosts: splitHosts((preHosts.get(app) ?? []).map(h => h.host), canaryHosts, baselineHosts).baseline
-    }))
+    : needThreshold.map(app => {
+      const hosts = splitHosts((preHosts.get(app) ?? []).map(h => h.host), canaryHosts, baselineHosts).baseline
+      const slow = new Set(slowByP95((preHosts.get(app) ?? []).filter(h => hosts.includes(h.host))))
+      return { app, hosts: hosts.filter(h => !slow.has(h)) }
+    })
 
   // Round 2: per-side percentiles need host names; series need host counts to chunk.
   const round2 = await runSpecs(client, accountId, [
@@ -131,7 +136,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
       app,
       slowThresholdS: threshold,
       window: {
-        hosts: sortHosts(windowHosts.get(app)),
+        hosts: withSlow(sortHosts(windowHosts.get(app)), threshold === null ? undefined : slowByHost),
         canary: sideLatency(canary.get(app), split.canary, slowByHost, threshold),
         baseline: sideLatency(baseline.get(app), split.baseline, slowByHost, threshold),
         series: sortSeries(series.get(app)),
@@ -197,6 +202,12 @@ function sideLatency (
     for (const host of hosts) slow += slowByHost?.get(host) ?? 0
   }
   return { count: row?.count ?? 0, p50S: row?.p50S ?? null, p95S: row?.p95S ?? null, p99S: row?.p99S ?? null, slow }
+}
+
+/** Each host's slow count, when the threshold was known (a host missing from the counts had none). */
+function withSlow (hosts: HostStats[], slowByHost: Map<string, number> | undefined): HostStats[] {
+  if (slowByHost === undefined) return hosts
+  return hosts.map(h => ({ ...h, slow: slowByHost.get(h.host) ?? 0 }))
 }
 
 function positive (value: number | null | undefined): number | null {

@@ -143,7 +143,9 @@ export class Notifier {
         removeOnFail: { age: s.keepFailedSeconds }
       }
     })))
-    const what = outcome.kind === 'cancel' ? { cancelled: true } : outcome.kind === 'people' ? { people: outcome.action } : { checkpoint: outcome.checkpointIndex }
+    const what = outcome.kind === 'cancel'
+      ? { cancelled: true }
+      : outcome.kind === 'people' ? { people: outcome.action } : { checkpoint: outcome.checkpointIndex }
     this.#log.debug({ rolloutId: outcome.rollout.id, ...what, jobs: planned.length }, 'notifications queued')
   }
 

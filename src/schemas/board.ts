@@ -73,13 +73,17 @@ export const AuditEntry = Type.Object({
 }, { title: 'AuditEntry', description: 'One thing a person did to a rollout' })
 export type AuditEntry = Static<typeof AuditEntry>
 
-export const AuditList = Type.Object({ items: Type.Array(AuditEntry) }, { title: 'AuditList', description: 'What people did, oldest first' })
+export const AuditList = Type.Object({ items: Type.Array(AuditEntry) }, {
+  title: 'AuditList', description: 'What people did, oldest first'
+})
 
 /** The lean gate: a few hundred bytes for pipelines that poll. */
 export const GateView = Type.Object({
   open: Type.Boolean({ description: 'true (200) only for a current GO, automated or by override' }),
   final: Type.Boolean({ description: 'true once decided (or overridden)' }),
-  recommendation: Type.Union([Recommendation, Type.Null()], { description: 'What the gate follows: waivers, sign-offs and an override applied' }),
+  recommendation: Type.Union([Recommendation, Type.Null()], {
+    description: 'What the gate follows: waivers, sign-offs and an override applied'
+  }),
   reason: Type.String()
 }, { title: 'GateView', description: 'The deployment gate: open, final, the recommendation and why' })
 export type GateView = Static<typeof GateView>
@@ -99,7 +103,9 @@ export const MatrixRow = Type.Object({
   owners: Type.Array(Type.String()),
   critical: Type.Boolean(),
   verdicts: Type.Array(Type.Union([Status, Type.Null()]), { description: 'One per plan entry, in plan order; null where not recorded' }),
-  reasons: Type.Array(Type.Union([Type.String(), Type.Null()]), { description: 'One short reason per plan entry (null for a PASS or not recorded)' }),
+  reasons: Type.Array(Type.Union([Type.String(), Type.Null()]), {
+    description: 'One short reason per plan entry (null for a PASS or not recorded)'
+  }),
   waiver: Type.Union([Waiver, Type.Null()]),
   signOff: Type.Union([Type.Object({ value: SignOff, by: Type.String(), at: Time('When') }), Type.Null()], {
     description: 'The latest sign-off of the app'
@@ -156,7 +162,9 @@ export type AppCheckpoint = Static<typeof AppCheckpoint>
 export const SideSeries = Type.Object({
   count: Type.Array(Type.Number(), { description: 'Transactions per bucket' }),
   errorRate: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'Errors per transaction per bucket' }),
-  p95: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'Per-bucket p95 (s): the traffic-weighted mean of its hosts\' p95s' })
+  p95: Type.Array(Type.Union([Type.Number(), Type.Null()]), {
+    description: 'Per-bucket p95 (s): the traffic-weighted mean of its hosts\' p95s'
+  })
 }, { title: 'SideSeries', description: 'One side (new or existing hosts) bucket by bucket' })
 
 export const AppSeries = Type.Object({

@@ -5,8 +5,8 @@ import { Health, Readiness } from './health.ts'
 import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'
 import { AppResult, CheckpointResult, Finding, Interval, MetricResult, Window } from './result.ts'
 import {
-  CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus, Progress,
-  RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
+  CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus,
+  Progress, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
 } from './rollout.ts'
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
 import {
@@ -25,8 +25,8 @@ const NAMED: TSchema[] = [
   Thresholds, Policy, AppSpec, AppRef, NotifyTarget, NotifyTargetView,
   Interval, MetricResult, AppResult, Window, CheckpointResult, AnalysisRequest,
   RolloutId, RolloutState, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
-  Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef, RecommendationView,
-  Health, Readiness,
+  Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef,
+  RecommendationView, Health, Readiness,
   SignOff, NoteRequest, Note, WaiverRequest, Waiver, OverrideRequest, Override, AuditEntry, AuditList, GateView, MatrixPlanEntry, MatrixRow,
   Matrix, CompactMetric, AppCheckpoint, SideSeries, AppSeries, AppView, RolloutEvent, Finding, EventType
 ]

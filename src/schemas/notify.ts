@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox'
 
-const Url = Type.String({ minLength: 8, maxLength: 2048, description: 'https URL (http or private addresses only for hosts in GONOGO_WEBHOOK_ALLOW_HOSTS)' })
+const Url = Type.String({
+  minLength: 8, maxLength: 2048, description: 'https URL (http or private addresses only for hosts in GONOGO_WEBHOOK_ALLOW_HOSTS)'
+})
 export const EventType = Type.Union([
   Type.Literal('checkpoint.completed'), Type.Literal('verdict.changed'),
   Type.Literal('decision.made'), Type.Literal('checkpoint.failed'), Type.Literal('rollout.cancelled'),
@@ -10,15 +12,25 @@ export type EventType = Static<typeof EventType>
 
 /** Which events a target receives, and what it is called where targets are listed: every target kind takes them. */
 const TargetExtras = {
-  events: Type.Optional(Type.Array(EventType, { minItems: 1, maxItems: 7, uniqueItems: true, description: 'The event types it receives (default: all)' })),
+  events: Type.Optional(Type.Array(EventType, {
+    minItems: 1, maxItems: 7, uniqueItems: true, description: 'The event types it receives (default: all)'
+  })),
   label: Type.Optional(Type.String({
-    minLength: 1, maxLength: 80, pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$', description: 'Shown instead of the URL\'s host when targets are listed', examples: ['#release-cab']
+    minLength: 1,
+    maxLength: 80,
+    pattern: '^(?=.*\\S)[^\\u0000-\\u001f\\u007f]+$',
+    description: 'Shown instead of the URL\'s host when targets are listed',
+    examples: ['#release-cab']
   }))
 }
 
 export const NotifyTarget = Type.Union([
-  Type.Object({ kind: Type.Literal('slack'), url: Url, ...TargetExtras }, { additionalProperties: false, description: 'Slack incoming webhook (Block Kit message)' }),
-  Type.Object({ kind: Type.Literal('teams'), url: Url, ...TargetExtras }, { additionalProperties: false, description: 'Microsoft Teams Workflows webhook (Adaptive Card)' }),
+  Type.Object({ kind: Type.Literal('slack'), url: Url, ...TargetExtras }, {
+    additionalProperties: false, description: 'Slack incoming webhook (Block Kit message)'
+  }),
+  Type.Object({ kind: Type.Literal('teams'), url: Url, ...TargetExtras }, {
+    additionalProperties: false, description: 'Microsoft Teams Workflows webhook (Adaptive Card)'
+  }),
   Type.Object({
     kind: Type.Literal('webhook'),
     url: Url,

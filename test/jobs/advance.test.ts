@@ -29,7 +29,12 @@ const silent = pino({ level: 'silent' })
 interface Call { until: number, evidence: unknown }
 
 /** A fake analysis: evidence is the list of windows seen so far; `fail(until, n)` decides failures. */
-function harness (opts: { fail?: (until: number, call: number) => Error | undefined, rec?: (until: number) => Recommendation, attempts?: number, during?: () => Promise<void> } = {}) {
+function harness (opts: {
+  fail?: (until: number, call: number) => Error | undefined
+  rec?: (until: number) => Recommendation
+  attempts?: number
+  during?: () => Promise<void>
+} = {}) {
   const calls: Call[] = []
   const published: CheckpointOutcome[] = []
   const analyse: Analyse = async (target, window, o) => {
@@ -104,7 +109,9 @@ t.test('New Relic faults are retried, then the checkpoint succeeds', async t => 
   const spec = await created()
   const target = spec.startAt + 2 * 3_600_000
   let failures = 0
-  const { deps, calls } = harness({ fail: (until) => (until === target && failures++ < 2 ? new UpstreamError('NerdGraph answered 500') : undefined) })
+  const { deps, calls } = harness({
+    fail: (until) => (until === target && failures++ < 2 ? new UpstreamError('NerdGraph answered 500') : undefined)
+  })
   const rounds = await runToEnd(deps, spec.id)
   t.equal(rounds, 3, 'came back twice')
   t.equal(calls.length, 8)
@@ -132,7 +139,9 @@ t.test('backoff: the next try waits, whichever job comes', async t => {
 t.test('a checkpoint that keeps failing is recorded failed; the next one builds on the last good evidence', async t => {
   const spec = await created()
   const bad = spec.startAt + 2 * 3_600_000
-  const { deps, calls, published } = harness({ fail: (until) => (until === bad ? new UpstreamError('NerdGraph timed out (504)', 504) : undefined), attempts: 2 })
+  const { deps, calls, published } = harness({
+    fail: (until) => (until === bad ? new UpstreamError('NerdGraph timed out (504)', 504) : undefined), attempts: 2
+  })
   await runToEnd(deps, spec.id)
   const records = await checkpoints.list(spec.id)
   t.same(records.map(r => r.status), ['ok', 'failed', 'ok', 'ok', 'ok', 'ok'])
@@ -149,7 +158,9 @@ t.test('a checkpoint that keeps failing is recorded failed; the next one builds 
 
 t.test('a decision that cannot read its data is final INCONCLUSIVE, never GO', async t => {
   const spec = await created()
-  const { deps, published } = harness({ fail: (until) => (until === spec.decisionAt ? new UpstreamError('NerdGraph answered 503') : undefined), attempts: 2 })
+  const { deps, published } = harness({
+    fail: (until) => (until === spec.decisionAt ? new UpstreamError('NerdGraph answered 503') : undefined), attempts: 2
+  })
   await runToEnd(deps, spec.id)
   const stored = await rollouts.get(spec.id)
   t.equal(stored?.state, 'decided')

@@ -28,11 +28,13 @@ t.test('nothing changed, or no previous result: no verdict.changed', async t => 
 })
 
 t.test('manual checkpoints complete like scheduled ones', async t => {
-  t.same(eventsFor(outcome({ kind: 'manual', checkpointIndex: 100, previous: null }), at).map(e => e.id), ['ro_01JTEST.100.checkpoint.completed'])
+  t.same(eventsFor(outcome({ kind: 'manual', checkpointIndex: 100, previous: null }), at).map(e => e.id),
+    ['ro_01JTEST.100.checkpoint.completed'])
 })
 
 t.test('the decision gives decision.made (and verdict.changed when something moved)', async t => {
-  t.same(eventsFor(outcome({ kind: 'decision', checkpointIndex: 6 }), at).map(e => e.id), ['ro_01JTEST.6.decision.made', 'ro_01JTEST.6.verdict.changed'])
+  t.same(eventsFor(outcome({ kind: 'decision', checkpointIndex: 6 }), at).map(e => e.id),
+    ['ro_01JTEST.6.decision.made', 'ro_01JTEST.6.verdict.changed'])
 })
 
 t.test('a failed checkpoint gives checkpoint.failed only', async t => {

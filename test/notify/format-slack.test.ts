@@ -6,7 +6,9 @@ import type { AppResult } from '../../src/schemas/result.ts'
 import { cancelOutcome, noGoResult, outcome } from './helpers/fixtures.ts'
 
 const BASE = 'https://gonogo.example.com/'
-const textOf = (b: SlackBlock): string => b.type === 'header' || b.type === 'section' ? b.text.text : b.type === 'context' ? b.elements.map(e => e.text).join(' ') : ''
+const textOf = (b: SlackBlock): string => b.type === 'header' || b.type === 'section'
+  ? b.text.text
+  : b.type === 'context' ? b.elements.map(e => e.text).join(' ') : ''
 const all = (m: SlackMessage): string => m.blocks.map(textOf).join('\n')
 
 t.test('an hourly NO GO update reads top-down like a release manager would write it', async t => {
@@ -24,11 +26,14 @@ t.test('an hourly NO GO update reads top-down like a release manager would write
   t.match(apps[0], /_Team payments · Owners asha\.rao@example\.com, li\.wei@example\.com_/)
   t.match(apps[1], /^⚫ \*Loyalty Portal\* · NO DATA\n• no data from PRDIIS09/)
   t.match(apps[1], /Team loyalty · Owners maria\.g@example\.com/, 'team and owners from the rollout when the result has none')
-  t.match(apps[2], /^🟠 \*Search &lt;Frontend&gt; &amp; Co\* · WARN\n• p95 latency 612 ms/, 'metric details stand in for missing reasons; mrkdwn escaped')
+  t.match(apps[2], /^🟠 \*Search &lt;Frontend&gt; &amp; Co\* · WARN\n• p95 latency 612 ms/,
+    'metric details stand in for missing reasons; mrkdwn escaped')
   t.equal(textOf(m.blocks[8]), '✅ 9 other apps PASS')
-  t.equal(textOf(m.blocks[9]), '<https://gonogo.example.com/v1/rollouts/ro_01JTEST|Rollout> · <https://gonogo.example.com/v1/rollouts/ro_01JTEST/recommendation|Recommendation>')
+  t.equal(textOf(m.blocks[9]), '<https://gonogo.example.com/v1/rollouts/ro_01JTEST|Rollout> · ' +
+    '<https://gonogo.example.com/v1/rollouts/ro_01JTEST/recommendation|Recommendation>')
   t.equal(m.blocks.length, 10)
-  t.match(m.text, /^🔴 NO GO · IIS pool: PRDIIS09 \(Windows 2025\) · Checkpoint 3 of 7 · 14 May 15:30 IST\. 3 apps flagged, 9 other apps PASS\.$/)
+  t.match(m.text,
+    /^🔴 NO GO · IIS pool: PRDIIS09 \(Windows 2025\) · Checkpoint 3 of 7 · 14 May 15:30 IST\. 3 apps flagged, 9 other apps PASS\.$/)
   t.notMatch(all(m), /Catalog API|Orders API/, 'passing apps are only counted')
 })
 
@@ -39,7 +44,9 @@ t.test('no public URL: no links', async t => {
 
 t.test('the decision and a GO', async t => {
   const result = noGoResult()
-  const go = { ...result, recommendation: 'GO' as const, reasons: ['no app failed'], apps: result.apps.map(a => ({ ...a, verdict: 'PASS' as const })) }
+  const go = {
+    ...result, recommendation: 'GO' as const, reasons: ['no app failed'], apps: result.apps.map(a => ({ ...a, verdict: 'PASS' as const }))
+  }
   const m = slackMessage(summarize(eventsFor(outcome({ kind: 'decision', checkpointIndex: 6, result: go, previous: go }))[0], BASE))
   t.equal(textOf(m.blocks[0]), '🟢 GO · IIS pool: PRDIIS09 (Windows 2025)')
   t.match(textOf(m.blocks[1]), /^Decision · 14 May 15:30 IST/)
@@ -48,7 +55,9 @@ t.test('the decision and a GO', async t => {
 })
 
 t.test('a failed checkpoint says so and what still stands', async t => {
-  const m = slackMessage(summarize(eventsFor(outcome({ result: null, error: 'NerdGraph timed out after 30000 ms\n    at Client.nrql' }))[0], BASE))
+  const m = slackMessage(summarize(
+    eventsFor(outcome({ result: null, error: 'NerdGraph timed out after 30000 ms\n    at Client.nrql' }))[0], BASE
+  ))
   t.equal(textOf(m.blocks[0]), '⚠️ Checkpoint failed · IIS pool: PRDIIS09 (Windows 2025)')
   t.match(all(m), /\*Error:\* NerdGraph timed out after 30000 ms at Client\.nrql/)
   t.match(all(m), /The last recommendation still stands: \*GO\*/)
@@ -63,7 +72,8 @@ t.test('hourly timezone formatting in other zones', async t => {
   t.match(textOf(slackMessage(summarize(eventsFor(bad)[0])).blocks[1]), /14 May 10:00 UTC/)
   const noCount = outcome()
   delete noCount.rollout.checkpointCount
-  t.match(textOf(slackMessage(summarize(eventsFor(noCount)[0])).blocks[1]), /^Checkpoint 3 of 7 /, 'hourly plan assumed from startAt/decisionAt')
+  t.match(textOf(slackMessage(summarize(eventsFor(noCount)[0])).blocks[1]), /^Checkpoint 3 of 7 /,
+    'hourly plan assumed from startAt/decisionAt')
 })
 
 t.test('300 flagged apps stay within Slack limits and say how many were left out', async t => {
@@ -74,7 +84,9 @@ t.test('300 flagged apps stay within Slack limits and say how many were left out
     owners: Array.from({ length: 20 }, (_, j) => `owner${j}@example.com`),
     reasons: Array.from({ length: 6 }, (_, j) => `reason ${j} ${'detail '.repeat(60)}`)
   }))
-  const m = slackMessage(summarize(eventsFor(outcome({ result: { ...result, apps: many, reasons: Array.from({ length: 100 }, () => 'r'.repeat(100)) } }))[0], BASE))
+  const m = slackMessage(summarize(eventsFor(outcome({
+    result: { ...result, apps: many, reasons: Array.from({ length: 100 }, () => 'r'.repeat(100)) }
+  }))[0], BASE))
   t.ok(m.blocks.length <= SLACK_LIMITS.blocks, `${m.blocks.length} blocks`)
   for (const b of m.blocks) {
     if (b.type === 'section') t.ok(b.text.text.length <= SLACK_LIMITS.sectionText, `section ${b.text.text.length} chars`)

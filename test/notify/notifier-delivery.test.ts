@@ -20,7 +20,9 @@ t.test('every kind is delivered once, with the right body and headers, and nothi
     { kind: 'teams', url: receiver.url(teamsPath) },
     { kind: 'webhook', url: receiver.url('/hook'), secret: SECRET }
   ]
-  const config = testConfig({ GONOGO_NOTIFY_DEFAULT: JSON.stringify({ kind: 'webhook', url: receiver.url('/default'), secret: DEFAULT_SECRET }) })
+  const config = testConfig({
+    GONOGO_NOTIFY_DEFAULT: JSON.stringify({ kind: 'webhook', url: receiver.url('/default'), secret: DEFAULT_SECRET })
+  })
   const { logger, lines } = captureLogs()
   const metrics = new Metrics()
   const notifier = new Notifier({ connect: connectRedis, prefix, config, logger, metrics, delivery: { attempts: 3, baseDelayMs: 100 } })
@@ -34,8 +36,8 @@ t.test('every kind is delivered once, with the right body and headers, and nothi
   await notifier.publish(o)
   const ids = (await notifier.pendingJobIds()).sort()
   t.same(ids, [
-    'ro_01JTEST.2.checkpoint.completed.0', 'ro_01JTEST.2.checkpoint.completed.1', 'ro_01JTEST.2.checkpoint.completed.2', 'ro_01JTEST.2.checkpoint.completed.d0',
-    'ro_01JTEST.2.verdict.changed.2', 'ro_01JTEST.2.verdict.changed.d0'
+    'ro_01JTEST.2.checkpoint.completed.0', 'ro_01JTEST.2.checkpoint.completed.1', 'ro_01JTEST.2.checkpoint.completed.2',
+    'ro_01JTEST.2.checkpoint.completed.d0', 'ro_01JTEST.2.verdict.changed.2', 'ro_01JTEST.2.verdict.changed.d0'
   ], 'chat targets get the checkpoint message; webhooks and the default target get every event')
   await notifier.publish(o)
   t.same((await notifier.pendingJobIds()).sort(), ids, 'publishing again gives the same job ids')
@@ -77,14 +79,17 @@ t.test('every kind is delivered once, with the right body and headers, and nothi
   }
   const defaults = byPath('/default')
   t.equal(defaults.length, 2)
-  for (const h of defaults) t.ok(verifySignature(DEFAULT_SECRET, h.headers['x-gonogo-signature'] as string, h.body), 'the default target signs with its own secret')
+  for (const h of defaults) {
+    t.ok(verifySignature(DEFAULT_SECRET, h.headers['x-gonogo-signature'] as string, h.body), 'the default target signs with its own secret')
+  }
 
   // Publishing the finished outcome again (a retried checkpoint job) delivers nothing new.
   await notifier.publish(o)
   await new Promise(resolve => setTimeout(resolve, 500))
   t.equal(receiver.requests.length, 6, 'no duplicate delivery')
 
-  const delivered = (await metrics.notifications.get()).values.filter(v => v.labels.outcome === 'delivered').reduce((n, v) => n + v.value, 0)
+  const delivered = (await metrics.notifications.get()).values
+    .filter(v => v.labels.outcome === 'delivered').reduce((n, v) => n + v.value, 0)
   t.equal(delivered, 6, 'gonogo_notifications_total{outcome="delivered"}')
   const log = lines.join('')
   t.match(log, /notification delivered/)
@@ -105,6 +110,11 @@ t.test('a rollout without targets and no default publishes nothing', async t => 
 })
 
 t.test('a bad GONOGO_NOTIFY_DEFAULT stops construction with a clear message', async t => {
-  t.throws(() => new Notifier({ connect: connectRedis, prefix: uniquePrefix('bad'), config: testConfig({ GONOGO_NOTIFY_DEFAULT: '{"kind":"slack","url":"http://hooks.slack.com/services/x"}', GONOGO_WEBHOOK_ALLOW_HOSTS: '' }) }),
-    /GONOGO_NOTIFY_DEFAULT url must use https/)
+  t.throws(() => new Notifier({
+    connect: connectRedis,
+    prefix: uniquePrefix('bad'),
+    config: testConfig({
+      GONOGO_NOTIFY_DEFAULT: '{"kind":"slack","url":"http://hooks.slack.com/services/x"}', GONOGO_WEBHOOK_ALLOW_HOSTS: ''
+    })
+  }), /GONOGO_NOTIFY_DEFAULT url must use https/)
 })

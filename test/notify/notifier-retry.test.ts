@@ -94,7 +94,9 @@ t.test('a permanent 4xx is not retried and is recorded on the rollout at once', 
   const receiver = await Receiver.start(() => ({ status: 400, body: 'invalid_payload' }))
   t.teardown(async () => await receiver.stop())
   const { notifier, failures, count } = await setup(t, '400')
-  await notifier.publish(outcome({ rolloutId: 'ro_perm', notify: [{ kind: 'slack', url: receiver.url('/services/T/B/path') }], previous: null }))
+  await notifier.publish(outcome({
+    rolloutId: 'ro_perm', notify: [{ kind: 'slack', url: receiver.url('/services/T/B/path') }], previous: null
+  }))
   await notifier.startWorker()
   await receiver.waitFor(() => failures.length === 1, 'onFailure')
   await sleep(500)
@@ -123,7 +125,9 @@ t.test('after the bound, onFailure is called once and the metric counts it', asy
   await sleep(600)
   t.equal(receiver.requests.length, 3, 'exactly `attempts` attempts')
   t.equal(failures.length, 1)
-  t.match(failures[0], { rolloutId: 'ro_bound', failure: { attempts: 3, error: 'HTTP 503', kind: 'webhook', eventId: 'ro_bound.2.checkpoint.completed' } })
+  t.match(failures[0], {
+    rolloutId: 'ro_bound', failure: { attempts: 3, error: 'HTTP 503', kind: 'webhook', eventId: 'ro_bound.2.checkpoint.completed' }
+  })
   t.ok(!Number.isNaN(Date.parse(failures[0].failure.at)))
   t.equal(await settled(async () => await count('failed'), 1), 1)
   t.equal(await count('retried'), 2)

@@ -14,7 +14,9 @@ t.test('one job per wanted (event, target); defaults last; same body for targets
     'ro_01JTEST.2.verdict.changed.1'
   ])
   t.same(planned.map(p => p.data.target.slice(0, 2)), ['r:', 'r:', 'd:', 'r:'])
-  t.same(planned.map(p => p.data.origin), ['https://hooks.slack.com', 'https://hooks.example.com', 'https://prod-1.westus.logic.azure.com', 'https://hooks.example.com'])
+  t.same(planned.map(p => p.data.origin), [
+    'https://hooks.slack.com', 'https://hooks.example.com', 'https://prod-1.westus.logic.azure.com', 'https://hooks.example.com'
+  ])
   t.notMatch(JSON.stringify(planned), /services\/T\/B\/one|whsec|workflows\/x/, 'no URL path or secret in job data')
 })
 

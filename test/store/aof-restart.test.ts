@@ -24,7 +24,13 @@ if (!hasRedis) {
   const startRedis = async (): Promise<void> => {
     redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes',
       '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'], { stdio: 'ignore', env: redisToolEnv() })
-    await eventually(async () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { env: redisToolEnv() }).stdout?.toString().includes('PONG') === true ? true : undefined, 10_000, 'redis up')
+    await eventually(
+      async () => spawnSync('redis-cli', ['-p', String(port), 'ping'], { env: redisToolEnv() }).stdout?.toString().includes('PONG') === true
+        ? true
+        : undefined,
+      10_000,
+      'redis up'
+    )
   }
   const stopRedis = async (): Promise<void> => {
     const proc = redis
@@ -57,7 +63,8 @@ if (!hasRedis) {
     t.equal(after.state, 'decided')
     t.equal(after.recommendation, before.recommendation)
     t.same(after.plan, before.plan)
-    t.same((await second.app.inject(`/v1/rollouts/${id}/checkpoints`)).json(), checkpointsBefore, 'every checkpoint result and cause, unchanged')
+    t.same((await second.app.inject(`/v1/rollouts/${id}/checkpoints`)).json(), checkpointsBefore,
+      'every checkpoint result and cause, unchanged')
     const gate = await second.app.inject(`/v1/rollouts/${id}/gate`)
     t.equal(gate.statusCode, before.recommendation === 'GO' ? 200 : 409)
   })

@@ -46,8 +46,10 @@ t.test('create, get, list newest first with a cursor, filter by state', async t 
   t.same(page3.items.map(r => r.spec.id), [specs[0].id])
   t.equal(page3.nextCursor, null)
 
-  t.same(await rollouts.transition(specs[1].id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', 5), { moved: true, state: 'scheduled' })
-  t.same(await rollouts.transition(specs[1].id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', 6), { moved: false, state: 'cancelled' })
+  t.same(await rollouts.transition(specs[1].id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', 5),
+    { moved: true, state: 'scheduled' })
+  t.same(await rollouts.transition(specs[1].id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', 6),
+    { moved: false, state: 'cancelled' })
   t.same(await rollouts.transition(newRolloutId(), 'cancelled', ['scheduled'], 'cancelledAt', 6), { moved: false, state: null })
   t.same((await rollouts.list({ limit: 10, state: 'cancelled' })).items.map(r => r.spec.id), [specs[1].id])
   t.notOk((await rollouts.list({ limit: 10, state: 'scheduled' })).items.some(r => r.spec.id === specs[1].id))
@@ -70,9 +72,15 @@ t.test('record: once, only with the lock, only while live; state follows', async
   await redis.set(lockKey, 'tok')
   const base = { rolloutId: spec.id, evidence: '{"e":1}', recommendation: 'GO', decision: false, now: 10, lockToken: 'tok' }
 
-  t.equal(await checkpoints.record({ ...base, record: record(0, '2026-11-25T05:30:00.000Z'), statusChar: 'o', latest: '{"recommendation":"GO"}', lockToken: 'other' }), 'lost-lock')
-  t.equal(await checkpoints.record({ ...base, record: record(0, '2026-11-25T05:30:00.000Z'), statusChar: 'o', latest: '{"recommendation":"GO"}' }), 'ok')
-  t.equal(await checkpoints.record({ ...base, record: record(0, '2026-11-25T05:30:00.000Z'), statusChar: 'o', latest: '{"recommendation":"GO"}' }), 'duplicate')
+  t.equal(await checkpoints.record({
+    ...base, record: record(0, '2026-11-25T05:30:00.000Z'), statusChar: 'o', latest: '{"recommendation":"GO"}', lockToken: 'other'
+  }), 'lost-lock')
+  t.equal(await checkpoints.record({
+    ...base, record: record(0, '2026-11-25T05:30:00.000Z'), statusChar: 'o', latest: '{"recommendation":"GO"}'
+  }), 'ok')
+  t.equal(await checkpoints.record({
+    ...base, record: record(0, '2026-11-25T05:30:00.000Z'), statusChar: 'o', latest: '{"recommendation":"GO"}'
+  }), 'duplicate')
   let r = await rollouts.get(spec.id)
   t.equal(r?.state, 'monitoring')
   t.equal(r?.statuses, 'o-----')
@@ -80,16 +88,31 @@ t.test('record: once, only with the lock, only while live; state follows', async
   t.equal(await checkpoints.evidence(spec.id, 0), '{"e":1}')
   t.same((await rollouts.latest(spec.id))?.latest, '{"recommendation":"GO"}')
 
-  t.equal(await checkpoints.record({ ...base, record: record(1, '2026-11-25T06:30:00.000Z', 'failed'), statusChar: 'f', evidence: '', latest: '' }), 'ok')
+  t.equal(await checkpoints.record({
+    ...base, record: record(1, '2026-11-25T06:30:00.000Z', 'failed'), statusChar: 'f', evidence: '', latest: ''
+  }), 'ok')
   r = await rollouts.get(spec.id)
   t.equal(r?.statuses, 'of----')
   t.equal(r?.recommendation, 'GO', 'a failed checkpoint keeps the latest recommendation')
 
   // A manual checkpoint older than the latest does not replace it.
-  t.equal(await checkpoints.record({ ...base, record: { ...record(6, '2026-11-25T05:00:00.000Z'), kind: 'manual' }, statusChar: '', latest: '{"recommendation":"NO_GO"}', recommendation: 'NO_GO' }), 'ok')
+  t.equal(await checkpoints.record({
+    ...base,
+    record: { ...record(6, '2026-11-25T05:00:00.000Z'), kind: 'manual' },
+    statusChar: '',
+    latest: '{"recommendation":"NO_GO"}',
+    recommendation: 'NO_GO'
+  }), 'ok')
   t.equal((await rollouts.get(spec.id))?.recommendation, 'GO')
 
-  t.equal(await checkpoints.record({ ...base, record: { ...record(5, '2026-11-25T10:00:00.000Z'), kind: 'decision' }, statusChar: 'o', latest: '{"recommendation":"NO_GO"}', recommendation: 'NO_GO', decision: true }), 'ok')
+  t.equal(await checkpoints.record({
+    ...base,
+    record: { ...record(5, '2026-11-25T10:00:00.000Z'), kind: 'decision' },
+    statusChar: 'o',
+    latest: '{"recommendation":"NO_GO"}',
+    recommendation: 'NO_GO',
+    decision: true
+  }), 'ok')
   r = await rollouts.get(spec.id)
   t.equal(r?.state, 'decided')
   t.equal(r?.recommendation, 'NO_GO')
@@ -105,7 +128,17 @@ t.test('a cancelled rollout records nothing more', async t => {
   await rollouts.create(spec)
   await redis.set(rollouts.keys.lock(spec.id), 'tok')
   await rollouts.transition(spec.id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', 1)
-  t.equal(await checkpoints.record({ rolloutId: spec.id, record: record(0, '2026-11-25T05:30:00.000Z'), statusChar: 'o', evidence: '', latest: '', recommendation: '', decision: false, now: 2, lockToken: 'tok' }), 'cancelled')
+  t.equal(await checkpoints.record({
+    rolloutId: spec.id,
+    record: record(0, '2026-11-25T05:30:00.000Z'),
+    statusChar: 'o',
+    evidence: '',
+    latest: '',
+    recommendation: '',
+    decision: false,
+    now: 2,
+    lockToken: 'tok'
+  }), 'cancelled')
   t.same(await checkpoints.list(spec.id), [])
 })
 
@@ -136,7 +169,9 @@ t.test('purgeFinishedBefore deletes rollouts that ended before the cutoff, with 
   await rollouts.transition(lateDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 5 * DAY)
   await rollouts.transition(newDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 1 * DAY)
   await redis.hset(rollouts.keys.checkpoints(oldDecided.id), '0', '{}')
-  await new NotifyFailureStore(redis, own).record(oldDecided.id, { eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', attempts: 1, error: 'boom', at: 'now' })
+  await new NotifyFailureStore(redis, own).record(oldDecided.id, {
+    eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', attempts: 1, error: 'boom', at: 'now'
+  })
 
   const gone = await rollouts.purgeFinishedBefore(now - 90 * DAY, 500)
   t.same(gone.sort(), [oldDecided.id, oldCancelled.id].sort())

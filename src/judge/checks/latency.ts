@@ -5,13 +5,14 @@
  */
 import type { Status } from '../../schemas/common.ts'
 import { confidenceSequence, type ConfidenceBounds } from '../stats/confidence-sequence.ts'
-import { DEFAULT_GRID, DEFAULT_WEIGHTS, type EProcessState, type RateCounts } from '../stats/e-process.ts'
+import { DEFAULT_GRID, DEFAULT_WEIGHTS, anytimeP, type EProcessState, type RateCounts } from '../stats/e-process.ts'
 import { compareRates, neededCanaryN, type RateComparison } from '../stats/rate-ratio.ts'
 import { hodgesLehmannSorted, mannWhitneySorted, sorted } from '../stats/mann-whitney.ts'
 import { CI_LEVEL, MW_WARN_P, grossRatio } from '../constants.ts'
 import type { AppData } from '../input.ts'
+import type { BaselineOutlier } from '../outliers.ts'
 import type { AppSides } from '../sides.ts'
-import { currentlyHigher, measureRate, sequentialStatus, type RateMeasure } from './sequential.ts'
+import { currentLogE, currentlyHigher, measureRate, sequenceOf, sequentialStatus, type RateMeasure } from './sequential.ts'
 import type { CheckContext, Finding } from './types.ts'
 
 /** Cumulative slow counts, or null when the fetcher could not count them against `thresholdOk`. */
@@ -22,8 +23,15 @@ export function slowCounts (data: AppData, thresholdOk: boolean): RateCounts | n
 }
 
 /** Feeds this look's slow counts into the app's latency e-process. */
-export function measureLatency (prev: EProcessState, data: AppData, thresholdOk: boolean, alpha: number): RateMeasure {
-  return measureRate(prev, slowCounts(data, thresholdOk), alpha)
+export function measureLatency (prev: EProcessState, data: AppData, thresholdOk: boolean, alpha: number, rebase = false): RateMeasure {
+  const counts = slowCounts(data, thresholdOk)
+  // The latency baseline lost an outlier host this look: the counts mean something else than
+  // last look's, so this look only re-bases the e-process, as the error rate does.
+  if (rebase && counts !== null && prev.last !== null) {
+    const cmp = compareRates(counts, CI_LEVEL)
+    return { counts, cmp, state: { ...prev, last: counts }, pValue: anytimeP(prev), cs: sequenceOf(prev, alpha), logE: currentLogE(prev) }
+  }
+  return measureRate(prev, counts, alpha)
 }
 
 /** Per-bucket p95s of each side, for Mann-Whitney. */
@@ -114,6 +122,8 @@ export interface LatencyCompared {
   inconclusive: { need: number | null, canaryN: number } | null
   /** Each canary host's mean duration, slowest first, when several share the side. */
   byHost: Array<{ host: string, meanS: number | null }>
+  /** Existing hosts left out of the latency baseline, with this look's slow shares. */
+  outliers: BaselineOutlier[]
 }
 
 /** Status of the latency check, given the Holm-adjusted p-value of the slow-share test. */
@@ -196,7 +206,8 @@ export function judgeLatency (
     nTests: ctx.nTests,
     adjustedPValue,
     inconclusive,
-    byHost
+    byHost,
+    outliers: ctx.latencyOutliers ?? []
   }
   // For latency the sequence is the slow-share ratio's: that is what the evidence is about.
   const ci = slow !== null && slow.cs.high !== null ? { low: slow.cs.low, high: slow.cs.high } : null

@@ -25,6 +25,8 @@ export interface CheckContext {
   baselineLabel: string
   /** Existing hosts left out of the error-rate baseline (outliers.ts), with this look's rates. */
   baselineOutliers?: BaselineOutlier[]
+  /** Existing hosts left out of the latency baseline, with this look's slow shares. */
+  latencyOutliers?: BaselineOutlier[]
   /** Length of a series bucket in minutes. */
   bucketMinutes: number
   /** False when coverage is NO_DATA: no other check may PASS. */

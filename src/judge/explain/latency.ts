@@ -18,7 +18,7 @@ export function explainLatency (result: Numbers, facts: LatencyFacts): { detail:
     }
   }
   const parts = sentences(result, facts)
-  const detail = parts.join('; ') + note(facts) + byHost(facts)
+  const detail = parts.join('; ') + note(facts) + byHost(facts) + outliersOf(facts)
   return { detail, short: short(result, facts) }
 }
 
@@ -60,6 +60,14 @@ function note (f: LatencyCompared): string {
     case 'second-opinion': return `: ${perBucket(f.bucketMinutes)} p95s are clearly higher${f.slow !== null ? ' (second opinion)' : ''}`
     default: return ''
   }
+}
+
+/** Say which existing host was left out of the latency baseline and why. */
+function outliersOf (f: LatencyCompared): string {
+  return f.outliers.map(o =>
+    `; ${o.host} left out of the latency baseline: its slow share ${formatPercent(o.rate)} is an outlier among the existing hosts ` +
+    `(others ${formatPercent(o.restRate)})`
+  ).join('')
 }
 
 /** Several canaries are one side; name each one's mean duration so a single slow host shows. */

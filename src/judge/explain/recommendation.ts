@@ -37,3 +37,12 @@ function line (status: Status, apps: JudgedApp[], qualifier = ''): string {
 export function unseenCanariesReason (unseen: string[]): string {
   return `${unseen.join(', ')} (new) reported no app in the window: not in the pool yet, a misspelt name, or no APM agent`
 }
+
+/**
+ * An existing host that stands out: "PRDIIS03 (existing) stands out from the other existing hosts, left out of their baseline:
+ * Billing.Service error rate 6.0% vs 1.0%; ...".
+ */
+export function sickHostReason (host: string, what: string[]): string {
+  const shown = what.slice(0, 3).join('; ') + (what.length > 3 ? `; and ${what.length - 3} more` : '')
+  return `${host} (existing) stands out from the other existing hosts, left out of their baseline: ${shown}: worth a look`
+}

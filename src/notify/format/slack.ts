@@ -1,6 +1,7 @@
 import { joinWithin } from './lines.ts'
 import {
-  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine, VERDICT_EMOJI,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine,
+  VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
 

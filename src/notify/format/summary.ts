@@ -135,7 +135,9 @@ function peopleSummary (outcome: PeopleOutcome, publicUrl?: string): Summary {
     rolloutId: rollout.id,
     rolloutName: rollout.name,
     recommendation: outcome.recommendation,
-    headline: outcome.recommendation === null ? '👤 No recommendation yet' : `${RECOMMENDATION_EMOJI[outcome.recommendation]} ${label(outcome.recommendation)}`,
+    headline: outcome.recommendation === null
+      ? '👤 No recommendation yet'
+      : `${RECOMMENDATION_EMOJI[outcome.recommendation]} ${label(outcome.recommendation)}`,
     stage: outcome.action === 'override' ? 'Override' : 'Waiver',
     time: formatLocalTime(outcome.at, rollout.timezone),
     canaryHosts: rollout.canaryHosts,

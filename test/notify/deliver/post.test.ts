@@ -16,7 +16,9 @@ t.test('classification of answers', async t => {
   const receiver = await Receiver.start()
   const dispatcher = agent(['127.0.0.1'])
   t.teardown(async () => { await dispatcher.close(); await receiver.stop() })
-  const post = async () => await postOnce({ url: receiver.url(), body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 1000, dispatcher })
+  const post = async () => await postOnce({
+    url: receiver.url(), body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 1000, dispatcher
+  })
 
   receiver.handler = () => ({ status: 202 })
   t.same(await post(), { ok: true, status: 202 })
@@ -46,7 +48,8 @@ t.test('connection refused is retryable', async t => {
   await receiver.stop()
   const dispatcher = agent(['127.0.0.1'])
   t.teardown(async () => await dispatcher.close())
-  t.match(await postOnce({ url, body: '{}', headers: {}, timeoutMs: 1000, dispatcher }), { ok: false, permanent: false, error: /ECONNREFUSED/ })
+  t.match(await postOnce({ url, body: '{}', headers: {}, timeoutMs: 1000, dispatcher }),
+    { ok: false, permanent: false, error: /ECONNREFUSED/ })
 })
 
 t.test('without the allow list, loopback is never reached: literal IPs and names that resolve to it', async t => {
@@ -56,8 +59,12 @@ t.test('without the allow list, loopback is never reached: literal IPs and names
   const literal = await postOnce({ url: receiver.url(), body: '{}', headers: {}, timeoutMs: 1000, dispatcher })
   t.match(literal, { ok: false, permanent: true, error: /^blocked: 127\.0\.0\.1 connected to a non-public address/ })
   // Validation saw a public address; at delivery the name resolves to loopback (rebinding).
-  const rebound = await postOnce({ url: `http://receiver.example.com:${receiver.port}/hook`, body: '{}', headers: {}, timeoutMs: 1000, dispatcher })
-  t.match(rebound, { ok: false, permanent: true, error: /^blocked: receiver\.example\.com resolves to a non-public address \(127\.0\.0\.1\)/ })
+  const rebound = await postOnce({
+    url: `http://receiver.example.com:${receiver.port}/hook`, body: '{}', headers: {}, timeoutMs: 1000, dispatcher
+  })
+  t.match(rebound, {
+    ok: false, permanent: true, error: /^blocked: receiver\.example\.com resolves to a non-public address \(127\.0\.0\.1\)/
+  })
   t.equal(receiver.requests.length, 0, 'no request reached the receiver')
 })
 
@@ -66,7 +73,8 @@ t.test('an allowed host name may resolve to loopback', async t => {
   // The allowed path uses the system resolver: "localhost" is the one name it resolves offline.
   const local = agent(['localhost'])
   t.teardown(async () => { await local.close(); await receiver.stop() })
-  t.same(await postOnce({ url: `http://localhost:${receiver.port}/hook`, body: '{}', headers: {}, timeoutMs: 1000, dispatcher: local }), { ok: true, status: 200 })
+  t.same(await postOnce({ url: `http://localhost:${receiver.port}/hook`, body: '{}', headers: {}, timeoutMs: 1000, dispatcher: local }),
+    { ok: true, status: 200 })
 })
 
 t.test('parseRetryAfter reads seconds and HTTP dates', async t => {
@@ -98,5 +106,6 @@ t.test('an allow-list entry with a port allows that port only', async t => {
   const other = agent(['127.0.0.1:1'])
   t.teardown(async () => { await exact.close(); await other.close(); await receiver.stop() })
   t.same(await postOnce({ url: receiver.url(), body: '{}', headers: {}, timeoutMs: 1000, dispatcher: exact }), { ok: true, status: 200 })
-  t.match(await postOnce({ url: receiver.url(), body: '{}', headers: {}, timeoutMs: 1000, dispatcher: other }), { ok: false, permanent: true, error: /^blocked/ })
+  t.match(await postOnce({ url: receiver.url(), body: '{}', headers: {}, timeoutMs: 1000, dispatcher: other }),
+    { ok: false, permanent: true, error: /^blocked/ })
 })

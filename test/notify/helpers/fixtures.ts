@@ -28,7 +28,15 @@ function passing (app: string, team?: string): AppResult {
     reasons: [],
     canaryHosts: ['PRDIIS09'],
     baselineHosts: ['PRDIIS03', 'PRDIIS04', 'PRDIIS05'],
-    metrics: [metric({ metric: 'errorRate', status: 'PASS', canary: 0.004, baseline: 0.005, effect: 0.8, pValue: 0.7, detail: 'error rate 0.4% on PRDIIS09 vs 0.5% on 3 existing hosts' })]
+    metrics: [metric({
+      metric: 'errorRate',
+      status: 'PASS',
+      canary: 0.004,
+      baseline: 0.005,
+      effect: 0.8,
+      pValue: 0.7,
+      detail: 'error rate 0.4% on PRDIIS09 vs 0.5% on 3 existing hosts'
+    })]
   }
 }
 
@@ -49,8 +57,21 @@ export function noGoResult (): CheckpointResult {
       canaryHosts: ['PRDIIS09'],
       baselineHosts: ['PRDIIS03', 'PRDIIS04', 'PRDIIS05'],
       metrics: [
-        metric({ metric: 'errorRate', status: 'FAIL', canary: 0.039, baseline: 0.010, effect: 3.9, pValue: 0.0001, ci: { low: 3.1, high: 4.8 }, detail: 'error rate 3.9% on PRDIIS09 vs 1.0% on 3 existing hosts (x3.9, 95% CI 3.1-4.8, p<0.001)' }),
-        metric({ metric: 'newErrors', status: 'FAIL', detail: 'new error class System.Data.SqlClient.SqlException on PRDIIS09 only (412 occurrences)' })
+        metric({
+          metric: 'errorRate',
+          status: 'FAIL',
+          canary: 0.039,
+          baseline: 0.010,
+          effect: 3.9,
+          pValue: 0.0001,
+          ci: { low: 3.1, high: 4.8 },
+          detail: 'error rate 3.9% on PRDIIS09 vs 1.0% on 3 existing hosts (x3.9, 95% CI 3.1-4.8, p<0.001)'
+        }),
+        metric({
+          metric: 'newErrors',
+          status: 'FAIL',
+          detail: 'new error class System.Data.SqlClient.SqlException on PRDIIS09 only (412 occurrences)'
+        })
       ]
     },
     passing('Inventory Service', 'supply'),
@@ -61,7 +82,13 @@ export function noGoResult (): CheckpointResult {
       reasons: ['no data from PRDIIS09 while 3 existing hosts served 18,240 requests: New Relic not configured on the new host?'],
       canaryHosts: [],
       baselineHosts: ['PRDIIS03', 'PRDIIS04', 'PRDIIS05'],
-      metrics: [metric({ metric: 'coverage', status: 'NO_DATA', canary: 0, baseline: 18240, detail: 'no data from PRDIIS09 while 3 existing hosts served 18,240 requests: New Relic not configured on the new host?' })]
+      metrics: [metric({
+        metric: 'coverage',
+        status: 'NO_DATA',
+        canary: 0,
+        baseline: 18240,
+        detail: 'no data from PRDIIS09 while 3 existing hosts served 18,240 requests: New Relic not configured on the new host?'
+      })]
     },
     passing('Orders API', 'orders'),
     passing('Pricing Engine'),
@@ -74,7 +101,15 @@ export function noGoResult (): CheckpointResult {
       canaryHosts: ['PRDIIS09'],
       baselineHosts: ['PRDIIS03', 'PRDIIS04'],
       metrics: [
-        metric({ metric: 'latency', status: 'WARN', canary: 612, baseline: 540, effect: 1.13, pValue: 0.02, detail: 'p95 latency 612 ms on PRDIIS09 vs 540 ms (+13%, p=0.02)' }),
+        metric({
+          metric: 'latency',
+          status: 'WARN',
+          canary: 612,
+          baseline: 540,
+          effect: 1.13,
+          pValue: 0.02,
+          detail: 'p95 latency 612 ms on PRDIIS09 vs 540 ms (+13%, p=0.02)'
+        }),
         metric({ metric: 'throughput', status: 'PASS', detail: 'traffic share 24% vs 25% expected' })
       ]
     },
@@ -86,7 +121,9 @@ export function noGoResult (): CheckpointResult {
   ]
   return {
     recommendation: 'NO_GO',
-    reasons: ['Checkout API FAIL: error rate x3.9 and a new SQL error on PRDIIS09', 'Loyalty Portal NO_DATA: New Relic sends nothing from PRDIIS09'],
+    reasons: [
+      'Checkout API FAIL: error rate x3.9 and a new SQL error on PRDIIS09', 'Loyalty Portal NO_DATA: New Relic sends nothing from PRDIIS09'
+    ],
     asOf: '2025-05-14T10:00:00.000Z',
     window: { from: '2025-05-14T07:30:00.000Z', until: '2025-05-14T10:00:00.000Z' },
     summary: { PASS: 9, WARN: 1, FAIL: 1, NO_DATA: 1, INCONCLUSIVE: 0 },

@@ -43,7 +43,8 @@ t.test('good public targets pass', async t => {
 t.test('http is refused unless the host is allowed', async t => {
   await refused(t, [{ kind: 'slack', url: SLACK }, { kind: 'webhook', url: 'http://hooks.example.com/x', secret: SECRET }], strict,
     /^body\.notify\.1\.url must use https \(http only for hosts in GONOGO_WEBHOOK_ALLOW_HOSTS\)$/)
-  await refused(t, [{ kind: 'webhook', url: 'ftp://hooks.example.com/x', secret: SECRET }], strict, /^body\.notify\.0\.url must use https, not ftp$/)
+  await refused(t, [{ kind: 'webhook', url: 'ftp://hooks.example.com/x', secret: SECRET }], strict,
+    /^body\.notify\.0\.url must use https, not ftp$/)
   await validateNotifyTargets([{ kind: 'webhook', url: 'http://127.0.0.1:8080/x', secret: SECRET }], allowing, { resolve: publicDns })
   await validateNotifyTargets([{ kind: 'webhook', url: 'http://receiver.internal/x', secret: SECRET }], allowing, { resolve: publicDns })
   await validateNotifyTargets([{ kind: 'slack', url: 'http://[::1]:9000/slack' }], allowing, { resolve: publicDns })
@@ -57,7 +58,8 @@ t.test('an allow-list entry may name a port', async t => {
 })
 
 t.test('credentials in the URL are refused, even for allowed hosts', async t => {
-  await refused(t, [{ kind: 'webhook', url: 'https://user:pass@hooks.example.com/x', secret: SECRET }], strict, /^body\.notify\.0\.url must not contain a user name or password$/)
+  await refused(t, [{ kind: 'webhook', url: 'https://user:pass@hooks.example.com/x', secret: SECRET }], strict,
+    /^body\.notify\.0\.url must not contain a user name or password$/)
   await refused(t, [{ kind: 'webhook', url: 'http://token@127.0.0.1/x', secret: SECRET }], allowing, /user name or password/)
 })
 
@@ -66,7 +68,8 @@ t.test('literal private, loopback and link-local addresses are refused unless al
     'https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://169.254.169.254/latest/meta-data', 'https://[::1]/x',
     'https://[::ffff:127.0.0.1]/x', 'https://2130706433/x', 'https://0x7f.1/x', 'https://192.168.0.1:8443/x'
   ]) {
-    await refused(t, [{ kind: 'webhook', url, secret: SECRET }], strict, /^body\.notify\.0\.url must not point at a private, loopback or link-local address/)
+    await refused(t, [{ kind: 'webhook', url, secret: SECRET }], strict,
+      /^body\.notify\.0\.url must not point at a private, loopback or link-local address/)
   }
   await validateNotifyTargets([{ kind: 'webhook', url: 'http://127.0.0.1:3000/x', secret: SECRET }], allowing)
 })
@@ -84,27 +87,32 @@ t.test('host names are resolved and every address must be public', async t => {
 })
 
 t.test('the system resolver is used by default: localhost names resolve to loopback', async t => {
-  const err = await validateNotifyTargets([{ kind: 'webhook', url: 'https://foo.localhost/x', secret: SECRET }], strict).then(() => undefined, (e: unknown) => e)
+  const err = await validateNotifyTargets([{ kind: 'webhook', url: 'https://foo.localhost/x', secret: SECRET }], strict)
+    .then(() => undefined, (e: unknown) => e)
   t.match((err as Error).message, /body\.notify\.0\.url must not point at a local host name/)
 })
 
 t.test('Slack targets must be Slack incoming webhooks unless the host is allowed', async t => {
-  await refused(t, [{ kind: 'slack', url: 'https://hooks.example.com/services/T/B/X' }], strict, /^body\.notify\.0\.url must be a Slack incoming webhook URL/)
+  await refused(t, [{ kind: 'slack', url: 'https://hooks.example.com/services/T/B/X' }], strict,
+    /^body\.notify\.0\.url must be a Slack incoming webhook URL/)
   await refused(t, [{ kind: 'slack', url: 'https://hooks.slack.com/triggers/T/123/abc' }], strict, /Slack incoming webhook/)
   await validateNotifyTargets([{ kind: 'slack', url: 'http://127.0.0.1:9/fake-slack' }], allowing)
 })
 
 t.test('a repeated target is refused; the field prefix can be changed', async t => {
   await refused(t, [{ kind: 'slack', url: SLACK }, { kind: 'slack', url: SLACK }], strict, /^body\.notify\.1 repeats body\.notify\.0$/)
-  const err = await validateNotifyTargets([{ kind: 'slack', url: 'http://hooks.slack.com/services/x' }], strict, { field: 'notify', resolve: publicDns })
-    .then(() => undefined, (e: unknown) => e)
+  const err = await validateNotifyTargets(
+    [{ kind: 'slack', url: 'http://hooks.slack.com/services/x' }], strict, { field: 'notify', resolve: publicDns }
+  ).then(() => undefined, (e: unknown) => e)
   t.match((err as Error).message, /^notify\.0\.url must use https/)
 })
 
 t.test('defaultTargets parses GONOGO_NOTIFY_DEFAULT or stops start-up with a clear message', async t => {
   t.same(defaultTargets(testConfig()), [])
-  t.same(defaultTargets(testConfig({ GONOGO_NOTIFY_DEFAULT: JSON.stringify({ kind: 'slack', url: SLACK }) })), [{ kind: 'slack', url: SLACK }])
-  t.same(defaultTargets(testConfig({ GONOGO_NOTIFY_DEFAULT: JSON.stringify([{ kind: 'teams', url: TEAMS }]) })), [{ kind: 'teams', url: TEAMS }])
+  t.same(defaultTargets(testConfig({ GONOGO_NOTIFY_DEFAULT: JSON.stringify({ kind: 'slack', url: SLACK }) })),
+    [{ kind: 'slack', url: SLACK }])
+  t.same(defaultTargets(testConfig({ GONOGO_NOTIFY_DEFAULT: JSON.stringify([{ kind: 'teams', url: TEAMS }]) })),
+    [{ kind: 'teams', url: TEAMS }])
   const problem = (value: string): string => {
     try {
       defaultTargets({ GONOGO_NOTIFY_DEFAULT: value, webhookAllowHosts: [] })
@@ -118,8 +126,10 @@ t.test('defaultTargets parses GONOGO_NOTIFY_DEFAULT or stops start-up with a cle
   t.match(problem('{"kind":"pager","url":"https://x.example.com"}'), /GONOGO_NOTIFY_DEFAULT must be \{"kind":"slack"\|"teams"/)
   t.match(problem('{"kind":"webhook","url":"https://x.example.com","secret":"short"}'), /GONOGO_NOTIFY_DEFAULT must be/)
   t.notMatch(problem('{"kind":"webhook","url":"https://x.example.com","secret":"short"}'), /short/, 'the secret is not echoed')
-  t.match(problem(JSON.stringify({ kind: 'webhook', url: 'http://hooks.example.com/x', secret: SECRET })), /GONOGO_NOTIFY_DEFAULT url must use https/)
-  t.match(problem(JSON.stringify([{ kind: 'slack', url: SLACK }, { kind: 'slack', url: 'https://10.0.0.1/x' }])), /GONOGO_NOTIFY_DEFAULT\[1\] url must not point at a private/)
+  t.match(problem(JSON.stringify({ kind: 'webhook', url: 'http://hooks.example.com/x', secret: SECRET })),
+    /GONOGO_NOTIFY_DEFAULT url must use https/)
+  t.match(problem(JSON.stringify([{ kind: 'slack', url: SLACK }, { kind: 'slack', url: 'https://10.0.0.1/x' }])),
+    /GONOGO_NOTIFY_DEFAULT\[1\] url must not point at a private/)
 })
 
 t.test('viewTarget shows kind and scheme+host only', async t => {
