@@ -23,6 +23,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY queries ./queries
 COPY src/sim/scenarios ./src/sim/scenarios
+# The CLI in the image too: `docker compose exec api gonogo status <id>`.
+COPY bin ./bin
+RUN chmod +x bin/gonogo.js && ln -s /app/bin/gonogo.js /usr/local/bin/gonogo
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/server.js"]
