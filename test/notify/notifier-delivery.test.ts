@@ -62,7 +62,7 @@ t.test('every kind is delivered once, with the right body and headers, and nothi
   t.equal(slackBody.blocks[0].text.text, '🔴 NO GO · IIS pool: PRDIIS09 (Windows 2025)')
   t.match(slackBody.text, /3 apps flagged, 9 other apps PASS/)
   t.match(JSON.stringify(slackBody.blocks), /What changed/, 'the change is shown inside the checkpoint message')
-  t.match(JSON.stringify(slackBody.blocks), /https:\/\/gonogo\.example\.com\/v1\/rollouts\/ro_01JTEST\|Rollout/)
+  t.match(JSON.stringify(slackBody.blocks), /https:\/\/gonogo\.example\.com\/board\/rollouts\/ro_01JTEST\|Rollout/)
 
   const [teams] = byPath(teamsPath)
   t.equal(JSON.parse(teams.body).attachments[0].content.type, 'AdaptiveCard')
