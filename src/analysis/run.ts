@@ -19,7 +19,7 @@ export async function runAnalysis (
   client: NerdGraphClient,
   target: Target,
   window: AnalysisWindow,
-  opts: { asOf: number, evidence?: EvidenceState, slowThresholdsS?: Record<string, number>, signal?: AbortSignal }
+  opts: { asOf: number, evidence?: EvidenceState, slowThresholdsS?: Record<string, number>, signal?: AbortSignal, looks?: number }
 ): Promise<JudgeOutput & { series: Record<string, AppSeries> }> {
   let data
   try {
@@ -41,7 +41,8 @@ export async function runAnalysis (
     thresholds: target.thresholds,
     policy: target.policy,
     asOf: opts.asOf,
-    evidence: opts.evidence
+    evidence: opts.evidence,
+    looks: opts.looks
   })
   return { ...judged, series: seriesOf(data) }
 }

@@ -2,7 +2,9 @@ import { BadRequestError, GonogoError, UpstreamError } from '../errors.ts'
 import { checkpointLabel, describeFailedDecision, describeResult } from '../rollout/messages.ts'
 import { appCheckpointsOf, cellsOf } from '../rollout/compact.ts'
 import { checkpointOutcome } from '../rollout/outcome.ts'
-import { buildPlan } from '../rollout/plan.ts'
+import type { EarlyCall } from '../judge/index.ts'
+import { effectiveRecommendation } from '../rollout/people.ts'
+import { buildPlan, entryAt } from '../rollout/plan.ts'
 import { entryStatus, recordedChar } from '../rollout/statuses.ts'
 import type { CheckpointRecord, StoredRollout } from '../rollout/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
@@ -19,8 +21,9 @@ import type { AdvanceDeps, Evidence, RunOutcome, WorkItem } from './types.ts'
  * recommendation INCONCLUSIVE: a deployment gate needs an answer at decisionAt,
  * and that answer must never be GO on data nobody read.
  */
-export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, lock: HeldLock, remaining: number): Promise<RunOutcome> {
+export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, planned: WorkItem, lock: HeldLock, remaining: number): Promise<RunOutcome> {
   const { spec } = rollout
+  let item = planned
   const rolloutId = spec.id
   const attempt = await deps.checkpoints.addAttempt(rolloutId, item.index)
   const startedAt = deps.now()
@@ -35,7 +38,9 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     out = await deps.analyse(spec.target, { from: spec.startAt, until: item.at }, {
       asOf: startedAt,
       evidence,
-      slowThresholdsS: evidence === undefined ? undefined : deps.slowThresholds(evidence)
+      slowThresholdsS: evidence === undefined ? undefined : deps.slowThresholds(evidence),
+      // Only a planned checkpoint may decide early: a manual one never extends the chain.
+      looks: item.kind === 'checkpoint' && spec.target.policy?.earlyDecision === true ? spec.planLength : undefined
     })
   } catch (err) {
     failure = err instanceof Error ? err : new Error(String(err))
@@ -59,9 +64,15 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     else deps.log.error(logFields, 'checkpoint failed on its last attempt (not a New Relic error)')
   }
 
+  const early = out === undefined ? null : await earlyDecision(deps, rollout, item, out)
+  if (early !== null) {
+    item = { index: spec.planLength - 1, kind: 'decision', at: item.at }
+    deps.log.info({ ...ctx, recommendation: early.call.recommendation, reason: early.call.reason }, 'the rollout decides early')
+  }
   const error = failure === undefined
     ? undefined
     : upstreamMessage(failure)
+  const result = out === undefined ? null : early === null ? out.result : withEarlyReason(out.result, early.call)
   const record: CheckpointRecord = {
     index: item.index,
     kind: item.kind,
@@ -72,7 +83,8 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     finishedAt: new Date(finishedAt).toISOString(),
     durationMs,
     ...(error === undefined ? {} : { error }),
-    result: out?.result ?? null
+    ...(early === null ? {} : { early: early.entry }),
+    result
   }
   const previous = await deps.checkpoints.latestResult(rolloutId)
   const latest = latestFor(rollout, item, record, previous)
@@ -105,6 +117,42 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
   await notify(deps, rollout, item, record, previous)
   await tellListeners(deps, rollout, item, record, previous)
   return { kind: 'recorded' }
+}
+
+/**
+ * Whether this checkpoint's result is already the decision (policy.earlyDecision; the judge's
+ * rule in judge/early.ts). People's word counts: a critical FAIL that was waived does not
+ * decide, and an early GO waits for the sign-offs the policy asks for, as the gate would.
+ */
+async function earlyDecision (
+  deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, out: Awaited<ReturnType<AdvanceDeps['analyse']>>
+): Promise<{ call: EarlyCall, entry: NonNullable<CheckpointRecord['early']> } | null> {
+  const call = out.early ?? null
+  const { spec } = rollout
+  if (call === null || item.kind !== 'checkpoint' || item.at >= spec.decisionAt) return null
+  const people = deps.people === undefined
+    ? { notes: [], waivers: [] }
+    : { notes: await deps.people.notes(spec.id), waivers: await deps.people.waivers(spec.id) }
+  if (call.recommendation === 'NO_GO') {
+    const waived = new Set(people.waivers.map(w => w.app))
+    if (call.apps.every(app => waived.has(app))) return null
+  } else {
+    const cells = cellsOf({ index: item.index, kind: item.kind, at: new Date(item.at).toISOString(), status: 'ok', attempts: 1, result: out.result })
+    // Sign-offs count from the previous checkpoint on, as on the board (rollout/board.ts).
+    const since = item.index === 0 ? spec.startAt : entryAt(spec, item.index - 1)
+    const effective = effectiveRecommendation(spec.target.apps, spec.target.policy, cells, { ...people, override: null }, since)
+    if (effective.recommendation !== 'GO') return null
+  }
+  return { call, entry: { checkpoint: item.index, plannedAt: new Date(spec.decisionAt).toISOString(), reason: call.reason } }
+}
+
+/** The result with the early decision's reason first: chat and the API say why it came now. */
+function withEarlyReason (result: CheckpointResult, call: EarlyCall): CheckpointResult {
+  return { ...result, recommendation: call.recommendation, reasons: [capitalised(call.reason), ...result.reasons] }
+}
+
+function capitalised (text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 /** The live events of a recorded checkpoint: recorded, the recommendation moved, the decision. */

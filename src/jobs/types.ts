@@ -2,8 +2,9 @@
  * What the BullMQ glue and the checkpoint run share: the work items, the dependencies a
  * rollout's advance needs (ports, so tests replace them) and what it answers.
  */
+import type { EarlyCall } from '../judge/index.ts'
 import type { Logger } from '../logger.ts'
-import type { AppSeries, RolloutEvent } from '../schemas/board.ts'
+import type { AppSeries, Note, RolloutEvent, Waiver } from '../schemas/board.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { CheckpointKind } from '../schemas/rollout.ts'
@@ -20,8 +21,8 @@ export type Evidence = unknown
 export type Analyse = (
   target: Target,
   window: { from: number, until: number },
-  opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number> }
-) => Promise<{ result: CheckpointResult, evidence: Evidence, series?: Record<string, AppSeries> }>
+  opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number>, looks?: number }
+) => Promise<{ result: CheckpointResult, evidence: Evidence, series?: Record<string, AppSeries>, early?: EarlyCall | null }>
 
 export interface AdvanceSettings {
   /** Tries of one checkpoint before it is recorded as failed. */
@@ -40,6 +41,8 @@ export interface AdvanceDeps {
   /** The per-app latency thresholds fixed at the first look (judge's slowThresholdsOf). */
   slowThresholds: (evidence: Evidence) => Record<string, number> | undefined
   notifier: CheckpointNotifier
+  /** People's word, for an early decision: a waived FAIL does not decide, a GO waits for the sign-offs policy asks. */
+  people?: PeopleWordReader
   /** Live events for the board and the CLI (best effort). */
   events?: { publish: (event: RolloutEvent) => Promise<void> }
   /** Metrics hook, called once per recorded checkpoint. */
@@ -49,6 +52,11 @@ export interface AdvanceDeps {
   settings: AdvanceSettings
   /** Aborted on shutdown: stop between checkpoints and hand the rest to the next worker. */
   signal?: AbortSignal
+}
+
+export interface PeopleWordReader {
+  notes: (rolloutId: string) => Promise<Note[]>
+  waivers: (rolloutId: string) => Promise<Waiver[]>
 }
 
 /** What the caller (the BullMQ job) does next: finish, or come back at `at`. */

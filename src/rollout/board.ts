@@ -9,7 +9,7 @@ import { expandAppCheckpoint, type CheckpointCells, type StoredAppCheckpoint } f
 import { gateView } from './gate.ts'
 import { effectiveRecommendation, type Effective, type PeopleWord } from './people.ts'
 import { buildPlan } from './plan.ts'
-import { entryStatus } from './statuses.ts'
+import { planEntryStatus } from './statuses.ts'
 import { formatLocal } from './timezone.ts'
 import type { StoredRollout } from './types.ts'
 
@@ -71,7 +71,7 @@ export function buildMatrix (data: BoardData, team?: string): Matrix {
       kind: e.kind,
       at: iso(e.at),
       localAt: formatLocal(e.at, spec.timezone),
-      status: entryStatus(stored.statuses, e.index) === 'pending' && stored.state === 'cancelled' ? 'skipped' : entryStatus(stored.statuses, e.index),
+      status: planEntryStatus(stored.statuses, e.index, stored.state),
       recommendation: cells.get(e.index)?.recommendation ?? null
     })),
     apps: apps.map((a): MatrixRow => {

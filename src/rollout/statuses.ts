@@ -20,6 +20,15 @@ export function entryStatus (statuses: string, index: number): EntryStatus {
   return c === STATUS_CHAR.ok ? 'ok' : c === STATUS_CHAR.failed ? 'failed' : 'pending'
 }
 
+/**
+ * A plan entry as people see it: what was still pending when the rollout was cancelled, or
+ * decided early (policy.earlyDecision), is skipped: it never runs.
+ */
+export function planEntryStatus (statuses: string, index: number, state: RolloutState): EntryStatus | 'skipped' {
+  const status = entryStatus(statuses, index)
+  return status === 'pending' && isFinal(state) ? 'skipped' : status
+}
+
 /** The status character a recorded entry gets. */
 export function recordedChar (ok: boolean): string {
   return ok ? STATUS_CHAR.ok : STATUS_CHAR.failed

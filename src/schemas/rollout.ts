@@ -48,7 +48,7 @@ export type RolloutRequest = Static<typeof RolloutRequest>
 export const PlanEntryStatus = Type.Union([
   Type.Literal('pending'), Type.Literal('ok'), Type.Literal('failed'), Type.Literal('skipped')
 ], {
-  title: 'PlanEntryStatus', description: 'pending until it runs; ok or failed once recorded; skipped when the rollout was cancelled first'
+  title: 'PlanEntryStatus', description: 'pending until it runs; ok or failed once recorded; skipped when the rollout was cancelled or decided early first'
 })
 
 export const PlanEntry = Type.Object({
@@ -171,6 +171,11 @@ export const Checkpoint = Type.Object({
   finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
   durationMs: Type.Optional(Type.Integer({ minimum: 0 })),
   error: Type.Optional(Type.String({ description: 'Why it failed' })),
+  early: Type.Optional(Type.Object({
+    checkpoint: Type.Integer({ minimum: 0, description: 'The plan index of the checkpoint whose data decided' }),
+    plannedAt: Type.String({ format: 'date-time', description: 'When the decision was due (the rollout\'s decisionAt)' }),
+    reason: Type.String({ description: 'Why it could decide early' })
+  }, { description: 'On a decision that came before decisionAt (policy.earlyDecision): when and why' })),
   result: Type.Union([CheckpointResult, Type.Null()])
 }, { title: 'Checkpoint', description: 'One recorded checkpoint: ok with its result, or failed with its error' })
 export type Checkpoint = Static<typeof Checkpoint>

@@ -7,6 +7,7 @@ import { reconcile } from '../../jobs/reconcile.ts'
 import { CheckpointWorker } from '../../jobs/worker.ts'
 import { runAnalysis } from '../../analysis/run.ts'
 import { RolloutLock } from '../../store/lock.ts'
+import { PeopleStore } from '../../store/people-store.ts'
 
 export interface WorkersPluginOptions {
   config: Config
@@ -52,8 +53,10 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
       analyse: async (target, window, o) => await runAnalysis(app.nerdgraph, target, window, {
         asOf: o.asOf,
         evidence: o.evidence as EvidenceState | undefined,
-        slowThresholdsS: o.slowThresholdsS
+        slowThresholdsS: o.slowThresholdsS,
+        looks: o.looks
       }),
+      people: new PeopleStore(app.redis, config.GONOGO_REDIS_PREFIX),
       slowThresholds: (evidence: Evidence) => slowThresholdsOf(evidence as EvidenceState),
       notifier: opts.notifier ?? noopNotifier,
       events: app.rolloutEvents,

@@ -1,16 +1,11 @@
 import { buildPlan, entryAt } from '../../rollout/plan.ts'
-import { counts, entryStatus, isFinal, nextPending } from '../../rollout/statuses.ts'
+import { counts, isFinal, nextPending, planEntryStatus } from '../../rollout/statuses.ts'
 import { formatLocal } from '../../rollout/timezone.ts'
 import { viewTarget } from '../../notify/targets/view.ts'
 import type { NotifyFailure, PlanEntry, Progress, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
 import type { StoredRollout } from '../../rollout/types.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
-
-function planStatus (statuses: string, index: number, state: StoredRollout['state']): PlanEntry['status'] {
-  const status = entryStatus(statuses, index)
-  return status === 'pending' && state === 'cancelled' ? 'skipped' : status
-}
 
 /** The parts of a rollout shared by its full view and its list entry. */
 function common (r: StoredRollout): RolloutSummary {
@@ -57,7 +52,7 @@ export function rolloutView (r: StoredRollout, notifyFailures: NotifyFailure[] =
     kind: e.kind,
     at: iso(e.at),
     localAt: formatLocal(e.at, r.spec.timezone),
-    status: planStatus(r.statuses, e.index, r.state)
+    status: planEntryStatus(r.statuses, e.index, r.state)
   }))
   return { ...common(r), plan, notifyFailures }
 }
