@@ -3,8 +3,7 @@
  * listening on a free port, and Debian's Chromium driven by playwright-core.
  */
 import { mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { Test } from 'tap'
@@ -17,9 +16,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync']
 
-// Each run draws the pages afresh; the copies in docs/board/ are refreshed by hand
-// (GONOGO_SCREENSHOTS=docs/board/ npx tap test/board), so a test run leaves the tree clean.
-export const SCREENSHOTS = `${resolve(process.env.GONOGO_SCREENSHOTS ?? join(tmpdir(), 'gonogo-board-screenshots'))}/`
+// Kept in the tree for a person to look at (the README shows them); each run draws them afresh.
+// GONOGO_SCREENSHOTS=<dir> puts them elsewhere, for a run that must leave the tree untouched.
+export const SCREENSHOTS = `${resolve(process.env.GONOGO_SCREENSHOTS ?? new URL('./__screenshots__/', import.meta.url).pathname)}/`
 export const DESKTOP = { width: 1280, height: 900 }
 export const PHONE = { width: 390, height: 844 }
 
