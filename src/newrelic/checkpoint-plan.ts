@@ -53,8 +53,21 @@ export function sideSpecs (tag: string, interval: Interval, sides: AppHosts[]): 
   }))
 }
 
+/**
+ * SINCE of a TIMESERIES over `window`: New Relic anchors the buckets on UNTIL and moves the
+ * start forward to the first full bucket, so a window that is not a whole number of buckets
+ * would silently lose its first minutes (or seconds). Starting a whole number of buckets before
+ * UNTIL, `until - ceil((until - since) / bucket) x bucket`, asks for buckets New Relic will not
+ * trim; the first may start before the window, and the fetcher drops it (readSeries).
+ */
+export function seriesSince (window: Interval, bucketMinutes: number): number {
+  const bucketMs = bucketMinutes * 60_000
+  return window.until - Math.ceil((window.until - window.since) / bucketMs) * bucketMs
+}
+
 /** Per app, host and bucket over the window, for apps with reported hosts. */
 export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: number, hosts: AppHosts[]): QuerySpec[] {
+  const since = Math.max(0, seriesSince(window, bucketMinutes))
   const packs = packApps(
     hosts, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: buckets, splitApp: true }
   )
@@ -63,7 +76,7 @@ export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: n
     template: 'host-series',
     apps: pack.apps,
     hosts: pack.hosts,
-    values: { since: window.since, until: window.until, bucketMinutes }
+    values: { since, until: window.until, bucketMinutes }
   }))
 }
 
