@@ -44,8 +44,14 @@ export async function runSpecs (
   while (todo.length > 0) {
     const keys = todo.map((spec, i) => `${spec.tag}[${i}]`)
     const queries: Record<string, string> = {}
-    todo.forEach((spec, i) => { queries[keys[i]] = specNrql(spec) })
-    const results = await client.nrql(accountId, queries, { signal })
+    const spanMs: Record<string, number> = {}
+    todo.forEach((spec, i) => {
+      queries[keys[i]] = specNrql(spec)
+      const { since, until } = spec.values
+      if (typeof since === 'number' && typeof until === 'number') spanMs[keys[i]] = until - since
+    })
+    // The window of each query: the client runs the long ones asynchronously.
+    const results = await client.nrql(accountId, queries, { signal, spanMs })
     const next: QuerySpec[] = []
     todo.forEach((spec, i) => {
       const rows = rowsOf(results[keys[i]])
