@@ -31,10 +31,18 @@ export const EnvSchema = Type.Object({
     '25 per user; leave room for people using the same key).'),
   NEW_RELIC_NRQL_PER_MINUTE: Int(1, 100000, 2500, 'NRQL queries per minute per account across every gonogo process (New Relic ' +
     'allows 3,000 per account, shared with dashboards and alerts).'),
-  GONOGO_TEAM_TAGS: Type.String({ default: 'team', minLength: 1, description: 'Comma-separated APM entity tag keys whose first ' +
-    'value is an app\'s team when the rollout does not give one (read with NerdGraph entitySearch at creation).' }),
-  GONOGO_OWNER_TAGS: Type.String({ default: 'owner,owners', minLength: 1, description: 'Comma-separated APM entity tag keys whose ' +
-    'values are an app\'s owners when the rollout does not give them.' }),
+  GONOGO_TEAM_TAGS: Type.String({
+    default: 'team',
+    minLength: 1,
+    description: 'Comma-separated APM entity tag keys whose first ' +
+    'value is an app\'s team when the rollout does not give one (read with NerdGraph entitySearch at creation).'
+  }),
+  GONOGO_OWNER_TAGS: Type.String({
+    default: 'owner,owners',
+    minLength: 1,
+    description: 'Comma-separated APM entity tag keys whose ' +
+    'values are an app\'s owners when the rollout does not give them.'
+  }),
   REDIS_URL: Type.String({ default: 'redis://127.0.0.1:6379', pattern: '^rediss?://', description: 'Redis for queues and state (AOF on, maxmemory-policy noeviction).' }),
   GONOGO_REDIS_PREFIX: Type.String({ default: 'gonogo', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Prefix of every Redis key and queue.' }),
   PORT: Int(0, 65535, 3000, 'HTTP port.'),
