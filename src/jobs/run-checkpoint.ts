@@ -3,7 +3,7 @@ import { checkpointLabel, describeFailedDecision, describeResult } from '../roll
 import { appCheckpointsOf, cellsOf } from '../rollout/compact.ts'
 import { checkpointOutcome } from '../rollout/outcome.ts'
 import { buildPlan } from '../rollout/plan.ts'
-import { entryStatus, recordedChar } from '../rollout/statuses.ts'
+import { entryStatus, recordedChar, recordedIndexes } from '../rollout/statuses.ts'
 import type { CheckpointRecord, StoredRollout } from '../rollout/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
@@ -104,7 +104,29 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     `${checkpointLabel(spec, item.index, item.kind)} ${record.status === 'ok' ? 'done' : 'recorded as failed'}`)
   await notify(deps, rollout, item, record, previous)
   await tellListeners(deps, rollout, item, record, previous)
+  await markChanges(deps, rollout, item, recommendation, finishedAt)
   return { kind: 'recorded' }
+}
+
+/**
+ * New Relic change-tracking markers, when the rollout asks: the new hosts joined, at the first
+ * plan entry recorded; the decision, when it is. Best effort and logged: a checkpoint is
+ * recorded whether or not New Relic takes the marker.
+ */
+async function markChanges (
+  deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, recommendation: Recommendation | null, at: number
+): Promise<void> {
+  if (deps.changeMarkers === undefined || rollout.spec.newRelic?.changeTracking !== true || item.kind === 'manual') return
+  const phases: Array<'start' | 'decision'> = []
+  if (recordedIndexes(rollout.statuses).size === 0) phases.push('start')
+  if (item.kind === 'decision') phases.push('decision')
+  for (const phase of phases) {
+    try {
+      await deps.changeMarkers(rollout.spec, phase, phase === 'decision' ? recommendation : null, at)
+    } catch (err) {
+      deps.log.warn({ rolloutId: rollout.spec.id, phase, err: (err as Error).message }, 'could not record the change-tracking markers')
+    }
+  }
 }
 
 /** The live events of a recorded checkpoint: recorded, the recommendation moved, the decision. */

@@ -8,6 +8,7 @@ import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { CheckpointKind } from '../schemas/rollout.ts'
 import type { Target } from '../rollout/target.ts'
+import type { RolloutSpec } from '../rollout/types.ts'
 import type { CheckpointStore } from '../store/checkpoint-store.ts'
 import type { RolloutLock } from '../store/lock.ts'
 import type { RolloutStore } from '../store/rollout-store.ts'
@@ -40,6 +41,11 @@ export interface AdvanceDeps {
   /** The per-app latency thresholds fixed at the first look (judge's slowThresholdsOf). */
   slowThresholds: (evidence: Evidence) => Record<string, number> | undefined
   notifier: CheckpointNotifier
+  /**
+   * Change-tracking markers of a rollout that asks for them (spec.newRelic.changeTracking), after
+   * its first checkpoint (the new hosts joined) and its decision are recorded; best effort.
+   */
+  changeMarkers?: (spec: RolloutSpec, phase: 'start' | 'decision', recommendation: Recommendation | null, at: number) => Promise<void>
   /** Live events for the board and the CLI (best effort). */
   events?: { publish: (event: RolloutEvent) => Promise<void> }
   /** Metrics hook, called once per recorded checkpoint. */

@@ -171,6 +171,55 @@ export class NerdGraphClient {
     return out
   }
 
+  /**
+   * Sends any other GraphQL document (entity search, a change-tracking mutation) under the same
+   * budget (a request slot, no NRQL points), timeout and retries (429, 5xx, network) as NRQL.
+   * Resolves to `data`; GraphQL errors reject with a NerdGraphError naming `what`.
+   */
+  async graphql (
+    what: string, query: string, variables: Record<string, unknown> = {}, opts: { signal?: AbortSignal } = {}
+  ): Promise<unknown> {
+    const call: Call = { accountId: 0, byAlias: new Map(), async: new Set(), signal: opts.signal }
+    const details = (attempts: number, status?: number): NerdGraphErrorDetails =>
+      ({ queries: [what], attempts, ...(status === undefined ? {} : { status }) })
+    for (let attempt = 1; ; attempt++) {
+      if (this.#closed) throw new NerdGraphNetworkError('NerdGraph client is closed', details(attempt - 1))
+      let reply: { status: number, headers: Headers, text: string } | undefined
+      let failure: unknown
+      const started = performance.now()
+      try {
+        reply = await this.#send(call, 0, attempt, async () => await this.#post(JSON.stringify({ query, variables }), opts.signal))
+      } catch (err) {
+        if (err instanceof NerdGraphError) throw err
+        failure = err
+      }
+      this.#report({ attempt, status: reply?.status ?? null, ms: performance.now() - started, queries: 0, retried: false })
+      const status = reply?.status
+      if (reply !== undefined && (status === 401 || status === 403)) {
+        throw new NerdGraphAuthError(`NerdGraph refused the API key (${replyMessage(reply.text)})`, details(attempt, status))
+      }
+      const retryable = reply === undefined || status === 429 || (status !== undefined && status >= 500)
+      if (!retryable && reply !== undefined) {
+        let body: { data?: unknown, errors?: Array<{ message?: unknown, extensions?: Record<string, unknown> }> }
+        try {
+          body = JSON.parse(reply.text)
+        } catch {
+          throw new NerdGraphServerError(`NerdGraph sent unreadable JSON for ${what}`, details(attempt, status))
+        }
+        if (status !== 200 || (Array.isArray(body.errors) && body.errors.length > 0)) {
+          throw new NerdGraphQueryError(`NerdGraph could not run ${what} (${replyMessage(reply.text)})`, details(attempt, status))
+        }
+        return body.data
+      }
+      if (attempt > this.maxRetries) {
+        const why = reply === undefined ? transportFailure(failure, [], this.timeoutMs).detail : `HTTP ${status}`
+        throw new NerdGraphServerError(`NerdGraph failed for ${what} (${why})`, details(attempt, status))
+      }
+      const after = reply === undefined ? undefined : parseRetryAfter(reply.headers['retry-after'])
+      await sleep(backoffDelay(attempt, this.baseDelayMs, this.maxDelayMs, after), opts.signal)
+    }
+  }
+
   /** Waits for requests in flight and closes the connections. Idempotent. */
   async close (): Promise<void> {
     if (this.#closed) return

@@ -11,7 +11,7 @@ import { cancelOutcome } from './outcome.ts'
 import type { Idempotency, RolloutPorts } from './ports.ts'
 import { buildSpec } from './spec.ts'
 import { formatLocal } from './timezone.ts'
-import type { CheckpointRecord, StoredRollout } from './types.ts'
+import type { CheckpointRecord, RolloutSpec, StoredRollout } from './types.ts'
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 
@@ -22,6 +22,9 @@ export interface Created {
   /** What New Relic's look at the names found suspicious. */
   warnings: string[]
 }
+
+/** The apps' pre-window when a rollout names none: the 6 hours before it starts (or before now). */
+export const DISCOVERY_WINDOW_MS = 6 * 3_600_000
 
 /**
  * Validates, checks the names against New Relic, stores and schedules a rollout. A replayed
@@ -40,9 +43,11 @@ export async function createRollout (
     : { keyHash: sha256(idempotencyKey), fingerprint: sha256(JSON.stringify(body)) }
   // A replay answers from what is stored; checking names again would only add New Relic's latency.
   const replay = idem !== undefined && await ports.rollouts.idempotencyUsed(idem.keyHash)
-  const warnings = ports.preflight !== undefined && !replay
-    ? await ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt })
-    : []
+  const warnings: string[] = []
+  if (!replay) warnings.push(...await lookUpApps(ports, spec, config, now))
+  if (ports.preflight !== undefined && !replay) {
+    warnings.push(...await ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt }))
+  }
   const outcome = await ports.rollouts.create(spec, idem)
   let id = spec.id
   if (!outcome.created) {
@@ -57,6 +62,45 @@ export async function createRollout (
     ports.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: body.startAt, decisionAt: body.decisionAt, warnings }, 'rollout created')
   }
   return { stored, created: outcome.created, warnings }
+}
+
+/**
+ * Fills what the request left to New Relic, in the spec before it is stored: the apps the
+ * baseline hosts served in the pre-window when it named none (an app whose agent is missing on
+ * the new host is still one of them, and comes out NO_DATA), then team and owners from each
+ * app's entity tags where the request gave none (best effort: a warning when it fails).
+ */
+async function lookUpApps (ports: RolloutPorts, spec: RolloutSpec, config: Config, now: number): Promise<string[]> {
+  const warnings: string[] = []
+  const { target } = spec
+  if (target.apps.length === 0) {
+    const baselineHosts = target.baselineHosts ?? []
+    if (ports.apps === undefined) throw new BadRequestError('body.apps is required: this service does not look apps up in New Relic')
+    const until = Math.min(now, spec.startAt)
+    const since = until - DISCOVERY_WINDOW_MS
+    const found = await ports.apps.appsServedBy(target.accountId, baselineHosts, { since, until })
+    const span = `between ${new Date(since).toISOString()} and ${new Date(until).toISOString()}`
+    if (found.length === 0) {
+      throw new BadRequestError(`body.baselineHosts ${baselineHosts.join(', ')} served no app in account ${target.accountId} ${span}: ` +
+        'name the apps in body.apps')
+    }
+    if (found.length > config.GONOGO_MAX_APPS) {
+      warnings.push(`the baseline hosts served ${found.length} apps ${span}; ` +
+        `the ${config.GONOGO_MAX_APPS} busiest are judged (GONOGO_MAX_APPS)`)
+    }
+    target.apps = found.slice(0, config.GONOGO_MAX_APPS).map(name => ({ name }))
+    spec.discovered = { baselineHosts, since, until }
+  }
+  const ownersFromTags = ports.apps?.ownersFromTags
+  if (ownersFromTags !== undefined && target.apps.some(a => a.team === undefined || a.owners === undefined)) {
+    try {
+      target.apps = await ownersFromTags(target.accountId, target.apps)
+    } catch (err) {
+      ports.log.warn({ rolloutId: spec.id, err: (err as Error).message }, 'could not read team and owners from New Relic entity tags')
+      warnings.push(`could not read team and owners from New Relic entity tags: ${(err as Error).message}`)
+    }
+  }
+  return warnings
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Evidence } from '../../jobs/types.ts'
 import { noopNotifier, type CheckpointNotifier } from '../../jobs/notifier.ts'
 import { reconcile } from '../../jobs/reconcile.ts'
 import { CheckpointWorker } from '../../jobs/worker.ts'
+import { recordMarkers } from '../../analysis/change-markers.ts'
 import { runAnalysis } from '../../analysis/run.ts'
 import { RolloutLock } from '../../store/lock.ts'
 
@@ -55,6 +56,11 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
         slowThresholdsS: o.slowThresholdsS
       }),
       slowThresholds: (evidence: Evidence) => slowThresholdsOf(evidence as EvidenceState),
+      changeMarkers: async (spec, phase, recommendation, at) => {
+        await recordMarkers(app.nerdgraph, spec, phase, {
+          recommendation, at, log, ...(config.GONOGO_PUBLIC_URL === undefined ? {} : { publicUrl: config.GONOGO_PUBLIC_URL })
+        })
+      },
       notifier: opts.notifier ?? noopNotifier,
       events: app.rolloutEvents,
       onRecorded: (info) => {
