@@ -212,8 +212,8 @@ export class NerdGraphClient {
         return body.data
       }
       if (attempt > this.maxRetries) {
-        const why = reply === undefined ? transportFailure(failure, [], this.timeoutMs).detail : `HTTP ${status}`
-        throw new NerdGraphServerError(`NerdGraph failed for ${what} (${why})`, details(attempt, status))
+        const why = reply === undefined ? ` (${transportFailure(failure, [], this.timeoutMs).detail})` : ''
+        throw new NerdGraphServerError(`NerdGraph failed for ${what}${why}`, details(attempt, status))
       }
       const after = reply === undefined ? undefined : parseRetryAfter(reply.headers['retry-after'])
       await sleep(backoffDelay(attempt, this.baseDelayMs, this.maxDelayMs, after), opts.signal)

@@ -44,9 +44,14 @@ export async function createRollout (
   // A replay answers from what is stored; checking names again would only add New Relic's latency.
   const replay = idem !== undefined && await ports.rollouts.idempotencyUsed(idem.keyHash)
   const warnings: string[] = []
-  if (!replay) warnings.push(...await lookUpApps(ports, spec, config, now))
-  if (ports.preflight !== undefined && !replay) {
-    warnings.push(...await ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt }))
+  if (!replay) {
+    warnings.push(...await discoverApps(ports, spec, config, now))
+    // Tags and the names' check both look at New Relic: side by side, in the same time.
+    const [, checked] = await Promise.all([
+      ownersFromTags(ports, spec),
+      ports.preflight === undefined ? [] : ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt })
+    ])
+    warnings.push(...checked)
   }
   const outcome = await ports.rollouts.create(spec, idem)
   let id = spec.id
@@ -65,12 +70,11 @@ export async function createRollout (
 }
 
 /**
- * Fills what the request left to New Relic, in the spec before it is stored: the apps the
- * baseline hosts served in the pre-window when it named none (an app whose agent is missing on
- * the new host is still one of them, and comes out NO_DATA), then team and owners from each
- * app's entity tags where the request gave none (best effort: a warning when it fails).
+ * The apps the baseline hosts served in the pre-window when the request named none, into the
+ * spec before it is stored (an app whose agent is missing on the new host is still one of them,
+ * and comes out NO_DATA).
  */
-async function lookUpApps (ports: RolloutPorts, spec: RolloutSpec, config: Config, now: number): Promise<string[]> {
+async function discoverApps (ports: RolloutPorts, spec: RolloutSpec, config: Config, now: number): Promise<string[]> {
   const warnings: string[] = []
   const { target } = spec
   if (target.apps.length === 0) {
@@ -91,16 +95,22 @@ async function lookUpApps (ports: RolloutPorts, spec: RolloutSpec, config: Confi
     target.apps = found.slice(0, config.GONOGO_MAX_APPS).map(name => ({ name }))
     spec.discovered = { baselineHosts, since, until }
   }
-  const ownersFromTags = ports.apps?.ownersFromTags
-  if (ownersFromTags !== undefined && target.apps.some(a => a.team === undefined || a.owners === undefined)) {
-    try {
-      target.apps = await ownersFromTags(target.accountId, target.apps)
-    } catch (err) {
-      ports.log.warn({ rolloutId: spec.id, err: (err as Error).message }, 'could not read team and owners from New Relic entity tags')
-      warnings.push(`could not read team and owners from New Relic entity tags: ${(err as Error).message}`)
-    }
-  }
   return warnings
+}
+
+/**
+ * Team and owners from each app's APM entity tags where the request gave none, into the spec.
+ * Best effort: New Relic unreadable leaves them empty (logged; the names' check warns of it).
+ */
+async function ownersFromTags (ports: RolloutPorts, spec: RolloutSpec): Promise<void> {
+  const lookup = ports.apps?.ownersFromTags
+  const { target } = spec
+  if (lookup === undefined || !target.apps.some(a => a.team === undefined || a.owners === undefined)) return
+  try {
+    target.apps = await lookup(target.accountId, target.apps)
+  } catch (err) {
+    ports.log.warn({ rolloutId: spec.id, err: (err as Error).message }, 'could not read team and owners from New Relic entity tags')
+  }
 }
 
 /**
