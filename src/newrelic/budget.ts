@@ -101,6 +101,13 @@ export class RedisBudget implements RequestBudget {
     })
   }
 
+  /**
+   * The sorted set of slot holders in Redis. redis-semaphore puts `semaphore:` before the key it is
+   * given, so it is `semaphore:<prefix>:nerdgraph:slots:<key digest>`, outside the prefix; it expires
+   * with the last lease.
+   */
+  get slotKey (): string { return `semaphore:${this.#slotKey}` }
+
   async acquire (accountId: number, queries: number, signal?: AbortSignal): Promise<Release> {
     // The slot first, then the points: points taken while waiting for a slot would be spent
     // later than their window, and New Relic counts queries when they arrive.

@@ -45,7 +45,7 @@ t.test('three clients sharing a budget never exceed the concurrency limit', asyn
   t.equal(stats.rejected, 0, 'no 429')
   t.ok(stats.maxInFlight <= 3, `at most 3 in flight (${stats.maxInFlight})`)
   t.equal(stats.maxInFlight, 3, 'and the budget is used')
-  const slots = `${budgetPrefix}:nerdgraph:slots:${createHash('sha256').update(API_KEY).digest('hex').slice(0, 16)}`
+  const slots = `semaphore:${budgetPrefix}:nerdgraph:slots:${createHash('sha256').update(API_KEY).digest('hex').slice(0, 16)}`
   t.equal(await redis.zcard(slots), 0, 'every slot given back')
 })
 
@@ -67,4 +67,22 @@ t.test('three clients sharing a budget stay within the NRQL rate limit', async t
   t.ok(stats.nrqlPerMinuteMax <= 40, `at most 40 in any minute (${stats.nrqlPerMinuteMax})`)
   t.ok(window.points < 12, `a ${window.seconds} s window holds ${window.points}: the clients had to wait their turn`)
   t.ok(Date.now() - started >= (window.seconds - 1) * 1000, 'and did')
+})
+
+t.test('a slot a crashed process held runs out with its lease', async t => {
+  const budget = new RedisBudget({
+    redis, prefix: `${prefix}:l`, apiKey: API_KEY, maxConcurrent: 1, nrqlPerMinute: 1000, queriesPerRequest: 1, leaseMs: 2000
+  })
+  const slots = budget.slotKey
+  t.equal(slots, `semaphore:${prefix}:l:nerdgraph:slots:${createHash('sha256').update(API_KEY).digest('hex').slice(0, 16)}`)
+  // A holder that stopped refreshing 3 s ago (its process died): the only slot, long expired.
+  await redis.zadd(slots, Date.now() - 3000, 'dead-process')
+  const release = await budget.acquire(ACCOUNT_ID, 1)
+  t.same(await redis.zrange(slots, 0, -1).then(ids => ids.includes('dead-process')), false, 'the dead holder was dropped')
+  // While held, a second request waits; aborting the wait frees nothing and throws.
+  const stop = new AbortController()
+  setTimeout(() => { stop.abort() }, 200)
+  await t.rejects(budget.acquire(ACCOUNT_ID, 1, stop.signal), /stopped waiting/)
+  await release()
+  t.equal(await redis.zcard(slots), 0)
 })
