@@ -1,6 +1,7 @@
 /**
  * New Relic's limits honoured by a fleet of gonogo processes:
- *   npx tsx bench/limits.ts [--rollouts 50] [--apps 20] [--workers 3] [--skip-free] [--unshared]
+ *   npx tsx bench/limits.ts [--rollouts 50] [--apps 20] [--workers 3] [--cost-ms 1000] [--skip-free] [--unshared]
+ *     [--max-concurrent 25] [--nrql-per-minute 3000]   (the simulator's limits, and the budget's)
  *
  * Spawns the NerdGraph simulator (the CLI, on a generated scenario), then 3 GONOGO_ROLE=worker
  * processes and an api (each `node --import tsx src/server.ts`), creates 50 rollouts of 20 apps
@@ -8,7 +9,9 @@
  * prints the simulator's GET /admin/stats. Twice: against a simulator without limits (the
  * verdicts to match), then one started with --max-concurrent 25 --max-nrql-per-minute 3000
  * (New Relic's limits); `rejected` must stay 0 and every verdict must be the same.
- * --unshared adds a third run with NERDGRAPH_SHARED_BUDGET=false, each process pacing only itself.
+ * Every query takes --cost-ms of simulated time (as New Relic's take a while), so requests overlap and
+ * the fleet's 3 x NERDGRAPH_CONCURRENCY (36) could exceed 25 in flight. --unshared adds a third run
+ * with NERDGRAPH_SHARED_BUDGET=false, each process pacing only itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
@@ -24,6 +27,9 @@ const { values } = parseArgs({
     rollouts: { type: 'string', default: '50' },
     apps: { type: 'string', default: '20' },
     workers: { type: 'string', default: '3' },
+    'cost-ms': { type: 'string', default: '1000' },
+    'max-concurrent': { type: 'string', default: '25' },
+    'nrql-per-minute': { type: 'string', default: '3000' },
     'skip-free': { type: 'boolean', default: false },
     unshared: { type: 'boolean', default: false }
   }
@@ -145,8 +151,8 @@ async function run (label: string, limits: string[], shared: boolean, file: stri
     NERDGRAPH_CONCURRENCY: '12',
     NERDGRAPH_TIMEOUT_MS: '120000',
     NERDGRAPH_SHARED_BUDGET: shared ? 'true' : 'false',
-    NEW_RELIC_MAX_CONCURRENT: '25',
-    NEW_RELIC_NRQL_PER_MINUTE: '3000',
+    NEW_RELIC_MAX_CONCURRENT: String(Number(values['max-concurrent'])),
+    NEW_RELIC_NRQL_PER_MINUTE: String(Number(values['nrql-per-minute'])),
     LOG_LEVEL: 'error'
   }
   const apiPort = await freePort()
@@ -219,19 +225,22 @@ async function run (label: string, limits: string[], shared: boolean, file: stri
 
 const file = join(tmpdir(), `gonogo-bench-limits-${process.pid}.json`)
 writeFileSync(file, JSON.stringify(scenario()))
-const LIMITS = ['--max-concurrent', '25', '--max-nrql-per-minute', '3000', '--cost-per-query-ms', '150']
+const COST = ['--cost-per-query-ms', String(Number(values['cost-ms']))]
+const MAX_CONCURRENT = String(Number(values['max-concurrent']))
+const PER_MINUTE = String(Number(values['nrql-per-minute']))
+const LIMITS = ['--max-concurrent', MAX_CONCURRENT, '--max-nrql-per-minute', PER_MINUTE, ...COST]
 const runs: RunResult[] = []
 try {
-  if (!values['skip-free']) runs.push(await run('no limits', ['--cost-per-query-ms', '150'], true, file))
-  runs.push(await run('limits 25 / 3000, shared budget', LIMITS, true, file))
-  if (values.unshared) runs.push(await run('limits 25 / 3000, each process alone', LIMITS, false, file))
+  if (!values['skip-free']) runs.push(await run('no limits', COST, true, file))
+  runs.push(await run(`limits ${MAX_CONCURRENT} / ${PER_MINUTE}, shared budget`, LIMITS, true, file))
+  if (values.unshared) runs.push(await run(`limits ${MAX_CONCURRENT} / ${PER_MINUTE}, each process alone`, LIMITS, false, file))
 } finally {
   stopAll()
 }
 
 const keys = ['requests', 'nrqlQueries', 'rejected', 'rejectedConcurrent', 'rateLimited', 'maxInFlight', 'nrqlPerMinuteMax', 'timeouts',
   'checkpointsOk', 'checkpointsFailed']
-console.log(`\n${N_ROLLOUTS} rollouts x ${N_APPS} apps, ${N_WORKERS} workers + 1 api\n`)
+console.log(`\n${N_ROLLOUTS} rollouts x ${N_APPS} apps, ${N_WORKERS} workers + 1 api, ${values['cost-ms']} ms a query\n`)
 console.log(`| run | seconds | ${keys.join(' | ')} |`)
 console.log(`|---|---|${keys.map(() => '---').join('|')}|`)
 for (const r of runs) console.log(`| ${r.label} | ${r.seconds.toFixed(0)} | ${keys.map(k => String(r.stats[k] ?? '')).join(' | ')} |`)
