@@ -25,6 +25,32 @@ export const EnvSchema = Type.Object({
   GONOGO_ANALYSIS_TIMEOUT_MS: Int(1000, 600000, 55000, 'Longest POST /v1/analyses may take before answering 504 ' +
     '(under the 60 s of common proxies); rollout checkpoints are not bound by it.'),
   NERDGRAPH_MAX_RETRIES: Int(0, 10, 4, 'Retries of a NerdGraph request on 429, 5xx, timeouts and network errors.'),
+  NERDGRAPH_QUERIES_PER_REQUEST: Int(1, 60, 5, 'Aliased NRQL queries in one NerdGraph request ' +
+    '(New Relic advises about 5 concurrent complex ' +
+    'queries); the NRQL timeout is NERDGRAPH_TIMEOUT_MS less 2 s, shared by each 5 of them.'),
+  NERDGRAPH_ASYNC_AFTER_HOURS: Int(0, 24 * 31, 4, 'Queries over a window longer than this many hours run asynchronously ' +
+    '(async: true, polled with nrqlQueryProgress); 0: never.'),
+  NERDGRAPH_SHARED_BUDGET: Type.Union([Type.Literal('true'), Type.Literal('false')], {
+    default: 'true',
+    description: 'true: every gonogo process on this Redis (and GONOGO_REDIS_PREFIX) shares one budget of NEW_RELIC_MAX_CONCURRENT ' +
+      'requests per API key and NEW_RELIC_NRQL_PER_MINUTE queries per account; false: each process keeps to NERDGRAPH_CONCURRENCY alone.'
+  }),
+  NEW_RELIC_MAX_CONCURRENT: Int(1, 25, 20, 'NerdGraph requests in flight per API key across every gonogo process (New Relic allows ' +
+    '25 per user; leave room for people using the same key).'),
+  NEW_RELIC_NRQL_PER_MINUTE: Int(1, 100000, 2500, 'NRQL queries per minute per account across every gonogo process (New Relic ' +
+    'allows 3,000 per account, shared with dashboards and alerts).'),
+  GONOGO_TEAM_TAGS: Type.String({
+    default: 'team',
+    minLength: 1,
+    description: 'Comma-separated APM entity tag keys whose first ' +
+    'value is an app\'s team when the rollout does not give one (read with NerdGraph entitySearch at creation).'
+  }),
+  GONOGO_OWNER_TAGS: Type.String({
+    default: 'owner,owners',
+    minLength: 1,
+    description: 'Comma-separated APM entity tag keys whose ' +
+    'values are an app\'s owners when the rollout does not give them.'
+  }),
   REDIS_URL: Type.String({
     default: 'redis://127.0.0.1:6379',
     pattern: '^rediss?://',

@@ -5,7 +5,7 @@ import { checkpointOutcome } from '../rollout/outcome.ts'
 import type { EarlyCall } from '../judge/index.ts'
 import { effectiveRecommendation } from '../rollout/people.ts'
 import { buildPlan, entryAt } from '../rollout/plan.ts'
-import { entryStatus, recordedChar } from '../rollout/statuses.ts'
+import { entryStatus, recordedChar, recordedIndexes } from '../rollout/statuses.ts'
 import type { CheckpointRecord, StoredRollout } from '../rollout/types.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
@@ -116,6 +116,7 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     `${checkpointLabel(spec, item.index, item.kind)} ${record.status === 'ok' ? 'done' : 'recorded as failed'}`)
   await notify(deps, rollout, item, record, previous)
   await tellListeners(deps, rollout, item, record, previous)
+  await markChanges(deps, rollout, item, recommendation, finishedAt)
   return { kind: 'recorded' }
 }
 
@@ -153,6 +154,27 @@ function withEarlyReason (result: CheckpointResult, call: EarlyCall): Checkpoint
 
 function capitalised (text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+/**
+ * New Relic change-tracking markers, when the rollout asks: the new hosts joined, at the first
+ * plan entry recorded; the decision, when it is. Best effort and logged: a checkpoint is
+ * recorded whether or not New Relic takes the marker.
+ */
+async function markChanges (
+  deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, recommendation: Recommendation | null, at: number
+): Promise<void> {
+  if (deps.changeMarkers === undefined || rollout.spec.newRelic?.changeTracking !== true || item.kind === 'manual') return
+  const phases: Array<'start' | 'decision'> = []
+  if (recordedIndexes(rollout.statuses).size === 0) phases.push('start')
+  if (item.kind === 'decision') phases.push('decision')
+  for (const phase of phases) {
+    try {
+      await deps.changeMarkers(rollout.spec, phase, phase === 'decision' ? recommendation : null, at)
+    } catch (err) {
+      deps.log.warn({ rolloutId: rollout.spec.id, phase, err: (err as Error).message }, 'could not record the change-tracking markers')
+    }
+  }
 }
 
 /** The live events of a recorded checkpoint: recorded, the recommendation moved, the decision. */

@@ -9,6 +9,7 @@ import type { Recommendation } from '../schemas/common.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { CheckpointKind } from '../schemas/rollout.ts'
 import type { Target } from '../rollout/target.ts'
+import type { RolloutSpec } from '../rollout/types.ts'
 import type { CheckpointStore } from '../store/checkpoint-store.ts'
 import type { RolloutLock } from '../store/lock.ts'
 import type { RolloutStore } from '../store/rollout-store.ts'
@@ -43,6 +44,11 @@ export interface AdvanceDeps {
   notifier: CheckpointNotifier
   /** People's word, for an early decision: a waived FAIL does not decide, a GO waits for the sign-offs policy asks. */
   people?: PeopleWordReader
+  /**
+   * Change-tracking markers of a rollout that asks for them (spec.newRelic.changeTracking), after
+   * its first checkpoint (the new hosts joined) and its decision are recorded; best effort.
+   */
+  changeMarkers?: (spec: RolloutSpec, phase: 'start' | 'decision', recommendation: Recommendation | null, at: number) => Promise<void>
   /** Live events for the board and the CLI (best effort). */
   events?: { publish: (event: RolloutEvent) => Promise<void> }
   /** Metrics hook, called once per recorded checkpoint. */

@@ -45,7 +45,13 @@ export interface SeriesPoint {
 export interface ErrorClassCount {
   host: string
   errorClass: string
+  /** Occurrences: the kept events scaled by the host's error sampling (= events when none). */
   count: number
+  /**
+   * TransactionError events New Relic kept (agents keep about 100 a minute per host); absent
+   * means every occurrence was kept (events = count).
+   */
+  events?: number
 }
 
 /** Everything known about one app for one checkpoint. */

@@ -30,11 +30,16 @@ export interface Interval {
   until: number
 }
 
-/** Host stats and error classes over one interval: needs nothing but app names. */
+/**
+ * Host stats, each host's p95 and error classes over one interval: needs nothing but app names.
+ * The p95s tell a slow existing host from the others (judge/outliers.ts), before the rollout for
+ * the slow threshold and in the window for the latency baseline, and give each new host its own.
+ */
 export function intervalSpecs (name: 'window' | 'pre', apps: string[], interval: Interval): QuerySpec[] {
   const values = { since: interval.since, until: interval.until }
   return [
     ...slices(apps, HOST_QUERY_APPS).map(chunk => ({ tag: `hosts.${name}`, template: 'host-stats' as const, apps: chunk, values })),
+    ...slices(apps, HOST_QUERY_APPS).map(chunk => ({ tag: `latency.${name}`, template: 'host-latency' as const, apps: chunk, values })),
     ...slices(apps, ERROR_QUERY_APPS).map(chunk => ({ tag: `errors.${name}`, template: 'error-classes' as const, apps: chunk, values }))
   ]
 }
@@ -53,8 +58,21 @@ export function sideSpecs (tag: string, interval: Interval, sides: AppHosts[]): 
   }))
 }
 
+/**
+ * SINCE of a TIMESERIES over `window`: New Relic anchors the buckets on UNTIL and moves the
+ * start forward to the first full bucket, so a window that is not a whole number of buckets
+ * would silently lose its first minutes (or seconds). Starting a whole number of buckets before
+ * UNTIL, `until - ceil((until - since) / bucket) x bucket`, asks for buckets New Relic will not
+ * trim; the first may start before the window, and the fetcher drops it (readSeries).
+ */
+export function seriesSince (window: Interval, bucketMinutes: number): number {
+  const bucketMs = bucketMinutes * 60_000
+  return window.until - Math.ceil((window.until - window.since) / bucketMs) * bucketMs
+}
+
 /** Per app, host and bucket over the window, for apps with reported hosts. */
 export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: number, hosts: AppHosts[]): QuerySpec[] {
+  const since = Math.max(0, seriesSince(window, bucketMinutes))
   const packs = packApps(
     hosts, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: buckets, splitApp: true }
   )
@@ -63,7 +81,7 @@ export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: n
     template: 'host-series',
     apps: pack.apps,
     hosts: pack.hosts,
-    values: { since: window.since, until: window.until, bucketMinutes }
+    values: { since, until: window.until, bucketMinutes }
   }))
 }
 

@@ -31,11 +31,26 @@ export function readHostStats (rows: Row[], into = new Map<string, HostStats[]>(
       host: facet.host,
       count,
       errors: countOf(row, 'errors'),
-      durationAvgS: count > 0 ? numberOf(row, 'durationAvg') : null,
-      p95S: count > 0 ? percentileOf(row, 'duration', 95) : null
+      durationAvgS: count > 0 ? numberOf(row, 'durationAvg') : null
     })
   }
   return into
+}
+
+/** host-latency rows -> each host's p95 into its HostStats (a host without events keeps none). */
+export function addHostP95 (hosts: Map<string, HostStats[]>, rows: Row[]): Map<string, HostStats[]> {
+  const p95 = new Map<string, number | null>()
+  for (const row of rows) {
+    const facet = facetOf(row, ['appName', 'host'])
+    if (facet !== null) p95.set(`${facet.appName}\u0000${facet.host}`, percentileOf(row, 'duration', 95))
+  }
+  for (const [app, list] of hosts) {
+    for (const h of list) {
+      const v = p95.get(`${app}\u0000${h.host}`)
+      if (v !== undefined && h.count > 0) h.p95S = v
+    }
+  }
+  return hosts
 }
 
 /** error-classes rows -> ErrorClassCount per app. */
@@ -46,6 +61,26 @@ export function readErrorClasses (rows: Row[], into = new Map<string, ErrorClass
     push(into, facet.appName, { host: facet.host, errorClass: facet['error.class'], count: countOf(row, 'count') })
   }
   return into
+}
+
+/**
+ * Scales error-class counts (kept TransactionError events) by each host's sampling: a host
+ * whose agent kept `k` error events of its `n` errors (host-stats, from unsampled metric data)
+ * has each class counted `n / k` times, rounded; `events` keeps what was seen, for the judge's
+ * test. A host that kept every error (or one host-stats does not know) is left as it is.
+ */
+export function scaleErrorClasses (classes: Map<string, ErrorClassCount[]>, hosts: Map<string, HostStats[]>): void {
+  for (const [app, rows] of classes) {
+    const kept = new Map<string, number>()
+    for (const row of rows) kept.set(row.host, (kept.get(row.host) ?? 0) + row.count)
+    const errors = new Map((hosts.get(app) ?? []).map(h => [h.host, h.errors]))
+    for (const row of rows) {
+      const k = kept.get(row.host) ?? 0
+      const n = errors.get(row.host) ?? 0
+      row.events = row.count
+      if (k > 0 && n > k) row.count = Math.round(row.count * n / k)
+    }
+  }
 }
 
 /** side-latency rows -> one SideRow per app. */
@@ -83,18 +118,23 @@ export function readSlow (
   return into
 }
 
-/** host-series rows -> SeriesPoint per app. */
-export function readSeries (rows: Row[], into = new Map<string, SeriesPoint[]>()): Map<string, SeriesPoint[]> {
+/**
+ * host-series rows -> SeriesPoint per app. Buckets that start before `fromMs` are dropped: the
+ * query starts a whole number of buckets before UNTIL (checkpoint-plan.ts seriesSpecs), so its
+ * first bucket may reach back before the window, and those minutes are not the canary's.
+ * Counts are EXTRAPOLATEd (not integers where an agent sampled): rounded, as counts.
+ */
+export function readSeries (rows: Row[], into = new Map<string, SeriesPoint[]>(), fromMs = -Infinity): Map<string, SeriesPoint[]> {
   for (const row of rows) {
     const facet = facetOf(row, ['appName', 'host'])
     const startMs = bucketStartMs(row)
-    if (facet === null || startMs === null) continue
-    const count = countOf(row, 'count')
+    if (facet === null || startMs === null || startMs < fromMs) continue
+    const count = Math.round(countOf(row, 'count'))
     push(into, facet.appName, {
       host: facet.host,
       startMs,
       count,
-      errors: countOf(row, 'errors'),
+      errors: Math.min(count, Math.round(countOf(row, 'errors'))),
       p95S: count > 0 ? percentileOf(row, 'duration', 95) : null
     })
   }

@@ -19,7 +19,9 @@ import { slowByP95 } from '../judge/outliers.ts'
 import type { AppData, CheckpointData, ErrorClassCount, HostStats, SeriesPoint, SideLatency } from '../judge/input.ts'
 import type { AppHosts } from './chunk.ts'
 import { intervalSpecs, seriesSpecs, sideSpecs, slowSpecs, type Interval } from './checkpoint-plan.ts'
-import { readErrorClasses, readHostStats, readSeries, readSides, readSlow, type SideRow } from './checkpoint-read.ts'
+import {
+  addHostP95, readErrorClasses, readHostStats, readSeries, readSides, readSlow, scaleErrorClasses, type SideRow
+} from './checkpoint-read.ts'
 import type { Logger } from '../logger.ts'
 import type { NerdGraphClient } from './client.ts'
 import { bucketCountFor, bucketMinutesFor } from './limits.ts'
@@ -76,11 +78,14 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
     ...(pre === null ? [] : intervalSpecs('pre', apps, pre)),
     ...slowSpecs(window, given)
   ], log, opts.signal)
-  const windowHosts = readHostStats(rowsOf(round1, 'hosts.window'))
-  const preHosts = readHostStats(rowsOf(round1, 'hosts.pre'))
+  const windowHosts = addHostP95(readHostStats(rowsOf(round1, 'hosts.window')), rowsOf(round1, 'latency.window'))
+  const preHosts = addHostP95(readHostStats(rowsOf(round1, 'hosts.pre')), rowsOf(round1, 'latency.pre'))
   const windowErrors = readErrorClasses(rowsOf(round1, 'errors.window'))
   const preErrors = readErrorClasses(rowsOf(round1, 'errors.pre'))
   const slow = readSlow(round1.filter(a => a.spec.tag === 'slow'), given)
+  // Sampled agents keep few error events: count each host's classes up to its exact errors.
+  scaleErrorClasses(windowErrors, windowHosts)
+  scaleErrorClasses(preErrors, preHosts)
 
   const splits = new Map<string, HostSplit>()
   const reported = new Map<string, string[]>()
@@ -110,7 +115,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
   const canary = readSides(rowsOf(round2, 'canary.window'))
   const baseline = readSides(rowsOf(round2, 'baseline.window'))
   const preBaseline = readSides(rowsOf(round2, 'baseline.pre'))
-  const series = readSeries(rowsOf(round2, 'series'))
+  const series = readSeries(rowsOf(round2, 'series'), undefined, from)
 
   // Thresholds: the rollout's, else the baseline's p95 before the rollout, else during it.
   const thresholds = new Map<string, number | null>(apps.map(app => [

@@ -6,7 +6,7 @@
 import type { NrqlResult } from './types.ts'
 
 /** Why one alias of a reply has no result. */
-export type FailureKind = 'timeout' | 'rateLimited' | 'server' | 'invalid' | 'auth' | 'query'
+export type FailureKind = 'timeout' | 'rateLimited' | 'server' | 'invalid' | 'auth' | 'query' | 'unknown'
 
 export interface AliasFailure {
   alias: string
@@ -16,23 +16,39 @@ export interface AliasFailure {
   errorClass?: string
 }
 
+/** An asynchronous query still running: poll it with nrqlQueryProgress after `retryAfterS`. */
+export interface QueryProgress {
+  queryId: string
+  retryAfterS: number
+}
+
 export interface NrqlReply {
   results: Map<string, NrqlResult>
   failures: AliasFailure[]
+  /** Aliases sent with `async: true` that are not done yet. */
+  progress: Map<string, QueryProgress>
 }
 
-/** Kinds worth another attempt; the rest fail at once. */
-export const RETRYABLE: ReadonlySet<FailureKind> = new Set(['timeout', 'rateLimited', 'server'])
+/**
+ * Kinds worth another attempt; the rest fail at once. `unknown` (an error class gonogo does not
+ * know) is tried once more for that query alone, as transient, then fails that query only.
+ */
+export const RETRYABLE: ReadonlySet<FailureKind> = new Set(['timeout', 'rateLimited', 'server', 'unknown'])
+
+const QUERY_ID = /^[A-Za-z0-9_-]{1,128}$/
+const PROGRESS_FIELDS = 'queryProgress { queryId completed retryAfter }'
 
 /**
  * Builds the request body: one aliased `nrql` field per query. The account id is
  * a validated integer, the timeout our own integer; both are safe as literals.
  */
 export function buildNrqlRequest (
-  accountId: number, queries: Array<[alias: string, nrql: string]>, nrqlTimeoutS: number
+  accountId: number, queries: Array<[alias: string, nrql: string]>, nrqlTimeoutS: number, async: ReadonlySet<string> = new Set()
 ): { query: string, variables: Record<string, string> } {
   const declarations = queries.map(([alias]) => `$${alias}: Nrql!`).join(', ')
-  const fields = queries.map(([alias]) => `${alias}: nrql(query: $${alias}, timeout: ${nrqlTimeoutS}) { results }`).join(' ')
+  const fields = queries.map(([alias]) => async.has(alias)
+    ? `${alias}: nrql(query: $${alias}, timeout: ${nrqlTimeoutS}, async: true) { results ${PROGRESS_FIELDS} }`
+    : `${alias}: nrql(query: $${alias}, timeout: ${nrqlTimeoutS}) { results }`).join(' ')
   const variables: Record<string, string> = {}
   for (const [alias, nrql] of queries) variables[alias] = nrql
   return {
@@ -42,16 +58,34 @@ export function buildNrqlRequest (
 }
 
 /**
+ * Polls asynchronous queries: one aliased `nrqlQueryProgress` field per query. The ids are New
+ * Relic's own, checked to be plain tokens before they are written into the document.
+ */
+export function buildProgressRequest (accountId: number, polls: Array<[alias: string, queryId: string]>): { query: string } {
+  for (const [, id] of polls) if (!QUERY_ID.test(id)) throw new TypeError(`not a query id: ${JSON.stringify(id).slice(0, 60)}`)
+  const fields = polls.map(([alias, id]) => `${alias}: nrqlQueryProgress(queryId: "${id}") { results ${PROGRESS_FIELDS} }`).join(' ')
+  return { query: `query { actor { account(id: ${accountId}) { ${fields} } } }` }
+}
+
+/**
  * Reads a parsed 200 reply. Each alias ends up either with results or with a
  * failure; an error that names no alias (no usable `path`) applies to every
  * alias that has no results.
  */
 export function readNrqlReply (body: unknown, aliases: string[]): NrqlReply {
-  const reply: NrqlReply = { results: new Map(), failures: [] }
+  const reply: NrqlReply = { results: new Map(), failures: [], progress: new Map() }
   const account = dig(body, ['data', 'actor', 'account'])
   for (const alias of aliases) {
     const results = dig(account, [alias, 'results'])
-    if (Array.isArray(results)) reply.results.set(alias, { results: results.filter(isRecord) })
+    if (Array.isArray(results)) {
+      reply.results.set(alias, { results: results.filter(isRecord) })
+      continue
+    }
+    const progress = dig(account, [alias, 'queryProgress'])
+    if (isRecord(progress) && progress.completed !== true && typeof progress.queryId === 'string' && QUERY_ID.test(progress.queryId)) {
+      const after = typeof progress.retryAfter === 'number' && Number.isFinite(progress.retryAfter) ? progress.retryAfter : 1
+      reply.progress.set(alias, { queryId: progress.queryId, retryAfterS: Math.min(60, Math.max(1, after)) })
+    }
   }
   const wanted = new Set(aliases)
   const failed = new Set<string>()
@@ -64,14 +98,14 @@ export function readNrqlReply (body: unknown, aliases: string[]): NrqlReply {
     const named = path.find((p): p is string => typeof p === 'string' && wanted.has(p))
     const targets = named !== undefined ? [named] : aliases.filter(a => !reply.results.has(a))
     for (const alias of targets) {
-      if (failed.has(alias) || reply.results.has(alias)) continue
+      if (failed.has(alias) || reply.results.has(alias) || reply.progress.has(alias)) continue
       failed.add(alias)
       reply.failures.push({ alias, kind, message, ...(errorClass === undefined ? {} : { errorClass }) })
     }
   }
   // A 200 that neither answers nor explains an alias is a server fault; try again.
   for (const alias of aliases) {
-    if (!reply.results.has(alias) && !failed.has(alias)) {
+    if (!reply.results.has(alias) && !failed.has(alias) && !reply.progress.has(alias)) {
       reply.failures.push({ alias, kind: 'server', message: 'reply has no results for this query' })
     }
   }
@@ -82,7 +116,8 @@ export function readNrqlReply (body: unknown, aliases: string[]): NrqlReply {
 function errorClassOf (error: unknown): string | undefined {
   if (!isRecord(error) || !isRecord(error.extensions)) return undefined
   const ext = error.extensions
-  for (const value of [ext.errorClass, ext.code, ext.errorCode]) {
+  // errorClass is what NerdGraph's NRQL errors carry; error_code what its auth errors carry (BAD_API_KEY).
+  for (const value of [ext.errorClass, ext.error_code, ext.code, ext.errorCode]) {
     if (typeof value === 'string' && value !== '') return value.toUpperCase()
   }
   return undefined
@@ -106,8 +141,11 @@ function kindOf (errorClass: string | undefined): FailureKind {
     case 'UNAUTHENTICATED':
     case 'FORBIDDEN':
       return 'auth'
-    default:
+    case 'GRAPHQL_PARSE_FAILED':
+    case 'BAD_USER_INPUT':
       return 'query'
+    default:
+      return 'unknown'
   }
 }
 

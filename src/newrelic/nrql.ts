@@ -24,7 +24,9 @@ export const PLACEHOLDERS = {
 } as const satisfies Record<string, PlaceholderKind>
 
 /** The templates the code uses; each is `queries/<name>.nrql`. */
-export const TEMPLATE_NAMES = ['host-stats', 'error-classes', 'side-latency', 'slow-count', 'host-series'] as const
+export const TEMPLATE_NAMES = [
+  'host-stats', 'host-latency', 'error-classes', 'side-latency', 'slow-count', 'host-series', 'apps-on-hosts'
+] as const
 export type TemplateName = typeof TEMPLATE_NAMES[number]
 
 export type NrqlValue = string | number | readonly string[] | readonly number[]

@@ -6,7 +6,7 @@
 import type { Logger } from '../logger.ts'
 import type { NerdGraphClient } from './client.ts'
 import { FACET_LIMIT } from './limits.ts'
-import { renderNrql, type NrqlValue, type TemplateName } from './nrql.ts'
+import { placeholdersOf, renderNrql, type NrqlValue, type TemplateName } from './nrql.ts'
 import { rowsOf, type Row } from './parse.ts'
 
 /** One planned query: a template over some apps (and hosts). */
@@ -28,7 +28,10 @@ export interface Answer {
 
 /** Renders a spec to NRQL. */
 export function specNrql (spec: QuerySpec): string {
-  return renderNrql(spec.template, { ...spec.values, apps: spec.apps, ...(spec.hosts === undefined ? {} : { hosts: spec.hosts }) })
+  const values: Record<string, NrqlValue> = { ...spec.values }
+  if (placeholdersOf(spec.template).includes('apps')) values.apps = spec.apps
+  if (spec.hosts !== undefined) values.hosts = spec.hosts
+  return renderNrql(spec.template, values)
 }
 
 /**
@@ -44,8 +47,14 @@ export async function runSpecs (
   while (todo.length > 0) {
     const keys = todo.map((spec, i) => `${spec.tag}[${i}]`)
     const queries: Record<string, string> = {}
-    todo.forEach((spec, i) => { queries[keys[i]] = specNrql(spec) })
-    const results = await client.nrql(accountId, queries, { signal })
+    const spanMs: Record<string, number> = {}
+    todo.forEach((spec, i) => {
+      queries[keys[i]] = specNrql(spec)
+      const { since, until } = spec.values
+      if (typeof since === 'number' && typeof until === 'number') spanMs[keys[i]] = until - since
+    })
+    // The window of each query: the client runs the long ones asynchronously.
+    const results = await client.nrql(accountId, queries, { signal, spanMs })
     const next: QuerySpec[] = []
     todo.forEach((spec, i) => {
       const rows = rowsOf(results[keys[i]])

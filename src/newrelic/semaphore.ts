@@ -25,6 +25,17 @@ export class Semaphore {
     }
   }
 
+  /** Waits for a slot; the returned function frees it (once). */
+  async acquire (): Promise<() => void> {
+    await this.#acquire()
+    let freed = false
+    return () => {
+      if (freed) return
+      freed = true
+      this.#release()
+    }
+  }
+
   async #acquire (): Promise<void> {
     if (this.#active < this.limit) {
       this.#active++

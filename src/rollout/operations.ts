@@ -11,7 +11,7 @@ import { cancelOutcome } from './outcome.ts'
 import type { Idempotency, RolloutPorts } from './ports.ts'
 import { buildSpec } from './spec.ts'
 import { formatLocal } from './timezone.ts'
-import type { CheckpointRecord, StoredRollout } from './types.ts'
+import type { CheckpointRecord, RolloutSpec, StoredRollout } from './types.ts'
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex')
 
@@ -22,6 +22,9 @@ export interface Created {
   /** What New Relic's look at the names found suspicious. */
   warnings: string[]
 }
+
+/** The apps' pre-window when a rollout names none: the 6 hours before it starts (or before now). */
+export const DISCOVERY_WINDOW_MS = 6 * 3_600_000
 
 /**
  * Validates, checks the names against New Relic, stores and schedules a rollout. A replayed
@@ -40,9 +43,16 @@ export async function createRollout (
     : { keyHash: sha256(idempotencyKey), fingerprint: sha256(JSON.stringify(body)) }
   // A replay answers from what is stored; checking names again would only add New Relic's latency.
   const replay = idem !== undefined && await ports.rollouts.idempotencyUsed(idem.keyHash)
-  const warnings = ports.preflight !== undefined && !replay
-    ? await ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt })
-    : []
+  const warnings: string[] = []
+  if (!replay) {
+    warnings.push(...await discoverApps(ports, spec, config, now))
+    // Tags and the names' check both look at New Relic: side by side, in the same time.
+    const [, checked] = await Promise.all([
+      ownersFromTags(ports, spec),
+      ports.preflight === undefined ? [] : ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt })
+    ])
+    warnings.push(...checked)
+  }
   const outcome = await ports.rollouts.create(spec, idem)
   let id = spec.id
   if (!outcome.created) {
@@ -57,6 +67,50 @@ export async function createRollout (
     ports.log.info({ rolloutId: id, name: spec.name, plan: spec.planLength, startAt: body.startAt, decisionAt: body.decisionAt, warnings }, 'rollout created')
   }
   return { stored, created: outcome.created, warnings }
+}
+
+/**
+ * The apps the baseline hosts served in the pre-window when the request named none, into the
+ * spec before it is stored (an app whose agent is missing on the new host is still one of them,
+ * and comes out NO_DATA).
+ */
+async function discoverApps (ports: RolloutPorts, spec: RolloutSpec, config: Config, now: number): Promise<string[]> {
+  const warnings: string[] = []
+  const { target } = spec
+  if (target.apps.length === 0) {
+    const baselineHosts = target.baselineHosts ?? []
+    if (ports.apps === undefined) throw new BadRequestError('body.apps is required: this service does not look apps up in New Relic')
+    const until = Math.min(now, spec.startAt)
+    const since = until - DISCOVERY_WINDOW_MS
+    const found = await ports.apps.appsServedBy(target.accountId, baselineHosts, { since, until })
+    const span = `between ${new Date(since).toISOString()} and ${new Date(until).toISOString()}`
+    if (found.length === 0) {
+      throw new BadRequestError(`body.baselineHosts ${baselineHosts.join(', ')} served no app in account ${target.accountId} ${span}: ` +
+        'name the apps in body.apps')
+    }
+    if (found.length > config.GONOGO_MAX_APPS) {
+      warnings.push(`the baseline hosts served ${found.length} apps ${span}; ` +
+        `the ${config.GONOGO_MAX_APPS} busiest are judged (GONOGO_MAX_APPS)`)
+    }
+    target.apps = found.slice(0, config.GONOGO_MAX_APPS).map(name => ({ name }))
+    spec.discovered = { baselineHosts, since, until }
+  }
+  return warnings
+}
+
+/**
+ * Team and owners from each app's APM entity tags where the request gave none, into the spec.
+ * Best effort: New Relic unreadable leaves them empty (logged; the names' check warns of it).
+ */
+async function ownersFromTags (ports: RolloutPorts, spec: RolloutSpec): Promise<void> {
+  const lookup = ports.apps?.ownersFromTags
+  const { target } = spec
+  if (lookup === undefined || !target.apps.some(a => a.team === undefined || a.owners === undefined)) return
+  try {
+    target.apps = await lookup(target.accountId, target.apps)
+  } catch (err) {
+    ports.log.warn({ rolloutId: spec.id, err: (err as Error).message }, 'could not read team and owners from New Relic entity tags')
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../logger.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
+import type { AppSpec } from '../schemas/thresholds.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
 import type { AuditEntry, Note, Override, RolloutEvent, Waiver } from '../schemas/board.ts'
@@ -56,12 +57,22 @@ export interface PeopleRepository {
   record: (id: string, audit: AuditEntry) => Promise<void>
 }
 
+/** New Relic's look at a new rollout's apps, at creation (analysis/discovery.ts). */
+export interface AppLookup {
+  /** Apps any of `hosts` served in [since, until), most traffic first; throws when New Relic cannot be read. */
+  appsServedBy: (accountId: number, hosts: string[], window: { since: number, until: number }) => Promise<string[]>
+  /** The apps with team and owners filled from their APM entities' tags where they have none; absent: not read. */
+  ownersFromTags?: (accountId: number, apps: AppSpec[]) => Promise<AppSpec[]>
+}
+
 export interface RolloutPorts {
   rollouts: RolloutRepository
   checkpoints: CheckpointRepository
   scheduler: Scheduler
   /** Absent: names are not checked (GONOGO_PREFLIGHT_MS=0). */
   preflight?: Preflight
+  /** Absent: a rollout must name its apps, and teams come only from the request. */
+  apps?: AppLookup
   /** Refuses notify targets that may not be used (throws a BadRequestError). */
   validateTargets: (targets: NotifyTarget[]) => Promise<void>
   notifier: { publish: (outcome: CancelOutcome | PeopleOutcome) => Promise<void> }

@@ -60,6 +60,7 @@ export function buildSpec (body: RolloutRequest, config: Config, id: string, now
     timezone,
     notify,
     planLength: length,
-    createdAt: now
+    createdAt: now,
+    ...(body.newRelic === undefined ? {} : { newRelic: body.newRelic })
   }
 }

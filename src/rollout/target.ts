@@ -17,7 +17,8 @@ export interface Target {
 
 export interface TargetInput {
   accountId?: number
-  apps: AppRef[]
+  /** Absent (rollouts only): the apps the baseline hosts served, found at creation. */
+  apps?: AppRef[]
   canaryHosts: string[]
   baselineHosts?: string[]
   policy?: Policy
@@ -29,7 +30,11 @@ export interface TargetInput {
  * default account. Every refusal names the field so a caller can fix it.
  */
 export function validateTarget (input: TargetInput, config: Config): Target {
-  const apps = input.apps.map(normalizeApp)
+  if (input.apps === undefined && input.baselineHosts === undefined) {
+    throw new BadRequestError('body.apps is required unless body.baselineHosts is given ' +
+      '(then the apps are those the baseline hosts served)')
+  }
+  const apps = (input.apps ?? []).map(normalizeApp)
   if (apps.length > config.GONOGO_MAX_APPS) {
     throw new BadRequestError(`body.apps has ${apps.length} apps; at most ${config.GONOGO_MAX_APPS} are allowed (GONOGO_MAX_APPS)`)
   }

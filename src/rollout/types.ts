@@ -1,7 +1,7 @@
 import type { Override } from '../schemas/board.ts'
 import type { Recommendation } from '../schemas/common.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
-import type { Checkpoint, RolloutState } from '../schemas/rollout.ts'
+import type { Checkpoint, NewRelicOptions, RolloutState } from '../schemas/rollout.ts'
 import type { Target } from './target.ts'
 
 /** What a rollout is, fixed at creation. Stored as JSON in the rollout hash's `spec` field. */
@@ -23,6 +23,10 @@ export interface RolloutSpec {
   /** Entries in the plan (checkpoints + the decision). */
   planLength: number
   createdAt: number
+  /** What gonogo writes to New Relic: change-tracking markers when asked. */
+  newRelic?: NewRelicOptions
+  /** When the request named no apps: where target.apps came from, fixed at creation. */
+  discovered?: { baselineHosts: string[], since: number, until: number }
 }
 
 /** A rollout as stored: the spec and the fields that change. */

@@ -6,7 +6,8 @@ import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'
 import { AppResult, CheckpointResult, Finding, Interval, MetricResult, Window } from './result.ts'
 import {
   CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus,
-  Progress, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
+  Progress,
+  NewRelicOptions, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
 } from './rollout.ts'
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
 import {
@@ -24,9 +25,10 @@ const NAMED: TSchema[] = [
   ErrorBody, Status, Recommendation, MetricName, AppName, HostName,
   Thresholds, Policy, AppSpec, AppRef, NotifyTarget, NotifyTargetView,
   Interval, MetricResult, AppResult, Window, CheckpointResult, AnalysisRequest,
-  RolloutId, RolloutState, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
+  RolloutId, RolloutState, NewRelicOptions, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
   Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef,
-  RecommendationView, Health, Readiness,
+  RecommendationView,
+  Health, Readiness,
   SignOff, NoteRequest, Note, WaiverRequest, Waiver, OverrideRequest, Override, AuditEntry, AuditList, GateView, MatrixPlanEntry, MatrixRow,
   Matrix, CompactMetric, AppCheckpoint, SideSeries, AppSeries, AppView, RolloutEvent, Finding, EventType
 ]

@@ -7,7 +7,7 @@ import { ErrorBody, Recommendation } from './common.ts'
 import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'
 import { Override } from './override.ts'
 import { CheckpointResult } from './result.ts'
-import { AppSpec, Policy, Thresholds } from './thresholds.ts'
+import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
 import { TargetFields } from './target.ts'
 
 export { ErrorBody }
@@ -24,6 +24,15 @@ export type RolloutState = Static<typeof RolloutState>
 
 const DateTime = (description: string) => Type.String({ format: 'date-time', maxLength: 40, description })
 
+/** What gonogo writes to New Relic for a rollout (it only reads unless asked). */
+export const NewRelicOptions = Type.Object({
+  changeTracking: Type.Optional(Type.Boolean({
+    description: 'Record a change-tracking event (Deployment/Canary) on each app\'s APM entity when the new hosts join (the first ' +
+      'checkpoint) and at the decision, linking to the rollout\'s board page; best effort. Default false'
+  }))
+}, { title: 'NewRelicOptions', additionalProperties: false, description: 'What gonogo writes to New Relic for this rollout' })
+export type NewRelicOptions = Static<typeof NewRelicOptions>
+
 export const RolloutRequest = Type.Object({
   name: Type.String({
     minLength: 1,
@@ -33,6 +42,14 @@ export const RolloutRequest = Type.Object({
     examples: ['PRDIIS09 joins the IIS pool']
   }),
   ...TargetFields,
+  apps: Type.Optional(Type.Array(AppRef, {
+    minItems: 1,
+    maxItems: 5000,
+    description: 'APM app names (appName), or objects with name, team, owners, critical and thresholds. May be omitted when ' +
+      'baselineHosts is given: the apps are then those the baseline hosts served in the 6 hours before startAt (or before now), ' +
+      'fixed at creation'
+  })),
+  newRelic: Type.Optional(NewRelicOptions),
   startAt: DateTime('When the canary hosts start taking traffic: the start of every window judged'),
   decisionAt: DateTime('When the Go/No-Go call is made: the final checkpoint'),
   checkpointEvery: Type.Optional(Type.String({ minLength: 2, maxLength: 40, description: 'ISO-8601 duration between checkpoints (PT1H, PT30M, PT1H30M, P1D; no months or years); default PT1H' })),
@@ -104,6 +121,7 @@ const RolloutFields = {
   timezone: Type.String(),
   policy: Type.Optional(Policy),
   thresholds: Type.Optional(Thresholds),
+  newRelic: Type.Optional(NewRelicOptions),
   notify: Type.Array(NotifyTargetView, { description: 'Kinds and hosts only: webhook paths and secrets are never returned' }),
   recommendation: Type.Union([Recommendation, Type.Null()], { description: 'Latest recommendation (the decision once decided), null before the first successful checkpoint' }),
   nextAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Time of the next plan entry not yet run; null once decided or cancelled' }),
@@ -132,6 +150,12 @@ export const Rollout = Type.Object({
   ...RolloutFields,
   plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' }),
   notifyFailures: Type.Array(NotifyFailure, { description: 'Notifications that were given up on after their retries' }),
+  discovered: Type.Optional(Type.Object({
+    baselineHosts: Type.Array(Type.String()),
+    since: Type.String({ format: 'date-time' }),
+    until: Type.String({ format: 'date-time' }),
+    apps: Type.Array(Type.String(), { description: 'The apps the baseline hosts served, most traffic first' })
+  }, { description: 'Create only, when apps were omitted: where the apps came from' })),
   warnings: Type.Optional(Type.Array(Type.String(), { description: 'Create only: what a look at New Relic found suspicious (an app with no transactions, a host that reports none of the apps); the rollout is created anyway' }))
 }, { title: 'Rollout', description: 'A rollout with its plan and what happened to each entry' })
 export type Rollout = Static<typeof Rollout>

@@ -30,7 +30,9 @@ t.test('errors without a path apply to unanswered aliases', async t => {
   const auth = readNrqlReply({ errors: [{ message: 'Invalid API key', extensions: { errorClass: 'BAD_API_KEY' } }] }, ['q0'])
   t.equal(auth.failures[0].kind, 'auth')
   const unknown = readNrqlReply({ errors: [{ message: '?' }] }, ['q0'])
-  t.equal(unknown.failures[0].kind, 'query')
+  t.equal(unknown.failures[0].kind, 'unknown', 'an error class we do not know is tried once more')
+  const code = readNrqlReply({ errors: [{ message: 'Invalid API key', extensions: { error_code: 'BAD_API_KEY' } }] }, ['q0'])
+  t.equal(code.failures[0].kind, 'auth', 'extensions.error_code is read')
 })
 
 t.test('a 200 with nothing for an alias is a server fault', async t => {

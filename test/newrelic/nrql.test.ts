@@ -71,9 +71,9 @@ t.test('integers and epoch milliseconds', async t => {
 
 t.test('renderNrql checks placeholders both ways', async t => {
   const nrql = renderNrql('host-stats', hostStats)
-  t.equal(nrql, "SELECT count(*) AS 'count', filter(count(*), WHERE error IS TRUE) AS 'errors', average(duration) AS 'durationAvg', " +
-    'percentile(duration, 95) ' +
-    "FROM Transaction WHERE appName IN ('RESTAPI') FACET appName, host SINCE 1000 UNTIL 2000 LIMIT MAX")
+  t.equal(nrql, "SELECT count(apm.service.transaction.duration) AS 'count', count(apm.service.error.count) AS 'errors', " +
+    "average(apm.service.transaction.duration) AS 'durationAvg' " +
+    "FROM Metric WHERE appName IN ('RESTAPI') FACET appName, host SINCE 1000 UNTIL 2000 LIMIT MAX")
   t.notMatch(nrql, /\n|--/, 'one line, comments dropped')
   t.throws(() => renderNrql('host-stats', { apps: ['a'], since: 1 } as never), /needs a value for \{\{until\}\}/)
   t.throws(() => renderNrql('host-stats', { ...hostStats, threshold: 1 }), /no placeholder \{\{threshold\}\}/)

@@ -2,14 +2,16 @@
  * New errors: error classes the canary shows that no other host shows, in the window or
  * in the pre-window. Classes common to all servers are never the canary's fault.
  */
-import type { AppData } from '../input.ts'
-import { classCounts, type AppSides } from '../sides.ts'
+import type { AppData, ErrorClassCount, HostStats } from '../input.ts'
+import { classCounts, clean, type AppSides } from '../sides.ts'
 import type { CheckContext, Finding } from './types.ts'
 
 export interface NewErrorClass {
   errorClass: string
-  /** Occurrences on canary hosts (window and pre-window). */
+  /** Occurrences on canary hosts (window and pre-window), scaled by their agents' sampling. */
   count: number
+  /** Of those, the TransactionError events New Relic kept: what the test counts. */
+  events: number
   /** Chance, with equal rates on every host, that all of them land on the canary. */
   p: number
 }
@@ -26,23 +28,53 @@ export function findNewErrors (data: AppData, sides: AppSides): NewErrorClass[] 
 }
 
 /**
+ * A host's transactions weighted by the share of its errors its agent kept as events, summed
+ * over the hosts `keep` selects: where agents sample their error events, an occurrence of a
+ * class is seen on a host in proportion to its traffic times that share.
+ */
+function keptExposure (hosts: HostStats[], rows: ErrorClassCount[], keep: (host: string) => boolean): number {
+  const kept = new Map<string, { events: number, count: number }>()
+  for (const row of rows) {
+    const k = kept.get(row.host) ?? { events: 0, count: 0 }
+    k.events += clean(row.events ?? row.count)
+    k.count += clean(row.count)
+    kept.set(row.host, k)
+  }
+  let exposure = 0
+  for (const h of hosts) {
+    if (!keep(h.host)) continue
+    const k = kept.get(h.host)
+    exposure += clean(h.count) * (k === undefined || k.count <= 0 ? 1 : Math.min(1, k.events / k.count))
+  }
+  return exposure
+}
+
+/**
  * The new classes and an e-value for the app: the mean over every class the app showed
  * (on any host, window or pre-window) of 1{all k on the canary} / p0^k. Each term has
  * expectation 1 given k when every host errs alike, so the mean is an e-value however the
  * classes depend on each other, and e-BH can weigh it with the other tests' for a WARN.
+ * k counts the kept events and p0 is the canary's share of traffic weighted by the share of
+ * errors each host's agent kept (keptExposure): the chance that a kept occurrence is the
+ * canary's. Without sampling that is its share of traffic and k the occurrences.
  */
 export function newErrorsOf (data: AppData, sides: AppSides): { found: NewErrorClass[], e: number } {
   const isOther = (h: string): boolean => !sides.isCanary(h)
+  const all = (): boolean => true
   const known = new Set([...classCounts(data.window.errorClasses, isOther).keys(), ...classCounts(data.pre.errorClasses, isOther).keys()])
-  const onCanary = classCounts([...data.window.errorClasses, ...data.pre.errorClasses], sides.isCanary)
-  const canaryExposure = sides.canary.count + sides.preCanary.count
-  const allWindow = data.window.hosts.reduce((a, h) => a + (h.count > 0 ? h.count : 0), 0)
-  const allExposure = allWindow + sides.preCanary.count + sides.preOtherCount
+  const canaryRows = [...data.window.errorClasses, ...data.pre.errorClasses]
+  const onCanary = classCounts(canaryRows, sides.isCanary)
+  const seen = classCounts(canaryRows.map(r => ({ ...r, count: r.events ?? r.count })), sides.isCanary)
+  const exposure = (keep: (host: string) => boolean): number =>
+    keptExposure(data.window.hosts, data.window.errorClasses, keep) + keptExposure(data.pre.hosts, data.pre.errorClasses, keep)
+  const canaryExposure = exposure(sides.isCanary)
+  const allExposure = exposure(all)
   const p0 = allExposure > 0 ? Math.min(1, canaryExposure / allExposure) : 1
   const out: NewErrorClass[] = []
   for (const [errorClass, count] of onCanary) {
     if (known.has(errorClass)) continue
-    out.push({ errorClass, count, p: p0 ** count })
+    const events = seen.get(errorClass) ?? 0
+    out.push({ errorClass, count, events, p: p0 ** events })
   }
   const classes = new Set([...known, ...onCanary.keys()]).size
   const e = classes === 0 ? 0 : out.reduce((a, c) => a + (c.p > 0 ? 1 / c.p : Infinity), 0) / classes
@@ -88,12 +120,12 @@ export function checkNewErrors (ctx: CheckContext, warn: boolean): Finding<NewEr
     }
   }
   const level = ctx.alpha / Math.max(1, ctx.nApps)
-  const failing = found.filter(c => c.count >= ctx.thresholds.newErrors.minCount && c.p <= level)
+  const failing = found.filter(c => c.events >= ctx.thresholds.newErrors.minCount && c.p <= level)
   const total = found.reduce((a, c) => a + c.count, 0)
   return {
     result: {
       ...base,
-      status: failing.length > 0 ? 'FAIL' : warn && found.some(c => c.count > 1) ? 'WARN' : 'PASS',
+      status: failing.length > 0 ? 'FAIL' : warn && found.some(c => c.events > 1) ? 'WARN' : 'PASS',
       canary: total,
       baseline: 0,
       pValue

@@ -1,8 +1,10 @@
 import fp from 'fastify-plugin'
+import { appsServedBy, withOwnersFromTags } from '../../analysis/discovery.ts'
 import { preflight } from '../../analysis/preflight.ts'
 import type { Config } from '../../config.ts'
 import { validateNotifyTargets } from '../../notify/targets/validate.ts'
 import type { RolloutPorts } from '../../rollout/ports.ts'
+import type { AppSpec } from '../../schemas/thresholds.ts'
 import { BoardReader } from '../../store/board-read.ts'
 import { newRolloutId } from '../../store/ids.ts'
 import { PeopleStore } from '../../store/people-store.ts'
@@ -20,6 +22,8 @@ declare module 'fastify' {
 
 /** Wires the rollout operations' ports; the routes call the operations with them. */
 export default fp<{ config: Config }>(async (app, { config }) => {
+  const list = (s: string): string[] => s.split(',').map(k => k.trim()).filter(k => k !== '')
+  const tagKeys = { team: list(config.GONOGO_TEAM_TAGS), owners: list(config.GONOGO_OWNER_TAGS) }
   const boardReader = new BoardReader(app.redis, config.GONOGO_REDIS_PREFIX)
   const people = new PeopleStore(app.redis, config.GONOGO_REDIS_PREFIX)
   app.decorate('boardReader', boardReader)
@@ -31,6 +35,16 @@ export default fp<{ config: Config }>(async (app, { config }) => {
     preflight: config.GONOGO_PREFLIGHT_MS > 0
       ? async (target, window) => await preflight(app.nerdgraph, target, { ...window, timeoutMs: config.GONOGO_PREFLIGHT_MS })
       : undefined,
+    apps: {
+      appsServedBy: async (accountId, hosts, window) => await appsServedBy(app.nerdgraph, accountId, hosts, window),
+      // Tags are read with the names' check, in its time (GONOGO_PREFLIGHT_MS; 0 reads neither).
+      ...(config.GONOGO_PREFLIGHT_MS > 0
+        ? {
+            ownersFromTags: async (accountId: number, apps: AppSpec[]) =>
+              (await withOwnersFromTags(app.nerdgraph, accountId, apps, tagKeys, AbortSignal.timeout(config.GONOGO_PREFLIGHT_MS))).apps
+          }
+        : {})
+    },
     validateTargets: async (targets) => { await validateNotifyTargets(targets, config) },
     notifier: app.notifier,
     people,

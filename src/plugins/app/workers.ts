@@ -5,6 +5,7 @@ import type { Evidence } from '../../jobs/types.ts'
 import { noopNotifier, type CheckpointNotifier } from '../../jobs/notifier.ts'
 import { reconcile } from '../../jobs/reconcile.ts'
 import { CheckpointWorker } from '../../jobs/worker.ts'
+import { recordMarkers } from '../../analysis/change-markers.ts'
 import { runAnalysis } from '../../analysis/run.ts'
 import { RolloutLock } from '../../store/lock.ts'
 import { PeopleStore } from '../../store/people-store.ts'
@@ -58,6 +59,11 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
       }),
       people: new PeopleStore(app.redis, config.GONOGO_REDIS_PREFIX),
       slowThresholds: (evidence: Evidence) => slowThresholdsOf(evidence as EvidenceState),
+      changeMarkers: async (spec, phase, recommendation, at) => {
+        await recordMarkers(app.nerdgraph, spec, phase, {
+          recommendation, at, log, ...(config.GONOGO_PUBLIC_URL === undefined ? {} : { publicUrl: config.GONOGO_PUBLIC_URL })
+        })
+      },
       notifier: opts.notifier ?? noopNotifier,
       events: app.rolloutEvents,
       onRecorded: (info) => {

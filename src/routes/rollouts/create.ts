@@ -31,7 +31,19 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   }, async (req, reply) => {
     const { stored, created, warnings } = await createRollout(app.rolloutPorts, req.body, config, req.headers['idempotency-key'], req.caller)
     if (!created) reply.header('idempotent-replayed', 'true')
-    return reply.code(201).header('location', `/v1/rollouts/${stored.spec.id}`).send({ ...rolloutView(stored), ...(warnings.length > 0 ? { warnings } : {}) })
+    const found = stored.spec.discovered
+    const discovered = found === undefined
+      ? {}
+      : {
+          discovered: {
+            baselineHosts: found.baselineHosts,
+            since: new Date(found.since).toISOString(),
+            until: new Date(found.until).toISOString(),
+            apps: stored.spec.target.apps.map(a => a.name)
+          }
+        }
+    return reply.code(201).header('location', `/v1/rollouts/${stored.spec.id}`)
+      .send({ ...rolloutView(stored), ...discovered, ...(warnings.length > 0 ? { warnings } : {}) })
   })
 }
 

@@ -25,6 +25,7 @@ function common (r: StoredRollout): RolloutSummary {
     timezone: spec.timezone,
     ...(spec.target.policy === undefined ? {} : { policy: spec.target.policy }),
     ...(spec.target.thresholds === undefined ? {} : { thresholds: spec.target.thresholds }),
+    ...(spec.newRelic === undefined ? {} : { newRelic: spec.newRelic }),
     notify: spec.notify.map(viewTarget),
     recommendation: r.recommendation,
     nextAt: next < 0 ? null : iso(entryAt(spec, next)),
