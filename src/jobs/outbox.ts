@@ -11,8 +11,8 @@ export interface OutboxDeps {
 
 /** How old a mark must be before a periodic sweep re-sends: younger ones belong to a checkpoint still being recorded. */
 export const SWEEP_AFTER_MS = 30_000
-/** Most rollouts one sweep looks at; the rest wait for the next sweep. */
-const MAX_SWEPT = 1000
+/** Most rollouts one sweep looks at (live rollouts stay marked, so it is about the live count); the rest wait. */
+const MAX_SWEPT = 10_000
 
 /**
  * Moves a rollout's unsent outbox entries to the notify queue, then deletes them. Queued
