@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts'
 import { BadRequestError } from '../errors.ts'
 import { hostKey } from '../judge/hosts.ts'
+import { MAX_NAME_LENGTH } from '../schemas/name-rule.ts'
 import { normalizeApp, type AppRef, type AppSpec, type Policy, type Thresholds } from '../schemas/thresholds.ts'
 
 /** A validated description of what to compare: the part analyses and rollouts share. */
@@ -42,6 +43,7 @@ export function validateTarget (input: TargetInput, config: Config): Target {
   for (const [i, app] of apps.entries()) {
     if (app.name.trim() !== app.name) throw new BadRequestError(`body.apps.${i} name "${app.name}" has leading or trailing spaces`)
     if (!wellFormed(app.name)) throw new BadRequestError(`body.apps.${i} name is not well-formed Unicode (a lone surrogate)`)
+    if (tooLong(app.name)) throw new BadRequestError(`body.apps.${i} name is ${app.name.length} UTF-16 code units long; NRQL takes at most ${MAX_NAME_LENGTH}`)
     if (seen.has(app.name)) throw new BadRequestError(`body.apps.${i} "${app.name}" is listed twice`)
     seen.add(app.name)
   }
@@ -67,11 +69,17 @@ function uniqueHosts (hosts: string[], field: string, config: Config): string[] 
   for (const [i, host] of hosts.entries()) {
     if (host.trim() !== host || host.length === 0) throw new BadRequestError(`body.${field}.${i} "${host}" has leading or trailing spaces`)
     if (!wellFormed(host)) throw new BadRequestError(`body.${field}.${i} is not well-formed Unicode (a lone surrogate)`)
+    if (tooLong(host)) throw new BadRequestError(`body.${field}.${i} is ${host.length} UTF-16 code units long; NRQL takes at most ${MAX_NAME_LENGTH}`)
     const key = hostKey(host)
     if (seen.has(key)) throw new BadRequestError(`body.${field}.${i} "${host}" repeats "${seen.get(key) ?? host}" (host names are matched case-insensitively)`)
     seen.set(key, host)
   }
   return hosts
+}
+
+/** JSON Schema's maxLength counts code points; NRQL counts UTF-16 units, so 200 emoji pass one and not the other. */
+function tooLong (s: string): boolean {
+  return s.length > MAX_NAME_LENGTH
 }
 
 /** False for strings with a lone UTF-16 surrogate, which no JSON consumer can round-trip. */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { AppName, HostName, Status } from './common.ts'
+import { AppName, HostName, Status, TeamName } from './common.ts'
 
 export { AppName, HostName }
 
@@ -47,7 +47,7 @@ export type Policy = Static<typeof Policy>
 
 export const AppSpec = Type.Object({
   name: AppName,
-  team: Type.Optional(Type.String({ maxLength: 200 })),
+  team: Type.Optional(TeamName),
   owners: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
   critical: Type.Optional(Type.Boolean({ description: 'An INCONCLUSIVE critical app makes the recommendation INCONCLUSIVE (default false)' })),
   thresholds: Type.Optional(Thresholds)
