@@ -140,6 +140,11 @@ export const NotifyFailure = Type.Object({
   type: EventType,
   kind: Type.Union([Type.Literal('slack'), Type.Literal('teams'), Type.Literal('webhook')], { description: 'The target\'s kind' }),
   target: Type.String({ description: 'Scheme and host of the target' }),
+  targetId: Type.String({
+    description: 'Which target: the id in the rollout\'s notify list (r:<fingerprint>), or d:<n> for the n-th of GONOGO_NOTIFY_DEFAULT; ' +
+      'two targets on one host have different ids. "unknown" on failures recorded before ids were kept'
+  }),
+  label: Type.Optional(Type.String({ description: 'The target\'s label, when it has one' })),
   attempts: Type.Integer(),
   error: Type.String(),
   at: Type.String({ format: 'date-time' })

@@ -62,12 +62,12 @@ export class DeliveryProcessor {
       this.#deps.log.warn({ ...log, status: result.status, err: error }, 'notification attempt failed; will retry')
       throw new RetryableDeliveryError(error, result.retryAfterMs)
     }
-    await this.giveUp(data, attempt, error)
+    await this.giveUp(data, attempt, error, target)
     throw new UnrecoverableError(error)
   }
 
   /** Counts, logs and reports (onFailure) a delivery that will not be retried. Never throws. */
-  async giveUp (data: DeliveryJob, attempts: number, error: string): Promise<void> {
+  async giveUp (data: DeliveryJob, attempts: number, error: string, target?: NotifyTarget): Promise<void> {
     this.#deps.metrics?.notifications.inc({ kind: data.kind, outcome: 'failed' })
     this.#deps.log.error(
       { eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, err: error },
@@ -75,7 +75,15 @@ export class DeliveryProcessor {
     )
     if (this.#deps.onFailure === undefined) return
     const failure: NotifyFailure = {
-      eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, error, at: new Date().toISOString()
+      eventId: data.eventId,
+      type: data.type,
+      kind: data.kind,
+      target: data.origin,
+      targetId: data.target,
+      ...(target?.label === undefined ? {} : { label: target.label }),
+      attempts,
+      error,
+      at: new Date().toISOString()
     }
     try {
       await this.#deps.onFailure(data.rolloutId, failure)

@@ -1,4 +1,5 @@
 import type { NotifyTarget, NotifyTargetView } from '../../schemas/notify.ts'
+import { fingerprint } from './store.ts'
 
 /**
  * Scheme and host of a target URL, the only part of it that may be shown or
@@ -13,9 +14,15 @@ export function targetOrigin (url: string): string {
   }
 }
 
-/** A target as GET routes return it: kind and scheme+host; never the path, query or secret. */
+/** The id of one of a rollout's own targets, as delivery jobs and failure records name it. */
+export function rolloutTargetId (target: NotifyTarget): string {
+  return `r:${fingerprint(target)}`
+}
+
+/** A target as GET routes return it: id, kind and scheme+host; never the path, query or secret. */
 export function viewTarget (target: NotifyTarget): NotifyTargetView {
   return {
+    id: rolloutTargetId(target),
     kind: target.kind,
     url: targetOrigin(target.url),
     ...(target.label === undefined ? {} : { label: target.label }),
