@@ -41,6 +41,11 @@ export const Policy = Type.Object({
   earlyDecision: Type.Optional(Type.Boolean({
     description: 'Decide before decisionAt (default false): NO_GO once a critical app\'s error-rate or latency FAIL stands, ' +
       'GO once every app passes with every confidence bound under its margins'
+  })),
+  allowNonBlocking: Type.Optional(Type.Boolean({
+    description: 'Accept a policy that can never block (default false: refused with 400): noGoOn empty (never NO_GO) or without FAIL ' +
+      '(a FAIL app is no NO_GO), or inconclusiveOn never without INCONCLUSIVE in noGoOn (GO when no app could be judged). ' +
+      'Every result of such a rollout says so in its first reason'
   }))
 }, { title: 'Policy', additionalProperties: false, description: 'How app verdicts make the recommendation' })
 export type Policy = Static<typeof Policy>
@@ -78,6 +83,7 @@ export interface ResolvedPolicy {
   warnFdr: number
   requireSignOff: 'none' | 'critical' | 'all'
   earlyDecision: boolean
+  allowNonBlocking: boolean
 }
 
 export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
@@ -88,7 +94,7 @@ export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
 }
 
 export const DEFAULT_POLICY: ResolvedPolicy = {
-  noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1, requireSignOff: 'none', earlyDecision: false
+  noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1, requireSignOff: 'none', earlyDecision: false, allowNonBlocking: false
 }
 
 /** Layers request-level and app-level overrides over the defaults. */
