@@ -146,7 +146,9 @@ export const NotifyFailure = Type.Object({
   }),
   label: Type.Optional(Type.String({ description: 'The target\'s label, when it has one' })),
   attempts: Type.Integer(),
-  error: Type.String(),
+  error: Type.String({ description: 'What went wrong, in gonogo\'s words: the receiver\'s answer is never kept, only its status and digest' }),
+  status: Type.Optional(Type.Integer({ description: 'The HTTP status of the last answer, when there was one' })),
+  digest: Type.Optional(Type.String({ description: 'sha256:<12 hex> (<n> bytes) of the last answer\'s body, to match it in the receiver\'s logs' })),
   at: Type.String({ format: 'date-time' })
 }, { title: 'NotifyFailure', description: 'A chat or webhook message given up on after its retries' })
 export type NotifyFailure = Static<typeof NotifyFailure>
