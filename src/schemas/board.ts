@@ -135,7 +135,9 @@ export const Matrix = Type.Object({
 export type Matrix = Static<typeof Matrix>
 
 export const MatrixQuery = Type.Object({
-  team: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: NAME_PATTERN, description: 'Only this team\'s apps' }))
+  team: Type.Optional(Type.String({
+    minLength: 1, maxLength: 200, pattern: NAME_PATTERN, description: 'Only this team\'s apps', examples: ['payments']
+  }))
 }, { additionalProperties: false })
 
 export const AppParams = Type.Object({ id: RolloutId, app: AppName }, { additionalProperties: false })

@@ -40,7 +40,9 @@ export const HostName = Type.String({
   examples: ['PRDIIS09']
 })
 /** A team, from a request or an entity tag: the same rule, so a team filter can name every team. */
-export const TeamName = Type.String({ minLength: 1, maxLength: 200, pattern: NAME_PATTERN, description: `Team name. ${NAME_DESCRIPTION}` })
+export const TeamName = Type.String({
+  minLength: 1, maxLength: 200, pattern: NAME_PATTERN, description: `Team name. ${NAME_DESCRIPTION}`, examples: ['payments']
+})
 
 export const ErrorBody = Type.Object({
   statusCode: Type.Integer({ description: 'The HTTP status, repeated' }),
