@@ -141,8 +141,8 @@ export const NotifyFailure = Type.Object({
   kind: Type.Union([Type.Literal('slack'), Type.Literal('teams'), Type.Literal('webhook')], { description: 'The target\'s kind' }),
   target: Type.String({ description: 'Scheme and host of the target' }),
   targetId: Type.String({
-    description: 'Which target: the id in the rollout\'s notify list (r:<fingerprint>), or d:<n> for the n-th of GONOGO_NOTIFY_DEFAULT; ' +
-      'two targets on one host have different ids. "unknown" on failures recorded before ids were kept'
+    description: 'Which target: its id in the rollout\'s notify list (r:<16 hex>), or d:<n> for the n-th of GONOGO_NOTIFY_DEFAULT; ' +
+      'two targets on one host have different ids. "unknown" on failures recorded before ids were kept, or once the target is gone'
   }),
   label: Type.Optional(Type.String({ description: 'The target\'s label, when it has one' })),
   attempts: Type.Integer(),

@@ -9,6 +9,7 @@ import { postOnce, type PostResult } from './post.ts'
 import type { TargetStore } from '../targets/store.ts'
 import type { NotifyFailure } from '../../schemas/rollout.ts'
 import { checkUrlStatic, UrlPolicyError } from './url-policy.ts'
+import { rolloutTargetId } from '../targets/view.ts'
 
 /** Thrown by an attempt that should be retried; carries the receiver's Retry-After to the backoff strategy. */
 export class RetryableDeliveryError extends Error {
@@ -81,7 +82,7 @@ export class DeliveryProcessor {
       type: data.type,
       kind: data.kind,
       target: data.origin,
-      targetId: data.target,
+      targetId: publicTargetId(data, target),
       ...(target?.label === undefined ? {} : { label: target.label }),
       attempts,
       error,
@@ -140,4 +141,10 @@ export class DeliveryProcessor {
       return { ok: false, permanent: true, error: `url ${err.message}` }
     }
   }
+}
+
+/** "d:<n>" for a GONOGO_NOTIFY_DEFAULT target, the id the rollout's view shows for its own, "unknown" once it is gone. */
+function publicTargetId (data: DeliveryJob, target: NotifyTarget | undefined): string {
+  if (data.target.startsWith('d:')) return data.target
+  return target === undefined ? 'unknown' : rolloutTargetId(target)
 }

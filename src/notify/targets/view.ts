@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto'
 import type { NotifyTarget, NotifyTargetView } from '../../schemas/notify.ts'
-import { fingerprint } from './store.ts'
 
 /**
  * Scheme and host of a target URL, the only part of it that may be shown or
@@ -14,9 +14,13 @@ export function targetOrigin (url: string): string {
   }
 }
 
-/** The id of one of a rollout's own targets, as delivery jobs and failure records name it. */
+/**
+ * The public id of one of a rollout's own targets, as its view and failure records show it.
+ * From kind and URL only, unlike the store's fingerprint: a hash over the webhook secret, shown
+ * to whoever reads the rollout, would let them test guesses of the secret offline.
+ */
 export function rolloutTargetId (target: NotifyTarget): string {
-  return `r:${fingerprint(target)}`
+  return `r:${createHash('sha256').update(`${target.kind}\0${target.url}`).digest('hex').slice(0, 16)}`
 }
 
 /** A target as GET routes return it: id, kind and scheme+host; never the path, query or secret. */
