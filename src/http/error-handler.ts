@@ -6,9 +6,16 @@ import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { ErrorObject } from 'ajv'
 import { GonogoError } from '../errors.ts'
+import { CLIENT_CLOSED, clientClosed } from './client-closed.ts'
 import { validationMessage } from './validation.ts'
 
 export function errorHandler (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (clientClosed(err, req, reply)) {
+    // Once, at info, no stack: a hang-up is the client's choice, not a failure to page anyone about.
+    req.log.info({ statusCode: CLIENT_CLOSED, method: req.method, url: req.routeOptions.url ?? req.url }, 'client closed request')
+    return reply.code(CLIENT_CLOSED)
+      .send({ statusCode: CLIENT_CLOSED, error: 'Client Closed Request', message: 'the client closed the request' })
+  }
   if (err.validation !== undefined) {
     const message = validationMessage(err.validation as ErrorObject[], err.validationContext ?? 'body', err.message)
     return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message })

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchemaCompiler } from 'fastify'
+import { NAME_PATTERN, unsafeNameReason } from '../schemas/name-rule.ts'
 
 // ajv-formats ships CommonJS with a default export.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
@@ -49,6 +50,11 @@ export function validationMessage (all: ErrorObject[], context: string, fallback
     const options = errors.filter(e => e.keyword === 'const' && e.instancePath === chosen.instancePath)
       .map(e => JSON.stringify((e.params as { allowedValue?: unknown }).allowedValue))
     return `${where} must be one of ${options.join(', ')}`
+  }
+  if (chosen.keyword === 'pattern' && chosen.schema === NAME_PATTERN && typeof chosen.data === 'string') {
+    // Names the character by code point: the raw U+2028 would break the caller's log line, as it broke NRQL.
+    const reason = unsafeNameReason(chosen.data)
+    if (reason !== undefined) return `${where} ${reason}`
   }
   if (chosen.keyword === 'pattern' && typeof chosen.data === 'string') {
     // A regex means nothing to a caller; the field's description says what is expected.

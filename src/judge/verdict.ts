@@ -4,7 +4,8 @@
 import type { Status, Recommendation } from '../schemas/common.ts'
 import type { ResolvedPolicy } from '../schemas/thresholds.ts'
 import { SEVERITY } from './constants.ts'
-import { explainRecommendation } from './explain/recommendation.ts'
+import { explainNonBlocking, explainRecommendation } from './explain/recommendation.ts'
+import { nonBlockingWays } from './non-blocking.ts'
 import type { CheckOutcome } from './checks/types.ts'
 import type { JudgedApp, RecommendationFacts } from './verdict-facts.ts'
 
@@ -85,8 +86,11 @@ export function decide (apps: JudgedApp[], policy: ResolvedPolicy): { recommenda
   }
 }
 
-/** The recommendation with the short lines a person reads in a chat message. */
+/**
+ * The recommendation with the short lines a person reads in a chat message. A policy that
+ * can never block says so first, in every result, so nobody reads its GO as the data's.
+ */
 export function recommend (apps: JudgedApp[], policy: ResolvedPolicy): { recommendation: Recommendation, reasons: string[] } {
   const { recommendation, facts } = decide(apps, policy)
-  return { recommendation, reasons: explainRecommendation(facts) }
+  return { recommendation, reasons: [...explainNonBlocking(nonBlockingWays(policy)), ...explainRecommendation(facts)] }
 }

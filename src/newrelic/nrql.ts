@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { MAX_NAME_LENGTH, unsafeNameReason } from '../schemas/name-rule.ts'
 import { NrqlTemplateError } from './errors.ts'
 
 /** How a placeholder's value is written into NRQL. */
@@ -32,16 +33,13 @@ export type TemplateName = typeof TEMPLATE_NAMES[number]
 export type NrqlValue = string | number | readonly string[] | readonly number[]
 
 /** Longest string literal we write; New Relic attribute values are this short in practice. */
-export const MAX_STRING_LENGTH = 255
+export const MAX_STRING_LENGTH = MAX_NAME_LENGTH
 /** Most items in one `IN (...)` list; callers chunk longer lists. */
 export const MAX_LIST_ITEMS = 500
 /** Most slow-count filters (distinct thresholds) in one SELECT. */
 export const MAX_SLOW_FILTERS = 20
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z][A-Za-z0-9]*)\s*\}\}/g
-// C0 and C1 controls, DEL, and the Unicode line/paragraph separators: never inside a literal.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 interface Template {
@@ -108,7 +106,9 @@ export function quoteString (label: string, value: unknown): string {
   if (typeof value !== 'string') throw new NrqlTemplateError(`${label} must be a string, got ${typeof value}`)
   if (value === '') throw new NrqlTemplateError(`${label} must not be empty`)
   if (value.length > MAX_STRING_LENGTH) throw new NrqlTemplateError(`${label} is longer than ${MAX_STRING_LENGTH} characters`)
-  if (UNSAFE_CHARS.test(value)) throw new NrqlTemplateError(`${label} contains a control character or line break`)
+  // The request schemas refuse the same characters (schemas/name-rule.ts): a name accepted is a name we can write.
+  const unsafe = unsafeNameReason(value)
+  if (unsafe !== undefined) throw new NrqlTemplateError(`${label} ${unsafe}`)
   if (LONE_SURROGATE.test(value)) throw new NrqlTemplateError(`${label} is not well-formed Unicode`)
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }

@@ -1,7 +1,9 @@
 import type { Config } from '../config.ts'
 import { BadRequestError } from '../errors.ts'
 import { hostKey } from '../judge/hosts.ts'
-import { normalizeApp, type AppRef, type AppSpec, type Policy, type Thresholds } from '../schemas/thresholds.ts'
+import { nonBlockingWays, type NonBlocking } from '../judge/non-blocking.ts'
+import { MAX_NAME_LENGTH } from '../schemas/name-rule.ts'
+import { normalizeApp, resolvePolicy, type AppRef, type AppSpec, type Policy, type Thresholds } from '../schemas/thresholds.ts'
 
 /** A validated description of what to compare: the part analyses and rollouts share. */
 export interface Target {
@@ -42,6 +44,7 @@ export function validateTarget (input: TargetInput, config: Config): Target {
   for (const [i, app] of apps.entries()) {
     if (app.name.trim() !== app.name) throw new BadRequestError(`body.apps.${i} name "${app.name}" has leading or trailing spaces`)
     if (!wellFormed(app.name)) throw new BadRequestError(`body.apps.${i} name is not well-formed Unicode (a lone surrogate)`)
+    if (tooLong(app.name)) throw new BadRequestError(`body.apps.${i} name is ${app.name.length} UTF-16 code units long; NRQL takes at most ${MAX_NAME_LENGTH}`)
     if (seen.has(app.name)) throw new BadRequestError(`body.apps.${i} "${app.name}" is listed twice`)
     seen.add(app.name)
   }
@@ -52,11 +55,27 @@ export function validateTarget (input: TargetInput, config: Config): Target {
     const both = baselineHosts.find(h => canaryKeys.has(hostKey(h)))
     if (both !== undefined) throw new BadRequestError(`body.baselineHosts names "${both}", which is also a canary host`)
   }
+  refuseNonBlocking(input.policy)
   const accountId = input.accountId ?? config.NEW_RELIC_ACCOUNT_ID
   if (accountId === undefined) {
     throw new BadRequestError('body.accountId is required because NEW_RELIC_ACCOUNT_ID is not configured')
   }
   return { accountId, accountFromRequest: input.accountId !== undefined, apps, canaryHosts, baselineHosts, policy: input.policy, thresholds: input.thresholds }
+}
+
+const NON_BLOCKING_REFUSAL: Record<NonBlocking, string> = {
+  'never-no-go': 'body.policy.noGoOn is empty, so no verdict could ever make the recommendation NO_GO',
+  'fail-passes': 'body.policy.noGoOn leaves out FAIL, so an app that fails its checks could never make the recommendation NO_GO',
+  'go-unjudged': 'body.policy.inconclusiveOn "never" makes the recommendation GO even when no app could be judged ' +
+    '(unless body.policy.noGoOn has INCONCLUSIVE)'
+}
+
+/** A policy that can never block is a 400 unless the caller says they mean it. */
+function refuseNonBlocking (policy: Policy | undefined): void {
+  if (policy === undefined || policy.allowNonBlocking === true) return
+  const ways = nonBlockingWays(resolvePolicy(policy))
+  if (ways.length === 0) return
+  throw new BadRequestError(`${NON_BLOCKING_REFUSAL[ways[0]]}; give body.policy.allowNonBlocking: true if that is meant`)
 }
 
 function uniqueHosts (hosts: string[], field: string, config: Config): string[] {
@@ -67,11 +86,17 @@ function uniqueHosts (hosts: string[], field: string, config: Config): string[] 
   for (const [i, host] of hosts.entries()) {
     if (host.trim() !== host || host.length === 0) throw new BadRequestError(`body.${field}.${i} "${host}" has leading or trailing spaces`)
     if (!wellFormed(host)) throw new BadRequestError(`body.${field}.${i} is not well-formed Unicode (a lone surrogate)`)
+    if (tooLong(host)) throw new BadRequestError(`body.${field}.${i} is ${host.length} UTF-16 code units long; NRQL takes at most ${MAX_NAME_LENGTH}`)
     const key = hostKey(host)
     if (seen.has(key)) throw new BadRequestError(`body.${field}.${i} "${host}" repeats "${seen.get(key) ?? host}" (host names are matched case-insensitively)`)
     seen.set(key, host)
   }
   return hosts
+}
+
+/** JSON Schema's maxLength counts code points; NRQL counts UTF-16 units, so 200 emoji pass one and not the other. */
+function tooLong (s: string): boolean {
+  return s.length > MAX_NAME_LENGTH
 }
 
 /** False for strings with a lone UTF-16 surrogate, which no JSON consumer can round-trip. */

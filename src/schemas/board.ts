@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { AppName, Recommendation, Status } from './common.ts'
+import { NAME_PATTERN } from './name-rule.ts'
 import { Override } from './override.ts'
 import { Interval } from './result.ts'
 import { CheckpointKind, PlanEntryStatus, RolloutId, RolloutState } from './rollout.ts'
@@ -137,7 +138,9 @@ export const Matrix = Type.Object({
 export type Matrix = Static<typeof Matrix>
 
 export const MatrixQuery = Type.Object({
-  team: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Only this team\'s apps' }))
+  team: Type.Optional(Type.String({
+    minLength: 1, maxLength: 200, pattern: NAME_PATTERN, description: 'Only this team\'s apps', examples: ['payments']
+  }))
 }, { additionalProperties: false })
 
 export const AppParams = Type.Object({ id: RolloutId, app: AppName }, { additionalProperties: false })

@@ -42,6 +42,7 @@ export type NotifyTarget = Static<typeof NotifyTarget>
 
 /** How a target is shown by GET routes: secrets never, URLs only by scheme and host (Slack and Teams URLs are credentials). */
 export const NotifyTargetView = Type.Object({
+  id: Type.String({ description: 'The target\'s id (r:<16 hex>, from its kind and URL), as notifyFailures[].targetId names it' }),
   kind: Type.String(),
   url: Type.String({ description: 'Scheme and host only; the path is a credential for Slack and Teams' }),
   label: Type.Optional(Type.String({ description: 'The name the target was given' })),

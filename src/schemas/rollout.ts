@@ -140,8 +140,15 @@ export const NotifyFailure = Type.Object({
   type: EventType,
   kind: Type.Union([Type.Literal('slack'), Type.Literal('teams'), Type.Literal('webhook')], { description: 'The target\'s kind' }),
   target: Type.String({ description: 'Scheme and host of the target' }),
+  targetId: Type.String({
+    description: 'Which target: its id in the rollout\'s notify list (r:<16 hex>), or d:<n> for the n-th of GONOGO_NOTIFY_DEFAULT; ' +
+      'two targets on one host have different ids. "unknown" on failures recorded before ids were kept, or once the target is gone'
+  }),
+  label: Type.Optional(Type.String({ description: 'The target\'s label, when it has one' })),
   attempts: Type.Integer(),
-  error: Type.String(),
+  error: Type.String({ description: 'What went wrong, in gonogo\'s words: the receiver\'s answer is never kept, only its status and digest' }),
+  status: Type.Optional(Type.Integer({ description: 'The HTTP status of the last answer, when there was one' })),
+  digest: Type.Optional(Type.String({ description: 'sha256:<12 hex> (<n> bytes) of the last answer\'s body, to match it in the receiver\'s logs' })),
   at: Type.String({ format: 'date-time' })
 }, { title: 'NotifyFailure', description: 'A chat or webhook message given up on after its retries' })
 export type NotifyFailure = Static<typeof NotifyFailure>

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { AppName, HostName, Status } from './common.ts'
+import { AppName, HostName, Status, TeamName } from './common.ts'
 
 export { AppName, HostName }
 
@@ -41,13 +41,18 @@ export const Policy = Type.Object({
   earlyDecision: Type.Optional(Type.Boolean({
     description: 'Decide before decisionAt (default false): NO_GO once a critical app\'s error-rate or latency FAIL stands, ' +
       'GO once every app passes with every confidence bound under its margins'
+  })),
+  allowNonBlocking: Type.Optional(Type.Boolean({
+    description: 'Accept a policy that can never block (default false: refused with 400): noGoOn empty (never NO_GO) or without FAIL ' +
+      '(a FAIL app is no NO_GO), or inconclusiveOn never without INCONCLUSIVE in noGoOn (GO when no app could be judged). ' +
+      'Every result of such a rollout says so in its first reason'
   }))
 }, { title: 'Policy', additionalProperties: false, description: 'How app verdicts make the recommendation' })
 export type Policy = Static<typeof Policy>
 
 export const AppSpec = Type.Object({
   name: AppName,
-  team: Type.Optional(Type.String({ maxLength: 200 })),
+  team: Type.Optional(TeamName),
   owners: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 })),
   critical: Type.Optional(Type.Boolean({ description: 'An INCONCLUSIVE critical app makes the recommendation INCONCLUSIVE (default false)' })),
   thresholds: Type.Optional(Thresholds)
@@ -78,6 +83,7 @@ export interface ResolvedPolicy {
   warnFdr: number
   requireSignOff: 'none' | 'critical' | 'all'
   earlyDecision: boolean
+  allowNonBlocking: boolean
 }
 
 export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
@@ -88,7 +94,7 @@ export const DEFAULT_THRESHOLDS: ResolvedThresholds = {
 }
 
 export const DEFAULT_POLICY: ResolvedPolicy = {
-  noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1, requireSignOff: 'none', earlyDecision: false
+  noGoOn: ['FAIL', 'NO_DATA'], inconclusiveOn: 'critical', alpha: 0.05, warnFdr: 0.1, requireSignOff: 'none', earlyDecision: false, allowNonBlocking: false
 }
 
 /** Layers request-level and app-level overrides over the defaults. */

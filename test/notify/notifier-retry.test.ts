@@ -108,8 +108,11 @@ t.test('a permanent 4xx is not retried and is recorded on the rollout at once', 
     kind: 'slack',
     target: `http://127.0.0.1:${receiver.port}`,
     attempts: 1,
-    error: 'HTTP 400: invalid_payload'
+    status: 400,
+    digest: /^sha256:[0-9a-f]{12} \(15 bytes\)$/,
+    error: /^HTTP 400 \(the receiver refused the message\), answer sha256:[0-9a-f]{12} \(15 bytes\)$/
   })
+  t.notMatch(JSON.stringify(failures), /invalid_payload/, 'nor the receiver\'s words')
   t.notMatch(JSON.stringify(failures), /\/services\//, 'the failure record has no URL path')
   t.equal(await settled(async () => await count('failed'), 1), 1)
   t.equal(await count('retried'), 0)

@@ -45,7 +45,8 @@ t.test('201 with the plan, a Location and no notify secrets', async t => {
     [4, 'checkpoint', '2026-11-25T09:30:00.000Z', '2026-11-25T15:00:00+05:30'],
     [5, 'decision', '2026-11-25T10:00:00.000Z', '2026-11-25T15:30:00+05:30']
   ])
-  t.same(body.notify, [{ kind: 'webhook', url: 'http://127.0.0.1:9' }, { kind: 'slack', url: 'http://127.0.0.1:9' }])
+  t.same(body.notify.map(({ id: _, ...view }: { id: string }) => view), [{ kind: 'webhook', url: 'http://127.0.0.1:9' }, { kind: 'slack', url: 'http://127.0.0.1:9' }])
+  t.match(body.notify.map((v: { id: string }) => v.id), [/^r:[0-9a-f]{16}$/, /^r:[0-9a-f]{16}$/], 'each target by its id')
   t.notMatch(created.body, /secret|SECRET|very-secret-path|token=abc/)
 })
 

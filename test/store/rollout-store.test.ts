@@ -170,7 +170,7 @@ t.test('purgeFinishedBefore deletes rollouts that ended before the cutoff, with 
   await rollouts.transition(newDecided.id, 'decided', ['scheduled'], 'decidedAt', now - 1 * DAY)
   await redis.hset(rollouts.keys.checkpoints(oldDecided.id), '0', '{}')
   await new NotifyFailureStore(redis, own).record(oldDecided.id, {
-    eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', attempts: 1, error: 'boom', at: 'now'
+    eventId: 'e', type: 'decision.made', kind: 'slack', target: 'https://x', targetId: 'r:x', attempts: 1, error: 'boom', at: 'now'
   })
 
   const gone = await rollouts.purgeFinishedBefore(now - 90 * DAY, 500)

@@ -2,6 +2,7 @@
  * The recommendation's reasons: "3 apps FAIL: Customer Portal (p95 x1.60, traffic x0.60), ...".
  */
 import type { Status } from '../../schemas/common.ts'
+import type { NonBlocking } from '../non-blocking.ts'
 import type { JudgedApp, RecommendationFacts } from '../verdict-facts.ts'
 
 /** Apps named in one line before "and N more". */
@@ -19,11 +20,23 @@ export function explainRecommendation (facts: RecommendationFacts): string[] {
     case 'none-judged': return [`no app could be judged: ${line('INCONCLUSIVE', facts.apps)}`]
     case 'all-pass': return [`all ${facts.total} app${facts.total === 1 ? '' : 's'} PASS`]
     case 'go': return [
-      `no app ${facts.noGoOn.join(' or ')}; ${facts.pass === 0 ? 'none' : facts.pass} of ${facts.total} apps PASS`,
+      (facts.noGoOn.length === 0 ? '' : `no app ${facts.noGoOn.join(' or ')}; `) +
+        `${facts.pass === 0 ? 'none' : facts.pass} of ${facts.total} app${facts.total === 1 ? '' : 's'} PASS`,
       ...facts.others.map(g => line(g.status, g.apps) +
         (g.status === 'INCONCLUSIVE' && facts.inconclusiveNotCritical ? ' (not critical)' : ''))
     ]
   }
+}
+
+const NON_BLOCKING: Record<NonBlocking, string> = {
+  'never-no-go': 'policy.allowNonBlocking: this rollout can never be NO_GO (policy.noGoOn is empty)',
+  'fail-passes': 'policy.allowNonBlocking: a FAIL app never makes this rollout NO_GO (policy.noGoOn leaves out FAIL)',
+  'go-unjudged': 'policy.allowNonBlocking: this rollout is GO even when no app could be judged (policy.inconclusiveOn is never)'
+}
+
+/** What a policy that can never block lets through, one line each. */
+export function explainNonBlocking (ways: NonBlocking[]): string[] {
+  return ways.map(w => NON_BLOCKING[w])
 }
 
 /** "2 critical apps INCONCLUSIVE: A (too little traffic), B". */

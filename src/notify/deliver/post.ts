@@ -1,5 +1,5 @@
+import { createHash } from 'node:crypto'
 import { request, type Dispatcher } from 'undici'
-import { clip, oneLine } from '../format/summary.ts'
 import { BlockedAddressError } from './guard.ts'
 
 export interface PostRequest {
@@ -21,10 +21,14 @@ export type PostResult =
     status?: number
     /** From Retry-After on 429 or 503, when given. */
     retryAfterMs?: number
+    /** "sha256:<12 hex> (<n> bytes)" of the receiver's answer: to match it with the receiver's log, never its text. */
+    digest?: string
+    /** Our own words only: a status, a code, a host. Nothing the receiver wrote (it may echo the webhook path). */
     error: string
   }
 
-const SNIPPET_BYTES = 300
+/** The most of an answer's body that is read (for its digest); the rest is discarded. */
+const DIGEST_BYTES = 64 * 1024
 
 /**
  * POSTs once and classifies the answer: 2xx delivered; 3xx a permanent
@@ -32,6 +36,9 @@ const SNIPPET_BYTES = 300
  * including inside the network); 408, 429 and 5xx retryable (Retry-After
  * read on 429 and 503); other 4xx permanent; network errors and timeouts
  * retryable; a blocked address permanent. Never throws.
+ * Redaction by construction: the receiver's body is never kept, only its digest,
+ * so no spelling of a webhook path or secret it echoes (upper-cased, decoded)
+ * can reach a log line or a failure record.
  */
 export async function postOnce (req: PostRequest): Promise<PostResult> {
   try {
@@ -44,44 +51,67 @@ export async function postOnce (req: PostRequest): Promise<PostResult> {
       headersTimeout: req.timeoutMs,
       bodyTimeout: req.timeoutMs
     })
-    const snippet = await readSnippet(res.body)
+    const digest = await digestOf(res.body)
     const status = res.statusCode
     if (status >= 200 && status < 300) return { ok: true, status }
-    const detail = `HTTP ${status}${snippet === '' ? '' : `: ${snippet}`}`
-    if (status >= 300 && status < 400) return { ok: false, permanent: true, status, error: `${detail} (redirects are not followed)` }
+    const error = `HTTP ${status} ${statusWords(status)}${digest === undefined ? '' : `, answer ${digest}`}`
+    const seen = { status, ...(digest === undefined ? {} : { digest }) }
+    if (status >= 300 && status < 400) return { ok: false, permanent: true, ...seen, error }
     if (status === 429 || status === 503 || status === 408 || status >= 500) {
       const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(res.headers['retry-after']) : undefined
-      return { ok: false, permanent: false, status, error: detail, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
+      return { ok: false, permanent: false, ...seen, error, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) }
     }
-    return { ok: false, permanent: true, status, error: detail }
+    return { ok: false, permanent: true, ...seen, error }
   } catch (err) {
     const e = err as Error & { code?: string, cause?: unknown }
     const blocked = e instanceof BlockedAddressError || e.cause instanceof BlockedAddressError
     if (blocked) {
+      // Our own message: the host and the address it resolved to, never the path.
       return { ok: false, permanent: true, error: `blocked: ${(e instanceof BlockedAddressError ? e : e.cause as Error).message}` }
     }
     if (e.name === 'TimeoutError' || e.name === 'AbortError') {
       return { ok: false, permanent: false, error: `timed out after ${req.timeoutMs} ms` }
     }
-    return { ok: false, permanent: false, error: clip(oneLine(`${e.code ?? e.name}: ${e.message}`), 300) }
+    // A code (ECONNREFUSED, UND_ERR_SOCKET) says what happened; messages may quote the request.
+    return { ok: false, permanent: false, error: `network error ${safeCode(e.code ?? e.name)}` }
   }
 }
 
-/** The first bytes of a response body, for the failure message; the rest is discarded. */
-async function readSnippet (body: AsyncIterable<Buffer> & { destroy: () => unknown }): Promise<string> {
-  const chunks: Buffer[] = []
+/** What a status means for a delivery, in our words. */
+function statusWords (status: number): string {
+  if (status >= 300 && status < 400) return '(a redirect; redirects are not followed)'
+  if (status === 408) return '(the receiver timed out reading it)'
+  if (status === 429) return '(the receiver is rate limiting)'
+  if (status >= 500) return '(the receiver failed or is unavailable)'
+  if (status === 401 || status === 403) return '(the receiver refused the credentials: check the URL or secret)'
+  if (status === 404 || status === 410) return '(no such webhook at the receiver)'
+  return '(the receiver refused the message)'
+}
+
+/** Error codes are identifiers; anything else in their place is dropped. */
+function safeCode (code: string): string {
+  return /^[A-Za-z0-9_]{1,40}$/.test(code) ? code : 'unknown'
+}
+
+/**
+ * "sha256:1a2b3c4d5e6f (120 bytes)" of a body, of its "first 65536 bytes" when it is that long
+ * (the rest is discarded unread); undefined for an empty body.
+ */
+async function digestOf (body: AsyncIterable<Buffer>): Promise<string | undefined> {
+  const hash = createHash('sha256')
   let size = 0
   try {
     for await (const chunk of body) {
-      chunks.push(chunk)
-      size += chunk.length
-      if (size >= SNIPPET_BYTES) break
+      const part = chunk.subarray(0, DIGEST_BYTES - size)
+      hash.update(part)
+      size += part.length
+      if (size >= DIGEST_BYTES) break
     }
   } catch {
     // A body that breaks off after the status line still has a status worth acting on.
   }
-  // Control characters and newlines out, so a receiver cannot forge log lines.
-  return clip(oneLine(Buffer.concat(chunks).subarray(0, SNIPPET_BYTES).toString('utf8').replace(/\p{Cc}/gu, ' ')), 200)
+  if (size === 0) return undefined
+  return `sha256:${hash.digest('hex').slice(0, 12)} (${size >= DIGEST_BYTES ? 'first ' : ''}${size} bytes)`
 }
 
 /** Retry-After as delay-seconds or an HTTP date, in ms; undefined when absent or unreadable. */

@@ -9,7 +9,7 @@ import { postOnce, type PostResult } from './post.ts'
 import type { TargetStore } from '../targets/store.ts'
 import type { NotifyFailure } from '../../schemas/rollout.ts'
 import { checkUrlStatic, UrlPolicyError } from './url-policy.ts'
-import { targetOrigin } from '../targets/view.ts'
+import { rolloutTargetId } from '../targets/view.ts'
 
 /** Thrown by an attempt that should be retried; carries the receiver's Retry-After to the backoff strategy. */
 export class RetryableDeliveryError extends Error {
@@ -56,26 +56,39 @@ export class DeliveryProcessor {
       this.#deps.log.info({ ...log, status: result.status }, 'notification delivered')
       return
     }
-    const error = target === undefined ? result.error : scrub(result.error, target)
+    // postOnce builds its error from our own words, the status and a digest: nothing the receiver
+    // wrote, so nothing to scrub (a receiver echoing the URL path in any spelling leaks nothing).
+    const { error } = result
     if (!result.permanent && attempt < (job.opts.attempts ?? 1)) {
       this.#deps.metrics?.notifications.inc({ kind: data.kind, outcome: 'retried' })
-      this.#deps.log.warn({ ...log, status: result.status, err: error }, 'notification attempt failed; will retry')
+      this.#deps.log.warn({ ...log, status: result.status, digest: result.digest, err: error }, 'notification attempt failed; will retry')
       throw new RetryableDeliveryError(error, result.retryAfterMs)
     }
-    await this.giveUp(data, attempt, error)
+    await this.giveUp(data, attempt, error, target, result)
     throw new UnrecoverableError(error)
   }
 
   /** Counts, logs and reports (onFailure) a delivery that will not be retried. Never throws. */
-  async giveUp (data: DeliveryJob, attempts: number, error: string): Promise<void> {
+  async giveUp (data: DeliveryJob, attempts: number, error: string, target?: NotifyTarget, last?: PostResult): Promise<void> {
     this.#deps.metrics?.notifications.inc({ kind: data.kind, outcome: 'failed' })
+    const seen = last === undefined || last.ok ? {} : { status: last.status, digest: last.digest }
     this.#deps.log.error(
-      { eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, err: error },
+      { eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, ...seen, err: error },
       'notification not delivered; giving up'
     )
     if (this.#deps.onFailure === undefined) return
     const failure: NotifyFailure = {
-      eventId: data.eventId, type: data.type, kind: data.kind, target: data.origin, attempts, error, at: new Date().toISOString()
+      eventId: data.eventId,
+      type: data.type,
+      kind: data.kind,
+      target: data.origin,
+      targetId: publicTargetId(data, target),
+      ...(target?.label === undefined ? {} : { label: target.label }),
+      attempts,
+      error,
+      ...(seen.status === undefined ? {} : { status: seen.status }),
+      ...(seen.digest === undefined ? {} : { digest: seen.digest }),
+      at: new Date().toISOString()
     }
     try {
       await this.#deps.onFailure(data.rolloutId, failure)
@@ -130,14 +143,8 @@ export class DeliveryProcessor {
   }
 }
 
-/** Error texts may quote what they were given; keep the URL's path and the secret out of logs and records. */
-function scrub (message: string, target: NotifyTarget): string {
-  let out = message.split(target.url).join(targetOrigin(target.url))
-  try {
-    const { pathname, search } = new URL(target.url)
-    if (pathname.length > 1) out = out.split(pathname).join('/[redacted]')
-    if (search.length > 1) out = out.split(search).join('?[redacted]')
-  } catch {}
-  if (target.kind === 'webhook') out = out.split(target.secret).join('[redacted]')
-  return out
+/** "d:<n>" for a GONOGO_NOTIFY_DEFAULT target, the id the rollout's view shows for its own, "unknown" once it is gone. */
+function publicTargetId (data: DeliveryJob, target: NotifyTarget | undefined): string {
+  if (data.target.startsWith('d:')) return data.target
+  return target === undefined ? 'unknown' : rolloutTargetId(target)
 }

@@ -54,6 +54,11 @@ export function checkUrlStatic (raw: string, kind: NotifyTarget['kind'], allowHo
   }
   const allowed = isAllowedHost(url, allowHosts)
   const hostname = bareHost(url.hostname).toLowerCase()
+  // "localhost." and "metadata.google.internal." are the same hosts as without the dot, but slip past
+  // every rule written for names; nobody needs the fully qualified spelling for a webhook.
+  if (hostname.endsWith('.')) {
+    throw new UrlPolicyError(`must not end its host name with a dot (${hostname}); write ${hostname.replace(/\.+$/, '') || 'the name'}`)
+  }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowed)) {
     throw new UrlPolicyError(url.protocol === 'http:'
       ? 'must use https (http only for hosts in GONOGO_WEBHOOK_ALLOW_HOSTS)'

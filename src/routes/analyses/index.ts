@@ -5,6 +5,7 @@ import { described, errors } from '../../schemas/responses.ts'
 import { CheckpointResult } from '../../schemas/result.ts'
 import { BadRequestError, UpstreamError } from '../../errors.ts'
 import { withDeadline } from '../../deadline.ts'
+import { ClientClosedError } from '../../http/client-closed.ts'
 import { runAnalysis } from '../../analysis/run.ts'
 import { parseTime, validateTarget, validateWindow } from '../../rollout/target.ts'
 
@@ -40,7 +41,12 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
     req.log.info({ apps: target.apps.length, from: req.body.from, until: req.body.until }, 'analysis started')
     // Abandoned work must stop sending requests: past the deadline, or when the client hangs up.
     const stop = new AbortController()
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished) stop.abort() })
+    let hungUp = false
+    reply.raw.once('close', () => {
+      if (reply.raw.writableFinished) return
+      hungUp = true
+      stop.abort()
+    })
     let result
     try {
       // New Relic hanging through every retry would otherwise hold the request for minutes,
@@ -51,6 +57,11 @@ const analyses: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { co
           'New Relic is slow or not answering; try again, or a shorter window or fewer apps', 504),
         () => stop.abort()))
     } catch (err) {
+      // The abort makes New Relic reads fail as timeouts: that 504 is ours to hide, not the client's to see.
+      if (hungUp) {
+        app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'abandoned' })
+        throw new ClientClosedError()
+      }
       app.metrics.checkpoints.inc({ kind: 'analysis', outcome: 'failed' })
       throw err
     }

@@ -2,7 +2,7 @@ import t from 'tap'
 import { isPublicAddress } from '../../../src/notify/deliver/address.ts'
 
 t.test('public unicast addresses pass', async t => {
-  for (const a of ['8.8.8.8', '1.1.1.1', '52.84.12.3', '2606:4700::1111', '::ffff:8.8.8.8', '[2a00:1450::1]']) {
+  for (const a of ['8.8.8.8', '1.1.1.1', '52.84.12.3', '2606:4700::1111', '[2a00:1450::1]', '64:ff9b::808:808', '2002:808:808::1']) {
     t.ok(isPublicAddress(a), a)
   }
 })
@@ -19,6 +19,15 @@ t.test('loopback, private, link-local, CGNAT, multicast and reserved are refused
 
 t.test('IPv6 forms carrying a private IPv4 address are refused', async t => {
   for (const a of ['::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '64:ff9b::a9fe:a9fe', '2002:a00:1::1', '::127.0.0.1']) {
+    t.notOk(isPublicAddress(a), a)
+  }
+})
+
+t.test('IPv6 ranges whose IPv4 inside cannot be trusted are refused whole, public IPv4 inside or not', async t => {
+  for (const a of [
+    '::ffff:8.8.8.8', '::ffff:808:808', '0:0:0:0:0:ffff:808:808', '::ffff:0:808:808', '::ffff:0:7f00:1', '::8.8.8.8',
+    '64:ff9b:1::808:808', '64:ff9b:1:ffff::1', '2001:0:4136:e378:8000:63bf:3fff:fdd2', '2001:2::1', '2001:10::1', '3fff::1', '5f00::1'
+  ]) {
     t.notOk(isPublicAddress(a), a)
   }
 })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type dns from 'node:dns'
 import t from 'tap'
 import { guardedAgent, publicOnlyLookup } from '../../../src/notify/deliver/guard.ts'
@@ -22,8 +23,12 @@ t.test('classification of answers', async t => {
 
   receiver.handler = () => ({ status: 202 })
   t.same(await post(), { ok: true, status: 202 })
-  receiver.handler = () => ({ status: 400, body: 'invalid_blocks\n\u001b[31mforged log line' })
-  t.same(await post(), { ok: false, permanent: true, status: 400, error: 'HTTP 400: invalid_blocks [31mforged log line' })
+  const answer = 'invalid_blocks\n\u001b[31mforged log line'
+  const digest = `sha256:${createHash('sha256').update(answer).digest('hex').slice(0, 12)} (${Buffer.byteLength(answer)} bytes)`
+  receiver.handler = () => ({ status: 400, body: answer })
+  t.same(await post(), {
+    ok: false, permanent: true, status: 400, digest, error: `HTTP 400 (the receiver refused the message), answer ${digest}`
+  }, 'the answer only as its digest: nothing the receiver wrote is kept')
   receiver.handler = () => ({ status: 404 })
   t.match(await post(), { ok: false, permanent: true, status: 404 })
   receiver.handler = () => ({ status: 408 })
@@ -31,7 +36,9 @@ t.test('classification of answers', async t => {
   receiver.handler = () => ({ status: 429, headers: { 'retry-after': '7' } })
   t.match(await post(), { ok: false, permanent: false, status: 429, retryAfterMs: 7000 })
   receiver.handler = () => ({ status: 503 })
-  t.same(await post(), { ok: false, permanent: false, status: 503, error: 'HTTP 503' })
+  t.same(await post(), { ok: false, permanent: false, status: 503, error: 'HTTP 503 (the receiver failed or is unavailable)' })
+  receiver.handler = () => ({ status: 500, body: 'x'.repeat(200_000) })
+  t.match(await post(), { status: 500, digest: /^sha256:[0-9a-f]{12} \(first 65536 bytes\)$/ }, 'a long answer: its first 64 KiB')
   receiver.handler = () => ({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data' } })
   const before = receiver.requests.length
   t.match(await post(), { ok: false, permanent: true, status: 302, error: /redirects are not followed/ })
@@ -49,7 +56,7 @@ t.test('connection refused is retryable', async t => {
   const dispatcher = agent(['127.0.0.1'])
   t.teardown(async () => await dispatcher.close())
   t.match(await postOnce({ url, body: '{}', headers: {}, timeoutMs: 1000, dispatcher }),
-    { ok: false, permanent: false, error: /ECONNREFUSED/ })
+    { ok: false, permanent: false, error: 'network error ECONNREFUSED' })
 })
 
 t.test('without the allow list, loopback is never reached: literal IPs and names that resolve to it', async t => {

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { BadRequestError, ConfigError } from '../../../src/errors.ts'
 import { defaultTargets } from '../../../src/notify/targets/defaults.ts'
 import { validateNotifyTargets, type Resolve } from '../../../src/notify/targets/validate.ts'
-import { viewTarget } from '../../../src/notify/targets/view.ts'
+import { rolloutTargetId, viewTarget } from '../../../src/notify/targets/view.ts'
 import type { NotifyTarget } from '../../../src/schemas/notify.ts'
 import { SECRET, testConfig } from '../helpers/fixtures.ts'
 
@@ -132,10 +132,17 @@ t.test('defaultTargets parses GONOGO_NOTIFY_DEFAULT or stops start-up with a cle
     /GONOGO_NOTIFY_DEFAULT\[1\] url must not point at a private/)
 })
 
-t.test('viewTarget shows kind and scheme+host only', async t => {
-  t.same(viewTarget({ kind: 'slack', url: SLACK }), { kind: 'slack', url: 'https://hooks.slack.com' })
-  t.same(viewTarget({ kind: 'teams', url: TEAMS }), { kind: 'teams', url: 'https://prod-12.westeurope.logic.azure.com' })
-  const view = viewTarget({ kind: 'webhook', url: 'https://u:p@hooks.example.com:8443/a?b=c', secret: SECRET })
-  t.same(view, { kind: 'webhook', url: 'https://hooks.example.com:8443' })
+t.test('viewTarget shows id, kind and scheme+host only', async t => {
+  const slack = { kind: 'slack', url: SLACK } as const
+  t.same(viewTarget(slack), { id: rolloutTargetId(slack), kind: 'slack', url: 'https://hooks.slack.com' })
+  t.match(rolloutTargetId(slack), /^r:[0-9a-f]{16}$/)
+  t.not(rolloutTargetId(slack), rolloutTargetId({ kind: 'slack', url: `${SLACK}-other-channel` }), 'two targets on one host: two ids')
+  const teams = { kind: 'teams', url: TEAMS } as const
+  t.same(viewTarget(teams), { id: rolloutTargetId(teams), kind: 'teams', url: 'https://prod-12.westeurope.logic.azure.com' })
+  const hook = { kind: 'webhook', url: 'https://u:p@hooks.example.com:8443/a?b=c', secret: SECRET } as const
+  const view = viewTarget(hook)
+  t.same(view, { id: rolloutTargetId(hook), kind: 'webhook', url: 'https://hooks.example.com:8443' })
+  t.equal(rolloutTargetId(hook), rolloutTargetId({ ...hook, secret: `${SECRET}-other` }),
+    'the id does not depend on the secret (no offline guessing)')
   t.notMatch(JSON.stringify(view), /secret|whsec|u:p|\/a/)
 })
