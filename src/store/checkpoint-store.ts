@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis'
 import type { CheckpointResult } from '../schemas/result.ts'
+import type { RolloutState } from '../schemas/rollout.ts'
 import { Keys } from './keys.ts'
+import { StateIndex } from './state-index.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
 import type { CheckpointRecord } from '../rollout/types.ts'
 
@@ -32,26 +34,46 @@ export type RecordOutcome = 'ok' | 'duplicate' | 'lost-lock' | 'decided' | 'canc
 export class CheckpointStore {
   readonly keys: Keys
   readonly #redis: ScriptedRedis
+  readonly #index: StateIndex
 
   constructor (redis: Redis, prefix: string) {
     this.#redis = withScripts(redis)
     this.keys = new Keys(prefix)
+    this.#index = new StateIndex(redis, this.keys)
   }
 
   /**
    * Records a checkpoint and its consequences (status, evidence, latest
    * recommendation, state) in one atomic script. Only 'ok' means it was written.
+   * The state indexes are in other slots: the state the record may move the
+   * rollout into is listed before it, the one it left is unlisted after.
    */
   async record (input: RecordInput): Promise<RecordOutcome> {
     const k = this.keys
     const id = input.rolloutId
-    return await this.#redis.gonogoRecordCheckpoint(
-      k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id), ...k.stateIndexes(),
+    const into: RolloutState = input.decision ? 'decided' : 'monitoring'
+    await this.#index.beforeMove(id, into)
+    const reply = await this.#redis.gonogoRecordCheckpoint(
+      k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id),
       k.cells(id), k.appCheckpoints(id), k.series(id),
       id, input.record.index, JSON.stringify(input.record), input.statusChar, input.evidence, input.latest,
       input.recommendation, input.decision ? '1' : '0', input.now, input.lockToken, Date.parse(input.record.at),
       input.cells ?? '', (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(), ...(input.series ?? []).flat()
-    ) as RecordOutcome
+    ) as string | [string, RolloutState, RolloutState]
+    if (Array.isArray(reply)) {
+      const [, from, to] = reply
+      await this.#index.after(id, to, [from, into])
+      return 'ok'
+    }
+    const outcome = reply as RecordOutcome
+    // Not recorded: the state is what the reply names, or unknown ('duplicate', 'lost-lock').
+    const state = outcome === 'missing'
+      ? null
+      : outcome === 'decided' || outcome === 'cancelled'
+        ? outcome
+        : await this.#redis.hget(k.rollout(id), 'state') as RolloutState | null
+    await this.#index.after(id, state, [into])
+    return outcome
   }
 
   /** Every recorded checkpoint of a rollout, by time (plan before manual on a tie). */

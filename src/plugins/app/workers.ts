@@ -7,6 +7,7 @@ import { reconcile } from '../../jobs/reconcile.ts'
 import { CheckpointWorker } from '../../jobs/worker.ts'
 import { recordMarkers } from '../../analysis/change-markers.ts'
 import { runAnalysis } from '../../analysis/run.ts'
+import { queuePrefix } from '../../store/keys.ts'
 import { RolloutLock } from '../../store/lock.ts'
 import { PeopleStore } from '../../store/people-store.ts'
 
@@ -45,7 +46,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
   const worker = new CheckpointWorker({
     reconcile: sweep,
     connection,
-    prefix: config.GONOGO_REDIS_PREFIX,
+    prefix: queuePrefix(config.GONOGO_REDIS_PREFIX),
     concurrency: config.GONOGO_WORKER_CONCURRENCY,
     deps: {
       rollouts: app.rollouts,
