@@ -4,6 +4,8 @@ import type { RolloutState } from '../schemas/rollout.ts'
 import { Keys } from './keys.ts'
 import { StateIndex } from './state-index.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
+import { abridge, abridgeable, unabridge } from '../rollout/abridge.ts'
+import type { StoredAppCheckpoint } from '../rollout/compact.ts'
 import type { CheckpointRecord } from '../rollout/types.ts'
 
 /** What recording one checkpoint writes; see RECORD in scripts.ts. */
@@ -53,6 +55,7 @@ export class CheckpointStore {
     const id = input.rolloutId
     const into: RolloutState = input.decision ? 'decided' : 'monitoring'
     await this.#index.beforeMove(id, into)
+    const latestBefore = await this.#redis.hget(k.rollout(id), 'latestIndex')
     const reply = await this.#redis.gonogoRecordCheckpoint(
       k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id),
       k.cells(id), k.appCheckpoints(id), k.series(id),
@@ -63,6 +66,7 @@ export class CheckpointStore {
     if (Array.isArray(reply)) {
       const [, from, to] = reply
       await this.#index.after(id, to, [from, into])
+      await this.#abridgeOlder(id, latestBefore, input.record)
       return 'ok'
     }
     const outcome = reply as RecordOutcome
@@ -76,16 +80,42 @@ export class CheckpointStore {
     return outcome
   }
 
-  /** Every recorded checkpoint of a rollout, by time (plan before manual on a tie). */
+  /**
+   * Bounded Redis: once a newer checkpoint is the latest, the one that was (and a record that never
+   * became the latest) keeps an abridged record (rollout/abridge.ts). Not in the record script: it
+   * needs the old record's JSON taken apart, and doing it late or twice writes the same value.
+   */
+  async #abridgeOlder (id: string, latestBefore: string | null, recorded: CheckpointRecord): Promise<void> {
+    const latest = await this.#redis.hget(this.keys.rollout(id), 'latestIndex')
+    const latestIndex = latest === null ? null : Number(latest)
+    if (abridgeable(recorded, latestIndex)) {
+      await this.#redis.hset(this.keys.checkpoints(id), String(recorded.index), JSON.stringify(abridge(recorded)))
+    }
+    if (latestBefore === null || latestBefore === latest) return
+    const previous = await this.#redis.hget(this.keys.checkpoints(id), latestBefore)
+    if (previous === null) return
+    const record = JSON.parse(previous) as CheckpointRecord
+    if (abridgeable(record, latestIndex)) await this.#redis.hset(this.keys.checkpoints(id), latestBefore, JSON.stringify(abridge(record)))
+  }
+
+  /** Every recorded checkpoint of a rollout, by time (plan before manual on a tie); abridged ones with their metrics back. */
   async list (rolloutId: string): Promise<CheckpointRecord[]> {
-    const values = await this.#redis.hvals(this.keys.checkpoints(rolloutId))
-    return values.map(v => JSON.parse(v) as CheckpointRecord)
+    const records = (await this.#redis.hvals(this.keys.checkpoints(rolloutId))).map(v => JSON.parse(v) as CheckpointRecord)
       .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.index - b.index)
+    if (!records.some(r => r.abridged === true)) return records
+    const apps = await this.#redis.hgetall(this.keys.appCheckpoints(rolloutId))
+    return records.map(r => unabridge(r, app => parseStored(apps[`${r.index}|${app}`])))
   }
 
   async get (rolloutId: string, index: number): Promise<CheckpointRecord | null> {
     const v = await this.#redis.hget(this.keys.checkpoints(rolloutId), String(index))
-    return v === null ? null : JSON.parse(v) as CheckpointRecord
+    if (v === null) return null
+    const record = JSON.parse(v) as CheckpointRecord
+    const names = record.abridged === true ? (record.result?.apps ?? []).map(a => a.app) : []
+    if (names.length === 0) return record
+    const values = await this.#redis.hmget(this.keys.appCheckpoints(rolloutId), ...names.map(app => `${index}|${app}`))
+    const byApp = new Map(names.map((app, i) => [app, parseStored(values[i] ?? undefined)]))
+    return unabridge(record, app => byApp.get(app))
   }
 
   /** The evidence (JSON) stored with a checkpoint, null when none. */
@@ -132,4 +162,8 @@ export class CheckpointStore {
     const all = await this.#redis.hgetall(this.keys.manual(rolloutId))
     return Object.entries(all).map(([index, at]) => ({ index: Number(index), at: Number(at) })).sort((a, b) => a.at - b.at)
   }
+}
+
+function parseStored (json: string | undefined): StoredAppCheckpoint | undefined {
+  return json === undefined ? undefined : JSON.parse(json) as StoredAppCheckpoint
 }
