@@ -203,7 +203,7 @@ export const Checkpoint = Type.Object({
   abridged: Type.Optional(Type.Boolean({
     description: 'true for a checkpoint before the latest (not the decision): to keep Redis small its result is stored abridged, ' +
       'and its metrics come back with their numbers to four significant digits and an empty `detail`; verdicts, reasons, ' +
-      'hosts and the recommendation are as recorded'
+      'hosts, findings and the recommendation are as recorded'
   })),
   result: Type.Union([CheckpointResult, Type.Null()])
 }, { title: 'Checkpoint', description: 'One recorded checkpoint: ok with its result, or failed with its error' })
