@@ -65,8 +65,11 @@ export class CheckpointStore {
     ) as string | [string, RolloutState, RolloutState]
     if (Array.isArray(reply)) {
       const [, from, to] = reply
-      await this.#index.after(id, to, [from, into])
-      await this.#abridgeOlder(id, latestBefore, input.record)
+      // Recorded is recorded: a Redis hiccup now must not make the caller run the checkpoint again.
+      // What it would leave is repaired (the index, by the reconcile sweep) or harmless (a record
+      // kept in full).
+      await this.#index.after(id, to, [from, into]).catch(() => {})
+      await this.#abridgeOlder(id, latestBefore, input.record).catch(() => {})
       return 'ok'
     }
     const outcome = reply as RecordOutcome
