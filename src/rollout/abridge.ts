@@ -1,21 +1,17 @@
 /**
- * Bounded Redis: only the latest checkpoint and the decision keep their full record. An older one
- * is abridged once a newer one is recorded: its apps keep their verdict, hosts and flags but no
- * reasons and no metrics, which the compact app checkpoints (compact.ts) already hold (numbers to
- * four significant digits); reading it puts them back, without the metrics' `detail` sentence.
+ * Bounded Redis: the latest checkpoint's full result is kept once, as the rollout's `latest`
+ * (after the decision, nothing replaces it: the decision stays whole). Every record is stored
+ * abridged: its apps keep their verdict, hosts and flags but no reasons and no metrics, which the
+ * compact app checkpoints (compact.ts) already hold (numbers to four significant digits); reading
+ * an older one puts them back, without the metrics' `detail` sentence.
  */
 import type { AppResult, MetricResult } from '../schemas/result.ts'
 import { expandAppCheckpoint, type StoredAppCheckpoint } from './compact.ts'
 import type { CheckpointRecord } from './types.ts'
 
-/** Whether a record is to be abridged when `latestIndex` is the latest. */
-export function abridgeable (record: CheckpointRecord, latestIndex: number | null): boolean {
-  return record.index !== latestIndex && record.kind !== 'decision' && record.abridged !== true && (record.result?.apps.length ?? 0) > 0
-}
-
-/** The record as it is kept once it is no longer the latest. */
+/** The record as it is stored. */
 export function abridge (record: CheckpointRecord): CheckpointRecord {
-  if (record.result === null) return record
+  if (record.result === null || record.result.apps.length === 0) return record
   return { ...record, abridged: true, result: { ...record.result, apps: record.result.apps.map(a => ({ ...a, reasons: [], metrics: [] })) } }
 }
 

@@ -4,7 +4,7 @@ import type { RolloutState } from '../schemas/rollout.ts'
 import { Keys } from './keys.ts'
 import { StateIndex } from './state-index.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
-import { abridge, abridgeable, unabridge } from '../rollout/abridge.ts'
+import { abridge, unabridge } from '../rollout/abridge.ts'
 import type { StoredAppCheckpoint } from '../rollout/compact.ts'
 import type { CheckpointRecord } from '../rollout/types.ts'
 
@@ -55,21 +55,18 @@ export class CheckpointStore {
     const id = input.rolloutId
     const into: RolloutState = input.decision ? 'decided' : 'monitoring'
     await this.#index.beforeMove(id, into)
-    const latestBefore = await this.#redis.hget(k.rollout(id), 'latestIndex')
     const reply = await this.#redis.gonogoRecordCheckpoint(
       k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id),
       k.cells(id), k.appCheckpoints(id), k.series(id),
-      id, input.record.index, JSON.stringify(input.record), input.statusChar, input.evidence, input.latest,
+      id, input.record.index, JSON.stringify(abridge(input.record)), input.statusChar, input.evidence, input.latest,
       input.recommendation, input.decision ? '1' : '0', input.now, input.lockToken, Date.parse(input.record.at),
       input.cells ?? '', (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(), ...(input.series ?? []).flat()
     ) as string | [string, RolloutState, RolloutState]
     if (Array.isArray(reply)) {
       const [, from, to] = reply
-      // Recorded is recorded: a Redis hiccup now must not make the caller run the checkpoint again.
-      // What it would leave is repaired (the index, by the reconcile sweep) or harmless (a record
-      // kept in full).
+      // Recorded is recorded: a Redis hiccup now must not make the caller run the checkpoint again;
+      // the reconcile sweep repairs what it leaves in the indexes.
       await this.#index.after(id, to, [from, into]).catch(() => {})
-      await this.#abridgeOlder(id, latestBefore, input.record).catch(() => {})
       return 'ok'
     }
     const outcome = reply as RecordOutcome
@@ -84,41 +81,44 @@ export class CheckpointStore {
   }
 
   /**
-   * Bounded Redis: once a newer checkpoint is the latest, the one that was (and a record that never
-   * became the latest) keeps an abridged record (rollout/abridge.ts). Not in the record script: it
-   * needs the old record's JSON taken apart, and doing it late or twice writes the same value.
+   * Every recorded checkpoint of a rollout, by time (plan before manual on a tie). Bounded Redis:
+   * records are stored abridged; the latest checkpoint's (at the end, the decision's) full result
+   * is the rollout's `latest`, and the others come back from the compact app checkpoints
+   * (rollout/abridge.ts).
    */
-  async #abridgeOlder (id: string, latestBefore: string | null, recorded: CheckpointRecord): Promise<void> {
-    const latest = await this.#redis.hget(this.keys.rollout(id), 'latestIndex')
-    const latestIndex = latest === null ? null : Number(latest)
-    if (abridgeable(recorded, latestIndex)) {
-      await this.#redis.hset(this.keys.checkpoints(id), String(recorded.index), JSON.stringify(abridge(recorded)))
-    }
-    if (latestBefore === null || latestBefore === latest) return
-    const previous = await this.#redis.hget(this.keys.checkpoints(id), latestBefore)
-    if (previous === null) return
-    const record = JSON.parse(previous) as CheckpointRecord
-    if (abridgeable(record, latestIndex)) await this.#redis.hset(this.keys.checkpoints(id), latestBefore, JSON.stringify(abridge(record)))
-  }
-
-  /** Every recorded checkpoint of a rollout, by time (plan before manual on a tie); abridged ones with their metrics back. */
   async list (rolloutId: string): Promise<CheckpointRecord[]> {
     const records = (await this.#redis.hvals(this.keys.checkpoints(rolloutId))).map(v => JSON.parse(v) as CheckpointRecord)
       .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.index - b.index)
     if (!records.some(r => r.abridged === true)) return records
-    const apps = await this.#redis.hgetall(this.keys.appCheckpoints(rolloutId))
-    return records.map(r => unabridge(r, app => parseStored(apps[`${r.index}|${app}`])))
+    const [latest, apps] = await Promise.all([this.#latest(rolloutId), this.#redis.hgetall(this.keys.appCheckpoints(rolloutId))])
+    return records.map(r => this.#full(r, latest) ?? unabridge(r, app => parseStored(apps[`${r.index}|${app}`])))
   }
 
   async get (rolloutId: string, index: number): Promise<CheckpointRecord | null> {
     const v = await this.#redis.hget(this.keys.checkpoints(rolloutId), String(index))
     if (v === null) return null
     const record = JSON.parse(v) as CheckpointRecord
-    const names = record.abridged === true ? (record.result?.apps ?? []).map(a => a.app) : []
-    if (names.length === 0) return record
-    const values = await this.#redis.hmget(this.keys.appCheckpoints(rolloutId), ...names.map(app => `${index}|${app}`))
+    if (record.abridged !== true) return record
+    const full = this.#full(record, await this.#latest(rolloutId))
+    if (full !== null) return full
+    const names = (record.result?.apps ?? []).map(a => a.app)
+    const values = names.length === 0 ? [] : await this.#redis.hmget(this.keys.appCheckpoints(rolloutId), ...names.map(app => `${index}|${app}`))
     const byApp = new Map(names.map((app, i) => [app, parseStored(values[i] ?? undefined)]))
     return unabridge(record, app => byApp.get(app))
+  }
+
+  /** The latest checkpoint's index and full result, from the rollout hash. */
+  async #latest (rolloutId: string): Promise<{ index: number, result: CheckpointResult | null } | null> {
+    const [index, latest] = await this.#redis.hmget(this.keys.rollout(rolloutId), 'latestIndex', 'latest')
+    if (index === null || latest === null) return null
+    return { index: Number(index), result: (JSON.parse(latest) as { result: CheckpointResult | null }).result }
+  }
+
+  /** The abridged record of the latest checkpoint, whole again; null for any other. */
+  #full (record: CheckpointRecord, latest: { index: number, result: CheckpointResult | null } | null): CheckpointRecord | null {
+    if (record.abridged !== true || latest === null || latest.index !== record.index || latest.result === null) return null
+    const { abridged: _, ...rest } = record
+    return { ...rest, result: latest.result }
   }
 
   /** The evidence (JSON) stored with a checkpoint, null when none. */
