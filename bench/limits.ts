@@ -219,7 +219,7 @@ async function run (label: string, limits: string[], shared: boolean, file: stri
   const redis = new Redis(REDIS_URL)
   let cursor = '0'
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000) // BullMQ's keys are under {<prefix>}
     cursor = next
     if (keys.length > 0) await redis.del(...keys)
   } while (cursor !== '0')
