@@ -70,12 +70,12 @@ export async function stop (procs: ChildProcess[]): Promise<void> {
   })))
 }
 
-/** Deletes every key under a benchmark's prefix. */
+/** Deletes every key under a benchmark's prefix (BullMQ's keys are under `{<prefix>}`). */
 export async function dropPrefix (redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl)
   let cursor = '0'
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000)
     cursor = next
     if (keys.length > 0) await redis.del(...keys)
   } while (cursor !== '0')

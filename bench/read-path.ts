@@ -87,7 +87,7 @@ async function serve (): Promise<void> {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379')
     let cursor = '0'
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000) // BullMQ's keys are under {<prefix>}
       cursor = next
       if (keys.length > 0) await redis.del(...keys)
     } while (cursor !== '0')

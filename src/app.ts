@@ -64,7 +64,7 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(rateLimitPlugin, { max: config.GONOGO_RATE_LIMIT })
   await app.register(swaggerPlugin)
   await app.register(authPlugin, { tokens: config.apiTokens, readsRequireToken: config.readTokensRequired })
-  await app.register(redisPlugin, { url: config.REDIS_URL })
+  await app.register(redisPlugin, { target: config.redis })
   await app.register(nerdgraphPlugin, {
     config,
     url: opts.nerdgraph?.url ?? config.nerdgraphUrl,

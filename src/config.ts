@@ -56,8 +56,25 @@ export const EnvSchema = Type.Object({
     pattern: '^rediss?://',
     description: 'Redis for queues and state (AOF on, maxmemory-policy noeviction).'
   }),
+  REDIS_CLUSTER_NODES: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Comma-separated host:port of some Redis Cluster masters: run on that cluster (REDIS_URL then only gives the ' +
+      'user, password and TLS, rediss://).'
+  })),
+  REDIS_SENTINELS: Type.Optional(Type.String({
+    minLength: 1,
+    description: 'Comma-separated host:port of Redis Sentinels: use the master they name REDIS_SENTINEL_NAME (REDIS_URL then only ' +
+      'gives the master\'s user, password and TLS).'
+  })),
+  REDIS_SENTINEL_NAME: Type.Optional(Type.String({ minLength: 1, description: 'The master\'s name in Sentinel (with REDIS_SENTINELS).' })),
+  REDIS_SENTINEL_PASSWORD: Type.Optional(Type.String({
+    minLength: 1, description: 'Password of the Sentinels themselves, if they need one.'
+  })),
   GONOGO_REDIS_PREFIX: Type.String({
-    default: 'gonogo', pattern: '^[A-Za-z0-9_.:-]{1,64}$', description: 'Prefix of every Redis key and queue.'
+    default: 'gonogo',
+    pattern: '^[A-Za-z0-9_.:{}-]{1,64}$',
+    description: 'Prefix of every Redis key and queue. A {tag} in it puts every key in that one cluster slot; without one, ' +
+      'BullMQ\'s keys go under {<prefix>} and each rollout\'s keys under its own {<id>}.'
   }),
   PORT: Int(0, 65535, 3000, 'HTTP port.'),
   HOST: Type.String({ default: '127.0.0.1', minLength: 1, description: 'HTTP bind address (0.0.0.0 in containers).' }),
@@ -129,7 +146,20 @@ export type Env = Static<typeof EnvSchema>
 /** One bearer token of GONOGO_API_TOKENS and the name what it does is recorded under. */
 export interface ApiToken { name: string, token: string }
 
+/** One Redis node or Sentinel. */
+export interface HostPort { host: string, port: number }
+
+/**
+ * Where Redis is: one server (REDIS_URL), a Redis Cluster (REDIS_CLUSTER_NODES) or the master
+ * Sentinels name (REDIS_SENTINELS). `url` gives the credentials and TLS in every case.
+ */
+export type RedisTarget =
+  | { kind: 'single', url: string }
+  | { kind: 'cluster', url: string, nodes: HostPort[] }
+  | { kind: 'sentinel', url: string, sentinels: HostPort[], name: string, sentinelPassword?: string }
+
 export interface Config extends Env {
+  redis: RedisTarget
   nerdgraphUrl: string
   apiTokens: ApiToken[]
   /** GONOGO_READ_TOKENS_REQUIRED=true. */
@@ -206,10 +236,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   } else if (readTokensRequired && withDefaults.GONOGO_API_TOKENS === undefined) {
     problems.push('GONOGO_READ_TOKENS_REQUIRED=true needs GONOGO_API_TOKENS: with no token nobody could read')
   }
+  const redis = redisTarget(withDefaults, problems)
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {
     ...withDefaults,
+    redis,
     nerdgraphUrl: withDefaults.NERDGRAPH_URL ??
       (withDefaults.NEW_RELIC_REGION === 'eu' ? 'https://api.eu.newrelic.com/graphql' : 'https://api.newrelic.com/graphql'),
     apiTokens,
@@ -217,6 +249,55 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: withDefaults.GONOGO_CORS_ORIGINS.trim().toLowerCase() === 'none' ? [] : list(withDefaults.GONOGO_CORS_ORIGINS),
     webhookAllowHosts: list(withDefaults.GONOGO_WEBHOOK_ALLOW_HOSTS).map(h => h.toLowerCase())
   }
+}
+
+/** REDIS_URL, REDIS_CLUSTER_NODES or REDIS_SENTINELS, checked against each other. */
+function redisTarget (env: Env, problems: string[]): RedisTarget {
+  const url = env.REDIS_URL
+  const prefix = env.GONOGO_REDIS_PREFIX
+  if (/[{}]/.test(prefix) && !/^[^{}]*\{[^{}]+\}[^{}]*$/.test(prefix)) {
+    problems.push(`GONOGO_REDIS_PREFIX may hold one {tag} (a Redis Cluster hash tag) and no other braces, got ${JSON.stringify(prefix)}`)
+  }
+  if (env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_SENTINELS !== undefined) {
+    problems.push('REDIS_CLUSTER_NODES and REDIS_SENTINELS are both set: Redis is either a cluster or a Sentinel-watched master')
+    return { kind: 'single', url }
+  }
+  if (env.REDIS_CLUSTER_NODES !== undefined) {
+    const nodes = hostPorts('REDIS_CLUSTER_NODES', env.REDIS_CLUSTER_NODES, problems)
+    if (/^rediss?:\/\/[^/]*\/([1-9]\d*)/.test(url)) problems.push('REDIS_URL names a database other than 0, which a Redis Cluster does not have')
+    return { kind: 'cluster', url, nodes }
+  }
+  if (env.REDIS_SENTINELS !== undefined) {
+    const sentinels = hostPorts('REDIS_SENTINELS', env.REDIS_SENTINELS, problems)
+    if (env.REDIS_SENTINEL_NAME === undefined) {
+      problems.push('REDIS_SENTINELS needs REDIS_SENTINEL_NAME, the name of the master the Sentinels watch')
+    }
+    return {
+      kind: 'sentinel',
+      url,
+      sentinels,
+      name: env.REDIS_SENTINEL_NAME ?? '',
+      ...(env.REDIS_SENTINEL_PASSWORD === undefined ? {} : { sentinelPassword: env.REDIS_SENTINEL_PASSWORD })
+    }
+  }
+  if (env.REDIS_SENTINEL_NAME !== undefined) problems.push('REDIS_SENTINEL_NAME is set without REDIS_SENTINELS')
+  return { kind: 'single', url }
+}
+
+/** "host:port,host:port" ("[::1]:6379" for IPv6); problems name the variable and the entry. */
+function hostPorts (name: string, value: string, problems: string[]): HostPort[] {
+  const out: HostPort[] = []
+  for (const [i, entry] of value.split(',').map(x => x.trim()).filter(x => x.length > 0).entries()) {
+    const m = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(entry)
+    const port = m === null ? NaN : Number(m[2])
+    if (m === null || port < 1 || port > 65535) {
+      problems.push(`${name} entry ${i + 1} must be host:port with a port of 1-65535, got ${JSON.stringify(entry)}`)
+      continue
+    }
+    out.push({ host: m[1].replace(/^\[|\]$/g, ''), port })
+  }
+  if (out.length === 0 && !problems.some(p => p.startsWith(name))) problems.push(`${name} holds no host:port`)
+  return out
 }
 
 /** What a token's name may be: it shows in rollouts, chat messages and logs. */

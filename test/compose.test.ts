@@ -67,3 +67,18 @@ t.test('.dockerignore keeps dependencies, history, secrets and build output out 
   const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap(m => m[1].split(/\s+/))
   t.same(copied.filter(c => ignored.includes(c) || ignored.includes(c.split('/')[0])), [], 'nothing the Dockerfile copies is ignored')
 })
+
+t.test('the cluster profile: three masters, and a gonogo on all of them', async (t) => {
+  const services = compose.services as Record<string, Service & { profiles?: string[] }>
+  const inProfile = Object.entries(services).filter(([, s]) => s.profiles?.includes('cluster')).map(([name]) => name)
+  t.same(inProfile.sort(), ['gonogo-cluster', 'redis-cluster-init', 'redis-node-1', 'redis-node-2', 'redis-node-3'])
+  for (const n of [1, 2, 3]) {
+    const command = services[`redis-node-${n}`].command?.join(' ') ?? ''
+    t.match(command, /--cluster-enabled yes/)
+    t.match(command, new RegExp(`--cluster-announce-hostname redis-node-${n}\\b`), `node ${n} announces its own name`)
+    t.match(command, /--appendonly yes .*--maxmemory-policy noeviction/)
+  }
+  t.equal(services['gonogo-cluster'].environment?.REDIS_CLUSTER_NODES, 'redis-node-1:6379,redis-node-2:6379,redis-node-3:6379')
+  t.equal(services['gonogo-cluster'].image, services.gonogo.image, 'the same image, not built again')
+  t.notOk(services.gonogo.profiles, 'plain `docker compose up` still runs the single-Redis service')
+})

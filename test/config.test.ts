@@ -127,3 +127,30 @@ t.test('GONOGO_READ_TOKENS_REQUIRED: true or false, and true needs tokens', asyn
   t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_READ_TOKENS_REQUIRED: 'true' }),
     /GONOGO_READ_TOKENS_REQUIRED=true needs GONOGO_API_TOKENS/)
 })
+
+t.test('Redis: one server, a cluster or Sentinel, each checked', async (t) => {
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k' }).redis, { kind: 'single', url: 'redis://127.0.0.1:6379' })
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-2:7000,[::1]:6380' }).redis, {
+    kind: 'cluster',
+    url: 'redis://127.0.0.1:6379',
+    nodes: [{ host: '10.0.0.1', port: 6379 }, { host: 'redis-2', port: 7000 }, { host: '::1', port: 6380 }]
+  })
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'mymaster' }).redis, {
+    kind: 'sentinel', url: 'redis://127.0.0.1:6379', sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster'
+  })
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: 'a:1,b' }), /REDIS_CLUSTER_NODES entry 2 must be host:port .*"b"/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: 'a:70000' }), /REDIS_CLUSTER_NODES entry 1 must be host:port with a port of 1-65535/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: ' , ' }), /REDIS_CLUSTER_NODES holds no host:port/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: 'a:1', REDIS_URL: 'redis://a/3' }), /database other than 0/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: 'a:1', REDIS_SENTINELS: 'b:2' }), /both set/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_SENTINELS: 'b:2' }), /REDIS_SENTINELS needs REDIS_SENTINEL_NAME/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_SENTINEL_NAME: 'm' }), /REDIS_SENTINEL_NAME is set without REDIS_SENTINELS/)
+})
+
+t.test('GONOGO_REDIS_PREFIX may hold one hash tag', async (t) => {
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_PREFIX: '{gonogo}' }).GONOGO_REDIS_PREFIX, '{gonogo}')
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_PREFIX: 'team:{gonogo}:prod' }).GONOGO_REDIS_PREFIX, 'team:{gonogo}:prod')
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_PREFIX: '{a}{b}' }), /GONOGO_REDIS_PREFIX may hold one \{tag\}/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_PREFIX: 'a{' }), /GONOGO_REDIS_PREFIX may hold one \{tag\}/)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_PREFIX: '{}' }), /GONOGO_REDIS_PREFIX/)
+})

@@ -2,7 +2,7 @@ import type { JobsOptions, Queue } from 'bullmq'
 import type { RolloutSpec } from '../rollout/types.ts'
 import { buildPlan } from '../rollout/plan.ts'
 
-/** The BullMQ queue of rollout jobs (keys `<prefix>:checkpoints:*`). */
+/** The BullMQ queue of rollout jobs (keys `<queuePrefix(prefix)>:checkpoints:*`, store/keys.ts). */
 export const QUEUE_NAME = 'checkpoints'
 
 /**

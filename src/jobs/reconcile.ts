@@ -14,9 +14,9 @@ const MAX_PURGED = 500
  * Makes sure every live rollout has its jobs: re-adds what is missing (a crash
  * between storing a rollout and enqueueing its jobs) and retries jobs that
  * failed for good (Redis trouble outlasting the job's attempts), and deletes
- * finished rollouts past their retention. Runs when a worker starts and every
- * few minutes (a job scheduler); everything it does is idempotent. The outbox sweep
- * (outbox.ts) runs just before it in the same job, so notifications come before repairs.
+ * finished rollouts past their retention, and repairs the rollout indexes. Runs when a worker
+ * starts and every few minutes (a job scheduler); everything it does is idempotent. The outbox
+ * sweep (outbox.ts) runs just before it in the same job, so notifications come before repairs.
  */
 export async function reconcile (deps: {
   rollouts: RolloutStore
@@ -27,8 +27,11 @@ export async function reconcile (deps: {
   /** Rollouts that ended (decided or cancelled) longer ago than this are deleted; 0 keeps them forever. */
   retentionMs?: number
   log: Logger
-}): Promise<{ rollouts: number, retried: number, purged: number }> {
+}): Promise<{ rollouts: number, retried: number, purged: number, repaired: number }> {
   const queue: Queue<CheckpointJobData> = deps.scheduler.queue
+  // First, so a live rollout a crash left out of its state's index gets its jobs below.
+  const repaired = await deps.rollouts.repairIndexes(deps.now())
+  if (repaired > 0) deps.log.warn({ repaired }, 'repaired rollout index entries a crash left behind')
   const ids = [
     ...await deps.rollouts.idsIn('scheduled', MAX_LIVE),
     ...await deps.rollouts.idsIn('monitoring', MAX_LIVE)
@@ -41,7 +44,7 @@ export async function reconcile (deps: {
       retried++
     }
   }
-  for (const rollout of await deps.rollouts.getMany(ids)) {
+  for (const rollout of (await deps.rollouts.getMany(ids)).filter(r => r.state === 'scheduled' || r.state === 'monitoring')) {
     await deps.scheduler.schedule(rollout.spec, deps.now(), deps.lagMs, recordedIndexes(rollout.statuses))
     for (const m of await deps.checkpoints.pendingManual(rollout.spec.id)) await deps.scheduler.runManual(rollout.spec.id, m.index)
   }
@@ -52,5 +55,5 @@ export async function reconcile (deps: {
     purged = gone.length
     if (purged > 0) deps.log.info({ purged, oldest: gone[0] }, 'deleted finished rollouts past GONOGO_RETENTION_DAYS')
   }
-  return { rollouts: ids.length, retried, purged }
+  return { rollouts: ids.length, retried, purged, repaired }
 }

@@ -33,6 +33,11 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
 
   const evidenceIndex = lastOkPlanIndex(rollout, item)
   const evidence = evidenceIndex === null ? undefined : parseEvidence(await deps.checkpoints.evidence(rolloutId, evidenceIndex))
+  if (evidenceIndex !== null && evidence === undefined) {
+    // Only the newest evidence is kept; a checkpoint behind it (a manual one asked for before a
+    // catch-up overtook it) starts afresh rather than build on evidence from after its own time.
+    deps.log.warn({ ...ctx, evidenceIndex }, 'the evidence this checkpoint would build on is no longer kept; judging it afresh')
+  }
   let out: Awaited<ReturnType<AdvanceDeps['analyse']>> | undefined
   let failure: Error | undefined
   try {
@@ -95,7 +100,8 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     rolloutId,
     record,
     statusChar: item.kind === 'manual' ? '' : recordedChar(out !== undefined),
-    evidence: out === undefined ? '' : JSON.stringify(out.evidence),
+    // A manual checkpoint never extends the chain (lastOkPlanIndex), so its evidence is never read.
+    evidence: out === undefined || item.kind === 'manual' ? '' : JSON.stringify(out.evidence),
     latest: latest?.json ?? '',
     recommendation: latest?.recommendation ?? '',
     decision: item.kind === 'decision',

@@ -19,6 +19,7 @@ import { DeliveryProcessor, RetryableDeliveryError } from './deliver/processor.t
 import { TargetStore } from './targets/store.ts'
 import type { NotifyOutcome } from '../rollout/outcome.ts'
 import type { NotifyFailure } from '../schemas/rollout.ts'
+import { queuePrefix } from '../store/keys.ts'
 
 /** Delivery tuning; the defaults suit production, tests shrink the times. */
 export interface DeliverySettings {
@@ -43,7 +44,7 @@ export interface DeliverySettings {
 export interface NotifierOptions {
   /** Makes the notifier's Redis connections (plugins/app/redis.ts's connector): it closes them. */
   connect: (role: 'state' | 'queue' | 'blocking', name: string) => Redis
-  /** Redis key prefix (GONOGO_REDIS_PREFIX); the queue's keys are `<prefix>:notify:*`. */
+  /** Redis key prefix (GONOGO_REDIS_PREFIX); the queue's keys are `<queuePrefix(prefix)>:notify:*`. */
   prefix: string
   config: Pick<Config, 'webhookAllowHosts' | 'GONOGO_NOTIFY_DEFAULT' | 'GONOGO_PUBLIC_URL'>
   /** pino or Fastify's app.log; notify logs through a child with component "notify". */
@@ -100,7 +101,7 @@ export class Notifier {
     this.#metrics = opts.metrics
     this.#onFailure = opts.onFailure
     this.#queueConnection = opts.connect('queue', 'notify queue')
-    this.#queue = new Queue<DeliveryJob>(QUEUE_NAME, { connection: this.#queueConnection, prefix: this.#prefix })
+    this.#queue = new Queue<DeliveryJob>(QUEUE_NAME, { connection: this.#queueConnection, prefix: queuePrefix(this.#prefix) })
     this.#queue.on('error', (err) => this.#log.warn({ err: err.message }, 'notify queue connection error'))
     this.#redis = opts.connect('state', 'notify targets')
     // Stored targets must outlive every job that may still need them: the longest retry schedule, twice over.
@@ -181,7 +182,7 @@ export class Notifier {
     const worker = new Worker<DeliveryJob>(QUEUE_NAME, async (job) => await processor.process(job), {
       // Blocking worker connections must retry forever rather than give up while Redis restarts.
       connection: (this.#workerConnection = this.#connect('blocking', 'notify worker')),
-      prefix: this.#prefix,
+      prefix: queuePrefix(this.#prefix),
       concurrency: s.concurrency,
       // An attempt takes at most timeoutMs; the lock must outlast it or the job counts as stalled.
       lockDuration: Math.max(30_000, s.timeoutMs * 3),

@@ -207,6 +207,11 @@ export const Checkpoint = Type.Object({
     plannedAt: Type.String({ format: 'date-time', description: 'When the decision was due (the rollout\'s decisionAt)' }),
     reason: Type.String({ description: 'Why it could decide early' })
   }, { description: 'On a decision that came before decisionAt (policy.earlyDecision): when and why' })),
+  abridged: Type.Optional(Type.Boolean({
+    description: 'true for a checkpoint before the latest one (the decision, once made, is the latest): to keep Redis small ' +
+      'its result is stored abridged, and its metrics come back with their numbers to four significant digits and an empty `detail`; verdicts, reasons, ' +
+      'hosts, findings and the recommendation are as recorded'
+  })),
   result: Type.Union([CheckpointResult, Type.Null()])
 }, { title: 'Checkpoint', description: 'One recorded checkpoint: ok with its result, or failed with its error' })
 export type Checkpoint = Static<typeof Checkpoint>

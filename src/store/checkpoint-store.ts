@@ -1,8 +1,12 @@
 import type { Redis } from 'ioredis'
 import type { CheckpointResult } from '../schemas/result.ts'
+import type { RolloutState } from '../schemas/rollout.ts'
 import { Keys, orderMember } from './keys.ts'
 import { OutboxStore } from './outbox-store.ts'
+import { StateIndex } from './state-index.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
+import { abridge, unabridge } from '../rollout/abridge.ts'
+import type { StoredAppCheckpoint } from '../rollout/compact.ts'
 import type { OutboxEntry } from '../rollout/outbox.ts'
 import type { CheckpointRecord } from '../rollout/types.ts'
 
@@ -44,42 +48,73 @@ export class CheckpointStore {
   /** The notifications recorded with checkpoints and cancels, until they are queued. */
   readonly outbox: OutboxStore
   readonly #redis: ScriptedRedis
+  readonly #index: StateIndex
 
   constructor (redis: Redis, prefix: string) {
     this.#redis = withScripts(redis)
     this.keys = new Keys(prefix)
     this.outbox = new OutboxStore(redis, prefix)
+    this.#index = new StateIndex(redis, this.keys)
   }
 
   /**
    * Records a checkpoint and its consequences (status, evidence, latest
    * recommendation, state, its outbox entry, its place in the order) in one atomic script.
-   * Only 'ok' means it was written.
+   * Only 'ok' means it was written. The state indexes are in other slots: the state the record
+   * may move the rollout into is listed before it, the one it left is unlisted after.
    */
   async record (input: RecordInput): Promise<RecordOutcome> {
     const k = this.keys
     const id = input.rolloutId
-    return await this.#redis.gonogoRecordCheckpoint(
-      k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id), ...k.stateIndexes(),
+    const into: RolloutState = input.decision ? 'decided' : 'monitoring'
+    await this.#index.beforeMove(id, into)
+    const reply = await this.#redis.gonogoRecordCheckpoint(
+      k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id),
       k.cells(id), k.appCheckpoints(id), k.series(id), k.outbox(id), k.checkpointOrder(id),
-      id, input.record.index, JSON.stringify(input.record), input.statusChar, input.evidence, input.latest,
+      id, input.record.index, JSON.stringify(abridge(input.record)), input.statusChar, input.evidence, input.latest,
       input.recommendation, input.decision ? '1' : '0', input.now, input.lockToken, Date.parse(input.record.at),
       input.cells ?? '', input.outbox?.id ?? '', input.outbox === undefined ? '' : JSON.stringify(input.outbox),
-      orderMember(input.record.index), (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(), ...(input.series ?? []).flat()
-    ) as RecordOutcome
+      orderMember(input.record.index), (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(),
+      ...(input.series ?? []).flat()
+    ) as string | [string, RolloutState, RolloutState]
+    if (Array.isArray(reply)) {
+      const [, from, to] = reply
+      // Recorded is recorded: a Redis hiccup now must not make the caller run the checkpoint again;
+      // the reconcile sweep repairs what it leaves in the indexes.
+      await this.#index.after(id, to, [from, into]).catch(() => {})
+      return 'ok'
+    }
+    const outcome = reply as RecordOutcome
+    // Not recorded: the state is what the reply names, or unknown ('duplicate', 'lost-lock').
+    const state = outcome === 'missing'
+      ? null
+      : outcome === 'decided' || outcome === 'cancelled'
+        ? outcome
+        : await this.#redis.hget(k.rollout(id), 'state') as RolloutState | null
+    await this.#index.after(id, state, [into])
+    return outcome
   }
 
-  /** Every recorded checkpoint of a rollout, by time (plan before manual on a tie). */
+  /**
+   * Every recorded checkpoint of a rollout, by time (plan before manual on a tie). Bounded Redis:
+   * records are stored abridged; the latest checkpoint's (at the end, the decision's) full result
+   * is the rollout's `latest`, and the others come back from the compact app checkpoints
+   * (rollout/abridge.ts).
+   */
   async list (rolloutId: string): Promise<CheckpointRecord[]> {
     const values = await this.#redis.hvals(this.keys.checkpoints(rolloutId))
-    return values.map(v => JSON.parse(v) as CheckpointRecord).sort(byTime)
+    const records = values.map(v => JSON.parse(v) as CheckpointRecord).sort(byTime)
+    if (!records.some(r => r.abridged === true)) return records
+    const [latest, apps] = await Promise.all([this.#latest(rolloutId), this.#redis.hgetall(this.keys.appCheckpoints(rolloutId))])
+    return records.map(r => this.#full(r, latest) ?? unabridge(r, app => parseStored(apps[`${r.index}|${app}`])))
   }
 
   /**
    * `limit` records by time, starting after the record `after` (from the first when absent);
    * null when `after` is not a recorded checkpoint. Reads the order index and then only the
-   * page's records, so a page costs the same whatever the rollout's length. Records written
-   * before the index existed are not in it: such a rollout is read whole, as before.
+   * page's records (and their apps' compact checkpoints), so a page costs the same whatever the
+   * rollout's length. Records written before the index existed are not in it: such a rollout is
+   * read whole, as before.
    */
   async page (rolloutId: string, limit: number, after?: number): Promise<CheckpointPage | null> {
     const order = this.keys.checkpointOrder(rolloutId)
@@ -96,13 +131,47 @@ export class CheckpointStore {
     const members = await this.#redis.zrange(order, start, start + limit)
     const fields = members.slice(0, limit).map(m => String(Number(m)))
     const values = fields.length === 0 ? [] : await this.#redis.hmget(this.keys.checkpoints(rolloutId), ...fields)
-    const items = values.flatMap(v => v === null ? [] : [JSON.parse(v) as CheckpointRecord])
+    const items = await this.#whole(rolloutId, values.flatMap(v => v === null ? [] : [JSON.parse(v) as CheckpointRecord]))
     return { items, next: members.length > limit ? items[items.length - 1].index : null }
+  }
+
+  /** Abridged records whole again: the latest from the rollout's `latest`, the others from their apps' compact checkpoints. */
+  async #whole (rolloutId: string, records: CheckpointRecord[]): Promise<CheckpointRecord[]> {
+    if (!records.some(r => r.abridged === true)) return records
+    const latest = await this.#latest(rolloutId)
+    const fields = records.flatMap(r => this.#full(r, latest) !== null || r.abridged !== true
+      ? []
+      : (r.result?.apps ?? []).map(a => `${r.index}|${a.app}`))
+    const values = fields.length === 0 ? [] : await this.#redis.hmget(this.keys.appCheckpoints(rolloutId), ...fields)
+    const stored = new Map(fields.map((f, i) => [f, parseStored(values[i] ?? undefined)]))
+    return records.map(r => this.#full(r, latest) ?? unabridge(r, app => stored.get(`${r.index}|${app}`)))
   }
 
   async get (rolloutId: string, index: number): Promise<CheckpointRecord | null> {
     const v = await this.#redis.hget(this.keys.checkpoints(rolloutId), String(index))
-    return v === null ? null : JSON.parse(v) as CheckpointRecord
+    if (v === null) return null
+    const record = JSON.parse(v) as CheckpointRecord
+    if (record.abridged !== true) return record
+    const full = this.#full(record, await this.#latest(rolloutId))
+    if (full !== null) return full
+    const names = (record.result?.apps ?? []).map(a => a.app)
+    const values = names.length === 0 ? [] : await this.#redis.hmget(this.keys.appCheckpoints(rolloutId), ...names.map(app => `${index}|${app}`))
+    const byApp = new Map(names.map((app, i) => [app, parseStored(values[i] ?? undefined)]))
+    return unabridge(record, app => byApp.get(app))
+  }
+
+  /** The latest checkpoint's index and full result, from the rollout hash. */
+  async #latest (rolloutId: string): Promise<{ index: number, result: CheckpointResult | null } | null> {
+    const [index, latest] = await this.#redis.hmget(this.keys.rollout(rolloutId), 'latestIndex', 'latest')
+    if (index === null || latest === null) return null
+    return { index: Number(index), result: (JSON.parse(latest) as { result: CheckpointResult | null }).result }
+  }
+
+  /** The abridged record of the latest checkpoint, whole again; null for any other. */
+  #full (record: CheckpointRecord, latest: { index: number, result: CheckpointResult | null } | null): CheckpointRecord | null {
+    if (record.abridged !== true || latest === null || latest.index !== record.index || latest.result === null) return null
+    const { abridged: _, ...rest } = record
+    return { ...rest, result: latest.result }
   }
 
   /** The evidence (JSON) stored with a checkpoint, null when none. */
@@ -163,4 +232,8 @@ function pageOf (all: CheckpointRecord[], limit: number, after?: number): Checkp
   }
   const items = all.slice(start, start + limit)
   return { items, next: start + limit < all.length ? items[items.length - 1].index : null }
+}
+
+function parseStored (json: string | undefined): StoredAppCheckpoint | undefined {
+  return json === undefined ? undefined : JSON.parse(json) as StoredAppCheckpoint
 }

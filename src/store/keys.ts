@@ -1,8 +1,11 @@
 import type { RolloutState } from '../schemas/rollout.ts'
 
 /**
- * Every Redis key the rollouts store uses, under GONOGO_REDIS_PREFIX. BullMQ's
- * own keys live beside them as `<prefix>:checkpoints:*`.
+ * Every Redis key the rollouts store uses, under GONOGO_REDIS_PREFIX. Each key of one rollout
+ * carries the hash tag `{<rollout id>}`, so all of them share one Redis Cluster slot and every
+ * script stays atomic on a cluster; the indexes across rollouts are in other slots, and no
+ * script touches them (their writers are in rollout-store.ts). BullMQ's own keys live beside
+ * them under queuePrefix().
  */
 export class Keys {
   readonly prefix: string
@@ -11,40 +14,40 @@ export class Keys {
     this.prefix = prefix
   }
 
+  #of (id: string): string { return `${this.prefix}:rollout:{${id}}` }
+
   /** Hash: spec (JSON, immutable), state, timestamps, recommendation, statuses, latest, manualSeq. */
-  rollout (id: string): string { return `${this.prefix}:rollout:${id}` }
+  rollout (id: string): string { return `${this.#of(id)}` }
   /** Hash: checkpoint index -> checkpoint record (JSON, API shape). */
-  checkpoints (id: string): string { return `${this.prefix}:rollout:${id}:checkpoints` }
+  checkpoints (id: string): string { return `${this.#of(id)}:checkpoints` }
   /** Hash: checkpoint index -> the judge's evidence after that checkpoint (JSON). */
-  evidence (id: string): string { return `${this.prefix}:rollout:${id}:evidence` }
+  evidence (id: string): string { return `${this.#of(id)}:evidence` }
   /** Hash: checkpoint index -> tries so far, and "<index>:notBefore" -> earliest next try (ms). */
-  attempts (id: string): string { return `${this.prefix}:rollout:${id}:attempts` }
+  attempts (id: string): string { return `${this.#of(id)}:attempts` }
   /** Hash: index of a requested manual checkpoint -> its time (ms), until it is recorded. */
-  manual (id: string): string { return `${this.prefix}:rollout:${id}:manual` }
+  manual (id: string): string { return `${this.#of(id)}:manual` }
   /** Hash: "<event id>|<target>" -> a notification delivery that gave up (JSON); the key dedupes repeats. */
-  notifyFailures (id: string): string { return `${this.prefix}:rollout:${id}:notify-failures` }
+  notifyFailures (id: string): string { return `${this.#of(id)}:notify-failures` }
   /** Hash: checkpoint index -> its compact cells for the matrix (JSON, rollout/compact.ts). */
-  cells (id: string): string { return `${this.prefix}:rollout:${id}:cells` }
+  cells (id: string): string { return `${this.#of(id)}:cells` }
   /** Hash: "<index>|<app>" -> one app at one checkpoint for the app read (JSON). */
-  appCheckpoints (id: string): string { return `${this.prefix}:rollout:${id}:app-checkpoints` }
+  appCheckpoints (id: string): string { return `${this.#of(id)}:app-checkpoints` }
   /** Hash: app -> the latest checkpoint's series of that app (JSON), for charts. */
-  series (id: string): string { return `${this.prefix}:rollout:${id}:series` }
+  series (id: string): string { return `${this.#of(id)}:series` }
   /** List: the notes and sign-offs people wrote (JSON Note), oldest first. */
-  notes (id: string): string { return `${this.prefix}:rollout:${id}:notes` }
+  notes (id: string): string { return `${this.#of(id)}:notes` }
   /** Hash: app -> its waiver (JSON). */
-  waivers (id: string): string { return `${this.prefix}:rollout:${id}:waivers` }
+  waivers (id: string): string { return `${this.#of(id)}:waivers` }
   /** List: what people did (JSON AuditEntry), oldest first. */
-  audit (id: string): string { return `${this.prefix}:rollout:${id}:audit` }
+  audit (id: string): string { return `${this.#of(id)}:audit` }
   /** Sorted set: zero-padded checkpoint index (orderMember) scored by its time (ms): pages read only their records. */
-  checkpointOrder (id: string): string { return `${this.prefix}:rollout:${id}:checkpoint-order` }
+  checkpointOrder (id: string): string { return `${this.#of(id)}:checkpoint-order` }
   /** Hash: outbox entry id -> a notification recorded with its checkpoint and not yet queued (JSON OutboxEntry). */
-  outbox (id: string): string { return `${this.prefix}:rollout:${id}:outbox` }
+  outbox (id: string): string { return `${this.#of(id)}:outbox` }
   /** String: the token of the worker advancing this rollout. */
-  lock (id: string): string { return `${this.prefix}:rollout:${id}:lock` }
+  lock (id: string): string { return `${this.#of(id)}:lock` }
   /** Sorted set (all scores 0, ordered by id = creation time) of every rollout, or of one state. */
   index (state?: RolloutState): string { return state === undefined ? `${this.prefix}:index:rollouts` : `${this.prefix}:index:rollouts:${state}` }
-  /** The index keys of all states, in the order the Lua scripts expect. */
-  stateIndexes (): string[] { return STATES.map(s => this.index(s)) }
   /**
    * Sorted set: rollout id -> when an outbox entry was last about to be written (ms). Global, so never
    * touched by a script (Redis Cluster): marked from TypeScript before the write, settled once done.
@@ -68,3 +71,12 @@ export function orderMember (index: number): string {
 }
 
 export const STATES: RolloutState[] = ['scheduled', 'monitoring', 'decided', 'cancelled']
+
+/**
+ * The prefix of BullMQ's keys. BullMQ's scripts touch several keys of a queue at once, so on a
+ * cluster they must share a slot: BullMQ's advice is a hash-tagged prefix. A GONOGO_REDIS_PREFIX
+ * that already holds a `{tag}` is used as it is (then every gonogo key shares that one slot).
+ */
+export function queuePrefix (prefix: string): string {
+  return /\{[^{}]+\}/.test(prefix) ? prefix : `{${prefix}}`
+}

@@ -3,7 +3,8 @@ import type { Recommendation } from '../schemas/common.ts'
 import type { Override } from '../schemas/board.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
 import { idPrefix } from './ids.ts'
-import { Keys } from './keys.ts'
+import { Keys, STATES } from './keys.ts'
+import { StateIndex } from './state-index.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
 import type { CreateOutcome, Idempotency } from '../rollout/ports.ts'
 import { freshStatuses } from '../rollout/statuses.ts'
@@ -20,6 +21,13 @@ export type { CreateOutcome, Idempotency }
 
 /** How long an Idempotency-Key is remembered. */
 const IDEMPOTENCY_TTL_S = 24 * 3600
+/**
+ * How long a claimed Idempotency-Key may point at a rollout not stored yet before a replay takes
+ * it over: the first create died between the claim and the store.
+ */
+const CLAIM_WAIT_MS = 3000
+/** An index entry without a rollout this much younger than now may be a create in progress; repairs leave it. */
+const CREATE_GRACE_MS = 60_000
 
 /**
  * Rollouts in Redis: one hash per rollout plus sorted-set indexes (all, and per
@@ -28,23 +36,46 @@ const IDEMPOTENCY_TTL_S = 24 * 3600
 export class RolloutStore {
   readonly keys: Keys
   readonly #redis: ScriptedRedis
+  readonly #index: StateIndex
 
   constructor (redis: Redis, prefix: string) {
     this.#redis = withScripts(redis)
     this.keys = new Keys(prefix)
+    this.#index = new StateIndex(redis, this.keys)
   }
 
-  /** Stores a new rollout as `scheduled`, unless the Idempotency-Key was used before (then says by which rollout). */
+  /**
+   * Stores a new rollout as `scheduled`, unless the Idempotency-Key was used before (then says by
+   * which rollout). The key, the indexes and the rollout are in different cluster slots, so they are
+   * three steps, in this order: the key is claimed first (two creates with one key make one rollout),
+   * the rollout is listed, then stored.
+   */
   async create (spec: RolloutSpec, idem?: Idempotency): Promise<CreateOutcome> {
-    const k = this.keys
-    const statuses = freshStatuses(spec.planLength)
-    const existing = await this.#redis.gonogoCreateRollout(
-      k.rollout(spec.id), k.index(), k.index('scheduled'), k.idempotency(idem?.keyHash ?? 'none'),
-      spec.id, JSON.stringify(spec), spec.createdAt, statuses, idem?.fingerprint ?? '', IDEMPOTENCY_TTL_S
-    ) as string | null
-    if (existing === null) return { created: true }
-    const bar = existing.indexOf('|')
-    return { created: false, id: existing.slice(0, bar), fingerprint: existing.slice(bar + 1) }
+    if (idem !== undefined) {
+      const holder = await this.#claim(spec.id, idem)
+      if (holder !== null) return holder
+    }
+    await this.#index.beforeCreate(spec.id)
+    await this.#redis.gonogoCreateRollout(this.keys.rollout(spec.id), JSON.stringify(spec), spec.createdAt, freshStatuses(spec.planLength))
+    return { created: true }
+  }
+
+  /** Claims the key for `id`; null when claimed, else the rollout that holds it. */
+  async #claim (id: string, idem: Idempotency): Promise<CreateOutcome | null> {
+    const key = this.keys.idempotency(idem.keyHash)
+    const mine = `${id}|${idem.fingerprint}`
+    let stale = ''
+    const deadline = Date.now() + CLAIM_WAIT_MS
+    for (;;) {
+      const holder = await this.#redis.gonogoClaimIdempotency(key, mine, IDEMPOTENCY_TTL_S, stale) as string | null
+      if (holder === null) return null
+      const bar = holder.indexOf('|')
+      const outcome: CreateOutcome = { created: false, id: holder.slice(0, bar), fingerprint: holder.slice(bar + 1) }
+      if (await this.#redis.exists(this.keys.rollout(outcome.id)) === 1) return outcome
+      // Claimed but not stored: a create in progress, or one that died after its claim.
+      if (Date.now() > deadline) stale = holder
+      else await new Promise(resolve => setTimeout(resolve, 50))
+    }
   }
 
   /** Whether an Idempotency-Key (hashed) was already used: a replay need not redo pre-create work. */
@@ -57,27 +88,25 @@ export class RolloutStore {
     return parse(await this.#redis.hmget(this.keys.rollout(id), ...FIELDS))
   }
 
-  /** Several rollouts in one round trip, skipping unknown ids. */
+  /**
+   * Several rollouts, skipping unknown ids. Sent together, not as one pipeline: on a cluster the
+   * rollouts are on different nodes, and the auto-pipelined state connection batches them per node.
+   */
   async getMany (ids: string[]): Promise<StoredRollout[]> {
-    if (ids.length === 0) return []
-    const pipeline = this.#redis.pipeline()
-    for (const id of ids) pipeline.hmget(this.keys.rollout(id), ...FIELDS)
-    const replies = await pipeline.exec() ?? []
-    const out: StoredRollout[] = []
-    for (const [err, values] of replies) {
-      if (err !== null) throw err
-      const r = parse(values as Array<string | null>)
-      if (r !== null) out.push(r)
-    }
-    return out
+    const replies = await Promise.all(ids.map(async id => await this.#redis.hmget(this.keys.rollout(id), ...FIELDS)))
+    return replies.map(parse).filter(r => r !== null)
   }
 
-  /** Newest first; `cursor` is the last id of the previous page. */
+  /**
+   * Newest first; `cursor` is the last id of the previous page. A state index may hold an id a
+   * moment longer than the state (see StateIndex): such ids are skipped, so a page may be short.
+   */
   async list (opts: { state?: RolloutState, limit: number, cursor?: string }): Promise<{ items: StoredRollout[], nextCursor: string | null }> {
     const max = opts.cursor === undefined ? '+' : `(${opts.cursor}`
     const ids = await this.#redis.zrevrangebylex(this.keys.index(opts.state), max, '-', 'LIMIT', 0, opts.limit + 1)
     const page = ids.slice(0, opts.limit)
-    return { items: await this.getMany(page), nextCursor: ids.length > opts.limit ? page[page.length - 1] : null }
+    const items = (await this.getMany(page)).filter(r => opts.state === undefined || r.state === opts.state)
+    return { items, nextCursor: ids.length > opts.limit ? page[page.length - 1] : null }
   }
 
   /**
@@ -98,19 +127,16 @@ export class RolloutStore {
         const page = await this.#redis.zrangebylex(this.keys.index(state), '-', bound, 'LIMIT', offset, Math.min(500, scanMax - scanned))
         if (page.length === 0) break
         scanned += page.length
-        const pipeline = this.#redis.pipeline()
-        for (const id of page) pipeline.hget(this.keys.rollout(id), stamp)
-        const ended = (await pipeline.exec() ?? []).map(([, v]) => Number(v))
+        const ended = (await Promise.all(page.map(async id => await this.#redis.hget(this.keys.rollout(id), stamp)))).map(Number)
         let kept = 0
         for (const [i, id] of page.entries()) {
           // No stamp (an older record): it ended no earlier than it was created, which is before the cutoff.
           const at = Number.isFinite(ended[i]) && ended[i] > 0 ? ended[i] : 0
           if (at > cutoffMs || deleted.length >= max) { kept++; continue }
-          await this.#redis.multi()
-            .del(...this.keys.allOf(id))
-            .zrem(this.keys.index(), id)
-            .zrem(this.keys.index(state), id)
-            .exec()
+          // The rollout's keys share a slot, the indexes do not: keys first, so an index never
+          // lists less than is stored (readers skip an id whose rollout is gone).
+          await this.#redis.del(...this.keys.allOf(id))
+          await this.#index.forget(id, state)
           deleted.push(id)
         }
         offset += kept
@@ -119,9 +145,42 @@ export class RolloutStore {
     return deleted
   }
 
-  /** Ids in one state, newest first, at most `max`. */
+  /** Ids listed in one state's index, newest first, at most `max` (callers check the state they read). */
   async idsIn (state: RolloutState, max: number): Promise<string[]> {
     return await this.#redis.zrevrangebylex(this.keys.index(state), '+', '-', 'LIMIT', 0, max)
+  }
+
+  /**
+   * Puts the indexes right after a crash between a script and its index writes (StateIndex): an
+   * id listed under a state it is not in moves to its real one, an id whose rollout is gone is
+   * dropped (unless so young that its create may still be running), a stored rollout missing from
+   * the all-index or its state's is added. Looks at most `max` ids of each index. Returns the fixes.
+   */
+  async repairIndexes (now: number, max = 10_000): Promise<number> {
+    const young = idPrefix(now - CREATE_GRACE_MS)
+    let fixes = 0
+    const states = (ids: string[]) => Promise.all(ids.map(async id => await this.#redis.hget(this.keys.rollout(id), 'state') as RolloutState | null))
+    const all = await this.#redis.zrevrangebylex(this.keys.index(), '+', '-', 'LIMIT', 0, max)
+    for (const [i, state] of (await states(all)).entries()) {
+      const id = all[i]
+      if (state === null) {
+        if (id < young) { await this.#redis.zrem(this.keys.index(), id); fixes++ }
+      } else if (await this.#redis.zadd(this.keys.index(state), 'NX', 0, id) === 1) {
+        fixes++
+      }
+    }
+    for (const listed of STATES) {
+      const ids = await this.idsIn(listed, max)
+      for (const [i, state] of (await states(ids)).entries()) {
+        if (state === listed || (state === null && ids[i] >= young)) continue
+        if (state !== null) await this.#index.beforeMove(ids[i], state)
+        await this.#redis.zrem(this.keys.index(listed), ids[i])
+        if (state === null) await this.#redis.zrem(this.keys.index(), ids[i])
+        else await this.#redis.zadd(this.keys.index(), 'NX', 0, ids[i])
+        fixes++
+      }
+    }
+    return fixes
   }
 
   /**
@@ -132,11 +191,14 @@ export class RolloutStore {
   async transition (
     id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields: Record<string, string> = {}, outbox?: OutboxEntry
   ): Promise<{ moved: boolean, state: RolloutState | null }> {
+    await this.#index.beforeMove(id, to)
     const [moved, state] = await this.#redis.gonogoTransition(
-      this.keys.rollout(id), ...this.keys.stateIndexes(), this.keys.outbox(id), id, to, `,${from.join(',')},`, now, stamp,
+      this.keys.rollout(id), this.keys.outbox(id), id, to, `,${from.join(',')},`, now, stamp,
       outbox?.id ?? '', outbox === undefined ? '' : JSON.stringify(outbox), ...Object.entries(fields).flat()
     ) as [number, string]
-    return { moved: moved === 1, state: state === '' ? null : state as RolloutState }
+    const was = state === '' ? null : state as RolloutState
+    await this.#index.after(id, moved === 1 ? to : was, moved === 1 && was !== null ? [was, to] : [to])
+    return { moved: moved === 1, state: was }
   }
 
   /** The state, the pre-serialised latest recommendation and its value; null for an unknown id. */

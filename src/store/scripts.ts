@@ -7,12 +7,14 @@ import type { Redis } from 'ioredis'
  * atomic (a cancel cannot slip between a worker's "still monitoring?" and its write),
  * and one round trip. Every change bumps the rollout's `rev`, which read caches
  * compare against. A line `--- @include "name"` pulls in `scripts/includes/name.lua`,
- * as BullMQ's own scripts do.
+ * as BullMQ's own scripts do. Every key of one script is in one Redis Cluster slot (one
+ * rollout's `{id}` tag, or a single key).
  */
 const SCRIPTS = {
-  gonogoCreateRollout: { numberOfKeys: 4, file: 'create-rollout' },
-  gonogoTransition: { numberOfKeys: 6, file: 'transition' },
-  gonogoRecordCheckpoint: { numberOfKeys: 15, file: 'record-checkpoint' },
+  gonogoClaimIdempotency: { numberOfKeys: 1, file: 'claim-idempotency' },
+  gonogoCreateRollout: { numberOfKeys: 1, file: 'create-rollout' },
+  gonogoTransition: { numberOfKeys: 2, file: 'transition' },
+  gonogoRecordCheckpoint: { numberOfKeys: 11, file: 'record-checkpoint' },
   gonogoRequestManual: { numberOfKeys: 2, file: 'request-manual' },
   gonogoLockRenew: { numberOfKeys: 1, file: 'lock-renew' },
   gonogoLockRelease: { numberOfKeys: 1, file: 'lock-release' },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
+import { queuePrefix } from '../../src/store/keys.ts'
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
@@ -8,17 +9,22 @@ export function uniquePrefix (name: string): string {
   return `gonogo-test-${name}-${randomBytes(4).toString('hex')}`
 }
 
-/** Deletes every key under a prefix (SCAN, not KEYS, so a shared Redis is not blocked). */
+/**
+ * Deletes every key under a prefix, BullMQ's under `{<prefix>}` too (SCAN, not KEYS, so a shared
+ * Redis is not blocked).
+ */
 export async function cleanPrefix (prefix: string, redis?: Redis): Promise<number> {
   const conn = redis ?? new Redis(REDIS_URL)
   let deleted = 0
   try {
-    let cursor = '0'
-    do {
-      const [next, keys] = await conn.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-      cursor = next
-      if (keys.length > 0) deleted += await conn.del(...keys)
-    } while (cursor !== '0')
+    for (const pattern of [`${prefix}:*`, `${queuePrefix(prefix)}:*`]) {
+      let cursor = '0'
+      do {
+        const [next, keys] = await conn.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)
+        cursor = next
+        if (keys.length > 0) deleted += await conn.del(...keys)
+      } while (cursor !== '0')
+    }
   } finally {
     if (redis === undefined) await conn.quit()
   }

@@ -167,3 +167,20 @@ t.test('listed, and visible in /metrics', async t => {
   t.match(metrics, /gonogo_checkpoints_total\{kind="decision",outcome="ok"\} 1/)
   t.match(metrics, /gonogo_queue_jobs\{queue="checkpoints",state="completed"\} \d+/)
 })
+
+t.test('bounded Redis: checkpoints before the latest are abridged, and read back with their metrics', async t => {
+  const id = created.json().id
+  await waitForState(app, id, 'decided', 120_000)
+  const items: Checkpoint[] = (await app.inject(`/v1/rollouts/${id}/checkpoints`)).json().items
+  t.same(items.map(c => c.abridged === true), [true, true, true, true, true, false], 'the decision keeps its full record')
+  for (const c of items.slice(0, 5)) {
+    t.equal(c.result?.apps.length, 12)
+    t.ok(c.result?.apps.every(a => a.metrics.length > 0 && a.metrics.every(m => m.detail === '')), `checkpoint ${c.index}: metrics back, no detail`)
+  }
+  const full = items[5].result?.apps ?? []
+  t.ok(full.every(a => a.metrics.every(m => m.detail.length > 0)), 'the decision has every detail')
+  const one = (await app.inject(`/v1/rollouts/${id}/checkpoints/2`)).json()
+  t.same(one, items[2], 'one checkpoint reads as it does in the list')
+  const evidence = await app.redis.hkeys(app.checkpointStore.keys.evidence(id))
+  t.same(evidence, ['5'], 'only the newest evidence is kept')
+})

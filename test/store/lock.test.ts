@@ -16,7 +16,7 @@ t.test('one holder at a time; released after', async t => {
   const inner = await lock.withLock('R1', async () => await lock.withLock('R1', async () => 'nested'))
   t.same(inner, { acquired: true, value: { acquired: false } })
   t.same(await lock.withLock('R1', async () => 'again'), { acquired: true, value: 'again' }, 'released')
-  t.equal(await redis.exists(`${prefix}:rollout:R1:lock`), 0)
+  t.equal(await redis.exists(`${prefix}:rollout:{R1}:lock`), 0)
 })
 
 t.test('renewed while working past its TTL', async t => {
@@ -31,7 +31,7 @@ t.test('renewed while working past its TTL', async t => {
 
 t.test('a lost lock is noticed and not released from under the new holder', async t => {
   const lock = new RolloutLock(redis, prefix, 300)
-  const key = `${prefix}:rollout:R3:lock`
+  const key = `${prefix}:rollout:{R3}:lock`
   const out = await lock.withLock('R3', async (held) => {
     await redis.set(key, 'someone-else')
     await sleep(250)

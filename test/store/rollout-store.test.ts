@@ -187,3 +187,63 @@ t.test('purgeFinishedBefore deletes rollouts that ended before the cutoff, with 
   t.equal((await rollouts.purgeFinishedBefore(now, 1)).length, 1, 'max bounds one call')
   t.equal((await rollouts.purgeFinishedBefore(now, 500)).length, 1, 'the next call takes the rest')
 })
+
+t.test('only the newest evidence is kept; an older checkpoint never replaces it', async t => {
+  const spec = makeSpec()
+  await rollouts.create(spec)
+  await redis.set(rollouts.keys.lock(spec.id), 'tok')
+  const base = { rolloutId: spec.id, recommendation: 'GO', decision: false, now: 10, lockToken: 'tok', statusChar: 'o', latest: '' }
+  t.equal(await checkpoints.record({ ...base, record: record(0, '2026-11-25T05:30:00.000Z'), evidence: '{"e":0}' }), 'ok')
+  t.equal(await checkpoints.record({ ...base, record: record(2, '2026-11-25T07:30:00.000Z'), evidence: '{"e":2}' }), 'ok')
+  t.equal(await checkpoints.evidence(spec.id, 0), null, 'the previous evidence is gone')
+  t.equal(await checkpoints.evidence(spec.id, 2), '{"e":2}')
+  t.equal(await checkpoints.record({ ...base, record: record(1, '2026-11-25T06:30:00.000Z'), evidence: '{"e":1}' }), 'ok')
+  t.same(await redis.hkeys(rollouts.keys.evidence(spec.id)), ['2'], 'an older checkpoint recorded late keeps the newer evidence')
+})
+
+t.test('every key of a rollout shares its hash tag; the indexes do not', async t => {
+  const id = newRolloutId()
+  for (const key of rollouts.keys.allOf(id)) t.ok(key.includes(`:rollout:{${id}}`), key)
+  t.notMatch(rollouts.keys.index('monitoring'), /\{/)
+})
+
+t.test('repairIndexes puts right what a crash between a script and its index writes leaves', async t => {
+  const p = uniquePrefix('repair')
+  const store = new RolloutStore(redis, p)
+  t.teardown(async () => { await cleanPrefix(p, redis) })
+  const k = store.keys
+  const now = Date.now()
+  const moved = makeSpec({ createdAt: now - 3_600_000 })
+  const gone = makeSpec({ createdAt: now - 3_600_000 })
+  const creating = makeSpec({ createdAt: now })
+  const unlisted = makeSpec({ createdAt: now - 3_600_000 })
+  for (const s of [moved, unlisted]) await store.create(s)
+  // moved: the script ran (cancelled), the index writes around it did not.
+  await store.transition(moved.id, 'cancelled', ['scheduled'], 'cancelledAt', now)
+  await redis.zrem(k.index('cancelled'), moved.id)
+  await redis.zadd(k.index('scheduled'), 0, moved.id)
+  // gone: listed, never stored (its create died after listing it); creating: the same, but just now.
+  for (const s of [gone, creating]) {
+    await redis.zadd(k.index(), 0, s.id)
+    await redis.zadd(k.index('scheduled'), 0, s.id)
+  }
+  // unlisted: stored as monitoring, its index entry lost.
+  await redis.hset(k.rollout(unlisted.id), 'state', 'monitoring')
+  await redis.zrem(k.index('scheduled'), unlisted.id)
+
+  t.equal(await store.repairIndexes(now), 5, 'two fixes for the moved one (listed under its state, unlisted from the old)')
+  t.same(await store.idsIn('scheduled', 10), [creating.id], 'a create that may still be running is left alone')
+  t.same(await store.idsIn('cancelled', 10), [moved.id])
+  t.same(await store.idsIn('monitoring', 10), [unlisted.id])
+  t.same((await redis.zrange(k.index(), 0, -1)).sort(), [creating.id, moved.id, unlisted.id].sort(), 'the never-stored one is unlisted')
+  t.equal(await store.repairIndexes(now), 0, 'nothing more to do')
+})
+
+t.test('an Idempotency-Key whose first create died after claiming it is taken over', async t => {
+  const dead = makeSpec()
+  const retry = makeSpec()
+  await redis.set(rollouts.keys.idempotency('k-dead'), `${dead.id}|f`, 'EX', 60)
+  t.same(await rollouts.create(retry, { keyHash: 'k-dead', fingerprint: 'f' }), { created: true })
+  t.equal(await redis.get(rollouts.keys.idempotency('k-dead')), `${retry.id}|f`)
+  t.same(await rollouts.create(makeSpec(), { keyHash: 'k-dead', fingerprint: 'f' }), { created: false, id: retry.id, fingerprint: 'f' })
+})

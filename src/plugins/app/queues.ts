@@ -3,6 +3,7 @@ import { Queue } from 'bullmq'
 import type { Config } from '../../config.ts'
 import { QUEUE_NAME, RolloutScheduler, type CheckpointJobData } from '../../jobs/queue.ts'
 import { CheckpointStore } from '../../store/checkpoint-store.ts'
+import { queuePrefix } from '../../store/keys.ts'
 import { NotifyFailureStore } from '../../store/notify-failure-store.ts'
 import { RolloutStore } from '../../store/rollout-store.ts'
 import type { Metrics } from '../../metrics.ts'
@@ -32,7 +33,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   // requests fail fast (the API answers 5xx) rather than waiting for Redis forever.
   const connection = app.redisConnect('queue', 'checkpoints queue')
   await connection.connect()
-  const queue = new Queue<CheckpointJobData>(QUEUE_NAME, { connection, prefix })
+  const queue = new Queue<CheckpointJobData>(QUEUE_NAME, { connection, prefix: queuePrefix(prefix) })
   queue.on('error', (err) => app.log.error({ err }, 'checkpoints queue error'))
   // BullMQ finishes connecting in the background; closing before it has (a quick shutdown,
   // a script that only renders the OpenAPI document) makes its init reject with no listener

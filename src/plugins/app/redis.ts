@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import type { RedisTarget } from '../../config.ts'
 import { withDeadline } from '../../deadline.ts'
 import { GonogoError } from '../../errors.ts'
+import { createRedis, describeTarget, type RedisRole } from '../../store/redis-client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,27 +14,18 @@ declare module 'fastify' {
   }
 }
 
-export interface RedisPluginOptions { url: string }
+/** One Redis (REDIS_URL), a cluster or a Sentinel-named master (config.redis); a bare URL means one Redis. */
+export interface RedisPluginOptions { target: RedisTarget | string }
 
-/**
- * What a connection is for. `state`: the stores and reads, failing fast while Redis is
- * away so the API answers, auto-pipelined so the many small reads of concurrent requests
- * go out in one write; `queue`: a BullMQ producer, failing fast too; `blocking`: BullMQ
- * workers, which must never give up on a command while Redis restarts.
- */
-export type RedisRole = 'state' | 'queue' | 'blocking'
+export type { RedisRole }
 export type RedisConnect = (role: RedisRole, name: string) => Redis
 
 /** The one place gonogo's Redis connections are made; `name` is what error logs say. */
-export function redisConnector (url: string, log: { warn: (obj: object, msg: string) => void }): RedisConnect {
+export function redisConnector (target: RedisTarget | string, log: { warn: (obj: object, msg: string) => void }): RedisConnect {
+  const where: RedisTarget = typeof target === 'string' ? { kind: 'single', url: target } : target
   return (role, name) => {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      maxRetriesPerRequest: role === 'blocking' ? null : 2,
-      enableAutoPipelining: role === 'state',
-      enableOfflineQueue: true
-    })
-    redis.on('error', (err) => log.warn({ err: err.message, connection: name }, 'redis connection error'))
+    const redis = createRedis(where, role)
+    redis.on('error', (err: Error) => log.warn({ err: err.message, connection: name }, 'redis connection error'))
     return redis
   }
 }
@@ -42,7 +35,8 @@ const CONNECT_TIMEOUT_MS = 6000
 
 /** The state connection (stores, reads, readiness) and the connector for the others; closed with the app. */
 export default fp<RedisPluginOptions>(async (app, opts) => {
-  const connect = redisConnector(opts.url, app.log)
+  const target: RedisTarget = typeof opts.target === 'string' ? { kind: 'single', url: opts.target } : opts.target
+  const connect = redisConnector(target, app.log)
   const redis = connect('state', 'state')
   try {
     // Bounded: a port that accepts connections but never answers (not Redis, or TLS against
@@ -52,9 +46,10 @@ export default fp<RedisPluginOptions>(async (app, opts) => {
         'is it Redis, and does REDIS_URL use the right scheme (redis:// or rediss://)?'))
   } catch (err) {
     redis.disconnect()
-    throw new GonogoError(
-      'GONOGO_REDIS', `Redis at ${safeUrl(opts.url)} is not reachable (${(err as Error).message}); start redis-server or set REDIS_URL`
-    )
+    const hint = target.kind === 'single'
+      ? 'start redis-server or set REDIS_URL'
+      : target.kind === 'cluster' ? 'check REDIS_CLUSTER_NODES' : 'check REDIS_SENTINELS and REDIS_SENTINEL_NAME'
+    throw new GonogoError('GONOGO_REDIS', `${describeTarget(target)} is not reachable (${(err as Error).message}); ${hint}`)
   }
   app.decorate('redis', redis)
   app.decorate('redisConnect', connect)
@@ -62,14 +57,3 @@ export default fp<RedisPluginOptions>(async (app, opts) => {
     await redis.quit().catch(() => redis.disconnect())
   })
 }, { name: 'redis' })
-
-/** The URL without its password, for messages. */
-function safeUrl (url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password !== '') u.password = '***'
-    return u.toString()
-  } catch {
-    return 'REDIS_URL'
-  }
-}

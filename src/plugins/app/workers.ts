@@ -8,6 +8,7 @@ import { sweepOutbox } from '../../jobs/outbox.ts'
 import { CheckpointWorker } from '../../jobs/worker.ts'
 import { recordMarkers } from '../../analysis/change-markers.ts'
 import { runAnalysis } from '../../analysis/run.ts'
+import { queuePrefix } from '../../store/keys.ts'
 import { RolloutLock } from '../../store/lock.ts'
 import { PeopleStore } from '../../store/people-store.ts'
 
@@ -53,7 +54,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
   const worker = new CheckpointWorker({
     reconcile: async () => await sweep(),
     connection,
-    prefix: config.GONOGO_REDIS_PREFIX,
+    prefix: queuePrefix(config.GONOGO_REDIS_PREFIX),
     concurrency: config.GONOGO_WORKER_CONCURRENCY,
     deps: {
       rollouts: app.rollouts,
