@@ -37,7 +37,8 @@ export function eventsFor (outcome: NotifyOutcome, occurredAt: Date = new Date()
   if (outcome.kind === 'overdue') {
     // One per plan entry however many workers sweep: the id is the entry's, as for its other events.
     const type = 'checkpoint.overdue'
-    return [{ id: eventId(outcome.rollout.id, outcome.checkpointIndex, type), type, occurredAt: occurredAt.toISOString(), outcome, changes: [] }]
+    const id = eventId(outcome.rollout.id, outcome.checkpointIndex, type)
+    return [{ id, type, occurredAt: occurredAt.toISOString(), outcome, changes: [] }]
   }
   if (outcome.kind === 'people') {
     const type = outcome.action === 'override' ? 'decision.overridden' : 'waiver.changed'

@@ -10,9 +10,12 @@ const START = Date.UTC(2030, 0, 1, 5, 30)
 const settings: OverdueSettings = { lagMs: MIN, graceMs: 30_000 }
 
 /** Hourly checkpoints from START, the decision after 4 hours: entries at +1 h, +2 h, +3 h and the decision at +4 h. */
-function rollout (over: Partial<Pick<StoredRollout, 'state' | 'statuses' | 'updatedAt'>> = {}, createdAt = START - HOUR): Parameters<typeof overdueOf>[0] {
+type Over = Partial<Pick<StoredRollout, 'state' | 'statuses' | 'updatedAt'>>
+function rollout (over: Over = {}, createdAt = START - HOUR): Parameters<typeof overdueOf>[0] {
   return {
-    spec: { startAt: START, decisionAt: START + 4 * HOUR, everyMs: HOUR, planLength: 4, createdAt, timezone: 'Asia/Kolkata' } as StoredRollout['spec'],
+    spec: {
+      startAt: START, decisionAt: START + 4 * HOUR, everyMs: HOUR, planLength: 4, createdAt, timezone: 'Asia/Kolkata'
+    } as StoredRollout['spec'],
     state: 'monitoring',
     statuses: '----',
     updatedAt: createdAt,
@@ -26,7 +29,9 @@ t.test('due + lag + grace: overdue with the entry, its due time and how late', a
   const o = overdueOf(rollout(), first + MIN + 30_001, settings)
   t.match(o, { overdue: true, index: 0, kind: 'checkpoint', at: first, dueAt: first + MIN, lateSeconds: 30 })
   const later = overdueOf(rollout({ statuses: 'oo--' }), START + 3 * HOUR + 5 * MIN, settings)
-  t.match(later, { overdue: true, index: 2, lateSeconds: 240, reason: 'checkpoint 3 (due 14:00 Asia/Kolkata) is 4 min overdue: no worker has recorded it' })
+  t.match(later, {
+    overdue: true, index: 2, lateSeconds: 240, reason: 'checkpoint 3 (due 14:00 Asia/Kolkata) is 4 min overdue: no worker has recorded it'
+  })
 })
 
 t.test('the decision is named as such', async t => {

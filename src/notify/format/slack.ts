@@ -1,6 +1,7 @@
 import { joinWithin } from './lines.ts'
 import {
-  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, gateWhileOverdue, label, lastStood, ownershipLine, passLine,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, gateWhileOverdue, label, lastStood, ownershipLine,
+  passLine,
   VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'

@@ -139,7 +139,9 @@ function overdueSummary (outcome: OverdueOutcome, publicUrl?: string): Summary {
     rolloutName: rollout.name,
     recommendation: null,
     headline: '⏰ OVERDUE',
-    stage: outcome.planKind === 'decision' ? 'Decision' : total !== undefined && n <= total ? `Checkpoint ${n} of ${total}` : `Checkpoint ${n}`,
+    stage: outcome.planKind === 'decision'
+      ? 'Decision'
+      : total !== undefined && n <= total ? `Checkpoint ${n} of ${total}` : `Checkpoint ${n}`,
     time: formatLocalTime(outcome.at, rollout.timezone),
     canaryHosts: rollout.canaryHosts,
     reasons: [],

@@ -1,7 +1,8 @@
 import type { Recommendation } from '../../schemas/common.ts'
 import { joinWithin } from './lines.ts'
 import {
-  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, gateWhileOverdue, label, lastStood, ownershipLine, passLine,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, gateWhileOverdue, label, lastStood, ownershipLine,
+  passLine,
   VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
