@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Health, Readiness as Ready } from '../../schemas/health.ts'
 import { described } from '../../schemas/responses.ts'
-import { HEARTBEAT } from '../../store/heartbeat-store.ts'
+import { HEARTBEAT, type WorkerLiveness } from '../../store/heartbeat-store.ts'
 
 /**
  * Liveness says the process answers; readiness says the service can do its work: Redis answers
@@ -41,7 +41,12 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       return reply.code(503).send({ status: 'unavailable', redis: (err as Error).message, reason: 'Redis does not answer' })
     }
     const now = Date.now()
-    const live = await withTimeout(app.staleness.heartbeats.liveness(now), 2000)
+    let live: WorkerLiveness
+    try {
+      live = await withTimeout(app.staleness.heartbeats.liveness(now), 2000)
+    } catch (err) {
+      return reply.code(503).send({ status: 'unavailable', redis: (err as Error).message, reason: 'Redis does not answer' })
+    }
     const seconds = live.sinceLastMs === null ? null : Math.floor(live.sinceLastMs / 1000)
     const workers = { alive: live.alive, lastHeartbeatSecondsAgo: seconds }
     if (live.alive > 0) return { status: 'ready', redis: pong, workers }
