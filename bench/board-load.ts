@@ -45,9 +45,9 @@ function verdictOf (app: number, cp: number): 'PASS' | 'WARN' | 'FAIL' | 'NO_DAT
   if ((app * 7 + cp * 3) % 41 === 0) return 'WARN'
   return 'PASS'
 }
-const SHORT = {
-  PASS: null, WARN: 'p95 x1.08', FAIL: 'error rate x3.0', NO_DATA: 'no data from PRDIIS09', INCONCLUSIVE: 'too little traffic'
-}
+const SHORT_REASONS = ['p95 x1.08', 'error rate x3.0', 'no data from PRDIIS09', 'too little traffic']
+/** Each verdict's short reason, as its position in the matrix's shortReasons. */
+const SHORT = { PASS: null, WARN: 0, FAIL: 1, NO_DATA: 2, INCONCLUSIVE: 3 }
 
 function fixture (): { matrix: Matrix, app: (name: string) => AppView } {
   const start = Date.parse('2026-11-25T04:30:00Z')
@@ -94,6 +94,7 @@ function fixture (): { matrix: Matrix, app: (name: string) => AppView } {
     override: null,
     plan,
     apps,
+    shortReasons: SHORT_REASONS,
     teams: teams.slice().sort()
   }
   if (!Value.Check(Matrix, matrix)) throw new Error(`the fixture is no Matrix: ${JSON.stringify([...Value.Errors(Matrix, matrix)][0])}`)
@@ -118,7 +119,9 @@ function fixture (): { matrix: Matrix, app: (name: string) => AppView } {
         kind: p.kind,
         at: p.at,
         verdict: row.verdicts[i],
-        reasons: row.reasons[i] === null ? [] : [`${row.reasons[i] as string} on PRDIIS09 vs 4 existing hosts (95% CS 2.4-3.6, p<0.001)`],
+        reasons: row.reasons[i] === null
+          ? []
+          : [`${SHORT_REASONS[row.reasons[i] as number]} on PRDIIS09 vs 4 existing hosts (95% CS 2.4-3.6, p<0.001)`],
         metrics: [
           {
             metric: 'errorRate',

@@ -13,14 +13,12 @@
  * the fleet's 3 x NERDGRAPH_CONCURRENCY (36) could exceed 25 in flight. --unshared adds a third run
  * with NERDGRAPH_SHARED_BUDGET=false, each process pacing only itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { Redis } from 'ioredis'
 import type { Scenario, ScenarioApp } from '../src/sim/index.ts'
+import { dropPrefix, freePort, startGonogo, startSim, stop, stopAll, waitReady } from './fleet.ts'
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +35,6 @@ const { values } = parseArgs({
 const N_ROLLOUTS = Number(values.rollouts)
 const N_APPS = Number(values.apps)
 const N_WORKERS = Number(values.workers)
-const ROOT = new URL('..', import.meta.url).pathname
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 const KEY = 'bench-key'
 const ACCOUNT = 3300031
@@ -74,59 +71,6 @@ function scenario (): Scenario {
   return { name: 'bench-limits', accountId: ACCOUNT, seed: 31, from: iso(now - 16 * HOUR), until: iso(now + HOUR), apps }
 }
 
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => { resolve(port) })
-    })
-    s.on('error', reject)
-  })
-}
-
-const children: ChildProcess[] = []
-function stopAll (): void { for (const c of children) if (c.exitCode === null) c.kill('SIGTERM') }
-process.on('exit', stopAll)
-
-async function startSim (file: string, limits: string[]): Promise<{ url: string, base: string, proc: ChildProcess }> {
-  const args = ['--import', 'tsx', 'src/sim/cli.ts', '--scenario', file, '--port', '0', '--api-key', KEY, ...limits]
-  const proc = spawn(process.execPath, args,
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
-  children.push(proc)
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = ''
-    proc.stdout!.on('data', (chunk: Buffer) => {
-      text += String(chunk)
-      const line = text.split('\n')[0]
-      if (text.includes('\n')) resolve(line.trim())
-    })
-    proc.on('exit', code => { reject(new Error(`simulator exited with ${code}`)) })
-  })
-  return { url, base: url.replace(/\/graphql$/, ''), proc }
-}
-
-function startGonogo (role: 'api' | 'worker', port: number, env: Record<string, string>): ChildProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, GONOGO_ROLE: role, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit']
-  })
-  children.push(proc)
-  return proc
-}
-
-async function waitReady (port: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`)
-      if (res.ok) return
-    } catch {}
-    await new Promise(resolve => setTimeout(resolve, 100))
-  }
-  throw new Error(`gonogo on ${port} not ready`)
-}
-
 interface RunResult {
   label: string
   seconds: number
@@ -136,7 +80,7 @@ interface RunResult {
 }
 
 async function run (label: string, limits: string[], shared: boolean, file: string): Promise<RunResult> {
-  const sim = await startSim(file, limits)
+  const sim = await startSim(file, KEY, limits)
   const prefix = `gonogo-bench-limits-${Date.now().toString(36)}`
   const env = {
     NEW_RELIC_API_KEY: KEY,
@@ -210,20 +154,9 @@ async function run (label: string, limits: string[], shared: boolean, file: stri
   stats.checkpointsOk = checkpoints.reduce((a, p) => a + p.ok, 0)
   stats.checkpointsFailed = checkpoints.reduce((a, p) => a + p.failed, 0)
 
-  for (const p of procs) p.kill('SIGTERM')
-  await Promise.all(procs.map(async p => await new Promise(resolve => {
-    if (p.exitCode !== null) resolve(null)
-    else p.on('exit', resolve)
-  })))
+  await stop(procs)
   sim.proc.kill('SIGTERM')
-  const redis = new Redis(REDIS_URL)
-  let cursor = '0'
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000)
-    cursor = next
-    if (keys.length > 0) await redis.del(...keys)
-  } while (cursor !== '0')
-  await redis.quit()
+  await dropPrefix(REDIS_URL, prefix)
   return { label, seconds, stats, verdicts, recommendations }
 }
 

@@ -316,7 +316,7 @@ function appRow (r, m) {
       h('span', { class: 'name' }, breakable(r.app)),
       r.critical ? h('span', { class: 'tag' }, 'critical') : null,
       r.owners.length === 0 ? null : h('span', { class: 'owners' }, r.owners.join(', '))),
-    m.plan.map((p, i) => h('td', { class: p.kind === 'decision' ? 'decision' : null }, cell(r, p, i, m.timezone))),
+    m.plan.map((p, i) => h('td', { class: p.kind === 'decision' ? 'decision' : null }, cell(r, p, i, m))),
     h('td', { class: 'people' }, peopleCell(r)))
 }
 
@@ -334,9 +334,10 @@ function waivedAt (r, i) {
  * A cell is one button and two spans (150 apps x 24 checkpoints is 3,600 of them): the symbol beside the word
  * comes from the stylesheet, the colour from the button's class.
  */
-function cell (r, p, i, tz) {
+function cell (r, p, i, m) {
+  const tz = m.timezone
   const v = r.verdicts[i] ?? null
-  const why = r.reasons[i] ?? null
+  const why = m.shortReasons[r.reasons[i] ?? -1] ?? null
   const waived = v !== null && v !== 'PASS' && waivedAt(r, i)
   const when = `${p.kind === 'decision' ? 'decision' : `checkpoint ${p.index + 1}`} ${clock(p.at, tz)}`
   const word = v === null ? (p.status === 'failed' ? 'checkpoint failed' : p.status) : label(v)

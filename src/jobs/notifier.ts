@@ -1,12 +1,14 @@
-import type { CheckpointOutcome } from '../rollout/outcome.ts'
+import type { CancelOutcome, CheckpointOutcome } from '../rollout/outcome.ts'
 
 /**
- * What the checkpoint worker needs from notifications: the narrow face of
- * src/notify's Notifier, so the worker is testable without it. publish() must
- * not throw for delivery problems (the notifier queues and retries deliveries).
+ * What the checkpoint worker and the outbox need from notifications: the narrow face of
+ * src/notify's Notifier, so they are testable without it. publish() must not throw for
+ * delivery problems (the notifier queues and retries deliveries); it rejects only when the
+ * notify queue cannot be written. Publishing the same outcome again queues nothing new.
  */
 export interface CheckpointNotifier {
-  publish: (outcome: CheckpointOutcome) => Promise<void>
+  /** `occurredAt`: the events' time, fixed by the outbox entry so a re-publish renders the same bodies. */
+  publish: (outcome: CheckpointOutcome | CancelOutcome, occurredAt?: Date) => Promise<void>
 }
 
 /** Tells nobody; the default until a real notifier is wired in. */

@@ -15,7 +15,8 @@ const MAX_PURGED = 500
  * between storing a rollout and enqueueing its jobs) and retries jobs that
  * failed for good (Redis trouble outlasting the job's attempts), and deletes
  * finished rollouts past their retention. Runs when a worker starts and every
- * few minutes (a job scheduler); everything it does is idempotent.
+ * few minutes (a job scheduler); everything it does is idempotent. The outbox sweep
+ * (outbox.ts) runs just before it in the same job, so notifications come before repairs.
  */
 export async function reconcile (deps: {
   rollouts: RolloutStore

@@ -1,7 +1,7 @@
 import { BadRequestError, GonogoError, UpstreamError } from '../errors.ts'
 import { checkpointLabel, describeFailedDecision, describeResult } from '../rollout/messages.ts'
 import { appCheckpointsOf, cellsOf } from '../rollout/compact.ts'
-import { checkpointOutcome } from '../rollout/outcome.ts'
+import { checkpointEntry } from '../rollout/outbox.ts'
 import type { EarlyCall } from '../judge/index.ts'
 import { effectiveRecommendation } from '../rollout/people.ts'
 import { buildPlan, entryAt } from '../rollout/plan.ts'
@@ -12,6 +12,7 @@ import type { CheckpointResult } from '../schemas/result.ts'
 import type { AppSeries } from '../schemas/board.ts'
 import type { RecordInput } from '../store/checkpoint-store.ts'
 import type { HeldLock } from '../store/lock.ts'
+import { dispatchOutbox } from './outbox.ts'
 import type { AdvanceDeps, Evidence, RunOutcome, WorkItem } from './types.ts'
 
 /**
@@ -88,6 +89,8 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
   }
   const previous = await deps.checkpoints.latestResult(rolloutId)
   const latest = latestFor(rollout, item, record, previous)
+  // Marked before the record writes the entry: a crash after the record leaves a mark the sweep finds.
+  await deps.checkpoints.outbox.mark(rolloutId, finishedAt)
   const recorded = await deps.checkpoints.record({
     rolloutId,
     record,
@@ -98,6 +101,7 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     decision: item.kind === 'decision',
     now: finishedAt,
     lockToken: lock.token,
+    outbox: checkpointEntry(spec, item, record, previous, finishedAt),
     ...compactOf(record, out?.series)
   })
   if (recorded === 'lost-lock') {
@@ -108,13 +112,17 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
     deps.log.info({ ...ctx, state: recorded }, 'checkpoint not recorded: the rollout is no longer live')
     return { kind: 'stop' }
   }
-  if (recorded === 'duplicate') return { kind: 'recorded' }
+  if (recorded === 'duplicate') {
+    // An earlier run recorded it and may have died before queueing what it implies.
+    await dispatch(deps, rolloutId, item.index)
+    return { kind: 'recorded' }
+  }
 
   const recommendation = latest?.recommendation ?? null
   deps.onRecorded?.({ rolloutId, name: spec.name, kind: item.kind, outcome: record.status === 'ok' ? 'ok' : 'failed', recommendation })
   deps.log.info({ ...ctx, durationMs, status: record.status, recommendation: out?.result.recommendation ?? null, remaining },
     `${checkpointLabel(spec, item.index, item.kind)} ${record.status === 'ok' ? 'done' : 'recorded as failed'}`)
-  await notify(deps, rollout, item, record, previous)
+  await dispatch(deps, rolloutId, item.index)
   await tellListeners(deps, rollout, item, record, previous)
   await markChanges(deps, rollout, item, recommendation, finishedAt)
   return { kind: 'recorded' }
@@ -246,12 +254,13 @@ function parseEvidence (json: string | null): Evidence | undefined {
   return json === null ? undefined : JSON.parse(json) as Evidence
 }
 
-async function notify (deps: AdvanceDeps, rollout: StoredRollout, item: WorkItem, record: CheckpointRecord, previous: CheckpointResult | null): Promise<void> {
+/** Queues the outbox's notifications; on failure they stay in the outbox for the sweep. */
+async function dispatch (deps: AdvanceDeps, rolloutId: string, index: number): Promise<void> {
   try {
-    await deps.notifier.publish(checkpointOutcome(rollout.spec, item, record, previous))
+    await dispatchOutbox({ outbox: deps.checkpoints.outbox, notifier: deps.notifier, log: deps.log, now: deps.now }, rolloutId)
   } catch (err) {
     // Recorded is recorded: a notifier outage must not make the checkpoint run again.
-    deps.log.error({ rolloutId: rollout.spec.id, index: item.index, err }, 'could not hand the checkpoint to the notifier')
+    deps.log.error({ rolloutId, index, err }, 'could not hand the checkpoint to the notifier; the outbox sweep sends it later')
   }
 }
 

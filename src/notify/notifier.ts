@@ -123,11 +123,12 @@ export class Notifier {
    * deterministic id, so calling it again for the same outcome (a retried
    * checkpoint job) queues nothing new. Resolves once the jobs are in Redis
    * (job ids: `<eventId>.<targetIndex>`, see planDeliveries); rejects only
-   * when Redis cannot be written, never because a receiver is down.
+   * when Redis cannot be written, never because a receiver is down. `occurredAt` (default now)
+   * is the events' time: the outbox passes its entry's, so a re-publish renders the same bodies.
    */
-  async publish (outcome: NotifyOutcome): Promise<void> {
+  async publish (outcome: NotifyOutcome, occurredAt?: Date): Promise<void> {
     if (this.#closing !== undefined) throw new Error('notifier is closed')
-    const planned = planDeliveries(outcome, this.#defaults, this.#config.GONOGO_PUBLIC_URL)
+    const planned = planDeliveries(outcome, this.#defaults, this.#config.GONOGO_PUBLIC_URL, occurredAt)
     if (planned.length === 0) return
     // Targets first: a job must never be picked up before the target it points at is stored.
     await this.#targets.save(outcome.rollout.id, outcome.rollout.notify)

@@ -56,6 +56,16 @@ export function buildMatrix (data: BoardData, team?: string): Matrix {
     if (n.signOff !== null) signOffs.set(n.app, { value: n.signOff, by: n.by, at: n.at })
   }
   const apps = spec.target.apps.filter(a => team === undefined || a.team === team)
+  const shortReasons: string[] = []
+  const reasonAt = new Map<string, number>()
+  const refer = (text: string): number => {
+    let at = reasonAt.get(text)
+    if (at === undefined) {
+      at = shortReasons.push(text) - 1
+      reasonAt.set(text, at)
+    }
+    return at
+  }
   return {
     rolloutId: spec.id,
     name: spec.name,
@@ -80,11 +90,11 @@ export function buildMatrix (data: BoardData, team?: string): Matrix {
     })),
     apps: apps.map((a): MatrixRow => {
       const verdicts: Array<Status | null> = []
-      const reasons: Array<string | null> = []
+      const reasons: Array<number | null> = []
       for (const e of plan) {
         const cell = cells.get(e.index)?.apps[a.name]
         verdicts.push(cell?.[0] ?? null)
-        reasons.push(cell === undefined || cell[0] === 'PASS' ? null : cell[1])
+        reasons.push(cell === undefined || cell[0] === 'PASS' || cell[1] === null ? null : refer(cell[1]))
       }
       return {
         app: a.name,
@@ -98,6 +108,7 @@ export function buildMatrix (data: BoardData, team?: string): Matrix {
         notes: noteCounts.get(a.name) ?? 0
       }
     }),
+    shortReasons,
     teams: [...new Set(spec.target.apps.flatMap(a => a.team === undefined ? [] : [a.team]))].sort()
   }
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import type { Config } from '../config.ts'
 import { BadRequestError, ConflictError, NotFoundError, StoreError } from '../errors.ts'
 import type { RolloutRequest } from '../schemas/rollout.ts'
-import { cancelOutcome } from './outcome.ts'
+import { cancelEntry } from './outbox.ts'
 import type { Idempotency, RolloutPorts } from './ports.ts'
 import { buildSpec } from './spec.ts'
 import { formatLocal } from './timezone.ts'
@@ -114,26 +114,33 @@ async function ownersFromTags (ports: RolloutPorts, spec: RolloutSpec): Promise<
 }
 
 /**
- * Cancels a scheduled or monitoring rollout: who (`by`, the caller's token name) and why are
- * stored in the same atomic step, its pending jobs are dropped, and its targets are told.
- * Cancelled is cancelled: a notifier outage is logged, not answered with a 5xx.
+ * Cancels a scheduled or monitoring rollout: who (`by`, the caller's token name) and why, and the
+ * rollout.cancelled notification (its outbox entry), are stored in the same atomic step; its
+ * pending jobs are dropped, and the notification is queued. Cancelled is cancelled: a notifier
+ * outage is logged (the outbox sweep sends it later), not answered with a 5xx.
  */
 export async function cancelRollout (ports: RolloutPorts, id: string, by: string, reason?: string): Promise<StoredRollout> {
+  const before = await ports.rollouts.get(id)
+  if (before === null) throw new NotFoundError(`no rollout with id ${id}`)
+  const now = ports.now()
+  const entry = cancelEntry(before.spec, { by, reason }, await ports.checkpoints.latestResult(id), now)
   const fields: Record<string, string> = { cancelledBy: by, ...(reason === undefined ? {} : { cancelReason: reason }) }
-  const { moved, state } = await ports.rollouts.transition(id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', ports.now(), fields)
+  // Marked before the entry is written: a crash right after the cancel leaves a mark the sweep finds.
+  await ports.outbox.mark(id, now)
+  const { moved, state } = await ports.rollouts.transition(id, 'cancelled', ['scheduled', 'monitoring'], 'cancelledAt', now, fields, entry)
   if (state === null) throw new NotFoundError(`no rollout with id ${id}`)
   if (!moved) throw new ConflictError(`rollout ${id} is already ${state}`)
   const stored = await ports.rollouts.get(id)
   if (stored === null) throw new NotFoundError(`no rollout with id ${id}`)
   await ports.scheduler.unschedule(stored.spec)
   ports.log.info({ rolloutId: id, was: state, by, reason }, 'rollout cancelled')
-  const at = new Date(stored.cancelledAt ?? ports.now()).toISOString()
+  const at = new Date(stored.cancelledAt ?? now).toISOString()
   await ports.people.record(id, { at, by, action: 'cancelled', detail: reason ?? 'no reason given' })
   await ports.events.publish({ type: 'rollout.cancelled', rolloutId: id, rev: stored.rev, at, by })
   try {
-    await ports.notifier.publish(cancelOutcome(stored, by, await ports.checkpoints.latestResult(id), ports.now()))
+    await ports.outbox.dispatch(id)
   } catch (err) {
-    ports.log.error({ rolloutId: id, err }, 'could not hand the cancellation to the notifier')
+    ports.log.error({ rolloutId: id, err }, 'could not hand the cancellation to the notifier; the outbox sweep sends it later')
   }
   return stored
 }

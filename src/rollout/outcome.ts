@@ -127,20 +127,6 @@ export function checkpointOutcome (
   }
 }
 
-/** What a cancelled rollout tells the notifier; `caller` stands in when the store has no name. */
-export function cancelOutcome (stored: StoredRollout, caller: string, previous: CheckpointResult | null, now: number): CancelOutcome {
-  return {
-    kind: 'cancel',
-    rollout: notifyRollout(stored.spec, 'cancelled'),
-    cancellation: {
-      at: new Date(stored.cancelledAt ?? now).toISOString(),
-      by: stored.cancelledBy ?? caller,
-      reason: stored.cancelReason ?? null
-    },
-    previous
-  }
-}
-
 /** What a person's change tells the notifier. */
 export function peopleOutcome (
   stored: StoredRollout, change: Pick<PeopleOutcome, 'action' | 'app' | 'by' | 'reason' | 'at' | 'rev'>,

@@ -11,6 +11,7 @@ import type { RolloutState } from '../schemas/rollout.ts'
 import type { AuditEntry, Note, Override, RolloutEvent, Waiver } from '../schemas/board.ts'
 import type { BoardData } from './board.ts'
 import type { CancelOutcome, PeopleOutcome } from './outcome.ts'
+import type { OutboxEntry } from './outbox.ts'
 import type { Target } from './target.ts'
 import type { CheckpointRecord, RolloutSpec, StoredRollout } from './types.ts'
 
@@ -24,7 +25,7 @@ export interface RolloutRepository {
   idempotencyUsed: (keyHash: string) => Promise<boolean>
   get: (id: string) => Promise<StoredRollout | null>
   transition: (
-    id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields?: Record<string, string>
+    id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields?: Record<string, string>, outbox?: OutboxEntry
   ) => Promise<{ moved: boolean, state: RolloutState | null }>
 }
 
@@ -76,6 +77,8 @@ export interface RolloutPorts {
   /** Refuses notify targets that may not be used (throws a BadRequestError). */
   validateTargets: (targets: NotifyTarget[]) => Promise<void>
   notifier: { publish: (outcome: CancelOutcome | PeopleOutcome) => Promise<void> }
+  /** Notifications written with a state change (rollout/outbox.ts): mark before the change, dispatch after. */
+  outbox: { mark: (rolloutId: string, now: number) => Promise<void>, dispatch: (rolloutId: string) => Promise<unknown> }
   people: PeopleRepository
   /** What the board reads of a rollout, to say what the recommendation is after a change. */
   board: { matrix: (id: string) => Promise<BoardData | null> }

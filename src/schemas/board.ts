@@ -103,8 +103,8 @@ export const MatrixRow = Type.Object({
   owners: Type.Array(Type.String()),
   critical: Type.Boolean(),
   verdicts: Type.Array(Type.Union([Status, Type.Null()]), { description: 'One per plan entry, in plan order; null where not recorded' }),
-  reasons: Type.Array(Type.Union([Type.String(), Type.Null()]), {
-    description: 'One short reason per plan entry (null for a PASS or not recorded)'
+  reasons: Type.Array(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]), {
+    description: 'One short reason per plan entry, as its position in the matrix\'s `shortReasons` (null for a PASS or not recorded)'
   }),
   waiver: Type.Union([Waiver, Type.Null()]),
   signOff: Type.Union([Type.Object({ value: SignOff, by: Type.String(), at: Time('When') }), Type.Null()], {
@@ -132,6 +132,9 @@ export const Matrix = Type.Object({
   override: Type.Union([Override, Type.Null()]),
   plan: Type.Array(MatrixPlanEntry),
   apps: Type.Array(MatrixRow),
+  shortReasons: Type.Array(Type.String(), {
+    description: 'Every distinct short reason of the rows, once: 3,600 cells repeat a few dozen phrases ("too little traffic to tell")'
+  }),
   teams: Type.Array(Type.String(), { description: 'Every team of the rollout (for filters)' })
 }, { title: 'Matrix', description: 'The rollout as a table: apps x checkpoints, with people\'s word beside the verdicts' })
 export type Matrix = Static<typeof Matrix>

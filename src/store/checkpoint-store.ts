@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis'
 import type { CheckpointResult } from '../schemas/result.ts'
-import { Keys } from './keys.ts'
+import { Keys, orderMember } from './keys.ts'
+import { OutboxStore } from './outbox-store.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
+import type { OutboxEntry } from '../rollout/outbox.ts'
 import type { CheckpointRecord } from '../rollout/types.ts'
 
 /** What recording one checkpoint writes; see RECORD in scripts.ts. */
@@ -24,6 +26,14 @@ export interface RecordInput {
   appCheckpoints?: Array<[string, string]>
   /** app -> series (JSON); replaces the stored series when this record becomes the latest. */
   series?: Array<[string, string]>
+  /** What to notify, written only if the record is (mark the outbox before: OutboxStore.mark). */
+  outbox?: OutboxEntry
+}
+
+/** One page of checkpoint records, by time, and the index of the last one when more follow. */
+export interface CheckpointPage {
+  items: CheckpointRecord[]
+  next: number | null
 }
 
 export type RecordOutcome = 'ok' | 'duplicate' | 'lost-lock' | 'decided' | 'cancelled' | 'missing'
@@ -31,34 +41,63 @@ export type RecordOutcome = 'ok' | 'duplicate' | 'lost-lock' | 'decided' | 'canc
 /** Checkpoint records, evidence, retry bookkeeping and manual requests of rollouts. */
 export class CheckpointStore {
   readonly keys: Keys
+  /** The notifications recorded with checkpoints and cancels, until they are queued. */
+  readonly outbox: OutboxStore
   readonly #redis: ScriptedRedis
 
   constructor (redis: Redis, prefix: string) {
     this.#redis = withScripts(redis)
     this.keys = new Keys(prefix)
+    this.outbox = new OutboxStore(redis, prefix)
   }
 
   /**
    * Records a checkpoint and its consequences (status, evidence, latest
-   * recommendation, state) in one atomic script. Only 'ok' means it was written.
+   * recommendation, state, its outbox entry, its place in the order) in one atomic script.
+   * Only 'ok' means it was written.
    */
   async record (input: RecordInput): Promise<RecordOutcome> {
     const k = this.keys
     const id = input.rolloutId
     return await this.#redis.gonogoRecordCheckpoint(
       k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id), ...k.stateIndexes(),
-      k.cells(id), k.appCheckpoints(id), k.series(id),
+      k.cells(id), k.appCheckpoints(id), k.series(id), k.outbox(id), k.checkpointOrder(id),
       id, input.record.index, JSON.stringify(input.record), input.statusChar, input.evidence, input.latest,
       input.recommendation, input.decision ? '1' : '0', input.now, input.lockToken, Date.parse(input.record.at),
-      input.cells ?? '', (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(), ...(input.series ?? []).flat()
+      input.cells ?? '', input.outbox?.id ?? '', input.outbox === undefined ? '' : JSON.stringify(input.outbox),
+      orderMember(input.record.index), (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(), ...(input.series ?? []).flat()
     ) as RecordOutcome
   }
 
   /** Every recorded checkpoint of a rollout, by time (plan before manual on a tie). */
   async list (rolloutId: string): Promise<CheckpointRecord[]> {
     const values = await this.#redis.hvals(this.keys.checkpoints(rolloutId))
-    return values.map(v => JSON.parse(v) as CheckpointRecord)
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.index - b.index)
+    return values.map(v => JSON.parse(v) as CheckpointRecord).sort(byTime)
+  }
+
+  /**
+   * `limit` records by time, starting after the record `after` (from the first when absent);
+   * null when `after` is not a recorded checkpoint. Reads the order index and then only the
+   * page's records, so a page costs the same whatever the rollout's length. Records written
+   * before the index existed are not in it: such a rollout is read whole, as before.
+   */
+  async page (rolloutId: string, limit: number, after?: number): Promise<CheckpointPage | null> {
+    const order = this.keys.checkpointOrder(rolloutId)
+    const [[, indexed], [, recorded]] = await this.#redis.multi()
+      .zcard(order).hlen(this.keys.checkpoints(rolloutId)).exec() as [[null, number], [null, number]]
+    if (indexed !== recorded) return pageOf(await this.list(rolloutId), limit, after)
+    let start = 0
+    if (after !== undefined) {
+      const rank = await this.#redis.zrank(order, orderMember(after))
+      if (rank === null) return null
+      start = rank + 1
+    }
+    // One more than the page, to know whether another follows.
+    const members = await this.#redis.zrange(order, start, start + limit)
+    const fields = members.slice(0, limit).map(m => String(Number(m)))
+    const values = fields.length === 0 ? [] : await this.#redis.hmget(this.keys.checkpoints(rolloutId), ...fields)
+    const items = values.flatMap(v => v === null ? [] : [JSON.parse(v) as CheckpointRecord])
+    return { items, next: members.length > limit ? items[items.length - 1].index : null }
   }
 
   async get (rolloutId: string, index: number): Promise<CheckpointRecord | null> {
@@ -110,4 +149,18 @@ export class CheckpointStore {
     const all = await this.#redis.hgetall(this.keys.manual(rolloutId))
     return Object.entries(all).map(([index, at]) => ({ index: Number(index), at: Number(at) })).sort((a, b) => a.at - b.at)
   }
+}
+
+function byTime (a: CheckpointRecord, b: CheckpointRecord): number {
+  return Date.parse(a.at) - Date.parse(b.at) || a.index - b.index
+}
+
+function pageOf (all: CheckpointRecord[], limit: number, after?: number): CheckpointPage | null {
+  let start = 0
+  if (after !== undefined) {
+    start = all.findIndex(c => c.index === after) + 1
+    if (start === 0) return null
+  }
+  const items = all.slice(start, start + limit)
+  return { items, next: start + limit < all.length ? items[items.length - 1].index : null }
 }

@@ -35,21 +35,36 @@ export class Keys {
   waivers (id: string): string { return `${this.prefix}:rollout:${id}:waivers` }
   /** List: what people did (JSON AuditEntry), oldest first. */
   audit (id: string): string { return `${this.prefix}:rollout:${id}:audit` }
+  /** Sorted set: zero-padded checkpoint index (orderMember) scored by its time (ms): pages read only their records. */
+  checkpointOrder (id: string): string { return `${this.prefix}:rollout:${id}:checkpoint-order` }
+  /** Hash: outbox entry id -> a notification recorded with its checkpoint and not yet queued (JSON OutboxEntry). */
+  outbox (id: string): string { return `${this.prefix}:rollout:${id}:outbox` }
   /** String: the token of the worker advancing this rollout. */
   lock (id: string): string { return `${this.prefix}:rollout:${id}:lock` }
   /** Sorted set (all scores 0, ordered by id = creation time) of every rollout, or of one state. */
   index (state?: RolloutState): string { return state === undefined ? `${this.prefix}:index:rollouts` : `${this.prefix}:index:rollouts:${state}` }
   /** The index keys of all states, in the order the Lua scripts expect. */
   stateIndexes (): string[] { return STATES.map(s => this.index(s)) }
+  /**
+   * Sorted set: rollout id -> when an outbox entry was last about to be written (ms). Global, so never
+   * touched by a script (Redis Cluster): marked from TypeScript before the write, settled once done.
+   */
+  outboxPending (): string { return `${this.prefix}:outbox:pending` }
   /** String: "<rollout id>|<body fingerprint>" for an Idempotency-Key, expiring after a day. */
   idempotency (keyHash: string): string { return `${this.prefix}:idempotency:${keyHash}` }
   /** Every key of one rollout, for deletion in tests and housekeeping. */
   allOf (id: string): string[] {
     return [
       this.rollout(id), this.checkpoints(id), this.evidence(id), this.attempts(id), this.manual(id), this.notifyFailures(id), this.lock(id),
-      this.cells(id), this.appCheckpoints(id), this.series(id), this.notes(id), this.waivers(id), this.audit(id)
+      this.cells(id), this.appCheckpoints(id), this.series(id), this.notes(id), this.waivers(id), this.audit(id),
+      this.checkpointOrder(id), this.outbox(id)
     ]
   }
+}
+
+/** A checkpoint index as a member of checkpointOrder: padded, so equal times sort by index (plan before manual). */
+export function orderMember (index: number): string {
+  return String(index).padStart(10, '0')
 }
 
 export const STATES: RolloutState[] = ['scheduled', 'monitoring', 'decided', 'cancelled']

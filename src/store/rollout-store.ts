@@ -8,6 +8,7 @@ import { withScripts, type ScriptedRedis } from './scripts.ts'
 import type { CreateOutcome, Idempotency } from '../rollout/ports.ts'
 import { freshStatuses } from '../rollout/statuses.ts'
 import type { RolloutSpec, StoredRollout } from '../rollout/types.ts'
+import type { OutboxEntry } from '../rollout/outbox.ts'
 
 const FIELDS = [
   'spec', 'state', 'updatedAt', 'startedAt', 'decidedAt', 'cancelledAt', 'recommendation', 'statuses', 'cancelledBy', 'cancelReason',
@@ -125,14 +126,15 @@ export class RolloutStore {
 
   /**
    * Moves a rollout to `to` if its state is one of `from`, atomically, and then sets the
-   * `fields` given (who cancelled it and why) in the same step.
+   * `fields` given (who cancelled it and why) and its `outbox` entry (what to tell) in the same step.
    * Returns whether it moved and the state it had (null for an unknown id).
    */
   async transition (
-    id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields: Record<string, string> = {}
+    id: string, to: RolloutState, from: RolloutState[], stamp: string, now: number, fields: Record<string, string> = {}, outbox?: OutboxEntry
   ): Promise<{ moved: boolean, state: RolloutState | null }> {
     const [moved, state] = await this.#redis.gonogoTransition(
-      this.keys.rollout(id), ...this.keys.stateIndexes(), id, to, `,${from.join(',')},`, now, stamp, ...Object.entries(fields).flat()
+      this.keys.rollout(id), ...this.keys.stateIndexes(), this.keys.outbox(id), id, to, `,${from.join(',')},`, now, stamp,
+      outbox?.id ?? '', outbox === undefined ? '' : JSON.stringify(outbox), ...Object.entries(fields).flat()
     ) as [number, string]
     return { moved: moved === 1, state: state === '' ? null : state as RolloutState }
   }

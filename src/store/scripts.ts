@@ -11,8 +11,8 @@ import type { Redis } from 'ioredis'
  */
 const SCRIPTS = {
   gonogoCreateRollout: { numberOfKeys: 4, file: 'create-rollout' },
-  gonogoTransition: { numberOfKeys: 5, file: 'transition' },
-  gonogoRecordCheckpoint: { numberOfKeys: 13, file: 'record-checkpoint' },
+  gonogoTransition: { numberOfKeys: 6, file: 'transition' },
+  gonogoRecordCheckpoint: { numberOfKeys: 15, file: 'record-checkpoint' },
   gonogoRequestManual: { numberOfKeys: 2, file: 'request-manual' },
   gonogoLockRenew: { numberOfKeys: 1, file: 'lock-renew' },
   gonogoLockRelease: { numberOfKeys: 1, file: 'lock-release' },

@@ -33,7 +33,7 @@ export function matrixFixture (extra: Partial<Matrix> = {}): Matrix {
         owners: ['bob@example.com'],
         critical: true,
         verdicts: ['FAIL', null, 'FAIL', null],
-        reasons: ['error rate x3.0', null, 'error rate x3.0', null],
+        reasons: [0, null, 0, null],
         waiver: { app: 'Billing.Service', reason: 'Known 404 on /health; fix in next release', by: 'bob', at: at('07:40'), fromIndex: 2 },
         signOff: null,
         notes: 2
@@ -44,7 +44,7 @@ export function matrixFixture (extra: Partial<Matrix> = {}): Matrix {
         owners: [],
         critical: false,
         verdicts: ['PASS', null, 'WARN', null],
-        reasons: [null, null, 'p95 x1.08', null],
+        reasons: [null, null, 1, null],
         waiver: null,
         signOff: { value: 'ok', by: 'ana', at: '2026-11-25T07:45:00.000Z' },
         notes: 1
@@ -55,12 +55,13 @@ export function matrixFixture (extra: Partial<Matrix> = {}): Matrix {
         owners: [],
         critical: false,
         verdicts: ['NO_DATA', null, 'INCONCLUSIVE', null],
-        reasons: ['no data from PRDIIS09', null, 'too little traffic\u0007', null],
+        reasons: [2, null, 3, null],
         waiver: null,
         signOff: { value: 'concern', by: 'carl', at: '2026-11-25T07:50:00.000Z' },
         notes: 0
       }
     ],
+    shortReasons: ['error rate x3.0', 'p95 x1.08', 'no data from PRDIIS09', 'too little traffic\u0007'],
     teams: ['identity', 'payments'],
     ...extra
   }

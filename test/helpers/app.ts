@@ -87,10 +87,10 @@ export async function buildTestApp (opts: TestAppOptions): Promise<TestApp> {
   }
 }
 
-/** A notifier that remembers what it was told. */
+/** A notifier that remembers the checkpoint outcomes it was told. */
 export function recordingNotifier (): CheckpointNotifier & { outcomes: CheckpointOutcome[] } {
   const outcomes: CheckpointOutcome[] = []
-  return { outcomes, publish: async (o) => { outcomes.push(o) } }
+  return { outcomes, publish: async (o) => { if (o.kind !== 'cancel') outcomes.push(o) } }
 }
 
 /** The bundled scenario's rollout: PRDIIS09 from 04:30Z (10:00 IST) to the decision at 10:00Z (15:30 IST). */

@@ -51,7 +51,7 @@ function harness (opts: {
     lock: new RolloutLock(redis, prefix),
     analyse,
     slowThresholds: () => undefined,
-    notifier: { publish: async (o) => { published.push(o) } },
+    notifier: { publish: async (o) => { if (o.kind !== 'cancel') published.push(o) } },
     log: silent,
     now: Date.now,
     settings: { attempts: opts.attempts ?? 3, backoffMs: 0, lagMs: 0 }

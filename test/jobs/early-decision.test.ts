@@ -49,7 +49,7 @@ function harness (opts: { earlyAt: (until: number) => EarlyCall | null, rec?: Re
     lock: new RolloutLock(redis, prefix),
     analyse,
     slowThresholds: () => undefined,
-    notifier: { publish: async (o) => { published.push(o) } },
+    notifier: { publish: async (o) => { if (o.kind !== 'cancel') published.push(o) } },
     ...(opts.people === undefined ? {} : { people: opts.people }),
     log: pino({ level: 'silent' }),
     now: Date.now,

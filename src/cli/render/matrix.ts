@@ -132,8 +132,10 @@ function latestVerdict (row: MatrixRow): MatrixRow['verdicts'][number] {
   return null
 }
 
-function latestReason (row: MatrixRow): string | null {
-  for (let i = row.verdicts.length - 1; i >= 0; i--) if (row.verdicts[i] !== null) return row.reasons[i] ?? null
+function latestReason (m: Matrix, row: MatrixRow): string | null {
+  for (let i = row.verdicts.length - 1; i >= 0; i--) {
+    if (row.verdicts[i] !== null) return m.shortReasons[row.reasons[i] ?? -1] ?? null
+  }
   return null
 }
 
@@ -153,7 +155,7 @@ function details (m: Matrix, opts: MatrixRenderOptions): string[] {
   const lines: string[] = []
   for (const row of m.apps) {
     const verdict = latestVerdict(row)
-    const reason = latestReason(row)
+    const reason = latestReason(m, row)
     if (verdict !== null && verdict !== 'PASS') {
       lines.push(`${clean(row.app)}: ${opts.style.verdict(verdict)} ${clean(reason ?? '')}`.trimEnd())
     }

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import { appsServedBy, withOwnersFromTags } from '../../analysis/discovery.ts'
 import { preflight } from '../../analysis/preflight.ts'
 import type { Config } from '../../config.ts'
+import { dispatchOutbox } from '../../jobs/outbox.ts'
 import { validateNotifyTargets } from '../../notify/targets/validate.ts'
 import type { RolloutPorts } from '../../rollout/ports.ts'
 import type { AppSpec } from '../../schemas/thresholds.ts'
@@ -28,6 +29,7 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   const people = new PeopleStore(app.redis, config.GONOGO_REDIS_PREFIX)
   app.decorate('boardReader', boardReader)
   app.decorate('people', people)
+  const outbox = { outbox: app.checkpointStore.outbox, notifier: app.notifier, log: app.log, now: Date.now }
   app.decorate('rolloutPorts', {
     rollouts: app.rollouts,
     checkpoints: app.checkpointStore,
@@ -47,6 +49,10 @@ export default fp<{ config: Config }>(async (app, { config }) => {
     },
     validateTargets: async (targets) => { await validateNotifyTargets(targets, config) },
     notifier: app.notifier,
+    outbox: {
+      mark: async (id, now) => { await app.checkpointStore.outbox.mark(id, now) },
+      dispatch: async (id) => await dispatchOutbox(outbox, id)
+    },
     people,
     board: boardReader,
     events: app.rolloutEvents,

@@ -4,6 +4,7 @@ import { slowThresholdsOf, type EvidenceState } from '../../judge/index.ts'
 import type { Evidence } from '../../jobs/types.ts'
 import { noopNotifier, type CheckpointNotifier } from '../../jobs/notifier.ts'
 import { reconcile } from '../../jobs/reconcile.ts'
+import { sweepOutbox } from '../../jobs/outbox.ts'
 import { CheckpointWorker } from '../../jobs/worker.ts'
 import { recordMarkers } from '../../analysis/change-markers.ts'
 import { runAnalysis } from '../../analysis/run.ts'
@@ -33,7 +34,14 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
     backoffMs: config.GONOGO_CHECKPOINT_BACKOFF_MS,
     lagMs: config.GONOGO_CHECKPOINT_LAG_SECONDS * 1000
   }
-  const sweep = async () => await reconcile({
+  const notifier = opts.notifier ?? noopNotifier
+  const outbox = { outbox: app.checkpointStore.outbox, notifier, log, now: Date.now }
+  // What a dead process recorded and did not queue goes out first, then the jobs are repaired.
+  const sweep = async (olderThanMs?: number) => {
+    await sweepOutbox(outbox, { olderThanMs })
+    return await reconcileJobs()
+  }
+  const reconcileJobs = async () => await reconcile({
     rollouts: app.rollouts,
     checkpoints: app.checkpointStore,
     scheduler: app.scheduler,
@@ -43,7 +51,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
     log
   })
   const worker = new CheckpointWorker({
-    reconcile: sweep,
+    reconcile: async () => await sweep(),
     connection,
     prefix: config.GONOGO_REDIS_PREFIX,
     concurrency: config.GONOGO_WORKER_CONCURRENCY,
@@ -64,7 +72,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
           recommendation, at, log, ...(config.GONOGO_PUBLIC_URL === undefined ? {} : { publicUrl: config.GONOGO_PUBLIC_URL })
         })
       },
-      notifier: opts.notifier ?? noopNotifier,
+      notifier,
       events: app.rolloutEvents,
       onRecorded: (info) => {
         app.metrics.checkpoints.inc({ kind: info.kind, outcome: info.outcome })
@@ -81,6 +89,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
     await connection.quit().catch(() => connection.disconnect())
   })
   await worker.ready()
-  await sweep()
+  // At start every mark counts: no checkpoint of this process is being recorded yet.
+  await sweep(0)
   await app.scheduler.scheduleReconcile()
 }, { name: 'workers', dependencies: ['queues', 'nerdgraph', 'redis', 'metrics', 'rollout-events'] })

@@ -31,7 +31,6 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     }
   }, async (req) => {
     if (await app.rollouts.latest(req.params.id) === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
-    const all = await app.checkpointStore.list(req.params.id)
     const { limit = 1000, cursor, after } = req.query
     if (cursor !== undefined && after !== undefined) {
       throw new BadRequestError('query.after is the deprecated name of query.cursor: pass one of them')
@@ -40,14 +39,9 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     const from = cursor !== undefined
       ? { field: 'cursor', index: Number(cursor) }
       : after !== undefined ? { field: 'after', index: after } : undefined
-    let start = 0
-    if (from !== undefined) {
-      const at = all.findIndex(c => c.index === from.index)
-      if (at < 0) throw new BadRequestError(`query.${from.field} ${from.index} is not a recorded checkpoint of rollout ${req.params.id}`)
-      start = at + 1
-    }
-    const items = all.slice(start, start + limit)
-    const last = start + limit < all.length ? items[items.length - 1].index : null
+    const page = await app.checkpointStore.page(req.params.id, limit, from?.index)
+    if (page === null) throw new BadRequestError(`query.${String(from?.field)} ${String(from?.index)} is not a recorded checkpoint of rollout ${req.params.id}`)
+    const { items, next: last } = page
     return { items, nextCursor: last === null ? null : String(last), nextAfter: last }
   })
 
