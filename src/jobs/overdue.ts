@@ -9,10 +9,12 @@ const MAX_LIVE = 10_000
 
 /**
  * Announces overdue plan entries: for each live rollout whose due entry is overdue
- * (rollout/overdue.ts), one checkpoint.overdue, claimed with a SET NX mark so that many
- * workers sweeping at once send it once. Best effort: it runs in whichever worker is alive
- * (one stuck in retries still sweeps); with none alive the API still shows the rollout as
- * overdue, as that needs no worker. A claim whose publish fails is given back for the next sweep.
+ * (rollout/overdue.ts), one checkpoint.overdue. Queued first, marked (SET NX) after: queueing
+ * is idempotent (the delivery job ids are the event's), so workers racing on one entry, or a
+ * sweep after a crash between the two steps, queue the same jobs again and receivers get one;
+ * the mark only spares later sweeps the work. Best effort: it runs in whichever worker is
+ * alive (one stuck in retries still sweeps); with none alive the API still shows the rollout
+ * as overdue, as that needs no worker.
  */
 export async function announceOverdue (deps: {
   rollouts: RolloutStore
@@ -34,15 +36,17 @@ export async function announceOverdue (deps: {
     if (!state.overdue) continue
     overdue++
     const id = rollout.spec.id
-    if (!await deps.marks.claim(id, state.index, now)) continue
+    if (await deps.marks.announced(id, state.index)) continue
     try {
       await deps.publish(overdueOutcome(rollout, state))
-      announced++
-      deps.log.warn({ rolloutId: id, index: state.index, lateSeconds: state.lateSeconds }, state.reason)
     } catch (err) {
-      await deps.marks.release(id, state.index).catch(() => {})
+      // Unmarked: the next sweep tries again.
       deps.log.error({ rolloutId: id, index: state.index, err }, 'could not hand checkpoint.overdue to the notifier')
+      continue
     }
+    if (!await deps.marks.mark(id, state.index, now)) continue
+    announced++
+    deps.log.warn({ rolloutId: id, index: state.index, lateSeconds: state.lateSeconds }, state.reason)
   }
   return { overdue, announced }
 }

@@ -4,9 +4,9 @@ import type { Redis } from 'ioredis'
 const MARK_TTL_MS = 40 * 86_400_000
 
 /**
- * Which overdue plan entries were announced: one SET NX key per (rollout, plan index), so any
- * number of workers sweeping at once send checkpoint.overdue once. The key expires on its own
- * (it is not one of the rollout's keys that the retention purge deletes).
+ * Which overdue plan entries were announced: one SET NX key per (rollout, plan index), set once
+ * checkpoint.overdue is queued, so later sweeps of any worker leave it be. The key expires on its
+ * own (it is not one of the rollout's keys that the retention purge deletes).
  */
 export class OverdueMarks {
   readonly #redis: Redis
@@ -19,13 +19,13 @@ export class OverdueMarks {
 
   #key (rolloutId: string, index: number): string { return `${this.#prefix}:rollout:${rolloutId}:overdue:${index}` }
 
-  /** True for the one caller that gets to announce this entry. */
-  async claim (rolloutId: string, index: number, now: number): Promise<boolean> {
-    return await this.#redis.set(this.#key(rolloutId, index), String(now), 'PX', MARK_TTL_MS, 'NX') === 'OK'
+  /** Whether this entry's checkpoint.overdue was queued already. */
+  async announced (rolloutId: string, index: number): Promise<boolean> {
+    return await this.#redis.exists(this.#key(rolloutId, index)) === 1
   }
 
-  /** Gives the claim back when the announcement could not be queued, so the next sweep tries again. */
-  async release (rolloutId: string, index: number): Promise<void> {
-    await this.#redis.del(this.#key(rolloutId, index))
+  /** Marks it queued; true for the one caller that set the mark (the one that logs it). */
+  async mark (rolloutId: string, index: number, now: number): Promise<boolean> {
+    return await this.#redis.set(this.#key(rolloutId, index), String(now), 'PX', MARK_TTL_MS, 'NX') === 'OK'
   }
 }
