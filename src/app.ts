@@ -17,6 +17,7 @@ import workersPlugin from './plugins/app/workers.ts'
 import notifyPlugin from './plugins/app/notify.ts'
 import eventsPlugin from './plugins/app/events.ts'
 import rolloutPortsPlugin from './plugins/app/rollout-ports.ts'
+import stalenessPlugin from './plugins/app/staleness.ts'
 import type { CheckpointNotifier } from './jobs/notifier.ts'
 import rolloutsRoutes from './routes/rollouts/index.ts'
 import analysesRoutes from './routes/analyses/index.ts'
@@ -75,6 +76,8 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(notifyPlugin, { config })
   await app.register(eventsPlugin, { config })
   await app.register(rolloutPortsPlugin, { config })
+  // Overdue on read in every role; heartbeats and the overdue sweep where a worker runs.
+  await app.register(stalenessPlugin, { config })
   if (config.GONOGO_ROLE !== 'api') {
     await app.register(workersPlugin, { config, notifier: opts.notifier ?? app.notifier })
   }

@@ -118,6 +118,9 @@ export const EnvSchema = Type.Object({
     'Wait before the first retry of a failed checkpoint; doubles on each further retry.'),
   GONOGO_CHECKPOINT_LAG_SECONDS: Int(0, 3600, 60,
     'How long after its time a checkpoint runs, so New Relic has ingested the data up to it.'),
+  GONOGO_OVERDUE_GRACE_SECONDS: Int(0, 3600, 30, 'How long past its time plus GONOGO_CHECKPOINT_LAG_SECONDS a checkpoint may go ' +
+    'unrecorded before the rollout is overdue (the gate closes, checkpoint.overdue is sent); with the default lag that is 90 s ' +
+    'after the checkpoint time, 30 s after it was due to run.'),
   GONOGO_MANUAL_WAIT_MS: Int(0, 120000, 10000, 'How long POST /v1/rollouts/{id}/checkpoints waits for the result before answering 202.'),
   GONOGO_RETENTION_DAYS: Int(0, 36500, 90,
     'Rollouts decided or cancelled more than this many days ago are deleted with their checkpoints; 0 keeps them forever.'),

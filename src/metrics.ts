@@ -54,6 +54,14 @@ export class Metrics {
     registers: [this.registry]
   })
 
+  // No rollout label: which rollouts are late is for the authenticated API, not for every scraper.
+  readonly rolloutsOverdue = new Gauge({
+    name: 'gonogo_rollouts_overdue',
+    help: 'Live rollouts whose due checkpoint is unrecorded past GONOGO_CHECKPOINT_LAG_SECONDS + GONOGO_OVERDUE_GRACE_SECONDS ' +
+      '(their gate is closed); computed from Redis at scrape time, so an API-only process shows it with no worker left.',
+    registers: [this.registry]
+  })
+
   readonly rolloutsFinished = new Counter({
     name: 'gonogo_rollouts_finished_total',
     help: 'Rollouts finished in this process, by outcome (the decision GO, NO_GO or INCONCLUSIVE, or cancelled).',

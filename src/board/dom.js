@@ -58,6 +58,12 @@ export function recBadge (rec, extra = '') {
   return h('span', { class: `rec rec-${rec} ${extra}` }, sym, ' ', label(rec))
 }
 
+/** "overdue" beside a live rollout's state when a due checkpoint went unrecorded (its gate is closed); the reason on hover. */
+export function overdueBadge (overdue) {
+  if (overdue === null || overdue === undefined) return null
+  return h('span', { class: 'overdue', title: overdue.reason }, 'overdue', h('span', { class: 'visually-hidden' }, `: ${overdue.reason}`))
+}
+
 const NAME_LOCALES = ['en-US', 'en-GB', 'en-IN', 'en-AU', 'en-CA', 'en-NZ', 'en-ZA', 'en-SG', 'en-IE']
 const formats = new Map()
 

@@ -1,7 +1,7 @@
 // The release board: the rollouts, and one rollout as the table people used to keep by hand (see matrix.js).
 // Routes in the browser: <root>/ lists the rollouts, <root>/rollouts/<id> (or #/rollouts/<id>) shows one.
 import { getJson, getToken, seg, setToken } from './api.js'
-import { announce, countdownEl, fill, h, localTime, recBadge, tickCountdowns } from './dom.js'
+import { announce, countdownEl, fill, h, localTime, overdueBadge, recBadge, tickCountdowns } from './dom.js'
 import { showRollout } from './matrix.js'
 
 const root = new URL('./', document.baseURI)
@@ -90,7 +90,7 @@ function showList (el) {
 
   function row (r) {
     return h('tr', { dataset: { id: r.id } },
-      h('td', null, h('span', { class: `state state-${r.state}` }, r.state)),
+      h('td', null, h('span', { class: `state state-${r.state}` }, r.state), overdueBadge(r.overdue)),
       h('td', null, recBadge(r.recommendation)),
       h('td', null, h('a', { href: `rollouts/${seg(r.id)}`, 'data-nav': true }, r.name)),
       h('td', null, r.canaryHosts.join(', ')),

@@ -3,7 +3,7 @@
 // recommendation, the gate and the hosts above. Live: every event of the rollout's stream re-reads the matrix
 // with If-None-Match (a 304 when nothing changed), never reloading the page.
 import { follow, getJson, send, seg } from './api.js'
-import { announce, clock, countdownEl, fill, h, label, localTime, recBadge, VERDICTS } from './dom.js'
+import { announce, clock, countdownEl, fill, h, label, localTime, overdueBadge, recBadge, VERDICTS } from './dom.js'
 import { createPanel, mutate } from './panel.js'
 
 const NO_TEAM = 'No team'
@@ -165,7 +165,7 @@ function header (m) {
   return [
     h('h1', null, m.name),
     h('dl', { class: 'facts' },
-      fact('State', h('span', { class: `state state-${m.state}` }, m.state)),
+      fact('State', h('span', { class: `state state-${m.state}` }, m.state), overdueBadge(m.overdue)),
       fact('Recommendation', recBadge(m.recommendation, 'big'),
         m.automated !== m.recommendation || overridden
           ? [' ', h('span', { class: 'muted' }, 'automated: '), recBadge(m.automated)]

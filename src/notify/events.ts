@@ -28,10 +28,18 @@ export interface NotifyEvent {
  * them: the checkpoint's own event (checkpoint.completed for checkpoint and
  * manual runs, decision.made for the decision, with or without a result,
  * checkpoint.failed when another checkpoint has no result), then
- * verdict.changed when something moved.
+ * verdict.changed when something moved. checkpoint.overdue comes from no checkpoint but from
+ * a worker's sweep (jobs/overdue.ts); every target gets it unless its `events` leave it out
+ * (render.ts's `wants`): a late checkpoint is what chat channels most need to hear about.
  */
 export function eventsFor (outcome: NotifyOutcome, occurredAt: Date = new Date()): NotifyEvent[] {
   if (outcome.kind === 'cancel') return [cancelEvent(outcome)]
+  if (outcome.kind === 'overdue') {
+    // One per plan entry however many workers sweep: the id is the entry's, as for its other events.
+    const type = 'checkpoint.overdue'
+    const id = eventId(outcome.rollout.id, outcome.checkpointIndex, type)
+    return [{ id, type, occurredAt: occurredAt.toISOString(), outcome, changes: [] }]
+  }
   if (outcome.kind === 'people') {
     const type = outcome.action === 'override' ? 'decision.overridden' : 'waiver.changed'
     return [{ id: `${outcome.rollout.id}.${type}.${outcome.rev}`, type, occurredAt: outcome.at, outcome, changes: [] }]

@@ -7,19 +7,22 @@ import type { AppSeries, AppView, GateView, Matrix, MatrixRow, Note, Waiver } fr
 import type { Status } from '../schemas/common.ts'
 import { expandAppCheckpoint, type CheckpointCells, type StoredAppCheckpoint } from './compact.ts'
 import { gateView } from './gate.ts'
+import type { OverdueState } from './overdue.ts'
 import { effectiveRecommendation, type Effective, type PeopleWord } from './people.ts'
 import { buildPlan } from './plan.ts'
 import { planEntryStatus } from './statuses.ts'
 import { formatLocal } from './timezone.ts'
 import type { StoredRollout } from './types.ts'
+import type { OverdueView } from '../schemas/rollout.ts'
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 
-/** Everything stored that the matrix reads. */
+/** Everything stored that the matrix reads, and whether the rollout is overdue now (the caller has the clock). */
 export interface BoardData {
   stored: StoredRollout
   cells: Map<number, CheckpointCells>
   people: PeopleWord
+  overdue?: OverdueState
 }
 
 /** The recommendation now, with people's word, and the gate that follows it. */
@@ -36,7 +39,7 @@ export function currentOf (data: BoardData): { effective: Effective, gate: GateV
     effective.recommendation = stored.recommendation
     effective.automated = stored.recommendation
   }
-  const gate = gateView(stored.state, effective.recommendation, stored.statuses, data.people.override)
+  const gate = gateView(stored.state, effective.recommendation, stored.statuses, data.people.override, data.overdue)
   return { effective, gate }
 }
 
@@ -75,6 +78,7 @@ export function buildMatrix (data: BoardData, team?: string): Matrix {
     automated: effective.automated,
     reasons: effective.reasons,
     gate,
+    overdue: overdueView(data.overdue),
     override: people.override,
     plan: plan.map(e => ({
       index: e.index,
@@ -125,4 +129,10 @@ export function buildAppView (
     notes: notes.filter(n => n.app === app),
     waiver
   }
+}
+
+/** The API's shape of an overdue entry (schemas/rollout.ts OverdueView), or null. */
+export function overdueView (state: OverdueState | undefined): OverdueView | null {
+  if (state === undefined || !state.overdue) return null
+  return { index: state.index, kind: state.kind, at: iso(state.at), dueAt: iso(state.dueAt), lateSeconds: state.lateSeconds, reason: state.reason }
 }

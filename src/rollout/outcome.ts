@@ -7,6 +7,7 @@ import type { Recommendation } from '../schemas/common.ts'
 import type { NotifyTarget } from '../schemas/notify.ts'
 import type { CheckpointResult } from '../schemas/result.ts'
 import type { Cancellation, CheckpointKind, RolloutState } from '../schemas/rollout.ts'
+import type { Overdue } from './overdue.ts'
 import type { CheckpointRecord, RolloutSpec, StoredRollout } from './types.ts'
 
 /** The rollout as notifications describe it. */
@@ -74,8 +75,25 @@ export interface PeopleOutcome {
   reasons: string[]
 }
 
+/** What a rollout whose due plan entry nobody recorded tells the notifier: one checkpoint.overdue per entry. */
+export interface OverdueOutcome {
+  kind: 'overdue'
+  rollout: NotifyRollout
+  /** The overdue plan entry. */
+  checkpointIndex: number
+  planKind: 'checkpoint' | 'decision'
+  /** The entry's time, and when it was due to run (its time plus the ingest lag). */
+  at: string
+  dueAt: string
+  lateSeconds: number
+  /** "checkpoint 3 (due 14:00 Asia/Kolkata) is 4 min overdue: no worker has recorded it". */
+  reason: string
+  /** The latest recommendation, which the closed gate no longer follows. */
+  previous: Recommendation | null
+}
+
 /** Anything the notifier is told about a rollout. */
-export type NotifyOutcome = CheckpointOutcome | CancelOutcome | PeopleOutcome
+export type NotifyOutcome = CheckpointOutcome | CancelOutcome | PeopleOutcome | OverdueOutcome
 
 /** The rollout as a notification describes it, in the state it is in now. */
 export function notifyRollout (spec: RolloutSpec, state: RolloutState): NotifyRollout {
@@ -115,4 +133,19 @@ export function peopleOutcome (
   now: Pick<PeopleOutcome, 'recommendation' | 'automated' | 'reasons'>
 ): PeopleOutcome {
   return { kind: 'people', rollout: notifyRollout(stored.spec, stored.state), ...change, ...now }
+}
+
+/** What an overdue plan entry tells the notifier. */
+export function overdueOutcome (stored: StoredRollout, overdue: Overdue): OverdueOutcome {
+  return {
+    kind: 'overdue',
+    rollout: notifyRollout(stored.spec, stored.state),
+    checkpointIndex: overdue.index,
+    planKind: overdue.kind,
+    at: new Date(overdue.at).toISOString(),
+    dueAt: new Date(overdue.dueAt).toISOString(),
+    lateSeconds: overdue.lateSeconds,
+    reason: overdue.reason,
+    previous: stored.recommendation
+  }
 }

@@ -8,7 +8,7 @@ import { AppName, Recommendation, Status } from './common.ts'
 import { NAME_PATTERN } from './name-rule.ts'
 import { Override } from './override.ts'
 import { Interval } from './result.ts'
-import { CheckpointKind, PlanEntryStatus, RolloutId, RolloutState } from './rollout.ts'
+import { CheckpointKind, OverdueView, PlanEntryStatus, RolloutId, RolloutState } from './rollout.ts'
 
 const Time = (description: string) => Type.String({ format: 'date-time', description })
 /** One line of text a person wrote: no control characters, not blank. */
@@ -127,6 +127,9 @@ export const Matrix = Type.Object({
   automated: Type.Union([Recommendation, Type.Null()], { description: 'The latest automated recommendation' }),
   reasons: Type.Array(Type.String(), { description: 'Why, in a few lines' }),
   gate: GateView,
+  overdue: Type.Optional(Type.Union([OverdueView, Type.Null()], {
+    description: 'The due plan entry nobody has recorded in time; null when none is late (always given by this version)'
+  })),
   override: Type.Union([Override, Type.Null()]),
   plan: Type.Array(MatrixPlanEntry),
   apps: Type.Array(MatrixRow),

@@ -7,7 +7,7 @@ import { AppResult, CheckpointResult, Finding, Interval, MetricResult, Window } 
 import {
   CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus,
   Progress,
-  NewRelicOptions, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
+  NewRelicOptions, OverdueView, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
 } from './rollout.ts'
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
 import {
@@ -27,6 +27,7 @@ const NAMED: TSchema[] = [
   Interval, MetricResult, AppResult, Window, CheckpointResult, AnalysisRequest,
   RolloutId, RolloutState, NewRelicOptions, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
   Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef,
+  OverdueView,
   RecommendationView,
   Health, Readiness,
   SignOff, NoteRequest, Note, WaiverRequest, Waiver, OverrideRequest, Override, AuditEntry, AuditList, GateView, MatrixPlanEntry, MatrixRow,

@@ -6,14 +6,14 @@ const Url = Type.String({
 export const EventType = Type.Union([
   Type.Literal('checkpoint.completed'), Type.Literal('verdict.changed'),
   Type.Literal('decision.made'), Type.Literal('checkpoint.failed'), Type.Literal('rollout.cancelled'),
-  Type.Literal('waiver.changed'), Type.Literal('decision.overridden')
+  Type.Literal('waiver.changed'), Type.Literal('decision.overridden'), Type.Literal('checkpoint.overdue')
 ], { title: 'EventType', description: 'What a notification is about' })
 export type EventType = Static<typeof EventType>
 
 /** Which events a target receives, and what it is called where targets are listed: every target kind takes them. */
 const TargetExtras = {
   events: Type.Optional(Type.Array(EventType, {
-    minItems: 1, maxItems: 7, uniqueItems: true, description: 'The event types it receives (default: all)'
+    minItems: 1, maxItems: 8, uniqueItems: true, description: 'The event types it receives (default: all)'
   })),
   label: Type.Optional(Type.String({
     minLength: 1,

@@ -106,6 +106,20 @@ export const Progress = Type.Object({
 }, { title: 'Progress', description: 'Plan entries recorded ok and failed, of the total' })
 export type Progress = Static<typeof Progress>
 
+export const OverdueView = Type.Object({
+  index: Type.Integer({ minimum: 0, description: 'The plan entry (0-based) nobody has recorded' }),
+  kind: Type.Union([Type.Literal('checkpoint'), Type.Literal('decision')]),
+  at: Type.String({ format: 'date-time', description: 'The entry\'s time' }),
+  dueAt: Type.String({ format: 'date-time', description: 'When it was due to run: its time plus GONOGO_CHECKPOINT_LAG_SECONDS' }),
+  lateSeconds: Type.Integer({ minimum: 0, description: 'Seconds since dueAt' }),
+  reason: Type.String({ examples: ['checkpoint 3 (due 14:00 Asia/Kolkata) is 4 min overdue: no worker has recorded it'] })
+}, {
+  title: 'OverdueView',
+  description: 'A live rollout\'s due plan entry, unrecorded GONOGO_OVERDUE_GRACE_SECONDS past dueAt (no worker runs, or it keeps ' +
+    'failing and retrying): the gate is closed (409) until it is recorded'
+})
+export type OverdueView = Static<typeof OverdueView>
+
 /** Fields shared by a rollout's full view and its list entry. */
 const RolloutFields = {
   id: RolloutId,
@@ -125,6 +139,9 @@ const RolloutFields = {
   notify: Type.Array(NotifyTargetView, { description: 'Kinds and hosts only: webhook paths and secrets are never returned' }),
   recommendation: Type.Union([Recommendation, Type.Null()], { description: 'Latest recommendation (the decision once decided), null before the first successful checkpoint' }),
   nextAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Time of the next plan entry not yet run; null once decided or cancelled' }),
+  overdue: Type.Optional(Type.Union([OverdueView, Type.Null()], {
+    description: 'The due plan entry nobody has recorded in time; null when none is late (always given by this version)'
+  })),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   startedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When monitoring began' })),

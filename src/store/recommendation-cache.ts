@@ -12,6 +12,8 @@ export interface RenderedRecommendation {
   gateOpen: boolean
   /** The lean gate body. */
   gate: GateView
+  /** Epoch ms after which the body is stale though the revision is not: the rollout turns overdue (or its lateness moves) with no write. */
+  validUntil?: number
 }
 
 /** Turns what is stored (state, pre-serialised latest or null) into the response. */
@@ -47,7 +49,7 @@ export class RecommendationCache {
       return null
     }
     const hit = this.#entries.get(id)
-    if (hit !== undefined && hit.rev === rev) return hit.rendered
+    if (hit !== undefined && hit.rev === rev && (hit.rendered.validUntil === undefined || Date.now() < hit.rendered.validUntil)) return hit.rendered
     // One HMGET for everything, so the rendered body and the rev it is cached under agree.
     const [stateNow, revNow, latest, recommendation, statuses] = await this.#redis.hmgetBuffer(key, 'state', 'rev', 'latest', 'recommendation', 'statuses')
     if (stateNow === null || revNow === null) return null

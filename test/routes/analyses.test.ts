@@ -163,7 +163,8 @@ t.test('requests refused before routing or parsing keep the error shape and say 
 
 t.test('health, readiness, metrics and unknown routes', async (t) => {
   t.same((await app.inject('/healthz')).json(), { status: 'ok' })
-  t.match((await app.inject('/readyz')).json(), { status: 'ready', redis: 'PONG' })
+  // An API-only process with no worker on its prefix: Redis answers, readiness says no worker runs.
+  t.match((await app.inject('/readyz')).json(), { status: 'unavailable', redis: 'PONG', workers: { alive: 0 } })
   const metrics = await app.inject('/metrics')
   t.equal(metrics.statusCode, 200)
   t.match(metrics.body, /gonogo_nerdgraph_requests_total/)

@@ -1,6 +1,7 @@
 import { joinWithin } from './lines.ts'
 import {
-  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, gateWhileOverdue, label, lastStood, ownershipLine,
+  passLine,
   VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
@@ -73,6 +74,9 @@ export function slackMessage (summary: Summary): SlackMessage {
   } else if (s.cancellation !== undefined) {
     blocks.push({ type: 'section', text: md(clip(cancelledBy(s.cancellation, t => `*${t}*`), SLACK_LIMITS.sectionText)) })
     blocks.push({ type: 'section', text: md(lastStood(s.previousRecommendation, t => `*${t}*`)) })
+  } else if (s.overdue !== undefined) {
+    blocks.push({ type: 'section', text: md(clip(`*Overdue:* ${s.overdue}`, SLACK_LIMITS.sectionText)) })
+    blocks.push({ type: 'section', text: md(gateWhileOverdue(s.previousRecommendation, t => `*${t}*`)) })
   } else if (s.recommendation === null) {
     blocks.push({ type: 'section', text: md(clip(`*Error:* ${s.error ?? 'unknown'}`, SLACK_LIMITS.sectionText)) })
     if (s.previousRecommendation !== undefined) {

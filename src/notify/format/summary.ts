@@ -6,7 +6,7 @@ import type { Recommendation, Status } from '../../schemas/common.ts'
 import type { AppResult, CheckpointResult } from '../../schemas/result.ts'
 import { asReported, reportedSpellings } from '../../judge/hosts.ts'
 import type { Change, NotifyEvent } from '../events.ts'
-import type { CancelOutcome, CheckpointOutcome, PeopleOutcome } from '../../rollout/outcome.ts'
+import type { CancelOutcome, CheckpointOutcome, OverdueOutcome, PeopleOutcome } from '../../rollout/outcome.ts'
 import { formatLocalTime } from './time.ts'
 
 /** A flagged (not PASS) app as a message shows it. */
@@ -49,6 +49,8 @@ export interface Summary {
   previousRecommendation?: Recommendation
   /** Who cancelled the rollout and why (rollout.cancelled only). */
   cancellation?: { by: string, reason: string | null }
+  /** Why no result came (checkpoint.overdue only): "checkpoint 3 (due 14:00 Asia/Kolkata) is 4 min overdue: ...". */
+  overdue?: string
   /** What a person did (waiver.changed, decision.overridden): "Waived Billing.Service", by whom, why. */
   act?: { what: string, by: string, reason: string }
   /** rollout: its board page; recommendation: the JSON of GET /v1/rollouts/{id}/recommendation. */
@@ -74,6 +76,7 @@ export function summarize (event: NotifyEvent, publicUrl?: string): Summary {
   const { outcome } = event
   if (outcome.kind === 'cancel') return cancelSummary(outcome, publicUrl)
   if (outcome.kind === 'people') return peopleSummary(outcome, publicUrl)
+  if (outcome.kind === 'overdue') return overdueSummary(outcome, publicUrl)
   const { rollout, result } = outcome
   const known = new Map(rollout.apps.map(a => [a.name, a]))
   const flagged = (result?.apps ?? [])
@@ -124,6 +127,38 @@ function cancelSummary (outcome: CancelOutcome, publicUrl?: string): Summary {
     cancellation: { by: cancellation.by, reason: cancellation.reason === null ? null : oneLine(cancellation.reason) },
     links: linksOf(rollout.id, publicUrl)
   }
+}
+
+/** A plan entry nobody recorded in time: which, how late, and that the gate is closed meanwhile. */
+function overdueSummary (outcome: OverdueOutcome, publicUrl?: string): Summary {
+  const { rollout } = outcome
+  const total = rollout.checkpointCount ?? hourlyCount(rollout.startAt, rollout.decisionAt)
+  const n = outcome.checkpointIndex + 1
+  return {
+    rolloutId: rollout.id,
+    rolloutName: rollout.name,
+    recommendation: null,
+    headline: '⏰ OVERDUE',
+    stage: outcome.planKind === 'decision'
+      ? 'Decision'
+      : total !== undefined && n <= total ? `Checkpoint ${n} of ${total}` : `Checkpoint ${n}`,
+    time: formatLocalTime(outcome.at, rollout.timezone),
+    canaryHosts: rollout.canaryHosts,
+    reasons: [],
+    flagged: [],
+    passCount: 0,
+    appCount: 0,
+    changes: [],
+    overdue: oneLine(outcome.reason),
+    ...(outcome.previous === null ? {} : { previousRecommendation: outcome.previous }),
+    links: linksOf(rollout.id, publicUrl)
+  }
+}
+
+/** What a closed gate says while an entry is overdue, with what stood before. */
+export function gateWhileOverdue (previous: Recommendation | undefined, bold: (s: string) => string = s => s): string {
+  const stood = previous === undefined ? 'no checkpoint had succeeded' : `the last recommendation was ${bold(label(previous))}`
+  return `The gate is closed until a worker records it; ${stood}.`
 }
 
 /** A person's waiver or override: what they did, and what the recommendation follows now. */
@@ -227,6 +262,7 @@ export function escapeSummary (s: Summary, escape: (text: string) => string): Su
     })),
     changes: s.changes.map(c => ({ ...c, app: c.app === null ? null : escape(c.app) })),
     ...(s.error === undefined ? {} : { error: escape(s.error) }),
+    ...(s.overdue === undefined ? {} : { overdue: escape(s.overdue) }),
     ...(s.cancellation === undefined
       ? {}
       : { cancellation: { by: escape(s.cancellation.by), reason: s.cancellation.reason === null ? null : escape(s.cancellation.reason) } }),
@@ -295,8 +331,13 @@ export function fallbackText (s: Summary): string {
   const head = `${s.headline} · ${s.rolloutName} · ${s.stage} · ${s.time}`
   if (s.cancellation !== undefined) return `${head}. ${cancelledBy(s.cancellation)}`
   if (s.act !== undefined) return `${head}. ${actedBy(s.act)}`
+  if (s.overdue !== undefined) return `${head}. ${capitalised(s.overdue)}`
   if (s.recommendation === null) return `${head}. Error: ${s.error ?? 'unknown'}`
   if (s.appCount === 0 && s.reasons.length > 0) return `${head}. ${s.reasons[0]}`
   const flagged = s.flagged.length === 0 ? '' : `${s.flagged.length} app${s.flagged.length === 1 ? '' : 's'} flagged, `
   return `${head}. ${flagged}${passLine(s)}.`
+}
+
+function capitalised (text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

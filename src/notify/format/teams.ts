@@ -1,7 +1,8 @@
 import type { Recommendation } from '../../schemas/common.ts'
 import { joinWithin } from './lines.ts'
 import {
-  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, label, lastStood, ownershipLine, passLine,
+  actedBy, cancelledBy, changeLine, clip, contextLine, escapeSummary, fallbackText, gateWhileOverdue, label, lastStood, ownershipLine,
+  passLine,
   VERDICT_EMOJI,
   type FlaggedApp, type Summary
 } from './summary.ts'
@@ -44,6 +45,9 @@ export function teamsMessage (summary: Summary): Record<string, unknown> {
   } else if (s.cancellation !== undefined) {
     body.push(text(cancelledBy(s.cancellation, t => `**${t}**`)))
     body.push(text(lastStood(s.previousRecommendation, t => `**${t}**`), { spacing: 'None' }))
+  } else if (s.overdue !== undefined) {
+    body.push(text(`**Overdue:** ${s.overdue}`))
+    body.push(text(gateWhileOverdue(s.previousRecommendation, t => `**${t}**`), { spacing: 'None' }))
   } else if (s.recommendation === null) {
     body.push(text(`**Error:** ${s.error ?? 'unknown'}`))
     if (s.previousRecommendation !== undefined) {

@@ -5,7 +5,9 @@ import type { NotifyEvent } from '../events.ts'
  * recommendation, result }`, plus `changes` (verdict.changed and any event with
  * changes), `previous` (verdict.changed) and `error` (when result is null); for
  * rollout.cancelled `{ id, type, occurredAt, rollout, recommendation: null,
- * cancellation: { at, by, reason }, previous }` (previous: the latest result). The rollout
+ * cancellation: { at, by, reason }, previous }` (previous: the latest result); for
+ * checkpoint.overdue `{ ..., checkpoint, recommendation: null, overdue: { dueAt, lateSeconds,
+ * reason }, previousRecommendation }`. The rollout
  * is described without its notify targets: their URLs and secrets are
  * credentials, and a receiver has no use for them.
  */
@@ -30,6 +32,16 @@ export function webhookBody (event: NotifyEvent): Record<string, unknown> {
   // A cancellation: nothing to act on (recommendation null), who and why, and what stood before.
   if (outcome.kind === 'cancel') {
     return { ...head, recommendation: null, cancellation: outcome.cancellation, previous: outcome.previous }
+  }
+  // Nothing to act on but the closed gate: which entry is late, since when, and what stood.
+  if (outcome.kind === 'overdue') {
+    return {
+      ...head,
+      checkpoint: { index: outcome.checkpointIndex, kind: outcome.planKind, at: outcome.at },
+      recommendation: null,
+      overdue: { dueAt: outcome.dueAt, lateSeconds: outcome.lateSeconds, reason: outcome.reason },
+      previousRecommendation: outcome.previous
+    }
   }
   // A person's word: what they did, and what the recommendation (and the gate) follow now.
   if (outcome.kind === 'people') {

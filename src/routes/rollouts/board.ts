@@ -6,6 +6,7 @@ import { buildAppView, buildMatrix } from '../../rollout/board.ts'
 import { AppParams, AppView, AuditList, Matrix, MatrixQuery } from '../../schemas/board.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { IdParams } from '../../schemas/rollout.ts'
+import { overdueTag } from './overdue-tag.ts'
 
 const NOT_MODIFIED = described(Type.Null(), 'Not modified since the ETag given (If-None-Match)')
 
@@ -32,10 +33,14 @@ const board: FastifyPluginAsyncTypebox = async (app) => {
     const { id } = req.params
     const rev = await app.boardReader.revision(id)
     if (rev === null) throw new NotFoundError(`no rollout with id ${id}`)
-    if (notModified(req, reply, etagOf(rev.rev, 'matrix', req.query.team))) return reply
+    // A live rollout can go overdue with no write: the ETag names the overdue entry and minute.
+    const live = rev.state === 'scheduled' || rev.state === 'monitoring'
+    const stored = live ? await app.rollouts.get(id) : null
+    const overdue = stored === null ? undefined : app.staleness.overdueOf(stored)
+    if (notModified(req, reply, etagOf(rev.rev, 'matrix', req.query.team, overdueTag(overdue)))) return reply
     const data = await app.boardReader.matrix(id)
     if (data === null) throw new NotFoundError(`no rollout with id ${id}`)
-    return buildMatrix(data, req.query.team)
+    return buildMatrix({ ...data, overdue: app.staleness.overdueOf(data.stored) }, req.query.team)
   })
 
   app.get('/v1/rollouts/:id/apps/:app', {

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../errors.ts'
 import { etagOf, notModified } from '../../http/etag.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { IdParams, ListQuery, Rollout, RolloutPage } from '../../schemas/rollout.ts'
+import { overdueTag } from './overdue-tag.ts'
 import { rolloutSummary, rolloutView } from './view.ts'
 
 /** GET /v1/rollouts (newest first, paged by cursor, filtered by state) and GET /v1/rollouts/{id}. */
@@ -20,7 +21,7 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req) => {
     const { items, nextCursor } = await app.rollouts.list({ ...req.query, limit: req.query.limit ?? 50 })
-    return { items: items.map(rolloutSummary), nextCursor }
+    return { items: items.map(r => rolloutSummary(r, app.staleness.overdueOf(r))), nextCursor }
   })
 
   app.get('/v1/rollouts/:id', {
@@ -40,10 +41,14 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
   }, async (req, reply) => {
     const rev = await app.boardReader.revision(req.params.id)
     if (rev === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
-    if (notModified(req, reply, etagOf(rev.rev, 'rollout'))) return reply
-    const stored = await app.rollouts.get(req.params.id)
-    if (stored === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
-    return rolloutView(stored, await app.notifyFailures.list(stored.spec.id))
+    // A live rollout can go overdue with no write (that is the point): its ETag names the overdue entry and minute.
+    const live = rev.state === 'scheduled' || rev.state === 'monitoring'
+    const stored = live ? await app.rollouts.get(req.params.id) : null
+    const overdue = stored === null ? undefined : app.staleness.overdueOf(stored)
+    if (notModified(req, reply, etagOf(rev.rev, 'rollout', overdueTag(overdue)))) return reply
+    const current = stored ?? await app.rollouts.get(req.params.id)
+    if (current === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
+    return rolloutView(current, await app.notifyFailures.list(current.spec.id), overdue ?? app.staleness.overdueOf(current))
   })
 }
 

@@ -6,6 +6,8 @@ import { NotFoundError } from '../../errors.ts'
 import { currentOf } from '../../rollout/board.ts'
 import { entryAt } from '../../rollout/plan.ts'
 import { nextPending } from '../../rollout/statuses.ts'
+import { overdueFrom, type OverdueSettings, type OverdueState } from '../../rollout/overdue.ts'
+import type { StoredRollout } from '../../rollout/types.ts'
 import { formatLocal } from '../../rollout/timezone.ts'
 import { described, errors } from '../../schemas/responses.ts'
 import { GateView } from '../../schemas/board.ts'
@@ -56,8 +58,9 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
       tags: ['rollouts'],
       summary: 'Deployment gate: 200 on GO, 409 otherwise',
       description: 'For tools that gate on a status code: 200 when the recommendation (waivers, sign-offs and an override applied) is ' +
-        'GO and current (final or not: check `final`); 409 for NO_GO, INCONCLUSIVE, no result yet, a cancelled rollout, or a GO whose ' +
-        'newer checkpoint failed. The body is `{ open, final, recommendation, reason }`; with `detail=true` it is the whole ' +
+        'GO and current (final or not: check `final`); 409 for NO_GO, INCONCLUSIVE, no result yet, a cancelled rollout, a GO whose ' +
+        'newer checkpoint failed, or while a due checkpoint is overdue (unrecorded GONOGO_CHECKPOINT_LAG_SECONDS + ' +
+        'GONOGO_OVERDUE_GRACE_SECONDS after its time: no worker runs, or it keeps failing). The body is `{ open, final, recommendation, reason }`; with `detail=true` it is the whole ' +
         'recommendation (as GET /recommendation) instead.',
       operationId: 'getGate',
       security: [],
@@ -67,7 +70,7 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
         200: described(Type.Union([GateView, RecommendationView]), 'The gate is open: the recommendation is a current GO'),
         ...errors(400, 404, 414, 429, 503),
         409: described(Type.Union([GateView, RecommendationView]),
-          'The gate is closed (NO_GO, INCONCLUSIVE, no result yet, cancelled, or a newer checkpoint failed): reason says why')
+          'The gate is closed (NO_GO, INCONCLUSIVE, no result yet, cancelled, a newer checkpoint failed, or one is overdue): reason says why')
       }
     }
   }, async (req, reply) => {
@@ -83,7 +86,9 @@ const recommendation: FastifyPluginAsyncTypebox<{ config: Config }> = async (app
  */
 async function render (app: FastifyInstance, id: string, state: RolloutState, latest: Buffer | null, rec: string | null): Promise<RenderedRecommendation> {
   const data = await app.boardReader.matrix(id)
-  const current = data === null ? null : currentOf(data)
+  const overdue = data === null ? undefined : app.staleness.overdueOf(data.stored)
+  const current = data === null ? null : currentOf({ ...data, overdue })
+  const validUntil = data === null ? undefined : renderedUntil(data.stored, overdue, app.staleness.settings)
   const gateLean = current?.gate ?? { open: false, final: state === 'decided', recommendation: null, reason: 'no checkpoint has succeeded yet' }
   const gate = { open: gateLean.open, reason: gateLean.reason }
   const effective = current === null || latest === null
@@ -92,9 +97,22 @@ async function render (app: FastifyInstance, id: string, state: RolloutState, la
   const final = state === 'decided'
   const head = `{"rolloutId":"${id}","state":"${state}","final":${final ? 'true' : 'false'},"gate":${JSON.stringify(gate)},` +
     (effective === null ? '' : `"effective":${JSON.stringify(effective)},`)
-  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec, state, gateOpen: gate.open, gate: gateLean }
+  const until = validUntil === undefined ? {} : { validUntil }
+  if (latest !== null) return { body: Buffer.concat([Buffer.from(head), latest.subarray(1)]), recommendation: rec, state, gateOpen: gate.open, gate: gateLean, ...until }
   const rest = JSON.stringify(await nothingYet(app, id, state)).slice(1)
-  return { body: Buffer.from(head + rest), recommendation: null, state, gateOpen: gateLean.open, gate: gateLean }
+  return { body: Buffer.from(head + rest), recommendation: null, state, gateOpen: gateLean.open, gate: gateLean, ...until }
+}
+
+/** Most seconds an overdue gate's reason ("is 4 min overdue") goes without being rendered again. */
+const OVERDUE_REFRESH_MS = 15_000
+
+/**
+ * How long a rendered gate stays true without a write: until the rollout would turn overdue, and
+ * once it is, a few seconds at a time, so the lateness in the reason keeps up.
+ */
+function renderedUntil (stored: StoredRollout, overdue: OverdueState | undefined, settings: OverdueSettings): number | undefined {
+  if (overdue?.overdue === true) return Date.now() + OVERDUE_REFRESH_MS
+  return overdueFrom(stored, settings) ?? undefined
 }
 
 /** The body before any checkpoint succeeded: a 200 with null and a message, not a 404 (the rollout exists). */

@@ -4,11 +4,14 @@ import { formatLocal } from '../../rollout/timezone.ts'
 import { viewTarget } from '../../notify/targets/view.ts'
 import type { NotifyFailure, PlanEntry, Progress, Rollout, RolloutSummary } from '../../schemas/rollout.ts'
 import type { StoredRollout } from '../../rollout/types.ts'
+import { overdueView } from '../../rollout/board.ts'
+import type { OverdueState } from '../../rollout/overdue.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
+const NOT_OVERDUE: OverdueState = { overdue: false }
 
-/** The parts of a rollout shared by its full view and its list entry. */
-function common (r: StoredRollout): RolloutSummary {
+/** The parts of a rollout shared by its full view and its list entry; `overdue` is the route's, which has the clock. */
+function common (r: StoredRollout, overdue: OverdueState): RolloutSummary {
   const { spec } = r
   const next = isFinal(r.state) ? -1 : nextPending(r.statuses)
   return {
@@ -29,6 +32,7 @@ function common (r: StoredRollout): RolloutSummary {
     notify: spec.notify.map(viewTarget),
     recommendation: r.recommendation,
     nextAt: next < 0 ? null : iso(entryAt(spec, next)),
+    overdue: overdueView(overdue),
     createdAt: iso(spec.createdAt),
     updatedAt: iso(r.updatedAt),
     ...(r.startedAt === undefined ? {} : { startedAt: iso(r.startedAt) }),
@@ -47,7 +51,7 @@ function progress (r: StoredRollout): Progress {
 }
 
 /** The full view: everything but notify secrets, with the plan and each entry's status. */
-export function rolloutView (r: StoredRollout, notifyFailures: NotifyFailure[] = []): Rollout {
+export function rolloutView (r: StoredRollout, notifyFailures: NotifyFailure[] = [], overdue: OverdueState = NOT_OVERDUE): Rollout {
   const plan = buildPlan(r.spec.startAt, r.spec.decisionAt, r.spec.everyMs).map((e): PlanEntry => ({
     index: e.index,
     kind: e.kind,
@@ -55,10 +59,10 @@ export function rolloutView (r: StoredRollout, notifyFailures: NotifyFailure[] =
     localAt: formatLocal(e.at, r.spec.timezone),
     status: planEntryStatus(r.statuses, e.index, r.state)
   }))
-  return { ...common(r), plan, notifyFailures }
+  return { ...common(r, overdue), plan, notifyFailures }
 }
 
 /** A list entry: the plan only as its progress. */
-export function rolloutSummary (r: StoredRollout): RolloutSummary {
-  return common(r)
+export function rolloutSummary (r: StoredRollout, overdue: OverdueState = NOT_OVERDUE): RolloutSummary {
+  return common(r, overdue)
 }
