@@ -1,5 +1,5 @@
 /**
- * 2,000 generated hostile requests over every route the running app has (read from the app
+ * 1,500 generated hostile requests over every route the running app has (read from the app
  * itself, so a new route is fuzzed without touching this file): no answer may be a 5xx (the
  * 502/503/504 routes document for New Relic or Redis cannot happen here, on a healthy Redis
  * and the local simulator), every 4xx is { statusCode, error, message }, and nothing pollutes
@@ -11,7 +11,7 @@ import { cleanPrefix, uniquePrefix } from './helpers/redis.ts'
 import { Prng, requestFor, routesOf, type FuzzContext } from './helpers/fuzz.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x60_60)
-const COUNT = Number(process.env.FUZZ_COUNT ?? 2000)
+const COUNT = Number(process.env.FUZZ_COUNT ?? 1500)
 const TOKEN = 'fuzz-token-0123456789'
 
 const prefix = uniquePrefix('fuzz')
