@@ -60,11 +60,16 @@ export async function buildApp (opts: BuildOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler)
   answerUnknownRoutes(app)
 
-  await app.register(metricsPlugin)
+  await app.register(metricsPlugin, { token: config.GONOGO_METRICS_TOKEN })
   await app.register(corsPlugin, { origins: config.corsOrigins })
-  await app.register(rateLimitPlugin, { max: config.GONOGO_RATE_LIMIT })
+  await app.register(rateLimitPlugin, { max: config.GONOGO_RATE_LIMIT, redis: config.redis, prefix: config.GONOGO_REDIS_PREFIX })
   await app.register(swaggerPlugin)
-  await app.register(authPlugin, { tokens: config.apiTokens, readsRequireToken: config.readTokensRequired })
+  await app.register(authPlugin, {
+    tokens: config.apiTokens,
+    readsRequireToken: config.readTokensRequired,
+    // With its own token /metrics is guarded by the metrics plugin: Prometheus holds that token, not an API token.
+    ownGuard: config.GONOGO_METRICS_TOKEN === undefined ? [] : ['/metrics']
+  })
   await app.register(redisPlugin, { target: config.redis })
   await app.register(nerdgraphPlugin, {
     config,

@@ -90,6 +90,12 @@ export const EnvSchema = Type.Object({
     default: 'false',
     description: 'true: every route but /healthz and /readyz needs a token from GONOGO_API_TOKENS, reads and /metrics included.'
   }),
+  GONOGO_METRICS_TOKEN: Type.Optional(Type.String({
+    minLength: 16,
+    pattern: '^\\S+$',
+    description: 'When set, GET /metrics needs Authorization: Bearer <this token> (and no API token: give it to Prometheus alone); ' +
+      'at least 16 characters, no spaces. Unset: /metrics is open unless GONOGO_READ_TOKENS_REQUIRED=true.'
+  })),
   GONOGO_CORS_ORIGINS: Type.String({
     default: '*',
     description: 'Comma-separated origins a browser dashboard may call the API from; * for any ' +
@@ -101,7 +107,8 @@ export const EnvSchema = Type.Object({
   GONOGO_MAX_APPS: Int(1, 5000, 200, 'Most apps in one analysis or rollout.'),
   GONOGO_MAX_HOSTS: Int(1, 5000, 200, 'Most canary or baseline hosts in one analysis or rollout.'),
   GONOGO_MAX_WINDOW_HOURS: Int(1, 24 * 31, 72, 'Longest analysis or rollout window, hours.'),
-  GONOGO_RATE_LIMIT: Int(1, 1000000, 600, 'Requests per minute per client IP.'),
+  GONOGO_RATE_LIMIT: Int(1, 1000000, 600, 'Requests per minute per client IP, counted in Redis and shared by every API ' +
+    'process on it (and GONOGO_REDIS_PREFIX); every route but /healthz and /readyz.'),
   GONOGO_BODY_LIMIT: Int(1024, 10485760, 262144, 'Largest request body, bytes.'),
   GONOGO_WEBHOOK_ALLOW_HOSTS: Type.Optional(Type.String({
     description: 'Comma-separated hosts that notify targets may use over http or on private addresses (e.g. 127.0.0.1 for tests).'
@@ -190,6 +197,8 @@ export function loadDotEnv (path = '.env'): boolean {
   return true
 }
 
+const SECRETS = new Set(['NEW_RELIC_API_KEY', 'GONOGO_API_TOKENS', 'GONOGO_METRICS_TOKEN'])
+
 const NUMERIC = new Set(Object.entries(EnvSchema.properties)
   .filter(([, s]) => (s as { type?: string }).type === 'integer').map(([k]) => k))
 
@@ -218,7 +227,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   for (const error of Value.Errors(EnvSchema, withDefaults)) {
     const key = error.path.replace(/^\//, '')
     if (problems.some(p => p.startsWith(key + ' '))) continue
-    problems.push(`${key} ${describe(error.schema, error.message)}, got ${JSON.stringify(error.value)}`)
+    // A secret is never quoted back: the message goes to logs and terminals.
+    const got = SECRETS.has(key) ? `got ${String(error.value).length} characters` : `got ${JSON.stringify(error.value)}`
+    const rule = key === 'GONOGO_METRICS_TOKEN' ? 'must be 16 or more characters with no space' : describe(error.schema, error.message)
+    problems.push(`${key} ${rule}, ${got}`)
   }
   if (withDefaults.NEW_RELIC_API_KEY === undefined && withDefaults.GONOGO_SIM_SCENARIO === undefined) {
     problems.push('NEW_RELIC_API_KEY is required (or set GONOGO_SIM_SCENARIO to run on the embedded simulator)')

@@ -154,3 +154,13 @@ t.test('GONOGO_REDIS_PREFIX may hold one hash tag', async (t) => {
   t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_PREFIX: 'a{' }), /GONOGO_REDIS_PREFIX may hold one \{tag\}/)
   t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_PREFIX: '{}' }), /GONOGO_REDIS_PREFIX/)
 })
+
+t.test('GONOGO_METRICS_TOKEN: long enough, no spaces, and never quoted back', async (t) => {
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_METRICS_TOKEN: 'scrape-3f9c2a7d41b8' }).GONOGO_METRICS_TOKEN, 'scrape-3f9c2a7d41b8')
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k' }).GONOGO_METRICS_TOKEN, undefined)
+  for (const bad of ['short-secret', 'sixteen chars here x']) {
+    const err = t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_METRICS_TOKEN: bad })) as ConfigError
+    t.match(err.problems, [/^GONOGO_METRICS_TOKEN must be 16 or more characters with no space, got \d+ characters$/])
+    t.notMatch(err.message, bad, 'the secret is not in the message')
+  }
+})

@@ -174,12 +174,17 @@ function withMetrics (paths: OpenApiDocument['paths']): OpenApiDocument['paths']
       tags: ['health'],
       summary: 'Prometheus metrics',
       operationId: 'getMetrics',
+      description: 'Open unless GONOGO_METRICS_TOKEN is set: then it needs `Authorization: Bearer <GONOGO_METRICS_TOKEN>`, ' +
+        'and no API token opens it. Counted against GONOGO_RATE_LIMIT like every route but the probes.',
       security: [],
       responses: {
         200: {
           description: 'The gonogo_* metrics in the Prometheus text format',
           content: { 'text/plain': { schema: { type: 'string' }, example: METRICS_EXAMPLE } }
-        }
+        },
+        // Both shared responses exist: the mutating routes answer 401 and every route 429.
+        401: { $ref: '#/components/responses/Unauthorized' } as never,
+        429: { $ref: '#/components/responses/TooManyRequests' } as never
       }
     }
   }

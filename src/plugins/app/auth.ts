@@ -6,6 +6,8 @@ export interface AuthOptions {
   tokens: ApiToken[]
   /** GONOGO_READ_TOKENS_REQUIRED: reads need a token too (not /healthz and /readyz). */
   readsRequireToken?: boolean
+  /** Paths another plugin guards with a token of their own (/metrics with GONOGO_METRICS_TOKEN): no API token asked. */
+  ownGuard?: string[]
 }
 
 /** Who made a request when no token identifies the caller (no GONOGO_API_TOKENS, or an open read). */
@@ -39,9 +41,10 @@ const BOARD = /^\/(?:board(?:\/|\/rollouts\/[^/.]+|\/assets\/(?:vendor\/)?[\w.-]
 export default fp<AuthOptions>(async (app, opts) => {
   app.decorateRequest('caller', ANONYMOUS)
   if (opts.tokens.length === 0) return
+  const ownGuard = new Set(opts.ownGuard ?? [])
   const digests = opts.tokens.map(t => ({ name: t.name, digest: digest(t.token) }))
   app.addHook('onRequest', async (req, reply) => {
-    if (!needsToken(req.method, req.url, opts.readsRequireToken === true)) return
+    if (!needsToken(req.method, req.url, opts.readsRequireToken === true, ownGuard)) return
     const header = req.headers.authorization
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
     if (match === null) {
@@ -66,11 +69,11 @@ export default fp<AuthOptions>(async (app, opts) => {
 }, { name: 'auth' })
 
 /** Mutations always; reads only when required, and never the probes, the board's files or a CORS preflight (no credentials). */
-function needsToken (method: string, url: string, reads: boolean): boolean {
+function needsToken (method: string, url: string, reads: boolean, ownGuard: Set<string>): boolean {
   if (MUTATING.has(method)) return true
   if (!reads || method === 'OPTIONS') return false
   const path = url.split('?')[0]
-  return !PROBES.has(path) && !BOARD.test(path)
+  return !PROBES.has(path) && !BOARD.test(path) && !ownGuard.has(path)
 }
 
 function digest (token: string): Buffer {
