@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto'
 import t from 'tap'
 import { Redis } from 'ioredis'
 import { Notifier } from '../../src/notify/notifier.ts'
+import { queuePrefix } from '../../src/store/keys.ts'
 import { buildTestApp, poolAddRollout } from '../helpers/app.ts'
 import { cleanPrefix, eventually, uniquePrefix } from '../helpers/redis.ts'
 import { SECRET, outcome, testConfig } from './helpers/fixtures.ts'
@@ -89,7 +90,8 @@ t.test('an echoing receiver leaks nothing into logs, failure records or failed j
   const jobKeys: string[] = []
   let cursor = '0'
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:notify:*`, 'COUNT', 500)
+    // BullMQ's keys are under the hash-tagged queue prefix ({<prefix>}, store/keys.ts queuePrefix).
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix(prefix)}:notify:*`, 'COUNT', 500)
     cursor = next
     jobKeys.push(...keys.filter(k => /:notify:[^:]+$/.test(k)))
   } while (cursor !== '0')
