@@ -101,6 +101,11 @@ export const EnvSchema = Type.Object({
     'Wait before the first retry of a failed checkpoint; doubles on each further retry.'),
   GONOGO_CHECKPOINT_LAG_SECONDS: Int(0, 3600, 60,
     'How long after its time a checkpoint runs, so New Relic has ingested the data up to it.'),
+  GONOGO_CHECKPOINT_READ: Type.Union([Type.Literal('incremental'), Type.Literal('full')], {
+    default: 'incremental',
+    description: 'How a rollout checkpoint reads New Relic: incremental (what is new since the last one, merged into the state the ' +
+      'evidence carries) or full (the whole window again, as a check).'
+  }),
   GONOGO_MANUAL_WAIT_MS: Int(0, 120000, 10000, 'How long POST /v1/rollouts/{id}/checkpoints waits for the result before answering 202.'),
   GONOGO_RETENTION_DAYS: Int(0, 36500, 90,
     'Rollouts decided or cancelled more than this many days ago are deleted with their checkpoints; 0 keeps them forever.'),
