@@ -142,19 +142,24 @@ export async function fetchIncremental (
     : []
   const seriesHosts = apps.map(app => ({ app, hosts: reported.get(app)! }))
 
-  const round2 = await runSpecs(client, accountId, [
-    ...sideSpecs('canary.window', window, apps.map(app => ({ app, hosts: splits.get(app)!.canary }))),
-    ...sideSpecs('baseline.window', window, apps.map(app => ({ app, hosts: splits.get(app)!.baseline }))),
-    ...sideSpecs('baseline.pre', { since: preFrom, until: from }, preBaselines),
-    ...parts('series', (i, tag) => seriesSpecs(i, bucketMinutes, bucketCountFor(i.since, i.until, bucketMinutes), seriesHosts, tag))
-  ], log, opts.signal)
+  const seriesOf = async (i: Interval | null): Promise<Map<string, SeriesPoint[]>> => {
+    if (i === null) return new Map()
+    const specs = seriesSpecs(i, bucketMinutes, bucketCountFor(i.since, i.until, bucketMinutes), seriesHosts)
+    return await readSeriesByRequest(client, accountId, specs, i.since, opts)
+  }
+  const [round2, settledSeries, freshSeries] = await Promise.all([
+    runSpecs(client, accountId, [
+      ...sideSpecs('canary.window', window, apps.map(app => ({ app, hosts: splits.get(app)!.canary }))),
+      ...sideSpecs('baseline.window', window, apps.map(app => ({ app, hosts: splits.get(app)!.baseline }))),
+      ...sideSpecs('baseline.pre', { since: preFrom, until: from }, preBaselines)
+    ], log, opts.signal),
+    seriesOf(settle),
+    seriesOf(fresh)
+  ])
   const canary = readSides(rowsOf(round2, 'canary.window'))
   const baseline = readSides(rowsOf(round2, 'baseline.window'))
   const preBaseline = readSides(rowsOf(round2, 'baseline.pre'))
   for (const { app } of preBaselines) next.get(app)!.pre.baselineP95S = preBaseline.get(app)?.p95S ?? null
-  const noSeries = new Map<string, SeriesPoint[]>()
-  const settledSeries = settle === null ? noSeries : readSeries(rowsOf(round2, 'series.settle'), undefined, settle.since)
-  const freshSeries = fresh === null ? noSeries : readSeries(rowsOf(round2, 'series.fresh'), undefined, fresh.since)
 
   const thresholds = new Map<string, number | null>(apps.map(app => [
     app, given.get(app) ?? positive(next.get(app)!.pre.baselineP95S) ?? positive(baseline.get(app)?.p95S)
@@ -215,6 +220,25 @@ export async function fetchIncremental (
     carry: encodeCarry(state),
     continued: prev !== null
   }
+}
+
+/**
+ * Series queries in groups of one request each, every group's rows turned into points as soon as
+ * it answers: the rows of a round's series (most of a checkpoint's bytes) are never all alive at
+ * once, which is what kept a worker's peak memory high (JSON.parse and row objects).
+ */
+async function readSeriesByRequest (
+  client: NerdGraphClient, accountId: number, specs: QuerySpec[], fromMs: number, opts: FetchOptions
+): Promise<Map<string, SeriesPoint[]>> {
+  const into = new Map<string, SeriesPoint[]>()
+  const size = Math.max(1, client.maxQueriesPerRequest)
+  const groups: QuerySpec[][] = []
+  for (let i = 0; i < specs.length; i += size) groups.push(specs.slice(i, i + size))
+  await Promise.all(groups.map(async group => {
+    const answers = await runSpecs(client, accountId, group, opts.logger, opts.signal)
+    for (const a of answers) readSeries(a.rows, into, fromMs)
+  }))
+  return into
 }
 
 /** Slow counts of apps that have none carried: the settled part from `from`, and the fresh part. */
