@@ -22,7 +22,7 @@ import type { AppData, CheckpointData, ErrorClassCount, HostStats, SeriesPoint }
 import {
   addCounts, addErrors, addHosts, copyErrors, errorRowsOf, gridStarts, hostStatsOf, mergeSeries, windowSeries
 } from './carry-merge.ts'
-import { decodeCarry, emptyApp, encodeCarry, type CarriedApp, type CarriedState } from './carry.ts'
+import { emptyApp, packCarry, unpackCarry, type CarriedApp, type CarriedState, type PackedCarry } from './carry.ts'
 import type { AppHosts } from './chunk.ts'
 import { countSpecs, hostLatencySpecs, intervalSpecs, seriesSpecs, sideSpecs, slowSpecs, type Interval } from './checkpoint-plan.ts'
 import { addHostP95, readErrorClasses, readHostStats, readSeries, readSides, readSlow, scaleErrorClasses } from './checkpoint-read.ts'
@@ -50,8 +50,8 @@ export interface IncrementalRequest extends FetchRequest {
 
 export interface IncrementalData {
   data: CheckpointData
-  /** JSON for the evidence's `carry` field. */
-  carry: ReturnType<typeof encodeCarry>
+  /** For the evidence's `carry` field. */
+  carry: PackedCarry
   /** Whether the previous state was continued (false: read from `from`). */
   continued: boolean
 }
@@ -64,7 +64,7 @@ export async function fetchIncremental (
   const log = opts.logger
   const bucketMinutes = gridMinutesFor(req)
   const bucketMs = bucketMinutes * 60_000
-  const prev = decodeCarry(req.carry, { from, until, preFrom, bucketMinutes, apps, canaryHosts, baselineHosts })
+  const prev = unpackCarry(req.carry, { from, until, preFrom, bucketMinutes, apps, canaryHosts, baselineHosts })
   const settledFrom = prev?.settledUntil ?? from
   const overlap = Math.max(0, req.overlapMs ?? OVERLAP_MS)
   const settledUntil = Math.max(settledFrom, from + Math.floor((until - overlap - from) / bucketMs) * bucketMs)
@@ -217,7 +217,7 @@ export async function fetchIncremental (
       baselineHosts: baselineCopy,
       apps: appData
     },
-    carry: encodeCarry(state),
+    carry: packCarry(state),
     continued: prev !== null
   }
 }

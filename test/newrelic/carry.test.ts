@@ -1,6 +1,6 @@
 /** The carried state survives JSON and is never half-trusted: anything that does not fit is dropped. */
 import t from 'tap'
-import { decodeCarry, emptyApp, encodeCarry, type CarriedState, type CarryKey } from '../../src/newrelic/carry.ts'
+import { decodeCarry, emptyApp, encodeCarry, packCarry, unpackCarry, type CarriedState, type CarryKey } from '../../src/newrelic/carry.ts'
 
 const from = 1_700_000_000_000
 const key: CarryKey = {
@@ -54,4 +54,11 @@ t.test('state that does not fit is not continued', async t => {
   t.equal(decodeCarry(json, { ...key, baselineHosts: ['PRDIIS01'] }), null, 'another baseline')
   t.equal(decodeCarry({ ...json, apps: { A: { ...json.apps.A, h: [['PRDIIS01', 'ten', 1, 2]] } } }, key), null, 'a malformed count')
   t.equal(decodeCarry({ ...json, apps: { A: { ...json.apps.A, t: null } } }, key), null, 'a malformed series')
+})
+
+t.test('packed as the evidence stores it', async t => {
+  const packed = JSON.parse(JSON.stringify(packCarry(state)))
+  t.same(encodeCarry(unpackCarry(packed, key)!), encodeCarry(state), 'the same state back')
+  t.equal(unpackCarry({ ...packed, z: 'not deflate' }, key), null, 'garbage is no state')
+  t.equal(unpackCarry(json, key), null, 'an unpacked state is not taken for a packed one')
 })

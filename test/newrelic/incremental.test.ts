@@ -5,6 +5,7 @@
  */
 import t from 'tap'
 import pino from 'pino'
+import { unpackCarry } from '../../src/newrelic/carry.ts'
 import { NerdGraphClient } from '../../src/newrelic/client.ts'
 import { loadScenario, startSimulator } from '../../src/sim/index.ts'
 import type { Target } from '../../src/rollout/target.ts'
@@ -26,6 +27,7 @@ const target: Target = {
   canaryHosts: ['PRDIIS09'],
   baselineHosts: null
 }
+const names = target.apps.map(a => a.name)
 const startAt = Date.parse('2026-11-25T04:30:00Z')
 const decisionAt = Date.parse('2026-11-25T10:00:00Z')
 const plan = [1, 2, 3, 4, 5].map(h => startAt + h * HOUR).concat(decisionAt)
@@ -37,7 +39,10 @@ t.test('every planned checkpoint and the decision agree with a full re-read', as
     full = await look(client, target, startAt, at, decisionAt, 'full', full?.evidence)
     inc = await look(client, target, startAt, at, decisionAt, 'incremental', inc?.evidence)
     sameResult(t, inc.result, full.result, `checkpoint ${i}`)
-    t.equal((inc.evidence.carry as { settledUntil: number }).settledUntil, at - HOUR / 12, `checkpoint ${i} leaves its last 5 minutes open`)
+    const key = {
+      from: startAt, until: at, preFrom: startAt - 6 * HOUR, bucketMinutes: 1, apps: names, canaryHosts: ['PRDIIS09'], baselineHosts: null
+    }
+    t.equal(unpackCarry(inc.evidence.carry, key)?.settledUntil, at - HOUR / 12, `checkpoint ${i} leaves its last 5 minutes open`)
   }
   t.equal(full?.result.recommendation, 'NO_GO')
 })
