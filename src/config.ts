@@ -128,6 +128,11 @@ export const EnvSchema = Type.Object({
   GONOGO_OVERDUE_GRACE_SECONDS: Int(0, 3600, 30, 'How long past its time plus GONOGO_CHECKPOINT_LAG_SECONDS a checkpoint may go ' +
     'unrecorded before the rollout is overdue (the gate closes, checkpoint.overdue is sent); with the default lag that is 90 s ' +
     'after the checkpoint time, 30 s after it was due to run.'),
+  GONOGO_CHECKPOINT_READ: Type.Union([Type.Literal('incremental'), Type.Literal('full')], {
+    default: 'incremental',
+    description: 'How a rollout checkpoint reads New Relic: incremental (what is new since the last one, merged into the state the ' +
+      'evidence carries) or full (the whole window again, as a check).'
+  }),
   GONOGO_MANUAL_WAIT_MS: Int(0, 120000, 10000, 'How long POST /v1/rollouts/{id}/checkpoints waits for the result before answering 202.'),
   GONOGO_RETENTION_DAYS: Int(0, 36500, 90,
     'Rollouts decided or cancelled more than this many days ago are deleted with their checkpoints; 0 keeps them forever.'),

@@ -1,5 +1,7 @@
 import type { NerdGraphClient } from '../newrelic/client.ts'
-import { fetchCheckpointData } from '../newrelic/fetch-checkpoint.ts'
+import { fetchCheckpointData, type FetchRequest } from '../newrelic/fetch-checkpoint.ts'
+import { fetchIncremental } from '../newrelic/fetch-incremental.ts'
+import { bucketMinutesFor } from '../newrelic/limits.ts'
 import { judge, type EvidenceState, type JudgeOutput } from '../judge/index.ts'
 import type { Target } from '../rollout/target.ts'
 import type { AppSeries } from '../schemas/board.ts'
@@ -11,6 +13,9 @@ export interface AnalysisWindow {
   until: number
 }
 
+/** How a rollout's checkpoint reads New Relic: only what is new since the last one, or everything again. */
+export type ReadMode = 'incremental' | 'full'
+
 /**
  * One checkpoint's work: read New Relic, then judge. The judge stays pure; this
  * is the only place the two meet, shared by one-shot analyses and rollout jobs.
@@ -19,19 +24,36 @@ export async function runAnalysis (
   client: NerdGraphClient,
   target: Target,
   window: AnalysisWindow,
-  opts: { asOf: number, evidence?: EvidenceState, slowThresholdsS?: Record<string, number>, signal?: AbortSignal, looks?: number }
+  opts: {
+    asOf: number
+    evidence?: EvidenceState
+    slowThresholdsS?: Record<string, number>
+    signal?: AbortSignal
+    looks?: number
+    /** Incremental: continue from `evidence.carry` and return the new one in the evidence. Default full. */
+    read?: ReadMode
+    /** A rollout's decision time: its series use the buckets its whole window needs, from the first checkpoint on. */
+    horizon?: number
+  }
 ): Promise<JudgeOutput & { series: Record<string, AppSeries> }> {
   let data
+  let carry: unknown
+  const req: FetchRequest = {
+    accountId: target.accountId,
+    apps: target.apps.map(a => a.name),
+    canaryHosts: target.canaryHosts,
+    baselineHosts: target.baselineHosts,
+    from: window.from,
+    until: window.until,
+    slowThresholdsS: opts.slowThresholdsS,
+    ...(opts.horizon === undefined || opts.horizon <= window.from ? {} : { bucketMinutes: bucketMinutesFor(window.from, opts.horizon) })
+  }
   try {
-    data = await fetchCheckpointData(client, {
-      accountId: target.accountId,
-      apps: target.apps.map(a => a.name),
-      canaryHosts: target.canaryHosts,
-      baselineHosts: target.baselineHosts,
-      from: window.from,
-      until: window.until,
-      slowThresholdsS: opts.slowThresholdsS
-    }, { signal: opts.signal })
+    if (opts.read === 'incremental') {
+      ;({ data, carry } = await fetchIncremental(client, { ...req, carry: opts.evidence?.carry }, { signal: opts.signal }))
+    } else {
+      data = await fetchCheckpointData(client, req, { signal: opts.signal })
+    }
   } catch (err) {
     throw toUpstreamError(err, { accountId: target.accountId, accountFromRequest: target.accountFromRequest ?? false })
   }
@@ -44,5 +66,6 @@ export async function runAnalysis (
     evidence: opts.evidence,
     looks: opts.looks
   })
-  return { ...judged, series: seriesOf(data) }
+  const evidence = carry === undefined ? judged.evidence : { ...judged.evidence, carry }
+  return { ...judged, evidence, series: seriesOf(data) }
 }

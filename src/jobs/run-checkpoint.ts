@@ -45,6 +45,8 @@ export async function runCheckpoint (deps: AdvanceDeps, rollout: StoredRollout, 
       asOf: startedAt,
       evidence,
       slowThresholdsS: evidence === undefined ? undefined : deps.slowThresholds(evidence),
+      // The decision time fixes the series buckets for the whole rollout (and incremental reads' grid).
+      horizon: spec.decisionAt,
       // Only a planned checkpoint may decide early: a manual one never extends the chain.
       looks: item.kind === 'checkpoint' && spec.target.policy?.earlyDecision === true ? spec.planLength : undefined
     })

@@ -22,7 +22,7 @@ export type Evidence = unknown
 export type Analyse = (
   target: Target,
   window: { from: number, until: number },
-  opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number>, looks?: number }
+  opts: { asOf: number, evidence?: Evidence, slowThresholdsS?: Record<string, number>, looks?: number, horizon?: number }
 ) => Promise<{ result: CheckpointResult, evidence: Evidence, series?: Record<string, AppSeries>, early?: EarlyCall | null }>
 
 export interface AdvanceSettings {

@@ -41,6 +41,11 @@ export interface EvidenceState {
   /** `until` of the checkpoint that produced this state. */
   until: number
   apps: Record<string, AppEvidence>
+  /**
+   * The fetcher's carried New Relic data (src/newrelic/carry.ts), opaque to the judge: it rides
+   * in the evidence so it is recorded in the same atomic step as the checkpoint.
+   */
+  carry?: unknown
 }
 
 /** A fresh app record. */

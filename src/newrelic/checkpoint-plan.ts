@@ -35,13 +35,26 @@ export interface Interval {
  * The p95s tell a slow existing host from the others (judge/outliers.ts), before the rollout for
  * the slow threshold and in the window for the latency baseline, and give each new host its own.
  */
-export function intervalSpecs (name: 'window' | 'pre', apps: string[], interval: Interval): QuerySpec[] {
+export function intervalSpecs (name: string, apps: string[], interval: Interval): QuerySpec[] {
+  return [...countSpecs(name, apps, interval), ...hostLatencySpecs(name, apps, interval)]
+}
+
+/**
+ * Host stats and error classes over one interval: counts that add up, so an incremental
+ * checkpoint reads them over the new interval only and merges (carry.ts).
+ */
+export function countSpecs (name: string, apps: string[], interval: Interval): QuerySpec[] {
   const values = { since: interval.since, until: interval.until }
   return [
     ...slices(apps, HOST_QUERY_APPS).map(chunk => ({ tag: `hosts.${name}`, template: 'host-stats' as const, apps: chunk, values })),
-    ...slices(apps, HOST_QUERY_APPS).map(chunk => ({ tag: `latency.${name}`, template: 'host-latency' as const, apps: chunk, values })),
     ...slices(apps, ERROR_QUERY_APPS).map(chunk => ({ tag: `errors.${name}`, template: 'error-classes' as const, apps: chunk, values }))
   ]
+}
+
+/** Each host's p95 over one interval: a percentile, so always over the whole interval wanted. */
+export function hostLatencySpecs (name: string, apps: string[], interval: Interval): QuerySpec[] {
+  const values = { since: interval.since, until: interval.until }
+  return slices(apps, HOST_QUERY_APPS).map(chunk => ({ tag: `latency.${name}`, template: 'host-latency' as const, apps: chunk, values }))
 }
 
 /**
@@ -71,13 +84,13 @@ export function seriesSince (window: Interval, bucketMinutes: number): number {
 }
 
 /** Per app, host and bucket over the window, for apps with reported hosts. */
-export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: number, hosts: AppHosts[]): QuerySpec[] {
+export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: number, hosts: AppHosts[], tag = 'series'): QuerySpec[] {
   const since = Math.max(0, seriesSince(window, bucketMinutes))
   const packs = packApps(
     hosts, { maxApps: MAX_LIST_ITEMS, maxHosts: MAX_LIST_ITEMS, maxFacets: FACET_LIMIT, facetsPerHost: buckets, splitApp: true }
   )
   return packs.map(pack => ({
-    tag: 'series',
+    tag,
     template: 'host-series',
     apps: pack.apps,
     hosts: pack.hosts,
@@ -92,7 +105,9 @@ export function seriesSpecs (window: Interval, bucketMinutes: number, buckets: n
  * carries one filter per threshold (`values.slowFilters`), so apps with their own
  * thresholds still share queries: 200 apps cost about 10 queries, not 200.
  */
-export function slowSpecs (window: Interval, thresholds: Map<string, number>, hosts?: Map<string, readonly string[]>): QuerySpec[] {
+export function slowSpecs (
+  window: Interval, thresholds: Map<string, number>, hosts?: Map<string, readonly string[]>, tag = 'slow'
+): QuerySpec[] {
   const apps = [...thresholds.keys()]
   const packs = hosts === undefined
     ? slices(apps, HOST_QUERY_APPS)
@@ -106,7 +121,7 @@ export function slowSpecs (window: Interval, thresholds: Map<string, number>, ho
     const flush = (): void => {
       if (chunk.length > 0) {
         specs.push({
-          tag: 'slow', template: 'slow-count', apps: chunk, values: { since: window.since, until: window.until, slowFilters: distinct }
+          tag, template: 'slow-count', apps: chunk, values: { since: window.since, until: window.until, slowFilters: distinct }
         })
       }
       chunk = []

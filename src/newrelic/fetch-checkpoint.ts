@@ -50,6 +50,11 @@ export interface FetchRequest {
   preFrom?: number
   /** Thresholds (s) a rollout already carries; apps missing here get one computed now. */
   slowThresholdsS?: Record<string, number>
+  /**
+   * Series bucket length (minutes) to use at least, e.g. the one a rollout's whole window needs,
+   * so every checkpoint of it judges buckets of one length (and incremental ones share a grid).
+   */
+  bucketMinutes?: number
 }
 
 export interface FetchOptions {
@@ -70,7 +75,7 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
   const log = opts.logger
   const window: Interval = { since: from, until }
   const pre: Interval | null = preFrom < from ? { since: preFrom, until: from } : null
-  const bucketMinutes = bucketMinutesFor(from, until)
+  const bucketMinutes = gridMinutesFor(req)
 
   // Round 1: what each app reported per host; slow counts where the threshold is known.
   const round1 = await runSpecs(client, accountId, [
@@ -165,8 +170,17 @@ export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRe
   }
 }
 
+/** The series bucket length: the request's, unless the window needs longer buckets. */
+export function gridMinutesFor (req: FetchRequest): number {
+  const given = req.bucketMinutes
+  if (given !== undefined && (!Number.isSafeInteger(given) || given < 1)) {
+    throw new RangeError(`bucketMinutes must be a whole number of minutes, got ${given}`)
+  }
+  return Math.max(given ?? 1, bucketMinutesFor(req.from, req.until))
+}
+
 /** Checks the request and derives the app list, pre-window start and given thresholds. */
-function normalise (req: FetchRequest): { apps: string[], preFrom: number, given: Map<string, number> } {
+export function normalise (req: FetchRequest): { apps: string[], preFrom: number, given: Map<string, number> } {
   if (!Array.isArray(req.apps) || req.apps.some(a => typeof a !== 'string')) throw new TypeError('apps must be a list of app names')
   if (!Array.isArray(req.canaryHosts) || req.canaryHosts.some(h => typeof h !== 'string')) {
     throw new TypeError('canaryHosts must be a list of host names')
@@ -194,11 +208,11 @@ function normalise (req: FetchRequest): { apps: string[], preFrom: number, given
   return { apps, preFrom, given }
 }
 
-function rowsOf (answers: Answer[], tag: string): Row[] {
+export function rowsOf (answers: Answer[], tag: string): Row[] {
   return answers.filter(a => a.spec.tag === tag).flatMap(a => a.rows)
 }
 
-function sideLatency (
+export function sideLatency (
   row: SideRow | undefined, hosts: string[], slowByHost: Map<string, number> | undefined, threshold: number | null
 ): SideLatency {
   let slow: number | null = null
@@ -210,24 +224,24 @@ function sideLatency (
 }
 
 /** Each host's slow count, when the threshold was known (a host missing from the counts had none). */
-function withSlow (hosts: HostStats[], slowByHost: Map<string, number> | undefined): HostStats[] {
+export function withSlow (hosts: HostStats[], slowByHost: Map<string, number> | undefined): HostStats[] {
   if (slowByHost === undefined) return hosts
   return hosts.map(h => ({ ...h, slow: slowByHost.get(h.host) ?? 0 }))
 }
 
-function positive (value: number | null | undefined): number | null {
+export function positive (value: number | null | undefined): number | null {
   return value != null && value > 0 ? value : null
 }
 
-function sortHosts (hosts: HostStats[] | undefined): HostStats[] {
+export function sortHosts (hosts: HostStats[] | undefined): HostStats[] {
   return [...(hosts ?? [])].sort((a, b) => compare(a.host, b.host))
 }
 
-function sortSeries (points: SeriesPoint[] | undefined): SeriesPoint[] {
+export function sortSeries (points: SeriesPoint[] | undefined): SeriesPoint[] {
   return [...(points ?? [])].sort((a, b) => compare(a.host, b.host) || a.startMs - b.startMs)
 }
 
-function sortErrors (errors: ErrorClassCount[] | undefined): ErrorClassCount[] {
+export function sortErrors (errors: ErrorClassCount[] | undefined): ErrorClassCount[] {
   return [...(errors ?? [])].sort((a, b) => compare(a.host, b.host) || b.count - a.count || compare(a.errorClass, b.errorClass))
 }
 

@@ -64,7 +64,9 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
         asOf: o.asOf,
         evidence: o.evidence as EvidenceState | undefined,
         slowThresholdsS: o.slowThresholdsS,
-        looks: o.looks
+        looks: o.looks,
+        horizon: o.horizon,
+        read: config.GONOGO_CHECKPOINT_READ
       }),
       people: new PeopleStore(app.redis, config.GONOGO_REDIS_PREFIX),
       slowThresholds: (evidence: Evidence) => slowThresholdsOf(evidence as EvidenceState),
