@@ -16,8 +16,8 @@ export interface WorkerLiveness {
 
 /**
  * Worker heartbeats, so a process without a worker (the API role) can tell that no worker is
- * left: `<prefix>:workers:<id>` with a TTL for each live worker (what an operator lists), and a
- * sorted set `<prefix>:workers` of the time of each worker's latest beat (what readiness reads:
+ * left: `<prefix>:{workers}:<id>` with a TTL for each live worker (what an operator lists), and a
+ * sorted set `<prefix>:{workers}` of the time of each worker's latest beat (what readiness reads:
  * one command, no SCAN). Times are the workers' own clocks; hosts of one deployment agree
  * within seconds, far below the 30 s that counts.
  */
@@ -30,9 +30,10 @@ export class HeartbeatStore {
     this.#prefix = prefix
   }
 
-  #set (): string { return `${this.#prefix}:workers` }
-  #key (id: string): string { return `${this.#prefix}:workers:${id}` }
-  #latest (): string { return `${this.#prefix}:workers:latest-beat` }
+  // One hash tag: a beat writes the three keys in one MULTI, which a Redis Cluster allows only within one slot.
+  #set (): string { return `${this.#prefix}:{workers}` }
+  #key (id: string): string { return `${this.#prefix}:{workers}:${id}` }
+  #latest (): string { return `${this.#prefix}:{workers}:latest-beat` }
 
   /** Records a beat of worker `id` at `now` (what it is: host and pid, for people reading the key). */
   async beat (id: string, now: number, about: Record<string, unknown> = {}): Promise<void> {

@@ -17,7 +17,7 @@ export class OverdueMarks {
     this.#prefix = prefix
   }
 
-  #key (rolloutId: string, index: number): string { return `${this.#prefix}:rollout:${rolloutId}:overdue:${index}` }
+  #key (rolloutId: string, index: number): string { return `${this.#prefix}:rollout:{${rolloutId}}:overdue:${index}` }
 
   /** Whether this entry's checkpoint.overdue was queued already. */
   async announced (rolloutId: string, index: number): Promise<boolean> {
