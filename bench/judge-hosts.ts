@@ -5,7 +5,7 @@
  * and NO_GO come, how often they are wrong). Data from bench/judge-gen.ts, 6 hourly looks
  * carrying EvidenceState.
  *
- *   npx tsx bench/judge-hosts.ts [--clean 1000] [--seeds 300] [--only multi|sick|stagger|early]
+ *   npx tsx bench/judge-hosts.ts [--clean 1000] [--seeds 300] [--only multi|sick|sick-clean|stagger|early]
  */
 import { parseArgs } from 'node:util'
 import { judge, type EvidenceState } from '../src/judge/index.ts'
@@ -96,7 +96,8 @@ function pct (k: number, n: number): string {
 
 const started = performance.now()
 const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(0)} s`
-const out: string[] = []
+// Rows print as they finish, so a run cut short on a loaded machine still leaves its finished rows.
+const out = { push: (...lines: string[]): void => { for (const l of lines) console.log(l) } }
 const section = (title: string, header: string): void => {
   out.push('', `### ${title}`, '', header, `| ${header.split('|').slice(1, -1).map(() => '---').join(' | ')} |`)
 }
@@ -127,6 +128,7 @@ function clean (name: string, pool: Pool, flagged?: string, kayenta = true): voi
     if (looks.some(l => l.kayentaFail.size > 0)) nKayenta++
     if (flagged !== undefined && looks.some(l => l.findings.some(f => f.includes(flagged)))) flags++
     warnApps += [...looks[LOOKS - 1].verdicts.values()].filter(v => v === 'WARN').length
+    if ((i + 1) % 25 === 0) console.error(`${name}: ${i + 1}/${nClean}, NO_GO ${noGo}, kayenta ${nKayenta}, flags ${flags} (${elapsed()})`)
   }
   const k = kayenta ? `${pct(nKayenta, nClean)} (${nKayenta})` : 'not run'
   out.push(`| ${name} (${nClean} rollouts) | <= 2% | **${pct(noGo, nClean)}** (${noGo}) | ${k} | ` +
@@ -182,10 +184,12 @@ function detect (d: Detect): void {
 
 const HEADER = '| Row | Target | gonogo (count) | Kayenta-style | Notes |'
 const three: Pool = { canaryHosts: NEW3 }
+const SICK_ONES = [
+  ['p95 x2', { latencyMultiplier: 2 }], ['p95 x1.6', { latencyMultiplier: 1.6 }], ['x3 error rate', { errorRateMultiplier: 3 }]
+] as const
 
 if (part('multi')) {
   section('Three new hosts (PRDWEB2025A-C) and 4 existing', HEADER)
-  clean('False alarms: clean 25-app rollout, 3 new hosts, NO_GO at any of 6 looks', three)
   const oneBad = (effect: CanaryEffect): Pool => ({ ...three, targetHostEffect: { [BAD]: effect } })
   detect({
     name: 'x2 error rate on one host of three, 700 rpm, FAIL by look 2',
@@ -241,16 +245,13 @@ if (part('multi')) {
     want: ['FAIL'],
     target: '>= 95%'
   })
+  clean('False alarms: clean 25-app rollout, 3 new hosts, NO_GO at any of 6 looks', three)
 }
 
 if (part('sick')) {
   section(`A sick existing host (${SICK} of PRDIIS01-04, sick for every app, in the pre-window too) and one new host`, HEADER)
-  const sickOnes = [
-    ['p95 x2', { latencyMultiplier: 2 }], ['p95 x1.6', { latencyMultiplier: 1.6 }], ['x3 error rate', { errorRateMultiplier: 3 }]
-  ] as const
-  for (const [label, sick] of sickOnes) {
+  for (const [label, sick] of SICK_ONES) {
     const pool: Pool = { hostEffect: { [SICK]: sick } }
-    clean(`False alarms: clean 25-app rollout behind an existing host with ${label}, NO_GO at any of 6 looks`, pool, SICK, false)
     detect({
       name: `clean canary behind an existing host with ${label}, 200 rpm, FAIL at any of 6 looks`,
       rpm: 200,
@@ -290,11 +291,18 @@ if (part('sick')) {
   })
 }
 
+if (part('sick-clean')) {
+  section(`Clean 25-app rollouts behind a sick existing host (${SICK}, sick for every app)`, HEADER)
+  for (const [label, sick] of SICK_ONES) {
+    const name = `False alarms: clean 25-app rollout behind an existing host with ${label}, NO_GO at any of 6 looks`
+    clean(name, { hostEffect: { [SICK]: sick } }, SICK, false)
+  }
+}
+
 if (part('stagger')) {
   const late: Pool = { canaryHosts: NEW3, joinMinute: { PRDWEB2025C: 90 } }
   const lateBad = (effect: CanaryEffect): Pool => ({ ...late, targetHostEffect: { PRDWEB2025C: effect } })
   section('Staggered joins: PRDWEB2025C joins at minute 90 (2 of 3 new hosts from minute 0)', HEADER)
-  clean('False alarms: clean 25-app rollout, a new host joining at minute 90, NO_GO at any of 6 looks', late, undefined, false)
   detect({
     name: 'x2 error rate on the late host, 700 rpm, FAIL by look 3 (1.5 h of its own)',
     rpm: 700,
@@ -313,6 +321,7 @@ if (part('stagger')) {
     target: '>= 95%',
     named: 'PRDWEB2025C'
   })
+  clean('False alarms: clean 25-app rollout, a new host joining at minute 90, NO_GO at any of 6 looks', late, undefined, false)
 }
 
 interface EarlyTally { n: number, earlyGo: number[], earlyNoGo: number[], scheduled: Map<string, number>, noGoLook: number[] }
@@ -354,8 +363,6 @@ if (part('early')) {
     '| Rollouts (count) | early GO | mean look of early GO | early GO by look | early NO_GO | mean look of early NO_GO | ' +
     'scheduled decision at look 6 |')
   const pop = (i: number): AppModel[] => appPopulation(new Rng(10_000 + i), 25)
-  let c = 0
-  earlyRow('clean 25-app rollouts', early(() => pop(c++), () => ({}), nClean, 20_000, true), false)
   for (const rpm of [200, 1000]) earlyRow(`clean app alone, ${rpm} rpm`, early(() => [target(rpm)], () => ({}), nClean, 50_000), false)
   for (const rpm of [200, 1000]) {
     for (const x of [1.5, 2]) {
@@ -371,7 +378,8 @@ if (part('early')) {
   earlyRow('x1.5 error rate at 1,000 rpm among 24 clean apps',
     early(() => [target(1000), ...appPopulation(new Rng(30_000 + m++), 25).slice(1)],
       as => ({ [as[0].name]: { errorRateMultiplier: 1.5 } }), nSeeds, 40_000), true)
+  let c = 0
+  earlyRow('clean 25-app rollouts', early(() => pop(c++), () => ({}), nClean, 20_000, true), false)
 }
 
-for (const line of out) console.log(line)
 console.log(`\n${elapsed()} in all; base error rate 1%, sigma 0.6, median 200 ms for target apps`)
