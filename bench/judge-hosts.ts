@@ -5,7 +5,9 @@
  * and NO_GO come, how often they are wrong). Data from bench/judge-gen.ts, 6 hourly looks
  * carrying EvidenceState.
  *
- *   npx tsx bench/judge-hosts.ts [--clean 1000] [--seeds 300] [--only multi|sick|sick-clean|stagger|early]
+ *   npx tsx bench/judge-hosts.ts [--clean 1000] [--seeds 300]
+ *     [--only multi|multi-clean|sick|sick-clean|stagger|stagger-clean|early|early-clean]
+ *     [--setting alone|among] [--rows TEXT]
  */
 import { parseArgs } from 'node:util'
 import { judge, type EvidenceState } from '../src/judge/index.ts'
@@ -15,11 +17,20 @@ import { kayentaJudge } from './judge-kayenta.ts'
 import { Rng } from './judge-rng.ts'
 
 const { values } = parseArgs({
-  options: { clean: { type: 'string', default: '1000' }, seeds: { type: 'string', default: '300' }, only: { type: 'string' } }
+  options: {
+    clean: { type: 'string', default: '1000' },
+    seeds: { type: 'string', default: '300' },
+    only: { type: 'string' },
+    /** Detection rows for one setting only (alone is fast, among 25 slow: separate processes on a loaded machine). */
+    setting: { type: 'string' },
+    /** Detection rows whose name contains this. */
+    rows: { type: 'string' }
+  }
 })
 const nClean = Number(values.clean)
 const nSeeds = Number(values.seeds)
 const part = (name: string): boolean => values.only === undefined || values.only === name
+const settings = (['alone', 'among 25'] as const).filter(s => values.setting === undefined || values.setting === s.split(' ')[0])
 
 const NEW3 = ['PRDWEB2025A', 'PRDWEB2025B', 'PRDWEB2025C']
 const BAD = 'PRDWEB2025B'
@@ -153,7 +164,8 @@ interface Detect {
 
 /** A target app alone and among 24 clean apps: the share of seeds with a wanted verdict by a look. */
 function detect (d: Detect): void {
-  for (const setting of ['alone', 'among 25'] as const) {
+  if (values.rows !== undefined && !d.name.includes(values.rows)) return
+  for (const setting of settings) {
     let hit = 0
     let named = 0
     let khit = 0
@@ -245,6 +257,10 @@ if (part('multi')) {
     want: ['FAIL'],
     target: '>= 95%'
   })
+}
+
+if (part('multi-clean')) {
+  section('Clean 25-app rollouts with three new hosts', HEADER)
   clean('False alarms: clean 25-app rollout, 3 new hosts, NO_GO at any of 6 looks', three)
 }
 
@@ -321,6 +337,11 @@ if (part('stagger')) {
     target: '>= 95%',
     named: 'PRDWEB2025C'
   })
+}
+
+if (part('stagger-clean')) {
+  section('Clean 25-app rollouts with a new host joining at minute 90', HEADER)
+  const late: Pool = { canaryHosts: NEW3, joinMinute: { PRDWEB2025C: 90 } }
   clean('False alarms: clean 25-app rollout, a new host joining at minute 90, NO_GO at any of 6 looks', late, undefined, false)
 }
 
@@ -362,22 +383,34 @@ if (part('early')) {
   section('Early decisions (policy.earlyDecision: true, every app critical, 6 planned looks; early = looks 1-5)',
     '| Rollouts (count) | early GO | mean look of early GO | early GO by look | early NO_GO | mean look of early NO_GO | ' +
     'scheduled decision at look 6 |')
-  const pop = (i: number): AppModel[] => appPopulation(new Rng(10_000 + i), 25)
-  for (const rpm of [200, 1000]) earlyRow(`clean app alone, ${rpm} rpm`, early(() => [target(rpm)], () => ({}), nClean, 50_000), false)
-  for (const rpm of [200, 1000]) {
+  const alone = settings.includes('alone')
+  const among = settings.includes('among 25')
+  for (const rpm of alone ? [200, 1000] : []) {
+    earlyRow(`clean app alone, ${rpm} rpm`, early(() => [target(rpm)], () => ({}), nClean, 50_000), false)
+  }
+  for (const rpm of alone ? [200, 1000] : []) {
     for (const x of [1.5, 2]) {
       const regressed = (as: AppModel[]): Record<string, CanaryEffect> => ({ [as[0].name]: { errorRateMultiplier: x } })
       earlyRow(`x${x} error rate, app alone, ${rpm} rpm`, early(() => [target(rpm)], regressed, nSeeds, 40_000), true)
     }
   }
   let k = 0
-  earlyRow('x2 error rate at 200 rpm among 24 clean apps',
-    early(() => [target(200), ...appPopulation(new Rng(30_000 + k++), 25).slice(1)],
-      as => ({ [as[0].name]: { errorRateMultiplier: 2 } }), nSeeds, 40_000), true)
-  let m = 0
-  earlyRow('x1.5 error rate at 1,000 rpm among 24 clean apps',
-    early(() => [target(1000), ...appPopulation(new Rng(30_000 + m++), 25).slice(1)],
-      as => ({ [as[0].name]: { errorRateMultiplier: 1.5 } }), nSeeds, 40_000), true)
+  if (among) {
+    earlyRow('x2 error rate at 200 rpm among 24 clean apps',
+      early(() => [target(200), ...appPopulation(new Rng(30_000 + k++), 25).slice(1)],
+        as => ({ [as[0].name]: { errorRateMultiplier: 2 } }), nSeeds, 40_000), true)
+    let m = 0
+    earlyRow('x1.5 error rate at 1,000 rpm among 24 clean apps',
+      early(() => [target(1000), ...appPopulation(new Rng(30_000 + m++), 25).slice(1)],
+        as => ({ [as[0].name]: { errorRateMultiplier: 1.5 } }), nSeeds, 40_000), true)
+  }
+}
+
+if (part('early-clean')) {
+  section('Early decisions on clean 25-app rollouts (policy.earlyDecision: true, every app critical)',
+    '| Rollouts (count) | early GO | mean look of early GO | early GO by look | early NO_GO | mean look of early NO_GO | ' +
+    'scheduled decision at look 6 |')
+  const pop = (i: number): AppModel[] => appPopulation(new Rng(10_000 + i), 25)
   let c = 0
   earlyRow('clean 25-app rollouts', early(() => pop(c++), () => ({}), nClean, 20_000, true), false)
 }
