@@ -7,6 +7,7 @@
  */
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf'
 import type { AppData, CheckpointData, ErrorClassCount, HostStats, SeriesPoint } from '../src/judge/input.ts'
+import { slowByP95 } from '../src/judge/outliers.ts'
 import { Rng } from './judge-rng.ts'
 
 export interface AppModel {
@@ -19,7 +20,7 @@ export interface AppModel {
   sigma: number
 }
 
-/** What is wrong with the canary (all default to "nothing"). */
+/** What is wrong with the new hosts, or with one host (all default to "nothing"). */
 export interface CanaryEffect {
   errorRateMultiplier?: number
   latencyMultiplier?: number
@@ -36,6 +37,16 @@ export interface RolloutModel {
   effects?: Record<string, CanaryEffect>
   baselineHosts?: string[]
   canaryHost?: string
+  /** Several new hosts (overrides canaryHost); traffic is shared equally by every serving host. */
+  canaryHosts?: string[]
+  /**
+   * App -> host -> what is wrong with that one host, over the app's effect: a one-machine fault
+   * on a new host, or a sick existing host (sick in the pre-window too; only its error rate and
+   * latency apply there).
+   */
+  hostEffects?: Record<string, Record<string, CanaryEffect>>
+  /** New host -> minute of the window at which it starts serving (staggered joins); 0 by default. */
+  joinMinute?: Record<string, number>
   hours?: number
   preHours?: number
   /** Per-minute series (needed by Mann-Whitney and Kayenta) for all apps or the named ones; off makes big runs faster. */
@@ -60,13 +71,59 @@ export function sampleQuantile (rng: Rng, n: number, mu: number, sigma: number, 
   return Math.exp(mu + sigma * z + sd * rng.normal())
 }
 
-interface HostState { name: string, canary: boolean, count: number, errors: number, slow: number, classes: Map<string, number> }
+/**
+ * A sample quantile of n durations drawn from several hosts' log-normals (weights = their
+ * counts): exact draws for small n, else the mixture's quantile (by bisection) plus the order
+ * statistic's normal-limit noise. Used only where the hosts' latencies differ.
+ */
+export function mixtureQuantile (rng: Rng, parts: Array<{ n: number, mu: number }>, sigma: number, q: number): number | null {
+  const used = parts.filter(p => p.n > 0)
+  const n = used.reduce((a, p) => a + p.n, 0)
+  if (n <= 0) return null
+  if (n <= 40) {
+    const xs: number[] = []
+    for (const p of used) for (let i = 0; i < p.n; i++) xs.push(p.mu + sigma * rng.normal())
+    xs.sort((a, b) => a - b)
+    return Math.exp(xs[Math.min(n - 1, Math.ceil(q * n) - 1)])
+  }
+  const cdf = (lx: number): number => used.reduce((a, p) => a + p.n * normalCdf((lx - p.mu) / sigma, 0, 1), 0) / n
+  let lo = Math.min(...used.map(p => p.mu)) - 10 * sigma
+  let hi = Math.max(...used.map(p => p.mu)) + 10 * sigma
+  for (let i = 0; i < 80; i++) {
+    const mid = (lo + hi) / 2
+    if (cdf(mid) < q) lo = mid
+    else hi = mid
+  }
+  const lx = (lo + hi) / 2
+  // Density of log-duration at the quantile; the sample quantile's sd on the log scale.
+  const f = used.reduce((a, p) => a + p.n * PHI((lx - p.mu) / sigma) / sigma, 0) / n
+  return Math.exp(lx + Math.sqrt(q * (1 - q) / n) / f * rng.normal())
+}
+
+interface HostState {
+  name: string
+  canary: boolean
+  /** Window minute from which the host serves. */
+  join: number
+  /** Log-median of its durations and its error rate (the app's with the effects applied). */
+  mu: number
+  rate: number
+  traffic: number
+  eff: CanaryEffect
+  count: number
+  errors: number
+  slow: number
+  classes: Map<string, number>
+}
 
 /** Generates the hourly looks of one rollout (look t covers hours [0, t)). */
 export function simulateRollout (model: RolloutModel): CheckpointData[] {
   const rng = new Rng(model.seed)
+  // Draws the single-canary rows never made (each host's p95) come from a second stream, so
+  // those rows see the same transactions, errors and slow counts as before.
+  const extra = new Rng(model.seed ^ 0x5bd1e995)
   const baselineHosts = model.baselineHosts ?? ['PRDIIS01', 'PRDIIS02', 'PRDIIS03', 'PRDIIS04']
-  const canaryHost = model.canaryHost ?? 'PRDIIS09'
+  const canaryHosts = model.canaryHosts ?? [model.canaryHost ?? 'PRDIIS09']
   const hours = model.hours ?? 6
   const preHours = model.preHours ?? 6
   const from = Date.UTC(2025, 8, 8, 4, 30)
@@ -75,7 +132,7 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
     until: from + (t + 1) * 3600_000,
     preFrom: from - preHours * 3600_000,
     bucketMinutes: 1,
-    canaryHosts: [canaryHost.toLowerCase()],
+    canaryHosts: canaryHosts.map(h => h.toLowerCase()),
     baselineHosts: null,
     apps: []
   }))
@@ -85,51 +142,79 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
     const names = Object.keys(app.classes)
     const shares = names.map(n => app.classes[n])
     const mu = Math.log(app.medianMs / 1000)
-    const perHost = app.rpm / (baselineHosts.length + 1)
-    // Pre-window: the existing hosts share all traffic (the canary has not joined).
+    const roles = [...baselineHosts.map(name => ({ name, canary: false })), ...canaryHosts.map(name => ({ name, canary: true }))]
+    const hosts: HostState[] = roles.map(h => {
+      const own = model.hostEffects?.[app.name]?.[h.name] ?? {}
+      const side = h.canary ? eff : {}
+      const lat = (side.latencyMultiplier ?? 1) * (own.latencyMultiplier ?? 1)
+      return {
+        ...h,
+        join: h.canary ? (model.joinMinute?.[h.name] ?? 0) : 0,
+        mu: mu + Math.log(lat),
+        rate: Math.min(1, app.errorRate * (side.errorRateMultiplier ?? 1) * (own.errorRateMultiplier ?? 1)),
+        traffic: (side.trafficMultiplier ?? 1) * (own.trafficMultiplier ?? 1),
+        eff: {
+          newErrorsPerHour: { ...side.newErrorsPerHour, ...own.newErrorsPerHour },
+          reporting: side.reporting !== false && own.reporting !== false
+        },
+        count: 0,
+        errors: 0,
+        slow: 0,
+        classes: new Map<string, number>()
+      }
+    })
+    const existing = hosts.filter(h => !h.canary)
+    // Pre-window: the existing hosts share all traffic (the new ones have not joined).
     const preHosts: HostStats[] = []
     const preClasses: ErrorClassCount[] = []
-    let preCount = 0
-    for (const h of baselineHosts) {
-      const count = rng.poisson(app.rpm / baselineHosts.length * 60 * preHours)
-      const errors = rng.binomial(count, app.errorRate)
-      preCount += count
-      preHosts.push({ host: h, count, errors, durationAvgS: count > 0 ? Math.exp(mu + app.sigma ** 2 / 2) : null })
-      rng.multinomial(errors, shares).forEach((k, i) => { if (k > 0) preClasses.push({ host: h, errorClass: names[i], count: k }) })
+    for (const h of existing) {
+      const count = rng.poisson(app.rpm / existing.length * 60 * preHours)
+      const errors = rng.binomial(count, h.rate)
+      preHosts.push({
+        host: h.name,
+        count,
+        errors,
+        durationAvgS: count > 0 ? Math.exp(h.mu + app.sigma ** 2 / 2) : null,
+        p95S: sampleQuantile(extra, count, h.mu, app.sigma, Z95, 0.95)
+      })
+      rng.multinomial(errors, shares).forEach((k, i) => { if (k > 0) preClasses.push({ host: h.name, errorClass: names[i], count: k }) })
     }
-    const threshold = sampleQuantile(rng, preCount, mu, app.sigma, Z95, 0.95)
-    const hosts: HostState[] = [...baselineHosts.map(name => ({ name, canary: false })), { name: canaryHost, canary: true }]
-      .map(h => ({ ...h, count: 0, errors: 0, slow: 0, classes: new Map<string, number>() }))
+    // The threshold as the fetcher takes it: the existing hosts' p95 without a host far above the others.
+    const slowHosts = new Set(slowByP95(preHosts))
+    const kept = existing.map((h, i) => ({ n: preHosts[i].count, mu: h.mu })).filter((_, i) => !slowHosts.has(existing[i].name))
+    const threshold = quantileOf(rng, kept, app.sigma, Z95, 0.95)
+    // A load balancer spreads the app's traffic over the hosts serving at that minute.
+    const active = Array.from({ length: hours * 60 }, (_, at) => hosts.filter(o => at >= o.join).length)
     const series: SeriesPoint[] = []
     for (let t = 0; t < hours; t++) {
       for (const h of hosts) {
-        const lat = h.canary ? (eff.latencyMultiplier ?? 1) : 1
-        const hmu = mu + Math.log(lat)
-        const rate = Math.min(1, app.errorRate * (h.canary ? (eff.errorRateMultiplier ?? 1) : 1))
-        const pSlow = threshold === null ? 0 : 1 - normalCdf((Math.log(threshold) - hmu) / app.sigma, 0, 1)
-        const mean = perHost * (h.canary ? (eff.trafficMultiplier ?? 1) : 1)
+        const pSlow = threshold === null ? 0 : 1 - normalCdf((Math.log(threshold) - h.mu) / app.sigma, 0, 1)
         let hourErrors = 0
+        let served = 0
         for (let minute = 0; minute < 60; minute++) {
-          const count = rng.poisson(mean)
-          const errors = rng.binomial(count, rate)
+          const at = t * 60 + minute
+          if (at < h.join) continue
+          served++
+          const count = rng.poisson(app.rpm / active[at] * h.traffic)
+          const errors = rng.binomial(count, h.rate)
           h.count += count
           hourErrors += errors
           h.slow += rng.binomial(count, pSlow)
           if (withSeries) {
             series.push({
               host: h.name,
-              startMs: from + (t * 60 + minute) * 60_000,
+              startMs: from + at * 60_000,
               count,
               errors,
-              p95S: count > 0 ? sampleQuantile(rng, count, hmu, app.sigma, Z95, 0.95) : null
+              p95S: count > 0 ? sampleQuantile(rng, count, h.mu, app.sigma, Z95, 0.95) : null
             })
           }
         }
         h.errors += hourErrors
         rng.multinomial(hourErrors, shares).forEach((k, i) => { if (k > 0) h.classes.set(names[i], (h.classes.get(names[i]) ?? 0) + k) })
-        if (h.canary) {
-          for (const [cls, perHour] of Object.entries(eff.newErrorsPerHour ?? {})) {
-            const k = rng.poisson(perHour)
+        if (h.canary && served > 0) {
+          for (const [cls, perHour] of Object.entries(h.eff.newErrorsPerHour ?? {})) {
+            const k = rng.poisson(perHour * served / 60)
             if (k > 0) {
               h.classes.set(cls, (h.classes.get(cls) ?? 0) + k)
               h.errors += k
@@ -137,21 +222,21 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
           }
         }
       }
-      const reporting = (h: HostState): boolean => !h.canary || eff.reporting !== false
-      const shown = hosts.filter(reporting)
+      const until = from + (t + 1) * 3600_000
+      const shown = hosts.filter(h => h.eff.reporting !== false && h.join < (t + 1) * 60)
       const side = (canary: boolean): AppData['window']['canary'] => {
         const hs = shown.filter(h => h.canary === canary)
         const count = hs.reduce((a, h) => a + h.count, 0)
-        const hmu = mu + Math.log(canary ? (eff.latencyMultiplier ?? 1) : 1)
+        const parts = hs.map(h => ({ n: h.count, mu: h.mu }))
         return {
           count,
-          p50S: sampleQuantile(rng, count, hmu, app.sigma, Z50, 0.5),
-          p95S: sampleQuantile(rng, count, hmu, app.sigma, Z95, 0.95),
-          p99S: sampleQuantile(rng, count, hmu, app.sigma, Z99, 0.99),
+          p50S: quantileOf(rng, parts, app.sigma, Z50, 0.5),
+          p95S: quantileOf(rng, parts, app.sigma, Z95, 0.95),
+          p99S: quantileOf(rng, parts, app.sigma, Z99, 0.99),
           slow: threshold === null ? null : hs.reduce((a, h) => a + h.slow, 0)
         }
       }
-      const until = from + (t + 1) * 3600_000
+      const reporting = new Set(shown.map(h => h.name))
       looks[t].apps.push({
         app: app.name,
         slowThresholdS: threshold,
@@ -160,11 +245,13 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
             host: h.name,
             count: h.count,
             errors: Math.min(h.errors, h.count),
-            durationAvgS: h.count > 0 ? Math.exp(mu + app.sigma ** 2 / 2) : null
+            durationAvgS: h.count > 0 ? Math.exp(h.mu + app.sigma ** 2 / 2) : null,
+            p95S: sampleQuantile(extra, h.count, h.mu, app.sigma, Z95, 0.95),
+            slow: threshold === null ? null : h.slow
           })),
           canary: side(true),
           baseline: side(false),
-          series: withSeries ? series.filter(p => p.startMs < until && (eff.reporting !== false || p.host !== canaryHost)) : [],
+          series: withSeries ? series.filter(p => p.startMs < until && reporting.has(p.host)) : [],
           errorClasses: shown.flatMap(h => [...h.classes].map(([errorClass, count]) => ({ host: h.name, errorClass, count })))
         },
         pre: { hosts: preHosts, errorClasses: preClasses }
@@ -172,6 +259,14 @@ export function simulateRollout (model: RolloutModel): CheckpointData[] {
     }
   }
   return looks
+}
+
+/** A sample quantile of hosts' durations: one log-normal when they agree (the draws single-canary rows always made), else the mixture. */
+function quantileOf (rng: Rng, parts: Array<{ n: number, mu: number }>, sigma: number, z: number, q: number): number | null {
+  const n = parts.reduce((a, p) => a + p.n, 0)
+  const mus = new Set(parts.filter(p => p.n > 0).map(p => p.mu))
+  if (mus.size <= 1) return sampleQuantile(rng, n, mus.size === 1 ? [...mus][0] : 0, sigma, z, q)
+  return mixtureQuantile(rng, parts, sigma, q)
 }
 
 /** A clean population of apps like a real IIS pool: rpm 5..3000, error rates 0.1%..3%, rare classes. */
