@@ -6,7 +6,7 @@
  * carrying EvidenceState.
  *
  *   npx tsx bench/judge-hosts.ts [--clean 1000] [--seeds 300]
- *     [--only multi|multi-clean|sick|sick-clean|stagger|stagger-clean|early|early-clean]
+ *     [--only multi|multi-clean|warn-fleet|sick|sick-clean|stagger|stagger-clean|early|early-clean]
  *     [--setting alone|among] [--rows TEXT]
  */
 import { parseArgs } from 'node:util'
@@ -123,14 +123,15 @@ const target = (rpm: number): AppModel => ({
 })
 
 /** Clean 25-app rollouts in a pool: false NO_GO at any look, Kayenta's, and how often a host is flagged. */
-function clean (name: string, pool: Pool, flagged?: string, kayenta = true): void {
+function clean (name: string, pool: Pool, flagged?: string, kayenta = true, nApps = 25): void {
   let noGo = 0
   let nKayenta = 0
   let flags = 0
   let warnApps = 0
+  let warnAny = 0
   const causes = new Map<string, number>()
   for (let i = 0; i < nClean; i++) {
-    const apps = appPopulation(new Rng(10_000 + i), 25)
+    const apps = appPopulation(new Rng(10_000 + i), nApps)
     const looks = run(apps, {}, 20_000 + i, { pool, kayenta })
     if (looks.some(l => l.recommendation === 'NO_GO')) {
       noGo++
@@ -139,11 +140,13 @@ function clean (name: string, pool: Pool, flagged?: string, kayenta = true): voi
     if (looks.some(l => l.kayentaFail.size > 0)) nKayenta++
     if (flagged !== undefined && looks.some(l => l.findings.some(f => f.includes(flagged)))) flags++
     warnApps += [...looks[LOOKS - 1].verdicts.values()].filter(v => v === 'WARN').length
+    warnAny += new Set(looks.flatMap(l => [...l.verdicts].filter(([, v]) => v === 'WARN').map(([a]) => a))).size
     if ((i + 1) % 25 === 0) console.error(`${name}: ${i + 1}/${nClean}, NO_GO ${noGo}, kayenta ${nKayenta}, flags ${flags} (${elapsed()})`)
   }
   const k = kayenta ? `${pct(nKayenta, nClean)} (${nKayenta})` : 'not run'
   out.push(`| ${name} (${nClean} rollouts) | <= 2% | **${pct(noGo, nClean)}** (${noGo}) | ${k} | ` +
-    `causes ${JSON.stringify(Object.fromEntries(causes))}; ${(warnApps / nClean).toFixed(2)} WARN apps at look 6` +
+    `causes ${JSON.stringify(Object.fromEntries(causes))}; ${(warnApps / nClean).toFixed(2)} WARN apps at look 6 ` +
+    `(${(warnAny / nClean).toFixed(2)} WARN at any look)` +
     `${flagged === undefined ? '' : `; ${flagged} flagged in ${pct(flags, nClean)}`} |`)
   console.error(`${name}: ${noGo}/${nClean} NO_GO, kayenta ${nKayenta} (${elapsed()})`)
 }
@@ -262,6 +265,12 @@ if (part('multi')) {
 if (part('multi-clean')) {
   section('Clean 25-app rollouts with three new hosts', HEADER)
   clean('False alarms: clean 25-app rollout, 3 new hosts, NO_GO at any of 6 looks', three)
+}
+
+if (part('warn-fleet')) {
+  // Issue 11: "a clean 120-app fleet with two new hosts shows at most 1 WARN app per 10 rollouts".
+  section('Clean 120-app fleets with two new hosts: how many WARNs people see', HEADER)
+  clean('Clean 120-app fleet, 2 new hosts, NO_GO at any of 6 looks', { canaryHosts: NEW3.slice(0, 2) }, undefined, false, 120)
 }
 
 if (part('sick')) {

@@ -94,7 +94,9 @@ t.test(`${COUNT} hostile requests, seed ${SEED}`, async (t) => {
     const chunks: Buffer[] = []
     for await (const chunk of res.stream()) chunks.push(chunk as Buffer)
     const body = Buffer.concat(chunks).toString('utf8')
-    if (res.statusCode >= 500) fail(`${res.statusCode} on ${where}`, `${show} -> ${body.slice(0, 300)}`)
+    // An API role with no worker is not ready by design (/readyz's 503 names the missing heartbeat).
+    const notReady = route.pattern === '/readyz' && res.statusCode === 503
+    if (res.statusCode >= 500 && !notReady) fail(`${res.statusCode} on ${where}`, `${show} -> ${body.slice(0, 300)}`)
     if (res.statusCode >= 400 && res.statusCode < 500 && req.method !== 'HEAD' && !documentsOtherBody(route, res.statusCode)) {
       let shape = 'not JSON'
       try {
