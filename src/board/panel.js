@@ -251,9 +251,16 @@ function checkpointView (c, tz, planEntries) {
         h('td', { class: 'num' }, metricValue(m.metric, m.canary)),
         h('td', { class: 'num' }, metricValue(m.metric, m.baseline)),
         h('td', { class: 'num' }, ratio(m.effect)),
-        h('td', { class: 'num' }, m.ci === null ? '–' : `${ratio(m.ci.low)}–${ratio(m.ci.high)}`),
+        h('td', { class: 'num' }, interval(m)),
         h('td', { class: 'num' }, pValue(m.pValue)))))))
   ]
+}
+
+/** The latency check tests the slow share (requests over the existing hosts' p95), not the p95 ratio beside it: say so. */
+function interval (m) {
+  if (m.ci === null || m.ci === undefined) return '–'
+  const range = `${ratio(m.ci.low)}–${ratio(m.ci.high)}`
+  return m.metric === 'latency' ? `slow share ${range}` : range
 }
 
 function findCell (was) {

@@ -12,7 +12,10 @@ export const MetricResult = Type.Object({
   status: Status,
   canary: Num,
   baseline: Num,
-  effect: Type.Union([Type.Number(), Type.Null()], { description: 'Canary relative to baseline, as a ratio' }),
+  effect: Type.Union([Type.Number(), Type.Null()], {
+    description: 'Canary relative to baseline, as a ratio; for latency the p95 ratio, while its test and `ci` are on the slow-share ratio ' +
+      '(the share of requests slower than the baseline p95, given in `detail`)'
+  }),
   pValue: Type.Union([Type.Number(), Type.Null()], { description: 'Anytime-valid p-value where a test applies (before multiplicity adjustment)' }),
   adjustedPValue: Type.Optional(Num),
   ci: Type.Optional(Type.Union([Interval, Type.Null()], {
@@ -35,7 +38,10 @@ export const AppResult = Type.Object({
   reasons: Type.Array(Type.String()),
   short: Type.Optional(Type.String({ description: 'The reasons in a few words, for tables and lists ("error rate x3.0"); absent for a PASS' })),
   canaryHosts: Type.Array(Type.String(), { description: 'Canary host names as reported for this app' }),
-  baselineHosts: Type.Array(Type.String(), { description: 'Baseline host names as reported for this app' }),
+  baselineHosts: Type.Array(Type.String(), {
+    description: 'Baseline host names as reported for this app. A host a check left out of its baseline as a clear outlier is ' +
+      'still listed here; that check\'s `detail` and the result\'s `findings` name it'
+  }),
   metrics: Type.Array(MetricResult)
 }, { title: 'AppResult', description: "One app's verdict, its reasons and the checks behind it" })
 export type AppResult = Static<typeof AppResult>

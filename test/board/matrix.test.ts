@@ -73,6 +73,8 @@ t.test('a click on a FAIL cell opens the app: its reason, numbers and charts; Es
     /error rate [\d.]+% on PRDIIS09 vs [\d.]+% on 4 existing hosts \(x3\.\d/)
   const errorRow = (await panel.locator('table.metrics tr', { hasText: 'Error rate' }).innerText()).replace(/\s+/g, ' ')
   t.match(errorRow, /Error rate ✕ FAIL [\d.]+% [\d.]+% x[\d.]+ x[\d.]+–x[\d.]+ p<0\.001/, 'canary, baseline, effect, interval and p')
+  const latencyRow = (await panel.locator('table.metrics tr', { hasText: 'Latency' }).innerText()).replace(/\s+/g, ' ')
+  t.match(latencyRow, /slow share x[\d.]+–x[\d.]+/, 'the latency interval says it bounds the slow share, not the p95 ratio beside it')
   await panel.locator('.uplot canvas').nth(2).waitFor()
   t.equal(await panel.locator('.chart-figure figcaption').count(), 3, 'traffic, error rate and p95 charts')
   await panel.getByRole('button', { name: /^#3/ }).click()
