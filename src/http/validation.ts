@@ -62,6 +62,10 @@ export function validationMessage (all: ErrorObject[], context: string, fallback
     const shown = chosen.data.length > 40 ? `${chosen.data.slice(0, 40)}...` : chosen.data
     return `${where} ${JSON.stringify(shown)} is not of the expected form` + (typeof description === 'string' ? ` (${description})` : '')
   }
+  if (chosen.keyword === 'format' && params.format === 'date-time') {
+    // Keeps the words tools match on, and says what the format is: a time without an offset was the usual slip.
+    return `${where} must match format "date-time": an ISO-8601 time with an offset or Z, such as 2026-11-25T10:00:00+05:30`
+  }
   return `${where} ${chosen.message ?? 'is invalid'}`
 }
 
