@@ -3,7 +3,7 @@
  * word, the gate, the hosts); --watch redraws it on every event of the rollout, and at least
  * every --poll.
  */
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { Rollout } from '../../schemas/rollout.ts'
 import { ApiError } from '../client.ts'
 import { duration } from '../args.ts'
@@ -25,7 +25,7 @@ export function registerStatus (program: Command, cli: Cli): void {
     .argument('<id>', 'the rollout\'s id')
     .option('--team <team>', 'only this team\'s apps')
     .option('-w, --watch', 'redraw on every change (server-sent events, and a poll as a fallback)')
-    .option('--poll <duration>', 'with --watch: re-read at least this often', duration, 15_000)
+    .addOption(new Option('--poll <duration>', 'with --watch: re-read at least this often').argParser(duration).default(15_000, '15s'))
     .action(cli.action(async (ctx, id: string, opts: Options) => {
       const { body: rollout } = await ctx.client.get<Rollout>(`/v1/rollouts/${encodeURIComponent(id)}`)
       if (opts.watch === true) return await watch(ctx, rollout, opts)

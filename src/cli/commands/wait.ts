@@ -3,7 +3,7 @@
  * polling all the same, with a progress line on stderr; exits 0 GO, 1 NO_GO, 2 INCONCLUSIVE and
  * 3 when it cannot tell (unreachable, timeout, cancelled, interrupted, no such rollout).
  */
-import { CommanderError, type Command } from 'commander'
+import { CommanderError, Option, type Command } from 'commander'
 import type { GateView } from '../../schemas/board.ts'
 import type { Recommendation } from '../../schemas/common.ts'
 import type { Rollout } from '../../schemas/rollout.ts'
@@ -30,8 +30,10 @@ export function registerWait (program: Command, cli: Cli): void {
       'fails at once); later outages are retried for --retry-for.')
     .argument('<id>', 'the rollout\'s id')
     .option('--timeout <duration>', 'give up after this long (8h, 90m, PT8H) and exit 3; default: no limit', duration)
-    .option('--poll <duration>', 're-read at least this often', duration, 15_000)
-    .option('--retry-for <duration>', 'how long the service may stay unreachable (or answer 5xx) before exit 3', duration, 300_000)
+    // Defaults shown as a person writes them, not as the milliseconds they parse to.
+    .addOption(new Option('--poll <duration>', 're-read at least this often').argParser(duration).default(15_000, '15s'))
+    .addOption(new Option('--retry-for <duration>', 'how long the service may stay unreachable (or answer 5xx) before exit 3')
+      .argParser(duration).default(300_000, '5m'))
     .addHelpText('after', `
 Exit codes: 0 GO, 1 NO_GO, 2 INCONCLUSIVE, 3 not known (unreachable, timeout, cancelled, interrupted, error).
 
