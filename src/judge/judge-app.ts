@@ -173,7 +173,9 @@ function named (flagged: Array<Scored & { host: string }>, all: Array<Scored & {
   const ranked = [...flagged].sort((a, b) => (a.finding.result.adjustedPValue ?? 1) - (b.finding.result.adjustedPValue ?? 1))
   const best = ranked[0]
   const like = all.filter(h => h.finding.result.status === 'PASS').map(h => h.host)
-  return { finding: best.finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like) }
+  const unclear = all.filter(h => !flagged.includes(h) && h.finding.result.status !== 'PASS')
+    .map(h => ({ host: h.host, status: h.finding.result.status }))
+  return { finding: best.finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like, unclear) }
 }
 
 /** The outcome of a sequential test, a FAIL of an earlier look standing; a first FAIL is remembered. */
