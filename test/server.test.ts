@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import t from 'tap'
 import { cleanPrefix, REDIS_URL, uniquePrefix } from './helpers/redis.ts'
+import { childEnv } from './helpers/child-env.ts'
 
 const ROOT = new URL('../', import.meta.url).pathname
 
@@ -13,7 +14,7 @@ function start (env: Record<string, string>, cwd = ROOT) {
   // tsx and the entry by absolute path: the process may run in another folder (the .env tests).
   return spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/server.ts')], {
     cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { ...childEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
 }

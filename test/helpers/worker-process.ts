@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { childEnv } from './child-env.ts'
 import { createInterface } from 'node:readline'
 
 const CHILD = new URL('./worker-child.ts', import.meta.url).pathname
@@ -17,7 +18,7 @@ export interface WorkerProcess {
 /** Spawns test/helpers/worker-child.ts (a whole gonogo process) with `env`. */
 export function spawnWorker (env: Record<string, string>): WorkerProcess {
   const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), CHILD], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { ...childEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let stderr = ''

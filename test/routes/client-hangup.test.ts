@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import t, { type Test } from 'tap'
 import { cleanPrefix, eventually, REDIS_URL, uniquePrefix } from '../helpers/redis.ts'
+import { childEnv } from '../helpers/child-env.ts'
 
 const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -24,8 +25,7 @@ const prefix = uniquePrefix('hangup')
 const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/server.ts')], {
   cwd: ROOT,
   env: {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
+    ...childEnv(),
     NEW_RELIC_API_KEY: 'NRAK-TEST',
     NEW_RELIC_ACCOUNT_ID: '3300001',
     NERDGRAPH_URL: nerdgraph,
