@@ -105,5 +105,6 @@ t.test('a rollout that has not settled yet keeps monitoring', async t => {
   const rollout = await eventually(first, 60_000, 'first look')
   t.equal(rollout.state, 'monitoring')
   t.equal(rollout.statuses[0], 'o')
-  t.equal(rollout.recommendation, 'GO', 'GO so far, not yet final')
+  // Five minutes of data may leave a check INCONCLUSIVE or PASS, by the draw: either way nothing is decided yet.
+  t.not(rollout.recommendation, 'NO_GO', 'no regression in the pool')
 })
