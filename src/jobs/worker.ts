@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis'
 import { advanceRollout } from './advance.ts'
 import type { AdvanceDeps } from './types.ts'
 import { QUEUE_NAME, type CheckpointJobData } from './queue.ts'
+import { CLOSE_GRACE_MS, closeWithin } from '../deadline.ts'
 
 export interface CheckpointWorkerOptions {
   /** A connection with maxRetriesPerRequest: null, as BullMQ workers need. */
@@ -22,11 +23,13 @@ export interface CheckpointWorkerOptions {
 export class CheckpointWorker {
   readonly worker: Worker<CheckpointJobData>
   readonly #stopping = new AbortController()
+  readonly #log: AdvanceDeps['log']
   #closed: Promise<void> | undefined
 
   constructor (opts: CheckpointWorkerOptions) {
     const deps: AdvanceDeps = { ...opts.deps, signal: this.#stopping.signal }
     const log = opts.deps.log
+    this.#log = log
     this.worker = new Worker<CheckpointJobData>(QUEUE_NAME, async (job: Job<CheckpointJobData>, token?: string) => {
       if (job.data.reason === 'reconcile') return await opts.reconcile()
       const outcome = await advanceRollout(deps, job.data.rolloutId, { index: job.data.index, reason: job.data.reason })
@@ -56,10 +59,15 @@ export class CheckpointWorker {
     await this.worker.waitUntilReady()
   }
 
-  /** Stops taking jobs, lets a running catch-up stop after its current checkpoint, waits for it. Idempotent. */
+  /**
+   * Stops taking jobs, lets a running catch-up stop after its current checkpoint, waits for it,
+   * at most CLOSE_GRACE_MS: then the job is left to its lock (another worker takes it up as
+   * stalled; the record script keeps the checkpoint to one record). Idempotent.
+   */
   async close (): Promise<void> {
     this.#stopping.abort()
-    this.#closed ??= this.worker.close()
+    this.#closed ??= closeWithin(async () => await this.worker.close(), CLOSE_GRACE_MS, async () => await this.worker.close(true),
+      (why) => this.#log.warn({ why }, 'checkpoint worker: a job was still running at shutdown; left to its lock'))
     await this.#closed
   }
 }

@@ -20,6 +20,8 @@ import { TargetStore } from './targets/store.ts'
 import type { NotifyOutcome } from '../rollout/outcome.ts'
 import type { NotifyFailure } from '../schemas/rollout.ts'
 import { queuePrefix } from '../store/keys.ts'
+import { closeRedis, QUIT_MS } from '../store/redis-client.ts'
+import { CLOSE_GRACE_MS, closeWithin } from '../deadline.ts'
 
 /** Delivery tuning; the defaults suit production, tests shrink the times. */
 export interface DeliverySettings {
@@ -219,13 +221,20 @@ export class Notifier {
     return jobs.flatMap(j => j?.id === undefined ? [] : [j.id])
   }
 
-  /** Stops the worker (letting deliveries in flight finish) and closes connections. Idempotent. */
+  /**
+   * Stops the worker (letting deliveries in flight finish, at most CLOSE_GRACE_MS: an unfinished
+   * one is resent from its job, under the same delivery id) and closes connections. Idempotent.
+   */
   async close (): Promise<void> {
     this.#closing ??= (async () => {
-      await this.#worker?.close()
-      await this.#queue.close()
+      const worker = this.#worker
+      if (worker !== undefined) {
+        await closeWithin(async () => await worker.close(), CLOSE_GRACE_MS, async () => await worker.close(true),
+          (why) => this.#log.warn({ why }, 'a delivery was still in flight at shutdown; it is resent from its job'))
+      }
+      await closeWithin(async () => await this.#queue.close(), QUIT_MS, async () => await this.#queue.disconnect())
       // BullMQ leaves connections it was handed to their owner.
-      for (const c of [this.#workerConnection, this.#queueConnection, this.#redis]) await c?.quit().catch(() => c.disconnect())
+      for (const c of [this.#workerConnection, this.#queueConnection, this.#redis]) await closeRedis(c)
       await this.#agent?.close()
     })()
     await this.#closing

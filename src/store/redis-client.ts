@@ -1,5 +1,6 @@
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { RedisTarget } from '../config.ts'
+import { closeWithin } from '../deadline.ts'
 
 /**
  * What a connection is for. `state`: the stores and reads, failing fast while Redis is
@@ -77,4 +78,13 @@ function safeUrl (url: string): string {
   } catch {
     return 'REDIS_URL'
   }
+}
+
+/** How long a connection's QUIT may take at shutdown before the socket is simply dropped. */
+export const QUIT_MS = 2000
+
+/** Closes a connection politely (QUIT: replies in flight still arrive), or drops it when QUIT does not answer in time. */
+export async function closeRedis (redis: Redis | undefined, ms = QUIT_MS): Promise<void> {
+  if (redis === undefined) return
+  await closeWithin(async () => await redis.quit(), ms, () => { redis.disconnect() })
 }

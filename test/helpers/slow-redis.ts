@@ -3,6 +3,8 @@ import { REDIS_URL } from './redis.ts'
 
 export interface SlowRedis {
   url: string
+  /** From now on nothing passes either way, and sockets stay open: a Redis that hangs. */
+  freeze: () => void
   close: () => Promise<void>
 }
 
@@ -14,6 +16,7 @@ export interface SlowRedis {
 export async function startSlowRedis (delayMs: number): Promise<SlowRedis> {
   const target = new URL(REDIS_URL)
   const sockets = new Set<net.Socket>()
+  let frozen = false
   const server = net.createServer((client) => {
     const upstream = net.connect(Number(target.port === '' ? 6379 : target.port), target.hostname)
     for (const s of [client, upstream]) {
@@ -21,8 +24,8 @@ export async function startSlowRedis (delayMs: number): Promise<SlowRedis> {
       s.on('error', () => {})
       s.on('close', () => { sockets.delete(s); client.destroy(); upstream.destroy() })
     }
-    client.on('data', (chunk) => setTimeout(() => upstream.write(chunk), delayMs))
-    upstream.on('data', (chunk) => setTimeout(() => client.write(chunk), delayMs))
+    client.on('data', (chunk) => setTimeout(() => { if (!frozen) upstream.write(chunk) }, delayMs))
+    upstream.on('data', (chunk) => setTimeout(() => { if (!frozen) client.write(chunk) }, delayMs))
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as net.AddressInfo
@@ -30,6 +33,7 @@ export async function startSlowRedis (delayMs: number): Promise<SlowRedis> {
   url.host = `127.0.0.1:${port}`
   return {
     url: url.toString(),
+    freeze: () => { frozen = true },
     close: async () => {
       for (const s of sockets) s.destroy()
       await new Promise<void>(resolve => server.close(() => resolve()))

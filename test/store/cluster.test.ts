@@ -31,8 +31,12 @@ t.test('a catch-up rollout on a Redis Cluster, two workers, a master restarted m
   const plainPrefix = uniquePrefix('cluster-plain')
   const open: TestApp[] = []
   const cluster = await startCluster()
+  // Where the time went, for a run that times out on a loaded machine.
+  const since = (t0: number): string => `${((Date.now() - t0) / 1000).toFixed(1)} s`
   t.teardown(async () => {
+    const t0 = Date.now()
     for (const a of open) await a.close()
+    t.comment(`apps closed in ${since(t0)}`)
     await cluster.close()
     await sim.close()
     await cleanPrefix(plainPrefix)
@@ -42,7 +46,9 @@ t.test('a catch-up rollout on a Redis Cluster, two workers, a master restarted m
   open.push(plain)
   const p = await plain.app.inject({ method: 'POST', url: '/v1/rollouts', payload: poolAddRollout() })
   t.equal(p.statusCode, 201, 'created on one Redis')
+  const t1 = Date.now()
   await waitForState(plain.app, p.json().id, 'decided', 120_000)
+  t.comment(`decided on one Redis in ${since(t1)}`)
   const expected = outcome((await plain.app.inject(`/v1/rollouts/${p.json().id}/checkpoints`)).json().items)
   await plain.close()
 
@@ -69,6 +75,7 @@ t.test('a catch-up rollout on a Redis Cluster, two workers, a master restarted m
   t.not(before.state, 'decided', `the master of the rollout's slot (${port}) restarted mid-rollout (statuses ${before.statuses})`)
 
   const decided = await waitForState(api.app, id, 'decided', 180_000)
+  t.comment(`decided on the cluster in ${since(t1)} from the first create`)
   t.equal(decided.recommendation, 'NO_GO', 'the bundled scenario is a NO_GO')
   const items: Checkpoint[] = (await api.app.inject(`/v1/rollouts/${id}/checkpoints`)).json().items
   t.same(outcome(items), expected, 'every checkpoint as on one Redis: recommendation and per-app verdicts')

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { Config } from '../../config.ts'
 import type { RolloutEvent } from '../../schemas/board.ts'
+import { closeRedis } from '../../store/redis-client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -62,6 +63,6 @@ export default fp<{ config: Config }>(async (app, { config }) => {
     }
   } satisfies RolloutEvents)
   app.addHook('onClose', async () => {
-    if (subscriber !== undefined) await subscriber.quit().catch(() => subscriber?.disconnect())
+    await closeRedis(subscriber)
   })
 }, { name: 'rollout-events', dependencies: ['redis'] })

@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import { RedisBudget } from '../../newrelic/budget.ts'
 import { NerdGraphClient } from '../../newrelic/client.ts'
 import type { Config } from '../../config.ts'
+import { closeRedis } from '../../store/redis-client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +54,6 @@ export default fp<NerdGraphPluginOptions>(async (app, opts) => {
   app.decorate('nerdgraph', client)
   app.addHook('onClose', async () => {
     await client.close()
-    await redis?.quit().catch(() => redis.disconnect())
+    await closeRedis(redis)
   })
 }, { name: 'nerdgraph', dependencies: ['metrics', 'redis'] })

@@ -7,6 +7,8 @@ import { queuePrefix } from '../../store/keys.ts'
 import { NotifyFailureStore } from '../../store/notify-failure-store.ts'
 import { RolloutStore } from '../../store/rollout-store.ts'
 import type { Metrics } from '../../metrics.ts'
+import { closeRedis, QUIT_MS } from '../../store/redis-client.ts'
+import { closeWithin } from '../../deadline.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -52,8 +54,8 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   app.metricsCollectors.push(async () => { await refreshRecommendations(app.rollouts, app.metrics) })
 
   app.addHook('onClose', async () => {
-    await queue.close()
-    await connection.quit().catch(() => connection.disconnect())
+    await closeWithin(async () => await queue.close(), QUIT_MS, async () => await queue.disconnect())
+    await closeRedis(connection)
   })
 }, { name: 'queues', dependencies: ['redis', 'metrics'] })
 

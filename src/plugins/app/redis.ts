@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import type { RedisTarget } from '../../config.ts'
 import { withDeadline } from '../../deadline.ts'
 import { GonogoError } from '../../errors.ts'
-import { createRedis, describeTarget, type RedisRole } from '../../store/redis-client.ts'
+import { closeRedis, createRedis, describeTarget, type RedisRole } from '../../store/redis-client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,6 +54,6 @@ export default fp<RedisPluginOptions>(async (app, opts) => {
   app.decorate('redis', redis)
   app.decorate('redisConnect', connect)
   app.addHook('onClose', async () => {
-    await redis.quit().catch(() => redis.disconnect())
+    await closeRedis(redis)
   })
 }, { name: 'redis' })

@@ -8,6 +8,8 @@ import { overdueOf, type OverdueSettings, type OverdueState } from '../../rollou
 import type { StoredRollout } from '../../rollout/types.ts'
 import { HEARTBEAT, HeartbeatStore } from '../../store/heartbeat-store.ts'
 import { OverdueMarks } from '../../store/overdue-marks.ts'
+import { closeWithin } from '../../deadline.ts'
+import { QUIT_MS } from '../../store/redis-client.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -66,7 +68,8 @@ export default fp<{ config: Config }>(async (app, { config }) => {
   const timer = setInterval(() => { running ??= tick().finally(() => { running = undefined }) }, HEARTBEAT.everyMs)
   app.addHook('onClose', async () => {
     clearInterval(timer)
-    await running
-    await heartbeats.leave(id).catch(() => {})
+    // A tick waiting on a Redis that stopped answering must not hold the shutdown.
+    if (running !== undefined) await closeWithin(async () => await running, QUIT_MS, () => {})
+    await closeWithin(async () => await heartbeats.leave(id), QUIT_MS, () => {})
   })
 }, { name: 'staleness', dependencies: ['redis', 'queues', 'metrics', 'notify'] })

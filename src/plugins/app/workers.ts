@@ -11,6 +11,7 @@ import { runAnalysis } from '../../analysis/run.ts'
 import { queuePrefix } from '../../store/keys.ts'
 import { RolloutLock } from '../../store/lock.ts'
 import { PeopleStore } from '../../store/people-store.ts'
+import { closeRedis } from '../../store/redis-client.ts'
 
 export interface WorkersPluginOptions {
   config: Config
@@ -89,7 +90,7 @@ export default fp<WorkersPluginOptions>(async (app, opts) => {
   })
   app.addHook('onClose', async () => {
     await worker.close()
-    await connection.quit().catch(() => connection.disconnect())
+    await closeRedis(connection)
   })
   await worker.ready()
   // At start every mark counts: no checkpoint of this process is being recorded yet.

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { RedisTarget } from '../../config.ts'
 import { redisConnector } from '../app/redis.ts'
+import { closeRedis } from '../../store/redis-client.ts'
 
 export interface RateLimitOptions {
   /** GONOGO_RATE_LIMIT: requests per minute per client IP, summed over every API process. */
@@ -33,7 +34,7 @@ const COUNT_DEADLINE_MS = 300
 export default fp<RateLimitOptions>(async (app, opts) => {
   // A connection of its own: an increment on every request must not queue behind the stores' reads.
   const redis = redisConnector(opts.redis, app.log)('state', 'rate-limit')
-  app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
+  app.addHook('onClose', async () => { await closeRedis(redis) })
   await app.register(rateLimit, {
     global: false,
     max: opts.max,
