@@ -305,6 +305,19 @@ if (part('sick')) {
     want: ['FAIL'],
     target: '>= 95%'
   })
+  // The issue's row: an existing host with x4 errors in front of a x2 canary.
+  for (const rpm of [200, 700]) {
+    detect({
+      name: `x2 error rate canary behind an existing host with x4 error rate, ${rpm} rpm, FAIL by look 2`,
+      rpm,
+      effect: { errorRateMultiplier: 2 },
+      pool: { hostEffect: { [SICK]: { errorRateMultiplier: 4 } } },
+      byLook: 2,
+      want: ['FAIL'],
+      target: '>= 95%',
+      flagged: SICK
+    })
+  }
   detect({
     name: 'x2 error rate canary behind an existing host with x3 error rate, 200 rpm, FAIL by look 2',
     rpm: 200,

@@ -80,7 +80,7 @@ export function measureApp (
       hosts: []
     }
   }
-  const excluded = excludedBaseline(prevApp?.excludedBaseline ?? [], baselineOutliers(data.window.hosts, sides.isBaseline))
+  const excluded = excludedBaseline(prevApp?.excludedBaseline ?? [], baselineOutliers(data.window.hosts, sides.isBaseline, data.pre.hosts))
   if (excluded.hosts.length > 0) evidence.excludedBaseline = excluded.hosts
   const errors = measureErrorRate(
     evidence.errorRate, sides, alpha, data.window.hosts, new Set(excluded.hosts.map(hostKey)), excluded.changed

@@ -26,9 +26,42 @@ export interface BaselineOutlier {
 /**
  * Baseline hosts whose error rate is significantly above OUTLIER_RATIO x that of the
  * other baseline hosts, worst first, at most a minority (floor((k - 1) / 2) of k hosts).
+ * A host already an outlier in the pre-window counts from the first look when the window
+ * does not contradict it (its rate there still OUTLIER_RATIO x the others'): an hour of a
+ * 200 rpm app rarely proves a x4 host on its own, and until it is out, its errors hide a
+ * regression on the new host. A host that recovered is not left out on its past.
  */
-export function baselineOutliers (hosts: HostStats[], isBaseline: (host: string) => boolean): BaselineOutlier[] {
-  return outliersOf(hosts, isBaseline, h => clean(h.errors))
+export function baselineOutliers (hosts: HostStats[], isBaseline: (host: string) => boolean, pre: HostStats[] = []): BaselineOutlier[] {
+  const errors = (h: HostStats): number => clean(h.errors)
+  const found = outliersOf(hosts, isBaseline, errors)
+  const now = new Map(found.map(o => [hostKey(o.host), o]))
+  for (const o of outliersOf(pre, isBaseline, errors)) {
+    const w = windowRates(hosts, isBaseline, o.host, errors)
+    if (now.has(hostKey(o.host)) || w === null || w.rate < OUTLIER_RATIO * w.restRate || w.rate === 0) continue
+    now.set(hostKey(o.host), w)
+    found.push(w)
+  }
+  return minority(found, hosts.filter(h => isBaseline(h.host) && clean(h.count) > 0).length)
+}
+
+/** One baseline host's rate of `events` in these rows and that of the other baseline hosts; null when it did not report. */
+function windowRates (
+  hosts: HostStats[], isBaseline: (host: string) => boolean, host: string, events: (h: HostStats) => number
+): BaselineOutlier | null {
+  const key = hostKey(host)
+  const base = hosts.filter(h => isBaseline(h.host) && clean(h.count) > 0)
+  const me = base.find(h => hostKey(h.host) === key)
+  const rest = base.filter(h => hostKey(h.host) !== key)
+  const restN = rest.reduce((a, h) => a + clean(h.count), 0)
+  if (me === undefined || restN === 0) return null
+  const restX = rest.reduce((a, h) => a + Math.min(events(h), clean(h.count)), 0)
+  return { host: me.host, rate: Math.min(events(me), clean(me.count)) / clean(me.count), restRate: restX / restN }
+}
+
+/** Worst first, at most a minority (floor((k - 1) / 2) of k baseline hosts). */
+function minority (found: BaselineOutlier[], k: number): BaselineOutlier[] {
+  if (k < MIN_BASELINE_HOSTS) return []
+  return [...found].sort((a, b) => b.rate - a.rate).slice(0, Math.floor((k - 1) / 2))
 }
 
 /**
@@ -39,7 +72,7 @@ export function baselineOutliers (hosts: HostStats[], isBaseline: (host: string)
 export function latencyOutliers (hosts: HostStats[], isBaseline: (host: string) => boolean): BaselineOutlier[] {
   const base = hosts.filter(h => isBaseline(h.host) && clean(h.count) > 0)
   if (base.some(h => h.slow === undefined || h.slow === null)) return []
-  return outliersOf(hosts, isBaseline, h => clean(h.slow))
+  return minority(outliersOf(hosts, isBaseline, h => clean(h.slow)), base.length)
 }
 
 /** Baseline hosts whose count of `events` per transaction is an outlier among them (conditional binomial). */
@@ -61,7 +94,7 @@ function outliersOf (hosts: HostStats[], isBaseline: (host: string) => boolean, 
     const tail = 1 - binomialCdf(r.x - 1, r.x + restX, share)
     if (tail < OUTLIER_P) found.push({ host: r.host, rate: r.x / r.n, restRate: restX / restN })
   }
-  return found.sort((a, b) => b.rate - a.rate).slice(0, Math.floor((rows.length - 1) / 2))
+  return found
 }
 
 /** The sticky set of excluded baseline hosts: last look's, plus any new outliers. */

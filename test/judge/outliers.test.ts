@@ -23,6 +23,27 @@ t.test('an existing host far above the others is an outlier; noise, few errors a
   t.same(baselineOutliers(three, () => true).map(o => o.host), ['A', 'B'], 'a minority of two out of five')
 })
 
+t.test('a host already an outlier before the rollout is left out at the first look, unless the window contradicts it', async t => {
+  // An hour of a 200 rpm app: x4 on PRDIIS03 (24 errors against ~6) is not yet proof on its own.
+  const window = [host('PRDIIS01', 3000, 6), host('PRDIIS02', 3000, 7), host('PRDIIS03', 3000, 24), host('PRDIIS04', 3000, 5)]
+  t.same(baselineOutliers(window, isBaseline), [], 'the window alone does not prove it')
+  // Six hours before the rollout, just as sick.
+  const pre = [host('PRDIIS01', 18_000, 36), host('PRDIIS02', 18_000, 40), host('PRDIIS03', 18_000, 150), host('PRDIIS04', 18_000, 35)]
+  const found = baselineOutliers(window, isBaseline, pre)
+  t.same(found.map(o => o.host), ['PRDIIS03'], 'the pre-window proves it; the window agrees')
+  t.ok(Math.abs(found[0].rate - 24 / 3000) < 1e-12, 'the rate shown is the window\'s')
+  const recovered = window.map(h => h.host === 'PRDIIS03' ? { ...h, errors: 7 } : h)
+  t.same(baselineOutliers(recovered, isBaseline, pre), [], 'recovered in the window: not left out on its past')
+  const gone = window.filter(h => h.host !== 'PRDIIS03')
+  t.same(baselineOutliers(gone, isBaseline, pre), [], 'not serving in the window: nothing to leave out')
+  // Three of five hosts bad before and during the rollout: at most two (a minority) are left out.
+  const three = ['A', 'B', 'C'].map(n => host(n, 3000, 60))
+  const preThree = ['A', 'B', 'C'].map(n => host(n, 18_000, 500))
+  const five = [...three, host('D', 3000, 6), host('E', 3000, 6)]
+  const preFive = [...preThree, host('D', 18_000, 36), host('E', 18_000, 36)]
+  t.equal(baselineOutliers(five, () => true, preFive).length, 2, 'still at most a minority of the pool (two of five)')
+})
+
 t.test('equal hosts are almost never called outliers (2,000 seeded pools)', async t => {
   const rng = new Rng(42)
   let flagged = 0
