@@ -7,7 +7,7 @@ import { AppResult, CheckpointResult, Finding, Interval, MetricResult, Window } 
 import {
   CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus,
   Progress,
-  NewRelicOptions, OverdueView, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
+  CreatedRollout, NewRelicOptions, OverdueView, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
 } from './rollout.ts'
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
 import {
@@ -26,7 +26,7 @@ const NAMED: TSchema[] = [
   Thresholds, Policy, AppSpec, AppRef, NotifyTarget, NotifyTargetView,
   Interval, MetricResult, AppResult, Window, CheckpointResult, AnalysisRequest,
   RolloutId, RolloutState, NewRelicOptions, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
-  Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef,
+  Cancellation, CancelRequest, Rollout, CreatedRollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef,
   OverdueView,
   RecommendationView,
   Health, Readiness,

@@ -179,10 +179,19 @@ export const Rollout = Type.Object({
     since: Type.String({ format: 'date-time' }),
     until: Type.String({ format: 'date-time' }),
     apps: Type.Array(Type.String(), { description: 'The apps the baseline hosts served, most traffic first' })
-  }, { description: 'Create only, when apps were omitted: where the apps came from' })),
-  warnings: Type.Optional(Type.Array(Type.String(), { description: 'Create only: what a look at New Relic found suspicious (an app with no transactions, a host that reports none of the apps); the rollout is created anyway' }))
+  }, { description: 'Create only, when apps were omitted: where the apps came from' }))
 }, { title: 'Rollout', description: 'A rollout with its plan and what happened to each entry' })
 export type Rollout = Static<typeof Rollout>
+
+/** The create's answer: always with `warnings`, empty when nothing looked wrong, so a client needs no existence check. */
+export const CreatedRollout = Type.Object({
+  ...Rollout.properties,
+  warnings: Type.Array(Type.String(), {
+    description: 'What a look at New Relic found suspicious (an app with no transactions, a host that reports none of the apps); ' +
+      'the rollout is created anyway. Empty when nothing did'
+  })
+}, { title: 'CreatedRollout', description: 'The rollout just created (or replayed), with what the look at New Relic found' })
+export type CreatedRollout = Static<typeof CreatedRollout>
 
 export const RolloutSummary = Type.Object(RolloutFields, {
   title: 'RolloutSummary', description: 'A rollout as listed: its plan summarised as progress'

@@ -17,7 +17,7 @@ export function renderList (items: RolloutSummary[], style: Style, width?: numbe
   return renderTable(['ID', 'STATE', 'RECOMMENDATION', 'DONE', 'DECISION AT', 'NAME'], rows, { width })
 }
 
-export function renderCreated (r: Rollout, style: Style, width?: number): string[] {
+export function renderCreated (r: Rollout & { warnings?: string[] }, style: Style, width?: number): string[] {
   const cut = (line: string): string => width === undefined ? line : fit(line, width)
   const checkpoints = r.plan.filter(p => p.kind === 'checkpoint').length
   const lines = [
