@@ -195,7 +195,9 @@ function named (flagged: Array<Scored & { host: string }>, all: Array<Scored & {
   const like = all.filter(h => h.finding.result.status === 'PASS').map(h => h.host)
   const unclear = all.filter(h => !flagged.includes(h) && h.finding.result.status !== 'PASS')
     .map(h => ({ host: h.host, status: h.finding.result.status }))
-  return { finding: best.finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like, unclear) }
+  // The numbers are that host's, not the pooled new hosts': the result names it so no reader takes them for the pool's.
+  const finding = { ...best.finding, result: { ...best.finding.result, host: best.host } }
+  return { finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like, unclear) }
 }
 
 /** The outcome of a sequential test, a FAIL of an earlier look standing; a first FAIL is remembered. */

@@ -25,6 +25,11 @@ export const MetricResult = Type.Object({
   ciFixed: Type.Optional(Type.Union([Interval, Type.Null()], {
     description: 'Fixed-sample exact 95% interval of the ratio on the cumulative counts (not valid across repeated looks)'
   })),
+  host: Type.Optional(Type.String({
+    description: 'Set when the numbers are one new host\'s, not the pooled new hosts\': the host whose own test decided the check ' +
+      '(a fault on one machine among several new hosts), or for throughput the new host furthest from a typical existing host. ' +
+      '`canary`, `baseline`, `effect`, `ci` and `pValue` are then that host\'s against the existing hosts'
+  })),
   detail: Type.String()
 }, { title: 'MetricResult', description: 'One check of one app: errorRate, latency, throughput, newErrors or coverage' })
 export type MetricResult = Static<typeof MetricResult>
