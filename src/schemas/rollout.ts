@@ -193,7 +193,13 @@ export const CreatedRollout = Type.Object({
 }, { title: 'CreatedRollout', description: 'The rollout just created (or replayed), with what the look at New Relic found' })
 export type CreatedRollout = Static<typeof CreatedRollout>
 
-export const RolloutSummary = Type.Object(RolloutFields, {
+export const RolloutSummary = Type.Object({
+  ...RolloutFields,
+  override: Type.Optional(Type.Union([Override, Type.Null()], {
+    description: 'People\'s decision recorded after the automated one (POST /v1/rollouts/{id}/override), which the gate follows; ' +
+      'null when there is none. `recommendation` stays the automated decision'
+  }))
+}, {
   title: 'RolloutSummary', description: 'A rollout as listed: its plan summarised as progress'
 })
 export type RolloutSummary = Static<typeof RolloutSummary>
