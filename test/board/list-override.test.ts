@@ -27,7 +27,8 @@ t.test('GET /v1/rollouts: each item has the override, or null', async t => {
   const items = (await app.inject('/v1/rollouts')).json().items as Array<{ id: string, recommendation: string, override: unknown }>
   const byId = new Map(items.map(i => [i.id, i]))
   t.equal(byId.get(overridden)?.recommendation, 'NO_GO', 'recommendation stays the automated decision')
-  t.match(byId.get(overridden)?.override, { recommendation: 'GO', automated: 'NO_GO', reason: 'billing owners accept the rate', by: 'anonymous' })
+  t.match(byId.get(overridden)?.override,
+    { recommendation: 'GO', automated: 'NO_GO', reason: 'billing owners accept the rate', by: 'anonymous' })
   t.equal(byId.get(plain)?.override, null)
 })
 
