@@ -259,7 +259,7 @@ export const CheckpointList = Type.Object({
 export const CheckpointListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000, description: 'Page size (default 1000: every checkpoint of most rollouts)' })),
   cursor: Type.Optional(Type.String({
-    pattern: '^[0-9]{1,7}$', description: 'The nextCursor of the previous page, as it is: this page starts after it', examples: ['3']
+    pattern: '^[0-9]{1,7}$', description: 'digits: the nextCursor of the previous page, as it is; this page starts after it', examples: ['3']
   })),
   after: Type.Optional(Type.Integer({
     minimum: 0,

@@ -104,6 +104,10 @@ t.test('a cursor that is not a recorded checkpoint is a 400 naming it', async t 
   const schema = await app.inject(`/v1/rollouts/${spec.id}/checkpoints?limit=0`)
   t.equal(schema.statusCode, 400)
   t.match(schema.json().message, /^querystring\.limit /)
+  const form = await app.inject(`/v1/rollouts/${spec.id}/checkpoints?cursor=abc`)
+  t.equal(form.statusCode, 400)
+  t.match(form.json().message, /^querystring\.cursor "abc" is not of the expected form \(digits: the nextCursor of the previous page/,
+    'the form is said first, not only where it comes from')
 })
 
 t.test('records written before the order index existed are still paged, by reading them all', async t => {
