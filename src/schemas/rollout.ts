@@ -170,8 +170,15 @@ export const NotifyFailure = Type.Object({
 }, { title: 'NotifyFailure', description: 'A chat or webhook message given up on after its retries' })
 export type NotifyFailure = Static<typeof NotifyFailure>
 
+/** Beside the automated `recommendation` in reads of a rollout: what people decided after it, which the gate follows. */
+const PeopleOverride = Type.Optional(Type.Union([Override, Type.Null()], {
+  description: 'People\'s decision recorded after the automated one (POST /v1/rollouts/{id}/override), which the gate follows; ' +
+    'null when there is none. `recommendation` stays the automated decision'
+}))
+
 export const Rollout = Type.Object({
   ...RolloutFields,
+  override: PeopleOverride,
   plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' }),
   notifyFailures: Type.Array(NotifyFailure, { description: 'Notifications that were given up on after their retries' }),
   discovered: Type.Optional(Type.Object({
@@ -195,10 +202,7 @@ export type CreatedRollout = Static<typeof CreatedRollout>
 
 export const RolloutSummary = Type.Object({
   ...RolloutFields,
-  override: Type.Optional(Type.Union([Override, Type.Null()], {
-    description: 'People\'s decision recorded after the automated one (POST /v1/rollouts/{id}/override), which the gate follows; ' +
-      'null when there is none. `recommendation` stays the automated decision'
-  }))
+  override: PeopleOverride
 }, {
   title: 'RolloutSummary', description: 'A rollout as listed: its plan summarised as progress'
 })

@@ -23,13 +23,16 @@ const res = await app.inject({
 })
 if (res.statusCode !== 201) throw new Error(`the override answered ${res.statusCode}: ${res.body}`)
 
-t.test('GET /v1/rollouts: each item has the override, or null', async t => {
+t.test('GET /v1/rollouts and /v1/rollouts/{id}: the override, or null', async t => {
   const items = (await app.inject('/v1/rollouts')).json().items as Array<{ id: string, recommendation: string, override: unknown }>
   const byId = new Map(items.map(i => [i.id, i]))
   t.equal(byId.get(overridden)?.recommendation, 'NO_GO', 'recommendation stays the automated decision')
   t.match(byId.get(overridden)?.override,
     { recommendation: 'GO', automated: 'NO_GO', reason: 'billing owners accept the rate', by: 'anonymous' })
   t.equal(byId.get(plain)?.override, null)
+  const one = (await app.inject(`/v1/rollouts/${overridden}`)).json()
+  t.equal(one.recommendation, 'NO_GO')
+  t.match(one.override, { recommendation: 'GO', by: 'anonymous' }, 'GET /v1/rollouts/{id} has it too')
 })
 
 t.test('the board\'s list shows the override first, the automated decision beside it', async t => {

@@ -51,7 +51,8 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
     if (notModified(req, reply, etagOf(rev.rev, 'rollout', overdueTag(overdue)))) return reply
     const current = stored ?? await app.rollouts.get(req.params.id)
     if (current === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
-    return rolloutView(current, await app.notifyFailures.list(current.spec.id), overdue ?? app.staleness.overdueOf(current))
+    const override = current.state === 'decided' ? await app.people.overrideOf(current.spec.id) : null
+    return { ...rolloutView(current, await app.notifyFailures.list(current.spec.id), overdue ?? app.staleness.overdueOf(current)), override }
   })
 }
 
