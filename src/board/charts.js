@@ -2,7 +2,7 @@
 // 50 KB file, no build step, no dependencies) is served by the service from node_modules and loaded only when a
 // panel first opens. The two sides differ by colour (Okabe-Ito vermillion and blue) and by line (solid, dashed),
 // and each chart has a sentence for screen readers.
-import { clock, h, percent, seconds } from './dom.js'
+import { clock, h, percent, rpm, seconds } from './dom.js'
 
 let loading = null
 
@@ -34,22 +34,45 @@ function mean (xs) {
 }
 
 /**
+ * Traffic as the throughput check compares it: one new host against a typical (median) existing host, in requests per
+ * minute, so "x0.6 of a typical existing host" in the reasons is what the lines show. Series recorded before `perHost`
+ * was kept only have the sides' sums: drawn as such, and titled so.
+ */
+function traffic (series) {
+  const { canary, baseline, bucketMinutes } = series
+  if (canary.perHost === undefined || baseline.perHost === undefined) {
+    const title = `Traffic, all hosts of each side summed (transactions per ${bucketMinutes} min)`
+    return { title, c: canary.count, b: baseline.count, fmt: count }
+  }
+  const perMinute = xs => xs.map(v => v === null ? null : v / bucketMinutes)
+  return {
+    // Several new hosts: their mean in each minute (each one's own figure is in the throughput reason).
+    title: 'Traffic per host (rpm): a new host vs a typical (median) existing host',
+    c: perMinute(canary.perHost),
+    b: perMinute(baseline.perHost),
+    fmt: v => v === null || v === undefined ? '–' : `${rpm(v)} rpm`,
+    tick: rpm,
+    labels: ['new host', 'typical existing host']
+  }
+}
+
+/**
  * Draws the charts into `el`; resolves a function that removes them. `el` must be in the page (its width
  * sizes the charts, and they follow it when it changes).
  */
 export async function drawCharts (el, series, timezone) {
   const UPlot = await loadUPlot()
   const x = series.start.map(ms => ms / 1000)
-  const per = `${series.bucketMinutes} min`
   const specs = [
-    { title: `Traffic (transactions per ${per})`, c: series.canary.count, b: series.baseline.count, fmt: count },
+    traffic(series),
     { title: 'Error rate', c: series.canary.errorRate, b: series.baseline.errorRate, fmt: percent },
     { title: 'p95 latency', c: series.canary.p95, b: series.baseline.p95, fmt: seconds }
   ]
   const plots = []
   for (const s of specs) {
     const box = h('div', { class: 'chart', 'aria-hidden': 'true' })
-    const summary = `${s.title}: new hosts average ${s.fmt(mean(s.c))}, existing hosts ${s.fmt(mean(s.b))}, over ${x.length} points.`
+    const [cl, bl] = s.labels ?? ['new hosts', 'existing hosts']
+    const summary = `${s.title}: ${cl} average ${s.fmt(mean(s.c))}, ${bl} ${s.fmt(mean(s.b))}, over ${x.length} points.`
     el.append(h('figure', { class: 'chart-figure' }, h('figcaption', null, s.title), h('p', { class: 'visually-hidden' }, summary), box))
     const opts = {
       width: Math.max(260, el.clientWidth - 8),
@@ -60,13 +83,13 @@ export async function drawCharts (el, series, timezone) {
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       series: [
         {},
-        { label: 'new hosts', ...CANARY, value: (_u, v) => s.fmt(v) },
-        { label: 'existing hosts', ...BASELINE, value: (_u, v) => s.fmt(v) }
+        { label: s.labels?.[0] ?? 'new hosts', ...CANARY, value: (_u, v) => s.fmt(v) },
+        { label: s.labels?.[1] ?? 'existing hosts', ...BASELINE, value: (_u, v) => s.fmt(v) }
       ],
       // Times on the axis as the rollout's people read them: 24-hour, in its timezone.
       axes: [
         { values: (_u, ticks) => ticks.map(t => clock(t * 1000, timezone)) },
-        { size: 64, values: (_u, ticks) => ticks.map(t => s.fmt(t)) }
+        { size: 64, values: (_u, ticks) => ticks.map(t => (s.tick ?? s.fmt)(t)) }
       ]
     }
     plots.push(new UPlot(opts, [x, s.c, s.b], box))

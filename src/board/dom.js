@@ -148,6 +148,35 @@ export function metricValue (metric, v) {
   return Math.round(v).toLocaleString('en-US')
 }
 
+/**
+ * A check's number for one side with what it counts, as the judge gives it: throughput is requests per minute of one
+ * host against a typical existing host's (whole-window transaction counts when it could not compare: no effect);
+ * coverage counts transactions in the window; new errors counts errors of classes the existing hosts never had.
+ * `m.host` names the one new host the numbers are of, when they are not the new hosts' together.
+ */
+export function metricCell (m, side) {
+  const v = side === 'canary' ? m.canary : m.baseline
+  if (v === null || v === undefined) return '–'
+  const sub = text => h('span', { class: 'sub' }, text)
+  const whose = side === 'canary' && m.host ? sub(m.host) : null
+  if (m.metric === 'throughput' && m.effect !== null && m.effect !== undefined) {
+    return [`${rpm(v)} rpm`, side === 'canary' ? whose : sub('typical host')]
+  }
+  if (m.metric === 'throughput' || m.metric === 'coverage') return [metricValue(m.metric, v), sub('transactions'), whose]
+  if (m.metric === 'newErrors') return [metricValue(m.metric, v), side === 'canary' ? sub('errors of new classes') : null]
+  return [metricValue(m.metric, v), whose]
+}
+
+/** Requests per minute, two significant digits under 100 (as the reasons write them): "0.42", "6.3", "68", "1,240". */
+export function rpm (v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–'
+  if (v === 0) return '0'
+  if (v >= 100) return Math.round(v).toLocaleString('en-US')
+  if (v >= 10) return v.toFixed(0)
+  if (v >= 1) return v.toFixed(1)
+  return v.toPrecision(2)
+}
+
 export function percent (v) {
   if (v === null || v === undefined) return '–'
   const p = v * 100

@@ -91,7 +91,10 @@ function showList (el) {
   function row (r) {
     return h('tr', { dataset: { id: r.id } },
       h('td', null, h('span', { class: `state state-${r.state}` }, r.state), overdueBadge(r.overdue)),
-      h('td', null, recBadge(r.recommendation)),
+      h('td', null, r.override
+        // People's decision is what the gate follows: first, with the automated one beside it (as on the rollout's page).
+        ? [recBadge(r.override.recommendation), h('span', { class: 'sub' }, 'override · automated: ', recBadge(r.recommendation))]
+        : recBadge(r.recommendation)),
       h('td', null, h('a', { href: `rollouts/${seg(r.id)}`, 'data-nav': true }, r.name)),
       h('td', null, r.canaryHosts.join(', ')),
       h('td', null, h('time', { datetime: r.decisionAt }, localTime(r.decisionAt, r.timezone)), h('br'), countdownEl(r.decisionAt)),

@@ -4,7 +4,7 @@
 // per opening, so a live update never loses what someone is typing.
 import { ApiError, getJson, getToken, send, seg } from './api.js'
 import { drawCharts } from './charts.js'
-import { announce, clock, fill, h, localTime, metricValue, pValue, ratio, verdictBadge } from './dom.js'
+import { announce, clock, fill, h, localTime, metricCell, pValue, ratio, verdictBadge } from './dom.js'
 
 const CHECKS = { errorRate: 'Error rate', latency: 'Latency (p95)', throughput: 'Traffic', newErrors: 'New errors', coverage: 'Coverage' }
 const EVENTS_FOR_APP = new Set(['note.added', 'waiver.changed', 'verdict.changed'])
@@ -248,8 +248,8 @@ function checkpointView (c, tz, planEntries) {
       h('tbody', null, c.metrics.map(m => h('tr', null,
         h('th', { scope: 'row' }, CHECKS[m.metric] ?? m.metric),
         h('td', null, verdictBadge(m.status)),
-        h('td', { class: 'num' }, metricValue(m.metric, m.canary)),
-        h('td', { class: 'num' }, metricValue(m.metric, m.baseline)),
+        h('td', { class: 'num' }, metricCell(m, 'canary')),
+        h('td', { class: 'num' }, metricCell(m, 'baseline')),
         h('td', { class: 'num' }, ratio(m.effect)),
         h('td', { class: 'num' }, interval(m)),
         h('td', { class: 'num' }, pValue(m.pValue)))))))

@@ -69,10 +69,30 @@ export function judgeApp (m: Measured, family: Family, tests: FamilyTests): Judg
     reasons,
     ...(verdict === 'PASS' || short === '' ? {} : { short }),
     canaryHosts: m.sides?.canary.hosts ?? [],
-    baselineHosts: m.sides?.baseline.hosts ?? [],
+    ...baselineOf(m),
     metrics: outcomes.map(o => o.result)
   }
   return { result, short }
+}
+
+/**
+ * The existing hosts the checks compared against, and apart from them those a check left out as
+ * outliers (with which checks): a reader of `baselineHosts` should not have to find the sick host
+ * in a detail sentence to know it was not in the comparison.
+ */
+function baselineOf (m: Measured): Pick<AppResult, 'baselineHosts' | 'excludedBaselineHosts'> {
+  const out = new Map<string, { host: string, checks: Array<'errorRate' | 'latency'> }>()
+  const add = (host: string, check: 'errorRate' | 'latency'): void => {
+    const key = hostKey(host)
+    const entry = out.get(key) ?? { host, checks: [] }
+    if (!entry.checks.includes(check)) entry.checks.push(check)
+    out.set(key, entry)
+  }
+  for (const o of m.outliers) add(o.host, 'errorRate')
+  for (const o of m.latencyOutliers) add(o.host, 'latency')
+  const all = m.sides?.baseline.hosts ?? []
+  if (out.size === 0) return { baselineHosts: all }
+  return { baselineHosts: all.filter(h => !out.has(hostKey(h))), excludedBaselineHosts: [...out.values()] }
 }
 
 function checkedApp (
@@ -175,7 +195,9 @@ function named (flagged: Array<Scored & { host: string }>, all: Array<Scored & {
   const like = all.filter(h => h.finding.result.status === 'PASS').map(h => h.host)
   const unclear = all.filter(h => !flagged.includes(h) && h.finding.result.status !== 'PASS')
     .map(h => ({ host: h.host, status: h.finding.result.status }))
-  return { finding: best.finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like, unclear) }
+  // The numbers are that host's, not the pooled new hosts': the result names it so no reader takes them for the pool's.
+  const finding = { ...best.finding, result: { ...best.finding.result, host: best.host } }
+  return { finding, words: hostWords(ranked.map(h => ({ host: h.host, words: h.words })), like, unclear) }
 }
 
 /** The outcome of a sequential test, a FAIL of an earlier look standing; a first FAIL is remembered. */

@@ -39,16 +39,20 @@ export function cellsOf (record: CheckpointRecord): CheckpointCells {
 
 /** One app at one checkpoint as stored: [index, kind, at, verdict, reasons (none for a PASS), metrics as arrays]. */
 export type StoredAppCheckpoint = [number, CheckpointKind, string, Status, string[], StoredMetric[]]
-/** [metric, status, canary, baseline, effect, pValue, ci low, ci high]. */
-type StoredMetric = [string, Status, number | null, number | null, number | null, number | null, number | null, number | null]
+/** [metric, status, canary, baseline, effect, pValue, ci low, ci high, and the one new host the numbers are of, when they are]. */
+type StoredMetric = [string, Status, number | null, number | null, number | null, number | null, number | null, number | null, string?]
 
 /** Each app of a recorded checkpoint, compact: the numbers of its checks, four significant digits. */
 export function appCheckpointsOf (record: CheckpointRecord): Array<[string, StoredAppCheckpoint]> {
   return (record.result?.apps ?? []).map(a => [a.app, [
     record.index, record.kind, record.at, a.verdict, a.reasons,
-    a.metrics.map((m): StoredMetric => [
-      m.metric, m.status, round(m.canary), round(m.baseline), round(m.effect), round(m.pValue), round(m.ci?.low ?? null), round(m.ci?.high ?? null)
-    ])
+    a.metrics.map((m): StoredMetric => {
+      const row: StoredMetric = [
+        m.metric, m.status, round(m.canary), round(m.baseline), round(m.effect), round(m.pValue), round(m.ci?.low ?? null), round(m.ci?.high ?? null)
+      ]
+      if (m.host !== undefined) row.push(m.host)
+      return row
+    })
   ]])
 }
 
@@ -61,8 +65,8 @@ export function expandAppCheckpoint (stored: StoredAppCheckpoint): AppCheckpoint
     at,
     verdict,
     reasons,
-    metrics: metrics.map(([metric, status, canary, baseline, effect, pValue, low, high]) => ({
-      metric, status, canary, baseline, effect, pValue, ci: low === null || high === null ? null : { low, high }
+    metrics: metrics.map(([metric, status, canary, baseline, effect, pValue, low, high, host]) => ({
+      metric, status, canary, baseline, effect, pValue, ci: low === null || high === null ? null : { low, high }, ...(host === undefined ? {} : { host })
     }))
   }
 }

@@ -155,7 +155,10 @@ export const CompactMetric = Type.Object({
   baseline: Type.Union([Type.Number(), Type.Null()]),
   effect: Type.Union([Type.Number(), Type.Null()]),
   pValue: Type.Union([Type.Number(), Type.Null()]),
-  ci: Type.Union([Interval, Type.Null()])
+  ci: Type.Union([Interval, Type.Null()]),
+  host: Type.Optional(Type.String({
+    description: 'Set when the numbers are one new host\'s, not the pooled new hosts\' (MetricResult.host)'
+  }))
 }, { title: 'CompactMetric', description: 'One check\'s numbers at one checkpoint' })
 
 export const AppCheckpoint = Type.Object({
@@ -169,7 +172,12 @@ export const AppCheckpoint = Type.Object({
 export type AppCheckpoint = Static<typeof AppCheckpoint>
 
 export const SideSeries = Type.Object({
-  count: Type.Array(Type.Number(), { description: 'Transactions per bucket' }),
+  count: Type.Array(Type.Number(), { description: 'Transactions per bucket, all the side\'s hosts summed' }),
+  perHost: Type.Optional(Type.Array(Type.Union([Type.Number(), Type.Null()]), {
+    description: 'Transactions per bucket of one host, as the throughput check compares them: for the new hosts the mean of those ' +
+      'reporting in the bucket, for the existing hosts the median one; null where no host of the side reported. ' +
+      'Absent in series recorded before it was kept'
+  })),
   errorRate: Type.Array(Type.Union([Type.Number(), Type.Null()]), { description: 'Errors per transaction per bucket' }),
   p95: Type.Array(Type.Union([Type.Number(), Type.Null()]), {
     description: 'Per-bucket p95 (s): the traffic-weighted mean of its hosts\' p95s'

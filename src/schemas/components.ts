@@ -6,7 +6,7 @@ import { EventType, NotifyTarget, NotifyTargetView } from './notify.ts'
 import { AppResult, CheckpointResult, Finding, Interval, MetricResult, Window } from './result.ts'
 import {
   CancelRequest, Cancellation, Checkpoint, CheckpointKind, CheckpointList, CheckpointRef, Gate, NotifyFailure, PlanEntry, PlanEntryStatus,
-  Progress,
+  Progress, CreatedRollout,
   NewRelicOptions, OverdueView, RecommendationView, Rollout, RolloutId, RolloutPage, RolloutRequest, RolloutState, RolloutSummary
 } from './rollout.ts'
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
@@ -26,8 +26,8 @@ const NAMED: TSchema[] = [
   Thresholds, Policy, AppSpec, AppRef, NotifyTarget, NotifyTargetView,
   Interval, MetricResult, AppResult, Window, CheckpointResult, AnalysisRequest,
   RolloutId, RolloutState, NewRelicOptions, RolloutRequest, PlanEntryStatus, PlanEntry, Progress, NotifyFailure,
-  Cancellation, CancelRequest, Rollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate, CheckpointRef,
-  OverdueView,
+  Cancellation, CancelRequest, Rollout, CreatedRollout, RolloutSummary, RolloutPage, CheckpointKind, Checkpoint, CheckpointList, Gate,
+  CheckpointRef, OverdueView,
   RecommendationView,
   Health, Readiness,
   SignOff, NoteRequest, Note, WaiverRequest, Waiver, OverrideRequest, Override, AuditEntry, AuditList, GateView, MatrixPlanEntry, MatrixRow,

@@ -4,7 +4,7 @@
 import type { Static } from '@sinclair/typebox'
 import type { AnalysisRequest } from './analysis.ts'
 import type { CheckpointResult } from './result.ts'
-import type { Checkpoint, CheckpointList, RecommendationView, Rollout, RolloutPage, RolloutRequest } from './rollout.ts'
+import type { Checkpoint, CheckpointList, CreatedRollout, RecommendationView, Rollout, RolloutPage, RolloutRequest } from './rollout.ts'
 
 /**
  * The examples of the OpenAPI document. The requests are the README's ("Try it"), on the bundled
@@ -728,7 +728,7 @@ export const CHECKPOINT_PAGE: Static<typeof CheckpointList> = {
   nextAfter: 0
 }
 
-export const CREATED_ROLLOUT: Rollout = {
+export const CREATED_ROLLOUT: CreatedRollout = {
   id: '01M8REC11S4F2QFPRSDAAYXZ01',
   name: 'PRDIIS09 joins the IIS pool',
   state: 'scheduled',
@@ -834,7 +834,8 @@ export const CREATED_ROLLOUT: Rollout = {
       status: 'pending'
     }
   ],
-  notifyFailures: []
+  notifyFailures: [],
+  warnings: []
 }
 
 export const DECIDED_ROLLOUT: Rollout = {

@@ -25,6 +25,11 @@ export const MetricResult = Type.Object({
   ciFixed: Type.Optional(Type.Union([Interval, Type.Null()], {
     description: 'Fixed-sample exact 95% interval of the ratio on the cumulative counts (not valid across repeated looks)'
   })),
+  host: Type.Optional(Type.String({
+    description: 'Set when the numbers are one new host\'s, not the pooled new hosts\': the host whose own test decided the check ' +
+      '(a fault on one machine among several new hosts), or for throughput the new host furthest from a typical existing host. ' +
+      '`canary`, `baseline`, `effect`, `ci` and `pValue` are then that host\'s against the existing hosts'
+  })),
   detail: Type.String()
 }, { title: 'MetricResult', description: 'One check of one app: errorRate, latency, throughput, newErrors or coverage' })
 export type MetricResult = Static<typeof MetricResult>
@@ -39,9 +44,19 @@ export const AppResult = Type.Object({
   short: Type.Optional(Type.String({ description: 'The reasons in a few words, for tables and lists ("error rate x3.0"); absent for a PASS' })),
   canaryHosts: Type.Array(Type.String(), { description: 'Canary host names as reported for this app' }),
   baselineHosts: Type.Array(Type.String(), {
-    description: 'Baseline host names as reported for this app. A host a check left out of its baseline as a clear outlier is ' +
-      'still listed here; that check\'s `detail` and the result\'s `findings` name it'
+    description: 'The existing hosts every check compared the canary against, names as reported for this app. A host that a check ' +
+      'left out of its baseline as a clear outlier (a sick existing host) is not here but in `excludedBaselineHosts`'
   }),
+  excludedBaselineHosts: Type.Optional(Type.Array(Type.Object({
+    host: Type.String(),
+    checks: Type.Array(Type.Union([Type.Literal('errorRate'), Type.Literal('latency')]), {
+      description: 'The checks whose baseline left it out; the other checks (throughput, newErrors, coverage) still count it'
+    })
+  }), {
+    description: 'Existing hosts that served the app but stood out from the others (error rate or slow share well over x1.5 ' +
+      'theirs) and were left out of the named checks\' baseline for the rest of the rollout; the check\'s `detail` and the ' +
+      'result\'s `findings` say by how much. Absent when no host was left out'
+  })),
   metrics: Type.Array(MetricResult)
 }, { title: 'AppResult', description: "One app's verdict, its reasons and the checks behind it" })
 export type AppResult = Static<typeof AppResult>

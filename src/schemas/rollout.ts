@@ -170,8 +170,15 @@ export const NotifyFailure = Type.Object({
 }, { title: 'NotifyFailure', description: 'A chat or webhook message given up on after its retries' })
 export type NotifyFailure = Static<typeof NotifyFailure>
 
+/** Beside the automated `recommendation` in reads of a rollout: what people decided after it, which the gate follows. */
+const PeopleOverride = Type.Optional(Type.Union([Override, Type.Null()], {
+  description: 'People\'s decision recorded after the automated one (POST /v1/rollouts/{id}/override), which the gate follows; ' +
+    'null when there is none. `recommendation` stays the automated decision'
+}))
+
 export const Rollout = Type.Object({
   ...RolloutFields,
+  override: PeopleOverride,
   plan: Type.Array(PlanEntry, { description: 'Checkpoints then the decision, with what happened to each' }),
   notifyFailures: Type.Array(NotifyFailure, { description: 'Notifications that were given up on after their retries' }),
   discovered: Type.Optional(Type.Object({
@@ -179,12 +186,24 @@ export const Rollout = Type.Object({
     since: Type.String({ format: 'date-time' }),
     until: Type.String({ format: 'date-time' }),
     apps: Type.Array(Type.String(), { description: 'The apps the baseline hosts served, most traffic first' })
-  }, { description: 'Create only, when apps were omitted: where the apps came from' })),
-  warnings: Type.Optional(Type.Array(Type.String(), { description: 'Create only: what a look at New Relic found suspicious (an app with no transactions, a host that reports none of the apps); the rollout is created anyway' }))
+  }, { description: 'Create only, when apps were omitted: where the apps came from' }))
 }, { title: 'Rollout', description: 'A rollout with its plan and what happened to each entry' })
 export type Rollout = Static<typeof Rollout>
 
-export const RolloutSummary = Type.Object(RolloutFields, {
+/** The create's answer: always with `warnings`, empty when nothing looked wrong, so a client needs no existence check. */
+export const CreatedRollout = Type.Object({
+  ...Rollout.properties,
+  warnings: Type.Array(Type.String(), {
+    description: 'What a look at New Relic found suspicious (an app with no transactions, a host that reports none of the apps); ' +
+      'the rollout is created anyway. Empty when nothing did'
+  })
+}, { title: 'CreatedRollout', description: 'The rollout just created (or replayed), with what the look at New Relic found' })
+export type CreatedRollout = Static<typeof CreatedRollout>
+
+export const RolloutSummary = Type.Object({
+  ...RolloutFields,
+  override: PeopleOverride
+}, {
   title: 'RolloutSummary', description: 'A rollout as listed: its plan summarised as progress'
 })
 export type RolloutSummary = Static<typeof RolloutSummary>
@@ -244,7 +263,7 @@ export const CheckpointList = Type.Object({
 export const CheckpointListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 1000, description: 'Page size (default 1000: every checkpoint of most rollouts)' })),
   cursor: Type.Optional(Type.String({
-    pattern: '^[0-9]{1,7}$', description: 'The nextCursor of the previous page, as it is: this page starts after it', examples: ['3']
+    pattern: '^[0-9]{1,7}$', description: 'digits: the nextCursor of the previous page, as it is; this page starts after it', examples: ['3']
   })),
   after: Type.Optional(Type.Integer({
     minimum: 0,

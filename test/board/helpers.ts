@@ -7,6 +7,7 @@ import { resolve } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { Test } from 'tap'
+import type { Scenario } from '../../src/sim/index.ts'
 import { buildTestApp, poolAddRollout } from '../helpers/app.ts'
 import { cleanPrefix, uniquePrefix } from '../helpers/redis.ts'
 import { waitForState } from '../helpers/wait.ts'
@@ -30,9 +31,11 @@ export interface Board {
 }
 
 /** The service on a free port and a browser, both closed at the end of the test. */
-export async function startBoard (t: Test, name: string, opts: { tokens?: string, env?: Record<string, string> } = {}): Promise<Board> {
+export async function startBoard (
+  t: Test, name: string, opts: { tokens?: string, env?: Record<string, string>, scenario?: Scenario } = {}
+): Promise<Board> {
   const prefix = uniquePrefix(name)
-  const { app, close } = await buildTestApp({ prefix, tokens: opts.tokens, env: opts.env, warm: true })
+  const { app, close } = await buildTestApp({ prefix, tokens: opts.tokens, env: opts.env, warm: true, scenario: opts.scenario })
   t.teardown(async () => {
     await close()
     await cleanPrefix(prefix)

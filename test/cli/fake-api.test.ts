@@ -65,6 +65,16 @@ t.test('ls follows nextCursor page by page, and stops at --limit', async t => {
   t.match(two.stdout, /\(more: --limit 4\)\n$/)
 })
 
+t.test('ls shows people\'s override first, the automated decision after it', async t => {
+  const override = { recommendation: 'GO', automated: 'NO_GO', reason: 'accepted', by: 'alice', at: '2026-11-25T11:00:00.000Z' }
+  api.on('GET /v1/rollouts', (_req, res) => {
+    json(res, 200, { items: [{ ...summary(ID), recommendation: 'NO_GO', override }], nextCursor: null })
+  })
+  const r = await runCli(['ls'], env)
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /GO \(override; automated NO_GO\)/)
+})
+
 t.test('wait reacts to an event at once, though it polls only every minute; GO exits 0', async t => {
   let final = false
   let stream: ServerResponse | undefined

@@ -123,7 +123,7 @@ t.test('checkpoints can be read in pages, in time order', async t => {
   t.equal(rest.nextCursor, null)
   const bad = await app.inject(`/v1/rollouts/${id}/checkpoints?cursor=99`)
   t.equal(bad.statusCode, 400)
-  t.match(bad.json().message, /query\.cursor 99 is not a recorded checkpoint/)
+  t.match(bad.json().message, /querystring\.cursor 99 is not a recorded checkpoint/)
 })
 
 t.test('checkpoint pages still answer the deprecated after and nextAfter', async t => {
@@ -135,10 +135,10 @@ t.test('checkpoint pages still answer the deprecated after and nextAfter', async
   t.equal(rest.nextAfter, null)
   const bad = await app.inject(`/v1/rollouts/${id}/checkpoints?after=99`)
   t.equal(bad.statusCode, 400)
-  t.match(bad.json().message, /query\.after 99 is not a recorded checkpoint/)
+  t.match(bad.json().message, /querystring\.after 99 is not a recorded checkpoint/)
   const both = await app.inject(`/v1/rollouts/${id}/checkpoints?after=3&cursor=3`)
   t.equal(both.statusCode, 400)
-  t.match(both.json().message, /query\.after is the deprecated name of query\.cursor/)
+  t.match(both.json().message, /querystring\.after is the deprecated name of querystring\.cursor/)
 })
 
 t.test('the notifier heard every checkpoint and the decision, once', async t => {

@@ -12,10 +12,11 @@ t.teardown(async () => {
 })
 const create = async (body: Record<string, unknown>) => await app.inject({ method: 'POST', url: '/v1/rollouts', payload: body })
 
-t.test('right names: no warnings', async t => {
+t.test('right names: warnings is an empty list, not absent (clients need no existence check)', async t => {
   const res = await create(poolAddRollout({ apps: ['RESTAPI', 'Billing.Service'] }))
   t.equal(res.statusCode, 201, res.body)
-  t.equal(res.json().warnings, undefined)
+  t.same(res.json().warnings, [])
+  t.equal((await app.inject(`/v1/rollouts/${res.json().id as string}`)).json().warnings, undefined, 'a read has no warnings: they are the create\'s')
 })
 
 t.test('a misspelt app, a misspelt canary and an unknown baseline host come back as warnings; the rollout is created', async t => {

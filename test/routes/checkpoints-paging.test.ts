@@ -99,7 +99,15 @@ t.test('?limit=1 reads one record, not all', async t => {
 t.test('a cursor that is not a recorded checkpoint is a 400 naming it', async t => {
   const res = await app.inject(`/v1/rollouts/${spec.id}/checkpoints?cursor=24`)
   t.equal(res.statusCode, 400)
-  t.match(res.json().message, /query\.cursor 24 is not a recorded checkpoint/)
+  t.match(res.json().message, /querystring\.cursor 24 is not a recorded checkpoint/)
+  // The schema's own refusals say querystring.<name> (Fastify's word): ours must name it the same way.
+  const schema = await app.inject(`/v1/rollouts/${spec.id}/checkpoints?limit=0`)
+  t.equal(schema.statusCode, 400)
+  t.match(schema.json().message, /^querystring\.limit /)
+  const form = await app.inject(`/v1/rollouts/${spec.id}/checkpoints?cursor=abc`)
+  t.equal(form.statusCode, 400)
+  t.match(form.json().message, /^querystring\.cursor "abc" is not of the expected form \(digits: the nextCursor of the previous page/,
+    'the form is said first, not only where it comes from')
 })
 
 t.test('records written before the order index existed are still paged, by reading them all', async t => {
@@ -109,5 +117,5 @@ t.test('records written before the order index existed are still paged, by readi
   t.same((res.json() as { items: CheckpointRecord[] }).items.map(c => c.index), [0, 1, 2, 25])
   const bad = await app.inject(`/v1/rollouts/${spec.id}/checkpoints?after=24`)
   t.equal(bad.statusCode, 400)
-  t.match(bad.json().message, /query\.after 24 is not a recorded checkpoint/)
+  t.match(bad.json().message, /querystring\.after 24 is not a recorded checkpoint/)
 })

@@ -55,7 +55,14 @@ const res = await test.app.inject({
   }
 })
 const body = res.json()
-const byApp = new Map<string, { verdict: string, reasons: string[], metrics: Array<{ metric: string, status: string, detail: string }> }>(
+interface AppBody {
+  verdict: string
+  reasons: string[]
+  baselineHosts: string[]
+  excludedBaselineHosts?: Array<{ host: string, checks: string[] }>
+  metrics: Array<{ metric: string, status: string, detail: string }>
+}
+const byApp = new Map<string, AppBody>(
   body.apps.map((a: { app: string }) => [a.app, a])
 )
 const metric = (app: string, name: string) => byApp.get(app)?.metrics.find(m => m.metric === name)
@@ -94,4 +101,16 @@ t.test('a clean app behind a sick existing host is not blamed; the old host is a
   t.equal(byApp.get('Clean')?.verdict, 'PASS', JSON.stringify(byApp.get('Clean')?.reasons))
   t.match(body.reasons.join('\n'), /PRDWEB03 \(existing\) stands out from the other existing hosts, left out of their baseline: .*Clean\.BehindSickOld error rate/)
   t.ok(body.findings.some((f: { text: string, holdsGo: boolean }) => /PRDWEB03/.test(f.text) && !f.holdsGo), 'a finding that holds no GO')
+})
+
+t.test('baselineHosts are the hosts compared against: the sick existing host is listed apart, with the checks that left it out', async t => {
+  const sick = byApp.get('Clean.BehindSickOld')
+  t.same(sick?.baselineHosts, ['PRDWEB01', 'PRDWEB02', 'PRDWEB04'], JSON.stringify(sick?.excludedBaselineHosts))
+  t.same(sick?.excludedBaselineHosts, [{ host: 'PRDWEB03', checks: ['errorRate', 'latency'] }])
+  const slow = byApp.get('Latency.BehindSlowOld')
+  t.same(slow?.baselineHosts, ['PRDWEB01', 'PRDWEB02', 'PRDWEB04'])
+  t.same(slow?.excludedBaselineHosts, [{ host: 'PRDWEB03', checks: ['latency'] }], 'left out of the latency baseline only')
+  const clean = byApp.get('Clean')
+  t.same(clean?.baselineHosts, OLD, 'no host left out: all four')
+  t.equal(clean?.excludedBaselineHosts, undefined)
 })

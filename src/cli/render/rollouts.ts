@@ -9,7 +9,10 @@ export function renderList (items: RolloutSummary[], style: Style, width?: numbe
   const rows = items.map(r => [
     r.id,
     stateWord(style, r.state),
-    style.recommendation(r.recommendation, r.recommendation ?? '-'),
+    // People's override is what the gate follows: shown first, the automated decision after it.
+    r.override === null || r.override === undefined
+      ? style.recommendation(r.recommendation, r.recommendation ?? '-')
+      : `${style.recommendation(r.override.recommendation, r.override.recommendation)} (override; automated ${r.recommendation ?? '-'})`,
     `${r.progress.ok}/${r.progress.total}${r.progress.failed > 0 ? style.paint('red', ` ${r.progress.failed} failed`) : ''}`,
     formatLocal(r.decisionAt, r.timezone),
     clean(r.name)
@@ -17,7 +20,7 @@ export function renderList (items: RolloutSummary[], style: Style, width?: numbe
   return renderTable(['ID', 'STATE', 'RECOMMENDATION', 'DONE', 'DECISION AT', 'NAME'], rows, { width })
 }
 
-export function renderCreated (r: Rollout, style: Style, width?: number): string[] {
+export function renderCreated (r: Rollout & { warnings?: string[] }, style: Style, width?: number): string[] {
   const cut = (line: string): string => width === undefined ? line : fit(line, width)
   const checkpoints = r.plan.filter(p => p.kind === 'checkpoint').length
   const lines = [

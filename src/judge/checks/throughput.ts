@@ -161,7 +161,9 @@ export function checkThroughput (ctx: CheckContext): Finding<ThroughputFacts> {
       canary: rate(worst.t.canary, worst.t),
       baseline: rate(worst.t.expected, worst.t),
       effect: worst.effect,
-      pValue: worst.p
+      pValue: worst.p,
+      // Several new hosts: the numbers are the deciding host's, and say so.
+      ...(judged.length > 1 ? { host: worst.t.host } : {})
     },
     facts: { kind: 'judged', hosts: judged, worst, canaryWeight, minShareRatio }
   }

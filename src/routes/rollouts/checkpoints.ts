@@ -33,14 +33,14 @@ const checkpoints: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, {
     if (await app.rollouts.latest(req.params.id) === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
     const { limit = 1000, cursor, after } = req.query
     if (cursor !== undefined && after !== undefined) {
-      throw new BadRequestError('query.after is the deprecated name of query.cursor: pass one of them')
+      throw new BadRequestError('querystring.after is the deprecated name of querystring.cursor: pass one of them')
     }
     // The cursor is the index of the last checkpoint of the previous page; `after` is its older, numeric name.
     const from = cursor !== undefined
       ? { field: 'cursor', index: Number(cursor) }
       : after !== undefined ? { field: 'after', index: after } : undefined
     const page = await app.checkpointStore.page(req.params.id, limit, from?.index)
-    if (page === null) throw new BadRequestError(`query.${String(from?.field)} ${String(from?.index)} is not a recorded checkpoint of rollout ${req.params.id}`)
+    if (page === null) throw new BadRequestError(`querystring.${String(from?.field)} ${String(from?.index)} is not a recorded checkpoint of rollout ${req.params.id}`)
     const { items, next: last } = page
     return { items, nextCursor: last === null ? null : String(last), nextAfter: last }
   })

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import type { Config } from '../../config.ts'
 import { ErrorBody } from '../../schemas/common.ts'
 import { described, errors } from '../../schemas/responses.ts'
-import { Rollout, RolloutRequest } from '../../schemas/rollout.ts'
+import { CreatedRollout, RolloutRequest } from '../../schemas/rollout.ts'
 import { createRollout } from '../../rollout/operations.ts'
 import { rolloutView } from './view.ts'
 
@@ -23,7 +23,7 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       headers: Headers,
       body: RolloutRequest,
       response: {
-        201: described(Rollout, 'Created and scheduled (with a replayed Idempotency-Key: the rollout created first); Location names it'),
+        201: described(CreatedRollout, 'Created and scheduled (with a replayed Idempotency-Key: the rollout created first); Location names it'),
         ...errors(400, 401, 413, 415, 429, 503),
         422: described(ErrorBody, 'The Idempotency-Key was already used with a different body')
       }
@@ -43,7 +43,7 @@ const create: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
           }
         }
     return reply.code(201).header('location', `/v1/rollouts/${stored.spec.id}`)
-      .send({ ...rolloutView(stored), ...discovered, ...(warnings.length > 0 ? { warnings } : {}) })
+      .send({ ...rolloutView(stored), ...discovered, warnings })
   })
 }
 

@@ -13,7 +13,8 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['rollouts'],
       summary: 'List rollouts',
-      description: 'Newest first. Pass the nextCursor of a page as cursor to get the next, older page.',
+      description: 'Newest first. Pass the nextCursor of a page as cursor to get the next, older page. Each item\'s `override` is ' +
+        'people\'s decision after the automated `recommendation`, when one was recorded.',
       operationId: 'listRollouts',
       security: [],
       querystring: ListQuery,
@@ -21,7 +22,9 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (req) => {
     const { items, nextCursor } = await app.rollouts.list({ ...req.query, limit: req.query.limit ?? 50 })
-    return { items: items.map(r => rolloutSummary(r, app.staleness.overdueOf(r))), nextCursor }
+    // An override is only given once decided; without it a list showed NO_GO for a rollout people had let through.
+    const overrides = await Promise.all(items.map(async r => r.state === 'decided' ? await app.people.overrideOf(r.spec.id) : null))
+    return { items: items.map((r, i) => ({ ...rolloutSummary(r, app.staleness.overdueOf(r)), override: overrides[i] })), nextCursor }
   })
 
   app.get('/v1/rollouts/:id', {
@@ -48,7 +51,8 @@ const read: FastifyPluginAsyncTypebox = async (app) => {
     if (notModified(req, reply, etagOf(rev.rev, 'rollout', overdueTag(overdue)))) return reply
     const current = stored ?? await app.rollouts.get(req.params.id)
     if (current === null) throw new NotFoundError(`no rollout with id ${req.params.id}`)
-    return rolloutView(current, await app.notifyFailures.list(current.spec.id), overdue ?? app.staleness.overdueOf(current))
+    const override = current.state === 'decided' ? await app.people.overrideOf(current.spec.id) : null
+    return { ...rolloutView(current, await app.notifyFailures.list(current.spec.id), overdue ?? app.staleness.overdueOf(current)), override }
   })
 }
 
