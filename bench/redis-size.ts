@@ -23,6 +23,7 @@ import type { CheckpointRecord, RolloutSpec } from '../src/rollout/types.ts'
 import { planLength } from '../src/rollout/plan.ts'
 import { BoardReader } from '../src/store/board-read.ts'
 import { CheckpointStore } from '../src/store/checkpoint-store.ts'
+import { packEvidence } from '../src/store/evidence-codec.ts'
 import { newRolloutId } from '../src/store/ids.ts'
 import { RolloutStore } from '../src/store/rollout-store.ts'
 import { generate, type GeneratedRollout } from './redis-size-gen.ts'
@@ -180,7 +181,11 @@ try {
   const max = sorted[sorted.length - 1]
   process.stdout.write(`record(): median ${median.toFixed(0)} ms, last ${lastMs.toFixed(0)} ms, max ${max.toFixed(0)} ms; ` +
     `the reads above ${readMs.toFixed(0)} ms (before ${readBeforeMs.toFixed(0)} ms)\n`)
-  const carry = String((JSON.parse(data.evidence) as { carry?: { z?: string } }).carry?.z ?? '')
+  const { carry: packedCarry, ...judged } = JSON.parse(data.evidence) as { carry?: { z?: string } }
+  const carry = String(packedCarry?.z ?? '')
+  process.stdout.write(`evidence stored: ${mb(packEvidence(data.evidence).length)}, of which the judge's own ` +
+    `${mb(packEvidence(JSON.stringify(judged)).length)} (all a full read stores), the carried state ` +
+    `${mb(Buffer.from(carry, 'base64').length)}\n`)
   process.stdout.write(`evidence JSON ${mb(data.evidence.length)} (carry ${mb(carry.length)} of base64), ` +
     `last full result ${mb(JSON.stringify(last).length)}\n`)
   process.stdout.write(`the same answers from both layouts: ${isDeepStrictEqual(readNow, readBefore) ? 'yes' : 'NO'}\n`)
