@@ -1,17 +1,21 @@
 /**
  * The compact app checkpoints (rollout/compact.ts) in the `:app-checkpoints` hash. Bounded Redis:
- * one field per app, `a:<app>`, holds all its checkpoints (one JSON line each, deflated together:
- * an app's reasons and numbers change little from hour to hour, so the deflate finds them again).
- * Rollouts recorded before kept one field per checkpoint and app, `<index>|<app>` (index first,
- * so never `a:`); they are read as they are, and a rollout that was live across the change has
- * both.
+ * one field per app and run of SEGMENT checkpoints, `a<segment>|<app>`, holds them as one JSON
+ * line each, deflated together (an app's reasons and numbers change little from hour to hour, so
+ * the deflate finds them again); segments keep what one checkpoint re-deflates bounded however
+ * long the plan (GONOGO_MAX_CHECKPOINTS allows 1,000). Rollouts recorded before kept one field per
+ * checkpoint and app, `<index>|<app>` (a digit first, never `a`); they are read as they are, and a
+ * rollout that was live across the change has both.
  */
 import type { Redis } from 'ioredis'
 import type { StoredAppCheckpoint } from '../rollout/compact.ts'
 import { pack, unpack } from './packed.ts'
 
-export function appField (app: string): string {
-  return `a:${app}`
+/** Checkpoints per field: a whole 24-hour hourly rollout in one, and a 1,000-entry plan re-deflates 32 at most. */
+export const SEGMENT = 32
+
+export function appField (app: string, index: number): string {
+  return `a${Math.floor(index / SEGMENT)}|${app}`
 }
 
 function oldField (index: number, app: string): string {
@@ -23,9 +27,11 @@ function oldField (index: number, app: string): string {
  * caller holds the rollout's lock and writes them in the record script, which refuses a
  * checkpoint already recorded: no entry is added twice.
  */
-export async function appendedAppCheckpoints (redis: Redis, key: string, entries: Array<[string, string]>): Promise<Array<[string, Buffer]>> {
+export async function appendedAppCheckpoints (
+  redis: Redis, key: string, index: number, entries: Array<[string, string]>
+): Promise<Array<[string, Buffer]>> {
   if (entries.length === 0) return []
-  const fields = entries.map(([app]) => appField(app))
+  const fields = entries.map(([app]) => appField(app, index))
   const current = await redis.hmgetBuffer(key, ...fields)
   return entries.map(([, json], i) => {
     const before = unpack(current[i])
@@ -45,15 +51,20 @@ export async function readAppCheckpoints (
 ): Promise<Map<string, Map<number, StoredAppCheckpoint>>> {
   const out = new Map<string, Map<number, StoredAppCheckpoint>>()
   if (apps.length === 0) return out
+  const segments = [...new Set(indexes.map(i => Math.floor(i / SEGMENT)))]
+  const news = apps.flatMap(app => segments.map(seg => appField(app, seg * SEGMENT)))
   const olds = apps.flatMap(app => indexes.map(i => oldField(i, app)))
-  const values = await redis.hmgetBuffer(key, ...apps.map(appField), ...olds)
+  const values = await redis.hmgetBuffer(key, ...news, ...olds)
+  const wanted = new Set(indexes)
   apps.forEach((app, a) => {
     const byIndex = new Map<number, StoredAppCheckpoint>()
     indexes.forEach((index, i) => {
-      const v = values[apps.length + a * indexes.length + i]
+      const v = values[news.length + a * indexes.length + i]
       if (v !== null) byIndex.set(index, JSON.parse(v.toString()) as StoredAppCheckpoint)
     })
-    for (const c of parseLines(values[a])) byIndex.set(c[0], c)
+    segments.forEach((_, s) => {
+      for (const c of parseLines(values[a * segments.length + s])) if (wanted.has(c[0])) byIndex.set(c[0], c)
+    })
     out.set(app, byIndex)
   })
   return out
@@ -69,14 +80,14 @@ export async function readAllAppCheckpoints (redis: Redis, key: string): Promise
     return m
   }
   for (const [field, value] of Object.entries(all)) {
-    if (field.startsWith('a:')) {
-      for (const c of parseLines(value)) of(field.slice(2)).set(c[0], c)
-      continue
-    }
     const bar = field.indexOf('|')
     if (bar < 0) continue
-    const index = Number(field.slice(0, bar))
     const app = field.slice(bar + 1)
+    if (field.startsWith('a')) {
+      for (const c of parseLines(value)) of(app).set(c[0], c)
+      continue
+    }
+    const index = Number(field.slice(0, bar))
     if (!of(app).has(index)) of(app).set(index, JSON.parse(value.toString()) as StoredAppCheckpoint)
   }
   return out

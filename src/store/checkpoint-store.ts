@@ -71,7 +71,7 @@ export class CheckpointStore {
     const id = input.rolloutId
     const into: RolloutState = input.decision ? 'decided' : 'monitoring'
     await this.#index.beforeMove(id, into)
-    const appCheckpoints = await appendedAppCheckpoints(this.#redis, k.appCheckpoints(id), input.appCheckpoints ?? [])
+    const appCheckpoints = await appendedAppCheckpoints(this.#redis, k.appCheckpoints(id), input.record.index, input.appCheckpoints ?? [])
     const series = (input.series ?? []).map(([app, json]): [string, Buffer] => [app, pack(packSeries(json))])
     const reply = await this.#redis.gonogoRecordCheckpoint(
       k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id),

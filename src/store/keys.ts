@@ -30,7 +30,7 @@ export class Keys {
   notifyFailures (id: string): string { return `${this.#of(id)}:notify-failures` }
   /** Hash: checkpoint index -> its compact cells for the matrix (JSON, rollout/compact.ts; packed). */
   cells (id: string): string { return `${this.#of(id)}:cells` }
-  /** Hash: "a:<app>" -> every checkpoint of that app for the app read (app-checkpoints.ts); "<index>|<app>" fields before. */
+  /** Hash: "a<segment>|<app>" -> that app's checkpoints for the app read (app-checkpoints.ts); "<index>|<app>" before. */
   appCheckpoints (id: string): string { return `${this.#of(id)}:app-checkpoints` }
   /** Hash: app -> the latest checkpoint's series of that app (series-codec.ts, packed), for charts. */
   series (id: string): string { return `${this.#of(id)}:series` }

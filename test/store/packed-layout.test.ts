@@ -80,8 +80,8 @@ function seriesOf (start: number, n: number, shift: number): AppSeries {
   return { bucketMinutes: 12, start: starts, canary: side, baseline: { ...side, count: count.map(c => c * 4) } }
 }
 
-const spec = (): RolloutSpec => makeSpec({
-  target: { accountId: 1, apps: APPS.map(name => ({ name })), canaryHosts: ['PRDIIS09'], baselineHosts: null }
+const spec = (everyMs = HOUR): RolloutSpec => makeSpec({
+  everyMs, target: { accountId: 1, apps: APPS.map(name => ({ name })), canaryHosts: ['PRDIIS09'], baselineHosts: null }
 })
 const evidenceAt = (index: number): string => JSON.stringify({
   version: 1,
@@ -91,7 +91,7 @@ const evidenceAt = (index: number): string => JSON.stringify({
 })
 
 function recordOf (s: RolloutSpec, index: number): CheckpointRecord {
-  const at = s.startAt + (index + 1) * HOUR
+  const at = s.startAt + (index + 1) * s.everyMs
   const kind = index === s.planLength - 1 ? 'decision' : 'checkpoint'
   return { index, kind, at: new Date(at).toISOString(), status: 'ok', attempts: 1, result: resultAt(index, s.startAt, at) }
 }
@@ -175,10 +175,23 @@ t.test('a rollout stored packed reads the same as one stored in the layout befor
   t.equal((want as { list: unknown[] }).list.length, 3)
 
   const fields = await redis.hkeys(k.appCheckpoints(packed.id))
-  t.same(fields.sort(), APPS.map(a => `a:${a}`).sort(), 'one field per app')
+  t.same(fields.sort(), APPS.map(a => `a0|${a}`).sort(), 'one field per app (and run of 32 checkpoints)')
   t.same(await redis.hkeys(k.evidence(packed.id)), ['2'], 'the newest evidence only, under its index')
   t.ok((await redis.call('MEMORY', 'USAGE', k.appCheckpoints(packed.id)) as number) <
     (await redis.call('MEMORY', 'USAGE', k.appCheckpoints(old.id)) as number), 'the app checkpoints take less room')
+})
+
+t.test('a long plan keeps each app in runs of 32 checkpoints, read the same as the layout before', async t => {
+  const packed = spec(5 * 60_000)
+  const old = spec(5 * 60_000)
+  t.ok(packed.planLength > 40)
+  for (const s of [packed, old]) t.same(await rollouts.create(s), { created: true })
+  const indexes = Array.from({ length: 40 }, (_, i) => i)
+  await recordThrough(packed, indexes)
+  await writeOldLayout(old, indexes)
+  t.same(await reads(packed.id, 39), await reads(old.id, 39))
+  t.same((await redis.hkeys(k.appCheckpoints(packed.id))).filter(f => f.endsWith('|RESTAPI')).sort(), ['a0|RESTAPI', 'a1|RESTAPI'])
+  t.equal((await board.app(packed.id, 'RESTAPI'))?.checkpoints.length, 40)
 })
 
 t.test('codecs give back what they were given', async t => {
