@@ -210,7 +210,7 @@ function compactOf (record: CheckpointRecord, series: Record<string, AppSeries> 
   if (record.result === null) return {}
   return {
     cells: JSON.stringify(cellsOf(record)),
-    appCheckpoints: appCheckpointsOf(record).map(([app, c]) => [`${record.index}|${app}`, JSON.stringify(c)]),
+    appCheckpoints: appCheckpointsOf(record).map(([app, c]) => [app, JSON.stringify(c)]),
     series: Object.entries(series ?? {}).map(([app, s]) => [app, JSON.stringify(s)])
   }
 }

@@ -4,7 +4,10 @@ import type { CheckpointCells, StoredAppCheckpoint } from '../rollout/compact.ts
 import type { StoredRollout } from '../rollout/types.ts'
 import type { AppSeries, Note, Waiver } from '../schemas/board.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
+import { readAppCheckpoints } from './app-checkpoints.ts'
 import { Keys } from './keys.ts'
+import { unpack } from './packed.ts'
+import { unpackSeries } from './series-codec.ts'
 import { PeopleStore } from './people-store.ts'
 import { RolloutStore } from './rollout-store.ts'
 
@@ -35,12 +38,12 @@ export class BoardReader {
     const stored = await this.#rollouts.get(id)
     if (stored === null) return null
     const [cells, waivers, notes] = await Promise.all([
-      this.#redis.hgetall(this.keys.cells(id)),
+      this.#redis.hgetallBuffer(this.keys.cells(id)),
       this.#people.waivers(id),
       this.#people.notes(id)
     ])
     const byIndex = new Map<number, CheckpointCells>()
-    for (const [index, json] of Object.entries(cells)) byIndex.set(Number(index), JSON.parse(json) as CheckpointCells)
+    for (const [index, json] of Object.entries(cells)) byIndex.set(Number(index), JSON.parse(unpack(json)) as CheckpointCells)
     return { stored, cells: byIndex, people: { waivers, notes, override: stored.override } }
   }
 
@@ -50,17 +53,17 @@ export class BoardReader {
     const stored = await this.#rollouts.get(id)
     if (stored === null) return null
     const manual = Number(await this.#redis.hget(this.keys.rollout(id), 'manualSeq') ?? 0)
-    const fields = Array.from({ length: stored.spec.planLength + manual }, (_, i) => `${i}|${app}`)
-    const [values, series, waiver, notes] = await Promise.all([
-      fields.length === 0 ? [] : this.#redis.hmget(this.keys.appCheckpoints(id), ...fields),
-      this.#redis.hget(this.keys.series(id), app),
+    const indexes = Array.from({ length: stored.spec.planLength + manual }, (_, i) => i)
+    const [checkpoints, series, waiver, notes] = await Promise.all([
+      readAppCheckpoints(this.#redis, this.keys.appCheckpoints(id), [app], indexes),
+      this.#redis.hgetBuffer(this.keys.series(id), app),
       this.#redis.hget(this.keys.waivers(id), app),
       this.#people.notes(id)
     ])
     return {
       stored,
-      checkpoints: values.flatMap(v => v === null ? [] : [JSON.parse(v) as StoredAppCheckpoint]),
-      series: series === null ? null : JSON.parse(series) as AppSeries,
+      checkpoints: [...(checkpoints.get(app)?.values() ?? [])],
+      series: series === null ? null : unpackSeries(unpack(series)),
       notes,
       waiver: waiver === null ? null : JSON.parse(waiver) as Waiver
     }

@@ -5,8 +5,11 @@ import { Keys, orderMember } from './keys.ts'
 import { OutboxStore } from './outbox-store.ts'
 import { StateIndex } from './state-index.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
+import { appendedAppCheckpoints, readAllAppCheckpoints, readAppCheckpoints } from './app-checkpoints.ts'
+import { packEvidence, unpackEvidence } from './evidence-codec.ts'
+import { pack, unpack } from './packed.ts'
 import { abridge, unabridge } from '../rollout/abridge.ts'
-import type { StoredAppCheckpoint } from '../rollout/compact.ts'
+import { packSeries } from './series-codec.ts'
 import type { OutboxEntry } from '../rollout/outbox.ts'
 import type { CheckpointRecord } from '../rollout/types.ts'
 
@@ -26,7 +29,7 @@ export interface RecordInput {
   lockToken: string
   /** Compact cells for the matrix (JSON), '' for none. */
   cells?: string
-  /** "<index>|<app>" -> one app at this checkpoint (JSON). */
+  /** app -> that app at this checkpoint (JSON StoredAppCheckpoint); added to the app's stored checkpoints. */
   appCheckpoints?: Array<[string, string]>
   /** app -> series (JSON); replaces the stored series when this record becomes the latest. */
   series?: Array<[string, string]>
@@ -68,14 +71,16 @@ export class CheckpointStore {
     const id = input.rolloutId
     const into: RolloutState = input.decision ? 'decided' : 'monitoring'
     await this.#index.beforeMove(id, into)
+    const appCheckpoints = await appendedAppCheckpoints(this.#redis, k.appCheckpoints(id), input.record.index, input.appCheckpoints ?? [])
+    const series = (input.series ?? []).map(([app, json]): [string, Buffer] => [app, pack(packSeries(json))])
     const reply = await this.#redis.gonogoRecordCheckpoint(
       k.rollout(id), k.checkpoints(id), k.evidence(id), k.attempts(id), k.manual(id), k.lock(id),
       k.cells(id), k.appCheckpoints(id), k.series(id), k.outbox(id), k.checkpointOrder(id),
-      id, input.record.index, JSON.stringify(abridge(input.record)), input.statusChar, input.evidence, input.latest,
+      id, input.record.index, pack(JSON.stringify(abridge(input.record))), input.statusChar,
+      input.evidence === '' ? '' : packEvidence(input.evidence), input.latest === '' ? '' : pack(input.latest),
       input.recommendation, input.decision ? '1' : '0', input.now, input.lockToken, Date.parse(input.record.at),
-      input.cells ?? '', input.outbox?.id ?? '', input.outbox === undefined ? '' : JSON.stringify(input.outbox),
-      orderMember(input.record.index), (input.appCheckpoints ?? []).length, ...(input.appCheckpoints ?? []).flat(),
-      ...(input.series ?? []).flat()
+      input.cells === undefined || input.cells === '' ? '' : pack(input.cells), input.outbox?.id ?? '', input.outbox === undefined ? '' : JSON.stringify(input.outbox),
+      orderMember(input.record.index), appCheckpoints.length, ...appCheckpoints.flat(), ...series.flat()
     ) as string | [string, RolloutState, RolloutState]
     if (Array.isArray(reply)) {
       const [, from, to] = reply
@@ -102,11 +107,11 @@ export class CheckpointStore {
    * (rollout/abridge.ts).
    */
   async list (rolloutId: string): Promise<CheckpointRecord[]> {
-    const values = await this.#redis.hvals(this.keys.checkpoints(rolloutId))
-    const records = values.map(v => JSON.parse(v) as CheckpointRecord).sort(byTime)
+    const values = await this.#redis.hvalsBuffer(this.keys.checkpoints(rolloutId))
+    const records = values.map(v => JSON.parse(unpack(v)) as CheckpointRecord).sort(byTime)
     if (!records.some(r => r.abridged === true)) return records
-    const [latest, apps] = await Promise.all([this.#latest(rolloutId), this.#redis.hgetall(this.keys.appCheckpoints(rolloutId))])
-    return records.map(r => this.#full(r, latest) ?? unabridge(r, app => parseStored(apps[`${r.index}|${app}`])))
+    const [latest, apps] = await Promise.all([this.#latest(rolloutId), readAllAppCheckpoints(this.#redis, this.keys.appCheckpoints(rolloutId))])
+    return records.map(r => this.#full(r, latest) ?? unabridge(r, app => apps.get(app)?.get(r.index)))
   }
 
   /**
@@ -130,8 +135,8 @@ export class CheckpointStore {
     // One more than the page, to know whether another follows.
     const members = await this.#redis.zrange(order, start, start + limit)
     const fields = members.slice(0, limit).map(m => String(Number(m)))
-    const values = fields.length === 0 ? [] : await this.#redis.hmget(this.keys.checkpoints(rolloutId), ...fields)
-    const items = await this.#whole(rolloutId, values.flatMap(v => v === null ? [] : [JSON.parse(v) as CheckpointRecord]))
+    const values = fields.length === 0 ? [] : await this.#redis.hmgetBuffer(this.keys.checkpoints(rolloutId), ...fields)
+    const items = await this.#whole(rolloutId, values.flatMap(v => v === null ? [] : [JSON.parse(unpack(v)) as CheckpointRecord]))
     return { items, next: members.length > limit ? items[items.length - 1].index : null }
   }
 
@@ -139,32 +144,29 @@ export class CheckpointStore {
   async #whole (rolloutId: string, records: CheckpointRecord[]): Promise<CheckpointRecord[]> {
     if (!records.some(r => r.abridged === true)) return records
     const latest = await this.#latest(rolloutId)
-    const fields = records.flatMap(r => this.#full(r, latest) !== null || r.abridged !== true
-      ? []
-      : (r.result?.apps ?? []).map(a => `${r.index}|${a.app}`))
-    const values = fields.length === 0 ? [] : await this.#redis.hmget(this.keys.appCheckpoints(rolloutId), ...fields)
-    const stored = new Map(fields.map((f, i) => [f, parseStored(values[i] ?? undefined)]))
-    return records.map(r => this.#full(r, latest) ?? unabridge(r, app => stored.get(`${r.index}|${app}`)))
+    const wanted = records.filter(r => this.#full(r, latest) === null && r.abridged === true)
+    const apps = [...new Set(wanted.flatMap(r => (r.result?.apps ?? []).map(a => a.app)))]
+    const stored = await readAppCheckpoints(this.#redis, this.keys.appCheckpoints(rolloutId), apps, wanted.map(r => r.index))
+    return records.map(r => this.#full(r, latest) ?? unabridge(r, app => stored.get(app)?.get(r.index)))
   }
 
   async get (rolloutId: string, index: number): Promise<CheckpointRecord | null> {
-    const v = await this.#redis.hget(this.keys.checkpoints(rolloutId), String(index))
+    const v = await this.#redis.hgetBuffer(this.keys.checkpoints(rolloutId), String(index))
     if (v === null) return null
-    const record = JSON.parse(v) as CheckpointRecord
+    const record = JSON.parse(unpack(v)) as CheckpointRecord
     if (record.abridged !== true) return record
     const full = this.#full(record, await this.#latest(rolloutId))
     if (full !== null) return full
     const names = (record.result?.apps ?? []).map(a => a.app)
-    const values = names.length === 0 ? [] : await this.#redis.hmget(this.keys.appCheckpoints(rolloutId), ...names.map(app => `${index}|${app}`))
-    const byApp = new Map(names.map((app, i) => [app, parseStored(values[i] ?? undefined)]))
-    return unabridge(record, app => byApp.get(app))
+    const stored = await readAppCheckpoints(this.#redis, this.keys.appCheckpoints(rolloutId), names, [index])
+    return unabridge(record, app => stored.get(app)?.get(index))
   }
 
   /** The latest checkpoint's index and full result, from the rollout hash. */
   async #latest (rolloutId: string): Promise<{ index: number, result: CheckpointResult | null } | null> {
-    const [index, latest] = await this.#redis.hmget(this.keys.rollout(rolloutId), 'latestIndex', 'latest')
+    const [index, latest] = await this.#redis.hmgetBuffer(this.keys.rollout(rolloutId), 'latestIndex', 'latest')
     if (index === null || latest === null) return null
-    return { index: Number(index), result: (JSON.parse(latest) as { result: CheckpointResult | null }).result }
+    return { index: Number(index.toString()), result: (JSON.parse(unpack(latest)) as { result: CheckpointResult | null }).result }
   }
 
   /** The abridged record of the latest checkpoint, whole again; null for any other. */
@@ -176,14 +178,14 @@ export class CheckpointStore {
 
   /** The evidence (JSON) stored with a checkpoint, null when none. */
   async evidence (rolloutId: string, index: number): Promise<string | null> {
-    return await this.#redis.hget(this.keys.evidence(rolloutId), String(index))
+    return unpackEvidence(await this.#redis.hgetBuffer(this.keys.evidence(rolloutId), String(index)))
   }
 
   /** The result behind the current recommendation, null when there is none. */
   async latestResult (rolloutId: string): Promise<CheckpointResult | null> {
-    const latest = await this.#redis.hget(this.keys.rollout(rolloutId), 'latest')
+    const latest = await this.#redis.hgetBuffer(this.keys.rollout(rolloutId), 'latest')
     if (latest === null) return null
-    return (JSON.parse(latest) as { result: CheckpointResult | null }).result
+    return (JSON.parse(unpack(latest)) as { result: CheckpointResult | null }).result
   }
 
   /** Counts one more try of a checkpoint; returns the count including this one. */
@@ -232,8 +234,4 @@ function pageOf (all: CheckpointRecord[], limit: number, after?: number): Checkp
   }
   const items = all.slice(start, start + limit)
   return { items, next: start + limit < all.length ? items[items.length - 1].index : null }
-}
-
-function parseStored (json: string | undefined): StoredAppCheckpoint | undefined {
-  return json === undefined ? undefined : JSON.parse(json) as StoredAppCheckpoint
 }

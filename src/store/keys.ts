@@ -16,11 +16,11 @@ export class Keys {
 
   #of (id: string): string { return `${this.prefix}:rollout:{${id}}` }
 
-  /** Hash: spec (JSON, immutable), state, timestamps, recommendation, statuses, latest, manualSeq. */
+  /** Hash: spec (JSON, immutable), state, timestamps, recommendation, statuses, latest (packed: packed.ts), manualSeq. */
   rollout (id: string): string { return `${this.#of(id)}` }
-  /** Hash: checkpoint index -> checkpoint record (JSON, API shape). */
+  /** Hash: checkpoint index -> checkpoint record (JSON, API shape, abridged before the latest; packed: packed.ts). */
   checkpoints (id: string): string { return `${this.#of(id)}:checkpoints` }
-  /** Hash: checkpoint index -> the judge's evidence after that checkpoint (JSON). */
+  /** Hash: checkpoint index -> the judge's evidence after that checkpoint, the newest only (evidence-codec.ts). */
   evidence (id: string): string { return `${this.#of(id)}:evidence` }
   /** Hash: checkpoint index -> tries so far, and "<index>:notBefore" -> earliest next try (ms). */
   attempts (id: string): string { return `${this.#of(id)}:attempts` }
@@ -28,11 +28,11 @@ export class Keys {
   manual (id: string): string { return `${this.#of(id)}:manual` }
   /** Hash: "<event id>|<target>" -> a notification delivery that gave up (JSON); the key dedupes repeats. */
   notifyFailures (id: string): string { return `${this.#of(id)}:notify-failures` }
-  /** Hash: checkpoint index -> its compact cells for the matrix (JSON, rollout/compact.ts). */
+  /** Hash: checkpoint index -> its compact cells for the matrix (JSON, rollout/compact.ts; packed). */
   cells (id: string): string { return `${this.#of(id)}:cells` }
-  /** Hash: "<index>|<app>" -> one app at one checkpoint for the app read (JSON). */
+  /** Hash: "a<segment>|<app>" -> that app's checkpoints for the app read (app-checkpoints.ts); "<index>|<app>" before. */
   appCheckpoints (id: string): string { return `${this.#of(id)}:app-checkpoints` }
-  /** Hash: app -> the latest checkpoint's series of that app (JSON), for charts. */
+  /** Hash: app -> the latest checkpoint's series of that app (series-codec.ts, packed), for charts. */
   series (id: string): string { return `${this.#of(id)}:series` }
   /** List: the notes and sign-offs people wrote (JSON Note), oldest first. */
   notes (id: string): string { return `${this.#of(id)}:notes` }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis'
 import type { GateView } from '../schemas/board.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
+import { unpack } from './packed.ts'
 import { Keys } from './keys.ts'
 
 /** A rendered recommendation: the response bytes and the recommendation they carry. */
@@ -53,7 +54,9 @@ export class RecommendationCache {
     // One HMGET for everything, so the rendered body and the rev it is cached under agree.
     const [stateNow, revNow, latest, recommendation, statuses] = await this.#redis.hmgetBuffer(key, 'state', 'rev', 'latest', 'recommendation', 'statuses')
     if (stateNow === null || revNow === null) return null
-    const rendered = await this.#render(id, stateNow.toString() as RolloutState, latest, recommendation === null || recommendation.length === 0 ? null : recommendation.toString(), statuses?.toString() ?? '')
+    // The stored latest may be packed (packed.ts); the renderer splices its JSON bytes.
+    const json = latest === null ? null : latest[0] === 0x7b ? latest : Buffer.from(unpack(latest))
+    const rendered = await this.#render(id, stateNow.toString() as RolloutState, json, recommendation === null || recommendation.length === 0 ? null : recommendation.toString(), statuses?.toString() ?? '')
     this.#entries.delete(id)
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value as string)
     this.#entries.set(id, { rev: revNow.toString(), rendered })

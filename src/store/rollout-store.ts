@@ -4,6 +4,7 @@ import type { Override } from '../schemas/board.ts'
 import type { RolloutState } from '../schemas/rollout.ts'
 import { idPrefix } from './ids.ts'
 import { Keys, STATES } from './keys.ts'
+import { unpack } from './packed.ts'
 import { StateIndex } from './state-index.ts'
 import { withScripts, type ScriptedRedis } from './scripts.ts'
 import type { CreateOutcome, Idempotency } from '../rollout/ports.ts'
@@ -203,8 +204,8 @@ export class RolloutStore {
 
   /** The state, the pre-serialised latest recommendation and its value; null for an unknown id. */
   async latest (id: string): Promise<{ state: RolloutState, latest: string | null, recommendation: string | null } | null> {
-    const [state, latest, recommendation] = await this.#redis.hmget(this.keys.rollout(id), 'state', 'latest', 'recommendation')
-    return state === null ? null : { state: state as RolloutState, latest, recommendation }
+    const [state, latest, recommendation] = await this.#redis.hmgetBuffer(this.keys.rollout(id), 'state', 'latest', 'recommendation')
+    return state === null ? null : { state: state.toString() as RolloutState, latest: unpack(latest), recommendation: recommendation?.toString() ?? null }
   }
 }
 

@@ -25,7 +25,7 @@ export type ScriptName = keyof typeof SCRIPTS
 
 /** A Redis connection with gonogo's scripts defined (EVALSHA, EVAL on a cold script cache). */
 export type ScriptedRedis = Redis & {
-  [K in ScriptName]: (...args: Array<string | number>) => Promise<unknown>
+  [K in ScriptName]: (...args: Array<string | number | Buffer>) => Promise<unknown>
 }
 
 const INCLUDE = /^--- @include "([a-z0-9-]+)"$/gm
