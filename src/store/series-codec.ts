@@ -8,7 +8,7 @@
 import type { AppSeries } from '../schemas/board.ts'
 
 type Side = AppSeries['canary']
-interface StoredSide { count: number[], errorRate?: Side['errorRate'], errors?: Array<number | null> }
+interface StoredSide { count: number[], errorRate?: Side['errorRate'], errors?: Array<number | null>, perHost?: Side['perHost'] }
 interface Stepped {
   bucketMinutes: number
   /** First start (ms), step (ms), count. */
@@ -26,13 +26,15 @@ function packSide (side: Side): StoredSide {
   const errors = side.errorRate.map((r, i) => r === null ? null : Math.round(r * side.count[i]))
   // A null rate is a bucket without traffic; every other rate must come back exactly.
   const exact = side.errorRate.every((r, i) => r === null ? !(side.count[i] > 0) : side.count[i] > 0 && rateOf(errors[i] ?? NaN, side.count[i]) === r)
-  return exact ? { count: side.count, errors } : { count: side.count, errorRate: side.errorRate }
+  const perHost = side.perHost === undefined ? {} : { perHost: side.perHost }
+  return exact ? { count: side.count, errors, ...perHost } : { count: side.count, errorRate: side.errorRate, ...perHost }
 }
 
 function unpackSide (side: StoredSide): Side {
-  if (side.errors === undefined) return { count: side.count, errorRate: side.errorRate ?? [], p95: [] }
+  const perHost = side.perHost === undefined ? {} : { perHost: side.perHost }
+  if (side.errors === undefined) return { count: side.count, errorRate: side.errorRate ?? [], p95: [], ...perHost }
   const errors = side.errors
-  return { count: side.count, errorRate: errors.map((e, i) => e === null ? null : rateOf(e, side.count[i])), p95: [] }
+  return { count: side.count, errorRate: errors.map((e, i) => e === null ? null : rateOf(e, side.count[i])), p95: [], ...perHost }
 }
 
 export function packSeries (json: string): string {
@@ -60,7 +62,7 @@ export function unpackSeries (json: string): AppSeries {
   return {
     bucketMinutes: s.bucketMinutes,
     start: Array.from({ length: n }, (_, i) => first + i * step),
-    canary: { count: canary.count, errorRate: canary.errorRate, p95: s.p95[0] },
-    baseline: { count: baseline.count, errorRate: baseline.errorRate, p95: s.p95[1] }
+    canary: { ...canary, p95: s.p95[0] },
+    baseline: { ...baseline, p95: s.p95[1] }
   }
 }

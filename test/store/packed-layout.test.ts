@@ -218,4 +218,11 @@ t.test('codecs give back what they were given', async t => {
   const back = unpackSeries(packSeries(JSON.stringify(inexact)))
   t.same(back, inexact, 'a rate no count gives back is kept as a rate')
   t.equal(back.canary.errorRate[4], inexact.canary.errorRate[4])
+  // The traffic chart draws per-host rpm (perHost): it must survive the packing.
+  const withPerHost = {
+    ...s,
+    canary: { ...s.canary, perHost: s.canary.count.map(c => c === 0 ? null : c / 2) },
+    baseline: { ...s.baseline, perHost: s.baseline.count.map(c => c === 0 ? null : c / 4) }
+  }
+  t.strictSame(unpackSeries(packSeries(JSON.stringify(withPerHost))), withPerHost, 'perHost is kept')
 })
