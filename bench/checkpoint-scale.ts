@@ -68,6 +68,15 @@ if (args.child !== undefined) {
   // A worker process: four checkpoints at once, from the evidence as Redis hands it over.
   const job = JSON.parse(args.child) as ChildJob
   const client = new NerdGraphClient({ url: job.url, apiKey: KEY, logger: pino({ level: 'silent' }), timeoutMs: 600_000 })
+  // BENCH_ALLOC=file: a sampled profile of every allocation, collected or not (what churns the heap).
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  if (process.env.BENCH_ALLOC !== undefined) {
+    session.connect()
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 65536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true
+    })
+  }
   const idle = process.memoryUsage.rss()
   const started = Date.now()
   // RSS also counts freed heap not yet returned and Buffers: the V8 side is sampled apart.
@@ -84,6 +93,11 @@ if (args.child !== undefined) {
     const evidence = JSON.parse(readFileSync(job.evidenceFile, 'utf8')) as EvidenceState
     return (await look(client, job.read, decisionAt, evidence)).length
   }))
+  if (process.env.BENCH_ALLOC !== undefined) {
+    const { profile } = await session.post('HeapProfiler.stopSampling')
+    writeFileSync(process.env.BENCH_ALLOC, JSON.stringify(profile))
+    session.disconnect()
+  }
   if (process.env.BENCH_HEAP !== undefined) {
     const { writeHeapSnapshot } = await import('node:v8')
     writeHeapSnapshot(process.env.BENCH_HEAP)
