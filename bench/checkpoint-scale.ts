@@ -77,6 +77,10 @@ if (args.child !== undefined) {
       samplingInterval: 65536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true
     })
   }
+  // Every GC's heap before and after it: the sampler below misses what a synchronous stretch allocates.
+  const { GCProfiler } = await import('node:v8')
+  const gcs = new GCProfiler()
+  gcs.start()
   const idle = process.memoryUsage.rss()
   const started = Date.now()
   // RSS also counts freed heap not yet returned and Buffers: the V8 side is sampled apart.
@@ -103,9 +107,17 @@ if (args.child !== undefined) {
     writeHeapSnapshot(process.env.BENCH_HEAP)
   }
   clearInterval(sample)
+  const gc = gcs.stop()?.statistics ?? []
+  const maxOf = (f: (g: typeof gc[number]) => number): number => gc.reduce((m, g) => Math.max(m, f(g)), 0) / 1e6
+  const gcStats = {
+    gcs: gc.length,
+    beforeGcMB: maxOf(g => g.beforeGC.heapStatistics.totalHeapSize),
+    liveAfterGcMB: maxOf(g => g.gcType === 'MarkSweepCompact' ? g.afterGC.heapStatistics.usedHeapSize : 0)
+  }
   await client.close()
   const peakMB = process.resourceUsage().maxRSS / 1e3
-  process.stdout.write(JSON.stringify({ idleMB: idle / 1e6, peakMB, heapMB, heapTotalMB, buffersMB, ms: Date.now() - started }) + '\n')
+  const out = { idleMB: idle / 1e6, peakMB, heapMB, heapTotalMB, buffersMB, ...gcStats, ms: Date.now() - started }
+  process.stdout.write(JSON.stringify(out) + '\n')
   process.exit(0)
 }
 
@@ -178,7 +190,17 @@ for (const read of reads) {
 }
 await client.close()
 
-interface Memory { idleMB: number, peakMB: number, heapMB: number, heapTotalMB: number, buffersMB: number, ms: number }
+interface Memory {
+  idleMB: number
+  peakMB: number
+  heapMB: number
+  heapTotalMB: number
+  buffersMB: number
+  ms: number
+  gcs: number
+  beforeGcMB: number
+  liveAfterGcMB: number
+}
 async function child (read: ReadMode): Promise<Memory> {
   const job: ChildJob = { url, read, evidenceFile: evidenceFile(read), concurrent: CONCURRENT, startAt }
   // BENCH_CHILD_FLAGS: node flags for the worker alone (--max-old-space-size=N, --heap-prof).
@@ -223,6 +245,7 @@ for (const [read, m] of Object.entries(memory)) {
   console.log(`worker, ${CONCURRENT} concurrent ${APPS}-app checkpoints (the sixth), ${read}: ` +
     `peak RSS ${m.peakMB.toFixed(0)} MB ` +
     `(idle ${m.idleMB.toFixed(0)} MB; V8 heap used peak ${m.heapMB.toFixed(0)} MB of ${m.heapTotalMB.toFixed(0)} MB, ` +
-    `array buffers ${m.buffersMB.toFixed(0)} MB), ` +
+    `array buffers ${m.buffersMB.toFixed(0)} MB; ${m.gcs} GCs, heap at most ${m.beforeGcMB.toFixed(0)} MB before one, ` +
+    `at most ${m.liveAfterGcMB.toFixed(0)} MB live after a full one), ` +
     `${(m.ms / 1000).toFixed(1)} s (target <= 350 MB)`)
 }
