@@ -9,7 +9,7 @@
  *   NRQL <= 6.5x a 1-checkpoint rollout's;
  * - peak RSS of a worker process running four 200-app checkpoints at once (the sixth, from the
  *   fifth's evidence; read, judge and serialise the evidence as the recorder does), measured
- *   in a child process (process.resourceUsage().maxRSS), the simulator outside it: <= 350 MB.
+ *   in a child process (its VmHWM), the simulator outside it: <= 350 MB.
  *
  *   nice -n 10 npx tsx bench/checkpoint-scale.ts [--apps 200] [--concurrent 4]
  *   nice -n 10 npx tsx bench/checkpoint-scale.ts --only memory [--read incremental] [--keep DIR]
@@ -115,8 +115,12 @@ if (args.child !== undefined) {
     liveAfterGcMB: maxOf(g => g.gcType === 'MarkSweepCompact' ? g.afterGC.heapStatistics.usedHeapSize : 0)
   }
   await client.close()
-  const peakMB = process.resourceUsage().maxRSS / 1e3
-  const out = { idleMB: idle / 1e6, peakMB, heapMB, heapTotalMB, buffersMB, ...gcStats, ms: Date.now() - started }
+  // The process's own high-water RSS (VmHWM). Not resourceUsage().maxRSS: Linux carries the
+  // parent's peak over fork and exec into it, so a child of a 1.1 GB parent reported 1.1 GB.
+  const hwm = /^VmHWM:\s+(\d+) kB/m.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '')
+  const peakMB = hwm === null ? process.resourceUsage().maxRSS / 1e3 : Number(hwm[1]) / 1e3
+  const inheritedMB = process.resourceUsage().maxRSS / 1e3
+  const out = { idleMB: idle / 1e6, peakMB, inheritedMB, heapMB, heapTotalMB, buffersMB, ...gcStats, ms: Date.now() - started }
   process.stdout.write(JSON.stringify(out) + '\n')
   process.exit(0)
 }
@@ -193,6 +197,7 @@ await client.close()
 interface Memory {
   idleMB: number
   peakMB: number
+  inheritedMB: number
   heapMB: number
   heapTotalMB: number
   buffersMB: number
@@ -243,7 +248,7 @@ if (!onlyMemory) {
 }
 for (const [read, m] of Object.entries(memory)) {
   console.log(`worker, ${CONCURRENT} concurrent ${APPS}-app checkpoints (the sixth), ${read}: ` +
-    `peak RSS ${m.peakMB.toFixed(0)} MB ` +
+    `peak RSS ${m.peakMB.toFixed(0)} MB (maxRSS with the parent's ${m.inheritedMB.toFixed(0)} MB) ` +
     `(idle ${m.idleMB.toFixed(0)} MB; V8 heap used peak ${m.heapMB.toFixed(0)} MB of ${m.heapTotalMB.toFixed(0)} MB, ` +
     `array buffers ${m.buffersMB.toFixed(0)} MB; ${m.gcs} GCs, heap at most ${m.beforeGcMB.toFixed(0)} MB before one, ` +
     `at most ${m.liveAfterGcMB.toFixed(0)} MB live after a full one), ` +
