@@ -30,8 +30,8 @@ RUN chmod +x bin/gonogo.js && ln -s /app/bin/gonogo.js /usr/local/bin/gonogo
 # Without one V8 lets garbage pile up far past what is alive: a worker running four 200-app
 # checkpoints at once (GONOGO_WORKER_CONCURRENCY and GONOGO_MAX_APPS at their defaults) holds at
 # most ~120 MB live after a full GC (~230 MB when all four read the whole window: full reads, or
-# no usable carried state) but let its heap reach ~450 MB and its RSS 0.5-1.1 GB; with this bound
-# it peaks near 330 MB RSS, no slower (bench/README.md, "Checkpoint scale"). Raising either
+# no usable carried state) but let its heap reach ~450 MB and its RSS 0.4-1 GB; with this bound
+# it peaks near 320-330 MB RSS, no slower (bench/README.md, "Checkpoint scale"). Raising either
 # setting far needs a larger bound: override NODE_OPTIONS (docker run -e, compose environment).
 ENV NODE_OPTIONS=--max-old-space-size=384
 USER node
