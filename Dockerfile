@@ -26,6 +26,14 @@ COPY src/sim/scenarios ./src/sim/scenarios
 # The CLI in the image too: `docker compose exec api gonogo status <id>`.
 COPY bin ./bin
 RUN chmod +x bin/gonogo.js && ln -s /app/bin/gonogo.js /usr/local/bin/gonogo
+# A bounded V8 heap for what the image runs (set after the build steps, which it need not bound).
+# Without one V8 lets garbage pile up far past what is alive: a worker running four 200-app
+# checkpoints at once (GONOGO_WORKER_CONCURRENCY and GONOGO_MAX_APPS at their defaults) holds at
+# most ~120 MB live after a full GC (~230 MB when all four read the whole window: full reads, or
+# no usable carried state) but let its heap reach ~450 MB and its RSS 0.4-1 GB; with this bound
+# it peaks near 320-330 MB RSS, no slower (bench/README.md, "Checkpoint scale"). Raising either
+# setting far needs a larger bound: override NODE_OPTIONS (docker run -e, compose environment).
+ENV NODE_OPTIONS=--max-old-space-size=384
 USER node
 EXPOSE 3000
 CMD ["node", "dist/src/server.js"]

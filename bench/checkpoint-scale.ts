@@ -9,12 +9,19 @@
  *   NRQL <= 6.5x a 1-checkpoint rollout's;
  * - peak RSS of a worker process running four 200-app checkpoints at once (the sixth, from the
  *   fifth's evidence; read, judge and serialise the evidence as the recorder does), measured
- *   in a child process (process.resourceUsage().maxRSS), the simulator outside it: <= 350 MB.
+ *   in a child process (its VmHWM), the simulator outside it: <= 350 MB.
  *
  *   nice -n 10 npx tsx bench/checkpoint-scale.ts [--apps 200] [--concurrent 4]
+ *   nice -n 10 npx tsx bench/checkpoint-scale.ts --only memory [--read incremental] [--keep DIR]
+ *
+ * `--only memory` skips the query and byte counts: it runs the five incremental checkpoints the
+ * sixth continues from (about a minute), then the worker child(ren) (`--read full|incremental|both`,
+ * default incremental). `--keep DIR` keeps the fifth checkpoint's evidence in DIR and reuses it on
+ * the next run with the same --apps (the scenario is seeded, the start is the hour). The child also
+ * reports its peak V8 heap and array buffers, sampled every 20 ms, to tell heap from the rest of RSS.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { Agent, createServer, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,7 +37,10 @@ const { values: args } = parseArgs({
   options: {
     apps: { type: 'string', default: '200' },
     concurrent: { type: 'string', default: '4' },
-    child: { type: 'string' }
+    child: { type: 'string' },
+    only: { type: 'string' },
+    read: { type: 'string', default: 'incremental' },
+    keep: { type: 'string' }
   }
 })
 const APPS = Number(args.apps)
@@ -58,19 +68,60 @@ if (args.child !== undefined) {
   // A worker process: four checkpoints at once, from the evidence as Redis hands it over.
   const job = JSON.parse(args.child) as ChildJob
   const client = new NerdGraphClient({ url: job.url, apiKey: KEY, logger: pino({ level: 'silent' }), timeoutMs: 600_000 })
+  // BENCH_ALLOC=file: a sampled profile of every allocation, collected or not (what churns the heap).
+  const { Session } = await import('node:inspector/promises')
+  const session = new Session()
+  if (process.env.BENCH_ALLOC !== undefined) {
+    session.connect()
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 65536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true
+    })
+  }
+  // Every GC's heap before and after it: the sampler below misses what a synchronous stretch allocates.
+  const { GCProfiler } = await import('node:v8')
+  const gcs = new GCProfiler()
+  gcs.start()
   const idle = process.memoryUsage.rss()
   const started = Date.now()
+  // RSS also counts freed heap not yet returned and Buffers: the V8 side is sampled apart.
+  let heapMB = 0
+  let heapTotalMB = 0
+  let buffersMB = 0
+  const sample = setInterval(() => {
+    const m = process.memoryUsage()
+    heapMB = Math.max(heapMB, m.heapUsed / 1e6)
+    heapTotalMB = Math.max(heapTotalMB, m.heapTotal / 1e6)
+    buffersMB = Math.max(buffersMB, m.arrayBuffers / 1e6)
+  }, 20)
   await Promise.all(Array.from({ length: job.concurrent }, async () => {
     const evidence = JSON.parse(readFileSync(job.evidenceFile, 'utf8')) as EvidenceState
     return (await look(client, job.read, decisionAt, evidence)).length
   }))
+  if (process.env.BENCH_ALLOC !== undefined) {
+    const { profile } = await session.post('HeapProfiler.stopSampling')
+    writeFileSync(process.env.BENCH_ALLOC, JSON.stringify(profile))
+    session.disconnect()
+  }
   if (process.env.BENCH_HEAP !== undefined) {
     const { writeHeapSnapshot } = await import('node:v8')
     writeHeapSnapshot(process.env.BENCH_HEAP)
   }
+  clearInterval(sample)
+  const gc = gcs.stop()?.statistics ?? []
+  const maxOf = (f: (g: typeof gc[number]) => number): number => gc.reduce((m, g) => Math.max(m, f(g)), 0) / 1e6
+  const gcStats = {
+    gcs: gc.length,
+    beforeGcMB: maxOf(g => g.beforeGC.heapStatistics.totalHeapSize),
+    liveAfterGcMB: maxOf(g => g.gcType === 'MarkSweepCompact' ? g.afterGC.heapStatistics.usedHeapSize : 0)
+  }
   await client.close()
-  const peakMB = process.resourceUsage().maxRSS / 1e3
-  process.stdout.write(JSON.stringify({ idleMB: idle / 1e6, peakMB, ms: Date.now() - started }) + '\n')
+  // The process's own high-water RSS (VmHWM). Not resourceUsage().maxRSS: Linux carries the
+  // parent's peak over fork and exec into it, so a child of a 1.1 GB parent reported 1.1 GB.
+  const hwm = /^VmHWM:\s+(\d+) kB/m.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '')
+  const peakMB = hwm === null ? process.resourceUsage().maxRSS / 1e3 : Number(hwm[1]) / 1e3
+  const inheritedMB = process.resourceUsage().maxRSS / 1e3
+  const out = { idleMB: idle / 1e6, peakMB, inheritedMB, heapMB, heapTotalMB, buffersMB, ...gcStats, ms: Date.now() - started }
+  process.stdout.write(JSON.stringify(out) + '\n')
   process.exit(0)
 }
 
@@ -115,13 +166,19 @@ const address = proxy.address()
 const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}${new URL(sim.url).pathname}`
 const client = new NerdGraphClient({ url, apiKey: KEY, logger: pino({ level: 'silent' }), timeoutMs: 600_000 })
 
-const dir = mkdtempSync(join(tmpdir(), 'gonogo-scale-'))
+const onlyMemory = args.only === 'memory'
+if (args.only !== undefined && !onlyMemory) throw new Error(`--only ${args.only}: only "memory" is known`)
+const childReads: ReadMode[] = args.read === 'both' ? ['full', 'incremental'] : [args.read as ReadMode]
+const dir = args.keep ?? mkdtempSync(join(tmpdir(), 'gonogo-scale-'))
+mkdirSync(dir, { recursive: true })
+const evidenceFile = (read: ReadMode): string => join(dir, `${read}-${APPS}-${startAt}.json`)
 const plan = [1, 2, 3, 4, 5, 6].map(h => startAt + h * HOUR)
 const rows: Array<{ read: ReadMode, queries: number[], bytes: number[], ms: number[], evidenceBytes: number }> = []
-for (const read of ['full', 'incremental'] as const) {
+const reads: ReadMode[] = onlyMemory ? childReads.filter(r => !existsSync(evidenceFile(r))) : ['full', 'incremental']
+for (const read of reads) {
   const row = { read, queries: [] as number[], bytes: [] as number[], ms: [] as number[], evidenceBytes: 0 }
   let evidence: EvidenceState | undefined
-  for (const [i, at] of plan.entries()) {
+  for (const [i, at] of (onlyMemory ? plan.slice(0, 5) : plan).entries()) {
     const q0 = sim.stats().nrqlQueries
     const b0 = bytes
     const t0 = Date.now()
@@ -130,16 +187,31 @@ for (const read of ['full', 'incremental'] as const) {
     row.bytes.push(bytes - b0)
     row.ms.push(Date.now() - t0)
     evidence = JSON.parse(json) as EvidenceState
-    if (i === 4) writeFileSync(join(dir, `${read}.json`), json)
+    if (i === 4) writeFileSync(evidenceFile(read), json)
     row.evidenceBytes = json.length
   }
   rows.push(row)
 }
 await client.close()
 
-async function child (read: ReadMode): Promise<{ idleMB: number, peakMB: number, ms: number }> {
-  const job: ChildJob = { url, read, evidenceFile: join(dir, `${read}.json`), concurrent: CONCURRENT, startAt }
-  const proc = spawn(process.execPath, [...process.execArgv, new URL(import.meta.url).pathname, '--child', JSON.stringify(job)], {
+interface Memory {
+  idleMB: number
+  peakMB: number
+  inheritedMB: number
+  heapMB: number
+  heapTotalMB: number
+  buffersMB: number
+  ms: number
+  gcs: number
+  beforeGcMB: number
+  liveAfterGcMB: number
+}
+async function child (read: ReadMode): Promise<Memory> {
+  const job: ChildJob = { url, read, evidenceFile: evidenceFile(read), concurrent: CONCURRENT, startAt }
+  // BENCH_CHILD_FLAGS: node flags for the worker alone (--max-old-space-size=N, --heap-prof).
+  const flags = (process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(f => f !== '')
+  const argv = [...flags, ...process.execArgv, new URL(import.meta.url).pathname, '--child', JSON.stringify(job)]
+  const proc = spawn(process.execPath, argv, {
     stdio: ['ignore', 'pipe', 'inherit']
   })
   let out = ''
@@ -147,31 +219,38 @@ async function child (read: ReadMode): Promise<{ idleMB: number, peakMB: number,
   await new Promise(resolve => proc.on('close', resolve))
   return JSON.parse(out.trim().split('\n').at(-1) ?? '{}')
 }
-const memory = { full: await child('full'), incremental: await child('incremental') }
+const memory: Partial<Record<ReadMode, Memory>> = {}
+for (const read of onlyMemory ? childReads : ['full', 'incremental'] as const) memory[read] = await child(read)
 await new Promise(resolve => proxy.close(resolve))
 await sim.close()
 
 const mb = (n: number): string => (n / 1e6).toFixed(1)
-console.log(`${APPS} apps, 4 existing hosts + 1 canary, 6 hourly checkpoints (the sixth decides)\n`)
-console.log('read         | NRQL per checkpoint 1..6     | total | cp6/cp1 | MB received per checkpoint 1..6       | cp6/cp1 | time s 1..6')
-for (const r of rows) {
-  console.log([
-    r.read.padEnd(12),
-    r.queries.join(' ').padEnd(28),
-    String(r.queries.reduce((a, b) => a + b, 0)).padEnd(5),
-    (r.queries[5] / r.queries[0]).toFixed(2).padEnd(7),
-    r.bytes.map(mb).join(' ').padEnd(37),
-    (r.bytes[5] / r.bytes[0]).toFixed(2).padEnd(7),
-    r.ms.map(ms => (ms / 1000).toFixed(1)).join(' ')
-  ].join(' | '))
+if (!onlyMemory) {
+  console.log(`${APPS} apps, 4 existing hosts + 1 canary, 6 hourly checkpoints (the sixth decides)\n`)
+  console.log('read         | NRQL per checkpoint 1..6     | total | cp6/cp1 | ' +
+    'MB received per checkpoint 1..6       | cp6/cp1 | time s 1..6')
+  for (const r of rows) {
+    console.log([
+      r.read.padEnd(12),
+      r.queries.join(' ').padEnd(28),
+      String(r.queries.reduce((a, b) => a + b, 0)).padEnd(5),
+      (r.queries[5] / r.queries[0]).toFixed(2).padEnd(7),
+      r.bytes.map(mb).join(' ').padEnd(37),
+      (r.bytes[5] / r.bytes[0]).toFixed(2).padEnd(7),
+      r.ms.map(ms => (ms / 1000).toFixed(1)).join(' ')
+    ].join(' | '))
+  }
+  const inc = rows[1]
+  const ratio = (r: typeof inc): string => (r.queries.reduce((a, b) => a + b, 0) / r.queries[0]).toFixed(2)
+  console.log(`\n6-checkpoint rollout vs 1-checkpoint rollout, NRQL: ${ratio(inc)}x incremental, ${ratio(rows[0])}x full (target <= 6.5x)`)
+  console.log(`evidence JSON after the decision: ${mb(rows[0].evidenceBytes)} MB full, ` +
+    `${mb(inc.evidenceBytes)} MB incremental (with its carried state)`)
 }
-const inc = rows[1]
-const ratio = (r: typeof inc): string => (r.queries.reduce((a, b) => a + b, 0) / r.queries[0]).toFixed(2)
-console.log(`\n6-checkpoint rollout vs 1-checkpoint rollout, NRQL: ${ratio(inc)}x incremental, ${ratio(rows[0])}x full (target <= 6.5x)`)
-console.log(`evidence JSON after the decision: ${mb(rows[0].evidenceBytes)} MB full, ` +
-  `${mb(inc.evidenceBytes)} MB incremental (with its carried state)`)
-for (const read of ['full', 'incremental'] as const) {
-  const m = memory[read]
-  console.log(`worker, ${CONCURRENT} concurrent ${APPS}-app checkpoints (the sixth), ${read}: peak RSS ${m.peakMB.toFixed(0)} MB ` +
-    `(idle ${m.idleMB.toFixed(0)} MB), ${(m.ms / 1000).toFixed(1)} s (target <= 350 MB)`)
+for (const [read, m] of Object.entries(memory)) {
+  console.log(`worker, ${CONCURRENT} concurrent ${APPS}-app checkpoints (the sixth), ${read}: ` +
+    `peak RSS ${m.peakMB.toFixed(0)} MB (maxRSS with the parent's ${m.inheritedMB.toFixed(0)} MB) ` +
+    `(idle ${m.idleMB.toFixed(0)} MB; V8 heap used peak ${m.heapMB.toFixed(0)} MB of ${m.heapTotalMB.toFixed(0)} MB, ` +
+    `array buffers ${m.buffersMB.toFixed(0)} MB; ${m.gcs} GCs, heap at most ${m.beforeGcMB.toFixed(0)} MB before one, ` +
+    `at most ${m.liveAfterGcMB.toFixed(0)} MB live after a full one), ` +
+    `${(m.ms / 1000).toFixed(1)} s (target <= 350 MB)`)
 }

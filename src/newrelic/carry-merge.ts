@@ -101,24 +101,34 @@ export function gridStarts (from: number, settledUntil: number, fresh: Interval 
 export function windowSeries (
   carried: Map<string, CarriedSeries>, fresh: SeriesPoint[] | undefined, starts: number[], bucketMs: number
 ): SeriesPoint[] {
-  const hosts = new Set([...carried.keys(), ...(fresh ?? []).map(p => p.host)])
+  const hosts = new Set(carried.keys())
+  // Fresh points by host, then by bucket start: no string key per host and bucket (a 200-app
+  // checkpoint looks up ~360,000 of them).
+  const freshAt = new Map<string, Map<number, SeriesPoint>>()
+  for (const p of fresh ?? []) {
+    hosts.add(p.host)
+    let m = freshAt.get(p.host)
+    if (m === undefined) freshAt.set(p.host, m = new Map())
+    m.set(p.startMs, p)
+  }
   if (hosts.size === 0) return []
-  const freshAt = new Map((fresh ?? []).map(p => [`${p.host}\u0000${p.startMs}`, p]))
-  const out: SeriesPoint[] = []
+  const out: SeriesPoint[] = new Array(hosts.size * starts.length)
+  let k = 0
   for (const host of hosts) {
     const s = carried.get(host)
+    const f = freshAt.get(host)
     for (const startMs of starts) {
-      const f = freshAt.get(`${host}\u0000${startMs}`)
-      if (f !== undefined) {
-        out.push(f)
+      const p = f?.get(startMs)
+      if (p !== undefined) {
+        out[k++] = p
         continue
       }
       const i = s === undefined ? -1 : Math.round((startMs - s.startMs) / bucketMs)
       if (s !== undefined && i >= 0 && i < s.count.length && (startMs - s.startMs) % bucketMs === 0) {
         const p95 = s.p95S[i]
-        out.push({ host, startMs, count: s.count[i], errors: s.errors[i], p95S: Number.isNaN(p95) ? null : p95 })
+        out[k++] = { host, startMs, count: s.count[i], errors: s.errors[i], p95S: Number.isNaN(p95) ? null : p95 }
       } else {
-        out.push({ host, startMs, count: 0, errors: 0, p95S: null })
+        out[k++] = { host, startMs, count: 0, errors: 0, p95S: null }
       }
     }
   }

@@ -104,7 +104,31 @@ export interface PackedCarry {
 }
 
 export function packCarry (state: CarriedState): PackedCarry {
-  return { v: CARRY_VERSION, z: deflateRawSync(JSON.stringify(encodeCarry(state)), { level: 6 }).toString('base64') }
+  return { v: CARRY_VERSION, z: deflateRawSync(carryText(state), { level: 6 }).toString('base64') }
+}
+
+/**
+ * JSON.stringify(encodeCarry(state)), written without turning ~a million typed-array buckets into
+ * number arrays first: Array.from on a typed array goes through its iterator, an object per
+ * bucket, ~75 MB of garbage per 200-app checkpoint. A typed array's join writes each number as
+ * JSON does (NaN, which JSON writes null, aside).
+ */
+export function carryText (state: CarriedState): string {
+  const { from, settledUntil, preFrom, bucketMinutes, canaryHosts, baselineHosts } = state
+  const head = JSON.stringify({ v: CARRY_VERSION, from, settledUntil, preFrom, bucketMinutes, canaryHosts, baselineHosts })
+  const apps: string[] = []
+  for (const [app, a] of state.apps) {
+    const { t: _, ...rest } = encodeApp({ ...a, series: new Map() })
+    const series: string[] = []
+    for (const [host, s] of a.series) {
+      const p95 = s.p95S.join(',').replace(/NaN|-?Infinity/g, 'null')
+      series.push(`[${JSON.stringify(host)},${JSON.stringify(s.startMs)},[${s.count.join(',')}],[${s.errors.join(',')}],[${p95}]]`)
+    }
+    const { h, e, s: slow, p } = rest
+    apps.push(`${JSON.stringify(app)}:{"h":${JSON.stringify(h)},"e":${JSON.stringify(e)},"s":${JSON.stringify(slow)},` +
+      `"t":[${series.join(',')}],"p":${JSON.stringify(p)}}`)
+  }
+  return `${head.slice(0, -1)},"apps":{${apps.join(',')}}}`
 }
 
 /** decodeCarry of a packed state; null when it is not one. */
@@ -121,23 +145,7 @@ export function unpackCarry (packed: unknown, key: CarryKey): CarriedState | nul
 /** The JSON form of the state. */
 export function encodeCarry (state: CarriedState): CarryJson {
   const apps: Record<string, AppJson> = {}
-  for (const [app, a] of state.apps) {
-    const e: ErrorRow[] = []
-    for (const [host, classes] of a.errorEvents) for (const [cls, n] of classes) e.push([host, cls, n])
-    apps[app] = {
-      h: [...a.hosts].map(([host, h]) => [host, h.count, h.errors, h.durationSumS]),
-      e,
-      s: a.slow === null ? null : [a.slow.thresholdS, [...a.slow.byHost]],
-      t: [...a.series].map(([host, s]) => [
-        host, s.startMs, Array.from(s.count), Array.from(s.errors), Array.from(s.p95S, v => Number.isNaN(v) ? null : v)
-      ]),
-      p: {
-        h: a.pre.hosts.map(h => [h.host, h.count, h.errors, h.durationAvgS, h.p95S ?? null]),
-        e: a.pre.errorClasses.map(c => [c.host, c.errorClass, c.count, c.events ?? null]),
-        ...(a.pre.baselineP95S === undefined ? {} : { b: a.pre.baselineP95S })
-      }
-    }
-  }
+  for (const [app, a] of state.apps) apps[app] = encodeApp(a)
   const { from, settledUntil, preFrom, bucketMinutes, canaryHosts, baselineHosts } = state
   return { v: CARRY_VERSION, from, settledUntil, preFrom, bucketMinutes, canaryHosts, baselineHosts, apps }
 }
@@ -167,6 +175,24 @@ export function decodeCarry (json: unknown, key: CarryKey): CarriedState | null 
   }
 }
 
+function encodeApp (a: CarriedApp): AppJson {
+  const e: ErrorRow[] = []
+  for (const [host, classes] of a.errorEvents) for (const [cls, n] of classes) e.push([host, cls, n])
+  return {
+    h: [...a.hosts].map(([host, h]) => [host, h.count, h.errors, h.durationSumS]),
+    e,
+    s: a.slow === null ? null : [a.slow.thresholdS, [...a.slow.byHost]],
+    t: [...a.series].map(([host, s]) => [
+      host, s.startMs, Array.from(s.count), Array.from(s.errors), Array.from(s.p95S, v => Number.isFinite(v) ? v : null)
+    ]),
+    p: {
+      h: a.pre.hosts.map(h => [h.host, h.count, h.errors, h.durationAvgS, h.p95S ?? null]),
+      e: a.pre.errorClasses.map(c => [c.host, c.errorClass, c.count, c.events ?? null]),
+      ...(a.pre.baselineP95S === undefined ? {} : { b: a.pre.baselineP95S })
+    }
+  }
+}
+
 function decodeApp (a: AppJson): CarriedApp {
   const errorEvents = new Map<string, Map<string, number>>()
   for (const [host, cls, n] of a.e) {
@@ -184,7 +210,7 @@ function decodeApp (a: AppJson): CarriedApp {
       startMs: num(startMs),
       count: Uint32Array.from(count),
       errors: Uint32Array.from(errors),
-      p95S: Float64Array.from(p95, v => v === null ? Number.NaN : v)
+      p95S: p95Of(p95)
     }])),
     pre: {
       hosts: a.p.h.map(([host, count, errors, durationAvgS, p95S]) => ({ host: str(host), count, errors, durationAvgS, p95S })),
@@ -194,6 +220,13 @@ function decodeApp (a: AppJson): CarriedApp {
       ...(a.p.b === undefined ? {} : { baselineP95S: a.p.b })
     }
   }
+}
+
+/** Float64Array.from with a mapping goes through the array's iterator: an object per bucket. */
+function p95Of (list: Array<number | null>): Float64Array {
+  const out = new Float64Array(list.length)
+  for (let i = 0; i < list.length; i++) out[i] = list[i] ?? Number.NaN
+  return out
 }
 
 function sameList (a: unknown, b: string[] | null): boolean {

@@ -1,6 +1,8 @@
 /** The carried state survives JSON and is never half-trusted: anything that does not fit is dropped. */
 import t from 'tap'
-import { decodeCarry, emptyApp, encodeCarry, packCarry, unpackCarry, type CarriedState, type CarryKey } from '../../src/newrelic/carry.ts'
+import {
+  carryText, decodeCarry, emptyApp, encodeCarry, packCarry, unpackCarry, type CarriedState, type CarryKey
+} from '../../src/newrelic/carry.ts'
 
 const from = 1_700_000_000_000
 const key: CarryKey = {
@@ -61,4 +63,20 @@ t.test('packed as the evidence stores it', async t => {
   t.same(encodeCarry(unpackCarry(packed, key)!), encodeCarry(state), 'the same state back')
   t.equal(unpackCarry({ ...packed, z: 'not deflate' }, key), null, 'garbage is no state')
   t.equal(unpackCarry(json, key), null, 'an unpacked state is not taken for a packed one')
+})
+
+t.test('the packed text is the JSON of the state, written without number arrays', async t => {
+  const two = emptyApp()
+  two.series.set('PRDIIS09', {
+    startMs: from + 60_000,
+    count: Uint32Array.from([0, 3, 0]),
+    errors: new Uint32Array(3),
+    p95S: Float64Array.from([Number.NaN, 1e-7, 0.123456789012345])
+  })
+  two.pre = { hosts: [], errorClasses: [{ host: 'PRDIIS01', errorClass: 'X "quoted"', count: 2 }] }
+  const apps = new Map([['A', app], ['O\'Brien\'s "API"', two], ['B', emptyApp()]])
+  const three: CarriedState = { ...state, baselineHosts: ['PRDIIS01'], apps }
+  t.equal(carryText(state), JSON.stringify(encodeCarry(state)), 'the same text as JSON.stringify')
+  t.equal(carryText(three), JSON.stringify(encodeCarry(three)), 'the same text with several apps, quotes and empty series')
+  t.ok(carryText(three).includes('[null,1e-7,0.123456789012345]'), 'a bucket without p95 is null, others as JSON writes them')
 })
