@@ -135,8 +135,18 @@ export function readSeries (rows: Row[], into = new Map<string, SeriesPoint[]>()
       startMs,
       count,
       errors: Math.min(count, Math.round(countOf(row, 'errors'))),
-      p95S: count > 0 ? percentileOf(row, 'duration', 95) : null
+      p95S: count > 0 ? bucketP95(percentileOf(row, 'duration', 95)) : null
     })
   }
   return into
+}
+
+/**
+ * A bucket's p95 to 3 significant digits (within 0.5%). A per-minute p95 of a few dozen
+ * transactions varies by far more than that from minute to minute, so the latency test's ranks
+ * and the charts lose nothing, and the carried state, which keeps every host's bucket of the
+ * rollout, deflates to less than half (0.94 MB of p95s at 6 digits for 200 apps x 24 hours).
+ */
+function bucketP95 (p95S: number | null): number | null {
+  return p95S === null || !Number.isFinite(p95S) ? p95S : Number(p95S.toPrecision(3))
 }
