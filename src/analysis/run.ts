@@ -5,7 +5,7 @@ import { bucketMinutesFor } from '../newrelic/limits.ts'
 import { judge, type EvidenceState, type JudgeOutput } from '../judge/index.ts'
 import type { Target } from '../rollout/target.ts'
 import type { AppSeries } from '../schemas/board.ts'
-import { seriesOf } from './series.ts'
+import { leftOutOf, seriesOf } from './series.ts'
 import { toUpstreamError } from './upstream-error.ts'
 
 export interface AnalysisWindow {
@@ -67,5 +67,5 @@ export async function runAnalysis (
     looks: opts.looks
   })
   const evidence = carry === undefined ? judged.evidence : { ...judged.evidence, carry }
-  return { ...judged, evidence, series: seriesOf(data) }
+  return { ...judged, evidence, series: seriesOf(data, leftOutOf(judged.result.apps)) }
 }

@@ -4,13 +4,33 @@
  * of its hosts' p95s there (percentiles do not add up; this is for eyes, not for the verdict).
  * `perHost` is what the throughput verdict compares ("x0.6 of a typical existing host"): a new
  * host's traffic (the mean of the new hosts reporting in the bucket) against the median existing
- * host's, so the chart and the verdict tell the same story whatever the pool's size.
+ * host's, so the chart and the verdict tell the same story whatever the pool's size. An existing
+ * host the verdict left out of the error-rate or latency baseline (a sick one, `left`) is left out
+ * of the baseline's error-rate or p95 line too, or the chart would show the mix the verdict refused.
  */
 import type { CheckpointData } from '../judge/input.ts'
 import { hostKey } from '../judge/hosts.ts'
 import type { AppSeries } from '../schemas/board.ts'
 
-export function seriesOf (data: CheckpointData): Record<string, AppSeries> {
+/** Per app, the existing hosts left out of the error-rate and of the latency baseline (AppResult.excludedBaselineHosts). */
+export type LeftOut = Map<string, { errorRate: Set<string>, latency: Set<string> }>
+
+/** The hosts each app's result left out of a baseline, keyed for seriesOf. */
+export function leftOutOf (apps: Array<{ app: string, excludedBaselineHosts?: Array<{ host: string, checks: string[] }> }>): LeftOut {
+  const out: LeftOut = new Map()
+  for (const a of apps) {
+    if (a.excludedBaselineHosts === undefined || a.excludedBaselineHosts.length === 0) continue
+    const sets = { errorRate: new Set<string>(), latency: new Set<string>() }
+    for (const x of a.excludedBaselineHosts) {
+      if (x.checks.includes('errorRate')) sets.errorRate.add(hostKey(x.host))
+      if (x.checks.includes('latency')) sets.latency.add(hostKey(x.host))
+    }
+    out.set(a.app, sets)
+  }
+  return out
+}
+
+export function seriesOf (data: CheckpointData, left: LeftOut = new Map()): Record<string, AppSeries> {
   const canaries = new Set((data.canaryHosts ?? []).map(hostKey))
   const baseline = data.baselineHosts === null || data.baselineHosts === undefined ? null : new Set(data.baselineHosts.map(hostKey))
   const bucketMs = Math.max(1, data.bucketMinutes) * 60_000
@@ -37,16 +57,21 @@ export function seriesOf (data: CheckpointData): Record<string, AppSeries> {
     const b = newAcc(starts.length)
     const canaryHosts = new Uint32Array(starts.length)
     const baselineCounts: number[][] = []
+    const gone = left.get(app.app)
     for (const p of points) {
       const s = side(p.host)
       const i = at.get(p.startMs)
       if (s === 0 || i === undefined || !(p.count > 0)) continue
       const acc = s === 1 ? c : b
       acc.count[i] += p.count
-      acc.errors[i] += p.errors
       if (s === 1) canaryHosts[i]++
       else (baselineCounts[i] ??= []).push(p.count)
-      if (p.p95S !== null && Number.isFinite(p.p95S)) {
+      const key = gone === undefined || s === 1 ? '' : hostKey(p.host)
+      if (gone === undefined || s === 1 || !gone.errorRate.has(key)) {
+        acc.errors[i] += p.errors
+        acc.rateN[i] += p.count
+      }
+      if (p.p95S !== null && Number.isFinite(p.p95S) && (gone === undefined || s === 1 || !gone.latency.has(key))) {
         acc.p95w[i] += p.p95S * p.count
         acc.p95n[i] += p.count
       }
@@ -73,15 +98,20 @@ function thin (s: { bucketMinutes: number, start: number[], canary: Acc, baselin
     for (let k = 0; k < n; k++) {
       // A host's traffic over the merged span: the sum of its buckets (a bucket nobody reported adds nothing).
       let perHost: number | null = null
-      for (let i = k * factor; i < Math.min(a.count.length, (k + 1) * factor); i++) {
+      const end = Math.min(a.count.length, (k + 1) * factor)
+      for (let i = k * factor; i < end; i++) {
         out.count[k] += a.count[i]
         out.errors[k] += a.errors[i]
+        out.rateN[k] += a.rateN[i]
         out.p95w[k] += a.p95w[i]
         out.p95n[k] += a.p95n[i]
         const v = a.perHost[i]
         if (v !== null) perHost = (perHost ?? 0) + v
       }
-      out.perHost[k] = perHost
+      // The last span may hold fewer buckets than the others (a window not a multiple of the
+      // factor): scaled to a whole span, so the chart's rate does not fall at its last point.
+      const short = end - k * factor
+      out.perHost[k] = perHost === null || short === factor ? perHost : perHost * factor / short
     }
     return out
   }
@@ -89,11 +119,24 @@ function thin (s: { bucketMinutes: number, start: number[], canary: Acc, baselin
   return { bucketMinutes: s.bucketMinutes * factor, start, canary: finish(merge(s.canary)), baseline: finish(merge(s.baseline)) }
 }
 
-interface Acc { count: Float64Array, errors: Float64Array, p95w: Float64Array, p95n: Float64Array, perHost: Array<number | null> }
+interface Acc {
+  count: Float64Array
+  /** Errors and transactions of the hosts the error-rate line counts (not a host left out of that baseline). */
+  errors: Float64Array
+  rateN: Float64Array
+  p95w: Float64Array
+  p95n: Float64Array
+  perHost: Array<number | null>
+}
 
 function newAcc (n: number): Acc {
   return {
-    count: new Float64Array(n), errors: new Float64Array(n), p95w: new Float64Array(n), p95n: new Float64Array(n), perHost: new Array(n).fill(null)
+    count: new Float64Array(n),
+    errors: new Float64Array(n),
+    rateN: new Float64Array(n),
+    p95w: new Float64Array(n),
+    p95n: new Float64Array(n),
+    perHost: new Array(n).fill(null)
   }
 }
 
@@ -112,7 +155,7 @@ function finish (a: Acc): AppSeries['canary'] {
     const perHost = a.perHost[i]
     out.count.push(n)
     out.perHost.push(perHost === null ? null : round(perHost))
-    out.errorRate.push(n > 0 ? round(a.errors[i] / n) : null)
+    out.errorRate.push(a.rateN[i] > 0 ? round(a.errors[i] / a.rateN[i]) : null)
     out.p95.push(a.p95n[i] > 0 ? round(a.p95w[i] / a.p95n[i]) : null)
   }
   return out

@@ -1,6 +1,6 @@
 /** The board's series: besides the sides' sums, one host's traffic as the throughput check compares it. */
 import t from 'tap'
-import { seriesOf } from '../../src/analysis/series.ts'
+import { leftOutOf, seriesOf } from '../../src/analysis/series.ts'
 import type { CheckpointData, SeriesPoint } from '../../src/judge/input.ts'
 
 const from = Date.now() - 3_600_000
@@ -55,4 +55,34 @@ t.test('a long series merged into fewer points keeps per-host traffic over the m
   t.equal(s.start.length, 120)
   t.same(new Set(s.baseline.perHost), new Set([40]), 'median of 10 and 30 a minute, over two minutes')
   t.same(new Set(s.canary.perHost), new Set([24]))
+})
+
+t.test('a window that is not a whole number of merged spans: the last, shorter span is scaled to a whole one', async t => {
+  // 350 one-minute buckets merge in threes: 116 spans of 3 and a last one of 2.
+  const series = Array.from({ length: 350 }, (_, k) => [point('OLD1', k, 10), point('OLD2', k, 30), point('NEW1', k, 12)]).flat()
+  const s = seriesOf(data(series)).A
+  t.equal(s.bucketMinutes, 3)
+  t.equal(s.start.length, 117)
+  t.same(new Set(s.baseline.perHost), new Set([60]), 'every span, the last one too, is 20 a minute over three minutes')
+  t.same(new Set(s.canary.perHost), new Set([36]))
+})
+
+t.test('an existing host the verdict left out of a baseline is left out of that line of the chart', async t => {
+  const errs = (host: string, k: number, count: number, errors: number, p95S: number): SeriesPoint =>
+    ({ host, startMs: at(k), count, errors, p95S })
+  // OLD3 is sick: 8% errors and a 1 s p95 against 1% and 0.2 s on the others.
+  const series = [0, 1].flatMap(k => [
+    errs('OLD1', k, 100, 1, 0.2), errs('OLD2', k, 100, 1, 0.2), errs('OLD3', k, 100, 8, 1), errs('NEW1', k, 100, 2, 0.2)
+  ])
+  const mixed = seriesOf(data(series)).A
+  const mix = Number((10 / 300).toPrecision(6))
+  t.same(mixed.baseline.errorRate, [mix, mix], 'without the verdict\'s word, every existing host counts')
+  const left = leftOutOf([{ app: 'A', excludedBaselineHosts: [{ host: 'old3', checks: ['errorRate'] }] }])
+  const s = seriesOf(data(series), left).A
+  t.same(s.baseline.errorRate, [0.01, 0.01], 'the error-rate line is the other existing hosts\' 1%')
+  t.same(s.baseline.p95, mixed.baseline.p95, 'the p95 line still counts OLD3: it was not left out of latency')
+  t.same(s.baseline.count, [300, 300], 'traffic counts every existing host, as the throughput check does')
+  const bothLeft = leftOutOf([{ app: 'A', excludedBaselineHosts: [{ host: 'OLD3', checks: ['errorRate', 'latency'] }] }])
+  const both = seriesOf(data(series), bothLeft).A
+  t.same(both.baseline.p95, [0.2, 0.2], 'left out of latency too: the p95 line is the others\'')
 })
