@@ -66,6 +66,7 @@ export function validationMessage (all: ErrorObject[], context: string, fallback
     // Keeps the words tools match on, and says what the format is: a time without an offset was the usual slip.
     return `${where} must match format "date-time": an ISO-8601 time with an offset or Z, such as 2026-11-25T10:00:00+05:30`
   }
+  if (chosen.keyword === 'minLength' && params.limit === 1) return `${where} must not be empty`
   return `${where} ${chosen.message ?? 'is invalid'}`
 }
 
