@@ -23,6 +23,8 @@ t.test('orphaned rollout: the worker start-up sweep schedules and runs it', asyn
   const worker = await buildTestApp({ prefix, role: 'worker', notifier })
   t.teardown(worker.close)
   await eventually(async () => ((await worker.app.rollouts.get(spec.id))?.state === 'decided' ? true : undefined), 60_000, 'decided')
+  // The outbox tells the notifier after the record: the decision's outcome may trail the state.
+  await eventually(async () => notifier.outcomes.length >= 6 ? true : undefined, 10_000, 'six outcomes')
   t.equal(notifier.outcomes.length, 6)
   const schedulers = await worker.app.scheduler.queue.getJobSchedulers()
   t.ok(schedulers.some(s => s.key === RECONCILE_SCHEDULER || s.id === RECONCILE_SCHEDULER), 'the periodic sweep is scheduled')

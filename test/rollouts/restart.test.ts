@@ -54,6 +54,8 @@ t.test('restart mid-rollout', async t => {
   await sleep(5000)
   const second = await start('all')
   await eventually(async () => ((await second.app.rollouts.get(id))?.state === 'decided' ? true : undefined), 30_000, 'decided')
+  // The outbox tells the notifier after the record: the decision's outcome may trail the state.
+  await eventually(async () => first.notifier.outcomes.length + second.notifier.outcomes.length >= 7 ? true : undefined, 10_000, 'told')
   const items: Checkpoint[] = (await second.app.inject(`/v1/rollouts/${id}/checkpoints`)).json().items
   checkComplete(t, items, 7)
   t.ok(items.every(c => c.status === 'ok'), 'all ok')
@@ -83,6 +85,10 @@ t.test('two workers, one API, one Redis: each checkpoint once', async t => {
   for (const id of ids) {
     await eventually(async () => ((await api.app.rollouts.get(id))?.state === 'decided' ? true : undefined), 60_000, `${id} decided`)
   }
+  let planned = 0
+  for (const id of ids) planned += (await api.app.inject(`/v1/rollouts/${id}`)).json().plan.length
+  // The outbox tells the notifier after the record: the last outcomes may trail the state.
+  await eventually(async () => w1.notifier.outcomes.length + w2.notifier.outcomes.length >= planned ? true : undefined, 10_000, 'told')
   const heard = [...w1.notifier.outcomes, ...w2.notifier.outcomes]
   t.equal(api.notifier.outcomes.length, 0, 'the API process runs no checkpoint')
   for (const id of ids) {

@@ -1,7 +1,7 @@
 /** NerdGraph faults: a checkpoint retries and succeeds; one that keeps failing is recorded failed; the decision is never GO on unread data. */
 import t from 'tap'
 import { buildTestApp, recordingNotifier } from '../helpers/app.ts'
-import { cleanPrefix, uniquePrefix } from '../helpers/redis.ts'
+import { cleanPrefix, eventually, uniquePrefix } from '../helpers/redis.ts'
 import { healthyRollout, healthyScenario } from '../helpers/scenarios.ts'
 import { waitForState } from '../helpers/wait.ts'
 
@@ -51,6 +51,7 @@ t.test('permanent failure: every checkpoint failed with its cause; the decision 
   t.match(rec.message, /could not read New Relic data.*no earlier checkpoint succeeded/)
   const gate = await app.inject(`/v1/rollouts/${rollout.id}/gate`)
   t.equal(gate.statusCode, 409, 'the gate stays shut')
+  await eventually(async () => notifier.outcomes.length >= 3 ? true : undefined, 10_000, 'three outcomes')
   t.same(notifier.outcomes.map(o => [o.kind, o.result === null, typeof o.error]), [
     ['checkpoint', true, 'string'], ['checkpoint', true, 'string'], ['decision', true, 'string']
   ], 'the notifier is told of each failure')

@@ -26,6 +26,8 @@ t.test('api only: the rollout waits in the queue', async t => {
     const worker = await buildTestApp({ prefix, role: 'worker', sim: api.sim, notifier })
     t.teardown(worker.close)
     await eventually(async () => ((await api.app.rollouts.get(id))?.state === 'decided' ? true : undefined), 60_000, 'decided')
+    // The outbox tells the notifier after the record, so the decision's outcome may trail the state by a moment.
+    await eventually(async () => notifier.outcomes.length >= 6 ? true : undefined, 10_000, 'six outcomes')
     t.equal(notifier.outcomes.length, 6)
     t.equal((await worker.app.inject('/v1/rollouts')).statusCode, 404, 'no API routes on a worker')
     t.equal((await worker.app.inject({ method: 'POST', url: '/v1/analyses', payload: {} })).statusCode, 404)
