@@ -11,7 +11,8 @@
 import { parseArgs } from 'node:util'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
-import { startSimulator, type Scenario } from '../src/sim/index.ts'
+import { startSimulator } from '../src/sim/index.ts'
+import { scaleScenario } from './scale-scenario.ts'
 
 const { values: args } = parseArgs({ options: { apps: { type: 'string', default: '200' }, baseline: { type: 'string', default: '40' } } })
 const HOUR = 3_600_000
@@ -33,24 +34,9 @@ interface Run {
 
 async function run (nApps: number): Promise<Run> {
   const names = Array.from({ length: nApps }, (_, i) => `E2E App ${String(i + 1).padStart(3, '0')}`)
-  const scenario: Scenario = {
-    name: `bench-analysis-e2e-${nApps}`,
-    accountId: ACCOUNT,
-    seed: 21,
-    from: new Date(from - 7 * HOUR).toISOString(),
-    until: new Date(until + HOUR).toISOString(),
-    apps: names.map((name, i) => ({
-      name,
-      throughputRpm: 10 + Math.round(790 * ((i * 37) % nApps) / Math.max(1, nApps - 1)),
-      latency: { medianMs: 150, sigma: 0.6 },
-      errorRate: 0.01,
-      errors: { 'System.Net.WebException': 0.7, 'System.TimeoutException': 0.3 },
-      hosts: [
-        { name: 'PRDIIS01' }, { name: 'PRDIIS02' }, { name: 'PRDIIS03' }, { name: 'PRDIIS04' },
-        { name: 'PRDIIS09', joins: new Date(from).toISOString() }
-      ]
-    }))
-  }
+  const scenario = scaleScenario({
+    name: `bench-analysis-e2e-${nApps}`, accountId: ACCOUNT, seed: 21, names, from: from - 7 * HOUR, until: until + HOUR, joinsAt: from
+  })
   const sim = await startSimulator({ scenario, port: 0, apiKey: KEY })
   const config = loadConfig({
     ...process.env,

@@ -31,7 +31,8 @@ import { runAnalysis, type ReadMode } from '../src/analysis/run.ts'
 import { slowThresholdsOf, type EvidenceState } from '../src/judge/index.ts'
 import { NerdGraphClient } from '../src/newrelic/client.ts'
 import type { Target } from '../src/rollout/target.ts'
-import { startSimulator, type Scenario } from '../src/sim/index.ts'
+import { startSimulator } from '../src/sim/index.ts'
+import { scaleScenario } from './scale-scenario.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -125,24 +126,9 @@ if (args.child !== undefined) {
   process.exit(0)
 }
 
-const scenario: Scenario = {
-  name: 'bench-checkpoint-scale',
-  accountId: ACCOUNT,
-  seed: 14,
-  from: new Date(startAt - 6 * HOUR).toISOString(),
-  until: new Date(decisionAt + HOUR).toISOString(),
-  apps: names.map((name, i) => ({
-    name,
-    throughputRpm: 10 + Math.round(790 * ((i * 37) % APPS) / Math.max(1, APPS - 1)),
-    latency: { medianMs: 150, sigma: 0.6 },
-    errorRate: 0.01,
-    errors: { 'System.Net.WebException': 0.7, 'System.TimeoutException': 0.3 },
-    hosts: [
-      { name: 'PRDIIS01' }, { name: 'PRDIIS02' }, { name: 'PRDIIS03' }, { name: 'PRDIIS04' },
-      { name: 'PRDIIS09', joins: new Date(startAt).toISOString() }
-    ]
-  }))
-}
+const scenario = scaleScenario({
+  name: 'bench-checkpoint-scale', accountId: ACCOUNT, seed: 14, names, from: startAt - 6 * HOUR, until: decisionAt + HOUR, joinsAt: startAt
+})
 const sim = await startSimulator({ scenario, port: 0, apiKey: KEY })
 
 // Bytes the client receives: a pass-through proxy counts every reply body on the wire.
