@@ -28,7 +28,7 @@ export async function withDeadline<T> (work: Promise<T>, ms: number, timedOut: (
 /** How long shutdown waits for a running job: under close-with-grace's 15 s (server.ts), so the connections still close after. */
 export const CLOSE_GRACE_MS = 10_000
 /** How long a forced close may take before it is left behind. */
-const FORCE_MS = 2000
+export const FORCE_MS = 2000
 
 /**
  * Runs `close`; when it has not settled after `ms` (or it fails), runs `force` instead. Shutdown

@@ -19,7 +19,7 @@ const LAYERS: Array<[number, string[]]> = [
   [3, ['store/']],
   [2, ['rollout/', 'analysis/']],
   [1, ['judge/', 'newrelic/', 'sim/']],
-  [0, ['schemas/', 'config.ts', 'errors.ts', 'logger.ts', 'metrics.ts', 'deadline.ts']]
+  [0, ['schemas/', 'config.ts', 'errors.ts', 'logger.ts', 'metrics.ts', 'deadline.ts', 'worker-close.ts']]
 ]
 
 /** The layer of a path under src/, or undefined for a file no layer names. */

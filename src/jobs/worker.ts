@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis'
 import { advanceRollout } from './advance.ts'
 import type { AdvanceDeps } from './types.ts'
 import { QUEUE_NAME, type CheckpointJobData } from './queue.ts'
-import { CLOSE_GRACE_MS, closeWithin } from '../deadline.ts'
+import { closeWorker } from '../worker-close.ts'
 
 export interface CheckpointWorkerOptions {
   /** A connection with maxRetriesPerRequest: null, as BullMQ workers need. */
@@ -66,7 +66,7 @@ export class CheckpointWorker {
    */
   async close (): Promise<void> {
     this.#stopping.abort()
-    this.#closed ??= closeWithin(async () => await this.worker.close(), CLOSE_GRACE_MS, async () => await this.worker.close(true),
+    this.#closed ??= closeWorker(this.worker,
       (why) => this.#log.warn({ why }, 'checkpoint worker: a job was still running at shutdown; left to its lock'))
     await this.#closed
   }

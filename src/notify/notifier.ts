@@ -21,7 +21,8 @@ import type { NotifyOutcome } from '../rollout/outcome.ts'
 import type { NotifyFailure } from '../schemas/rollout.ts'
 import { queuePrefix } from '../store/keys.ts'
 import { closeRedis, QUIT_MS } from '../store/redis-client.ts'
-import { CLOSE_GRACE_MS, closeWithin } from '../deadline.ts'
+import { closeWithin } from '../deadline.ts'
+import { closeWorker } from '../worker-close.ts'
 
 /** Delivery tuning; the defaults suit production, tests shrink the times. */
 export interface DeliverySettings {
@@ -229,7 +230,7 @@ export class Notifier {
     this.#closing ??= (async () => {
       const worker = this.#worker
       if (worker !== undefined) {
-        await closeWithin(async () => await worker.close(), CLOSE_GRACE_MS, async () => await worker.close(true),
+        await closeWorker(worker,
           (why) => this.#log.warn({ why }, 'a delivery was still in flight at shutdown; it is resent from its job'))
       }
       await closeWithin(async () => await this.#queue.close(), QUIT_MS, async () => await this.#queue.disconnect())

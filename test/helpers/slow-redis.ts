@@ -5,6 +5,8 @@ export interface SlowRedis {
   url: string
   /** From now on nothing passes either way, and sockets stay open: a Redis that hangs. */
   freeze: () => void
+  /** How many client connections are open now (a closed app must have left none). */
+  openClients: () => number
   close: () => Promise<void>
 }
 
@@ -16,8 +18,11 @@ export interface SlowRedis {
 export async function startSlowRedis (delayMs: number): Promise<SlowRedis> {
   const target = new URL(REDIS_URL)
   const sockets = new Set<net.Socket>()
+  const clients = new Set<net.Socket>()
   let frozen = false
   const server = net.createServer((client) => {
+    clients.add(client)
+    client.on('close', () => clients.delete(client))
     const upstream = net.connect(Number(target.port === '' ? 6379 : target.port), target.hostname)
     for (const s of [client, upstream]) {
       sockets.add(s)
@@ -34,6 +39,7 @@ export async function startSlowRedis (delayMs: number): Promise<SlowRedis> {
   return {
     url: url.toString(),
     freeze: () => { frozen = true },
+    openClients: () => clients.size,
     close: async () => {
       for (const s of sockets) s.destroy()
       await new Promise<void>(resolve => server.close(() => resolve()))

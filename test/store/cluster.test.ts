@@ -9,11 +9,14 @@ import type { Checkpoint } from '../../src/schemas/rollout.ts'
 import { startSimulator } from '../../src/sim/index.ts'
 import { buildTestApp, POOL_ADD, poolAddRollout, SIM_KEY, type TestApp } from '../helpers/app.ts'
 import { cleanPrefix, eventually, uniquePrefix } from '../helpers/redis.ts'
+import { reportLeftOpen } from '../helpers/left-open.ts'
 import { missingRedisTools, startCluster, startSentinel } from '../helpers/redis-cluster.ts'
 import { waitForState } from '../helpers/wait.ts'
 
 const missing = missingRedisTools()
 if (missing !== null) t.comment(`skipped: ${missing}`)
+// CI hung here after every assertion had passed: say what kept the process alive.
+reportLeftOpen(t)
 
 /** What must not depend on where Redis is: per checkpoint, the recommendation and each app's verdict. */
 function outcome (items: Checkpoint[]): Array<{ index: number, status: string, recommendation: string | null, apps: string[] }> {
