@@ -70,6 +70,9 @@ export const EnvSchema = Type.Object({
   REDIS_SENTINEL_PASSWORD: Type.Optional(Type.String({
     minLength: 1, description: 'Password of the Sentinels themselves, if they need one.'
   })),
+  GONOGO_REDIS_COMMAND_TIMEOUT_MS: Int(100, 600000, 10000, 'How long a state or queue command may wait for Redis before it ' +
+    'fails (an API request then answers 503 and a checkpoint retries) rather than hang while Redis does not answer. Not for ' +
+    'blocking connections (workers, the event subscriber), which wait by design.'),
   GONOGO_REDIS_PREFIX: Type.String({
     default: 'gonogo',
     pattern: '^[A-Za-z0-9_.:{}-]{1,64}$',
@@ -168,10 +171,14 @@ export interface HostPort { host: string, port: number }
  * Where Redis is: one server (REDIS_URL), a Redis Cluster (REDIS_CLUSTER_NODES) or the master
  * Sentinels name (REDIS_SENTINELS). `url` gives the credentials and TLS in every case.
  */
-export type RedisTarget =
+export type RedisTarget = (
   | { kind: 'single', url: string }
   | { kind: 'cluster', url: string, nodes: HostPort[] }
   | { kind: 'sentinel', url: string, sentinels: HostPort[], name: string, sentinelPassword?: string }
+) & {
+  /** GONOGO_REDIS_COMMAND_TIMEOUT_MS, for the connections that must not wait for ever; none when absent. */
+  commandTimeoutMs?: number
+}
 
 export interface Config extends Env {
   redis: RedisTarget
@@ -256,7 +263,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
   } else if (readTokensRequired && withDefaults.GONOGO_API_TOKENS === undefined) {
     problems.push('GONOGO_READ_TOKENS_REQUIRED=true needs GONOGO_API_TOKENS: with no token nobody could read')
   }
-  const redis = redisTarget(withDefaults, problems)
+  const redis = { ...redisTarget(withDefaults, problems), commandTimeoutMs: withDefaults.GONOGO_REDIS_COMMAND_TIMEOUT_MS }
   if (problems.length > 0) throw new ConfigError(problems)
 
   return {

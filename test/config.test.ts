@@ -129,15 +129,19 @@ t.test('GONOGO_READ_TOKENS_REQUIRED: true or false, and true needs tokens', asyn
 })
 
 t.test('Redis: one server, a cluster or Sentinel, each checked', async (t) => {
-  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k' }).redis, { kind: 'single', url: 'redis://127.0.0.1:6379' })
+  const commandTimeoutMs = 10_000
+  t.same(loadConfig({ NEW_RELIC_API_KEY: 'k' }).redis, { kind: 'single', url: 'redis://127.0.0.1:6379', commandTimeoutMs })
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-2:7000,[::1]:6380' }).redis, {
     kind: 'cluster',
     url: 'redis://127.0.0.1:6379',
-    nodes: [{ host: '10.0.0.1', port: 6379 }, { host: 'redis-2', port: 7000 }, { host: '::1', port: 6380 }]
+    nodes: [{ host: '10.0.0.1', port: 6379 }, { host: 'redis-2', port: 7000 }, { host: '::1', port: 6380 }],
+    commandTimeoutMs
   })
   t.same(loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'mymaster' }).redis, {
-    kind: 'sentinel', url: 'redis://127.0.0.1:6379', sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster'
+    kind: 'sentinel', url: 'redis://127.0.0.1:6379', sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', commandTimeoutMs
   })
+  t.equal(loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_COMMAND_TIMEOUT_MS: '2500' }).redis.commandTimeoutMs, 2500)
+  t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', GONOGO_REDIS_COMMAND_TIMEOUT_MS: '0' }), /GONOGO_REDIS_COMMAND_TIMEOUT_MS/)
   t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: 'a:1,b' }), /REDIS_CLUSTER_NODES entry 2 must be host:port .*"b"/)
   t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: 'a:70000' }), /REDIS_CLUSTER_NODES entry 1 must be host:port with a port of 1-65535/)
   t.throws(() => loadConfig({ NEW_RELIC_API_KEY: 'k', REDIS_CLUSTER_NODES: ' , ' }), /REDIS_CLUSTER_NODES holds no host:port/)

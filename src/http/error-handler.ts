@@ -44,10 +44,10 @@ export function errorHandler (err: FastifyError, req: FastifyRequest, reply: Fas
   })
 }
 
-/** ioredis gave up on a command: Redis is down or unreachable, a 503 rather than a 500. */
+/** ioredis gave up on a command: Redis is down, unreachable or not answering, a 503 rather than a 500. */
 function isRedisUnavailable (err: Error): boolean {
   return err.name === 'MaxRetriesPerRequestError' ||
-    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET/.test(err.message)
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|^Command timed out/.test(err.message)
 }
 
 /** "Bad Request", "Not Found": the reason phrase of a status. */

@@ -23,7 +23,10 @@ export function createRedis (target: RedisTarget, role: RedisRole): Redis {
     lazyConnect: true,
     enableOfflineQueue: true
   }
-  const perNode: RedisOptions = { ...credentials(target.url), maxRetriesPerRequest: role === 'blocking' ? null : 2 }
+  // A hung Redis (it accepts, it never answers) must not hang an API request or a checkpoint: those
+  // commands fail after the timeout. Blocking connections wait by design, so they have none.
+  const timeout = role === 'blocking' || target.commandTimeoutMs === undefined ? {} : { commandTimeout: target.commandTimeoutMs }
+  const perNode: RedisOptions = { ...credentials(target.url), maxRetriesPerRequest: role === 'blocking' ? null : 2, ...timeout }
   if (target.kind === 'cluster') {
     const options: ClusterOptions = {
       ...common,
@@ -46,7 +49,7 @@ export function createRedis (target: RedisTarget, role: RedisRole): Redis {
       ...(target.sentinelPassword === undefined ? {} : { sentinelPassword: target.sentinelPassword })
     })
   }
-  return new Redis(target.url, { ...common, maxRetriesPerRequest: perNode.maxRetriesPerRequest, enableAutoPipelining: role === 'state' })
+  return new Redis(target.url, { ...common, maxRetriesPerRequest: perNode.maxRetriesPerRequest, ...timeout, enableAutoPipelining: role === 'state' })
 }
 
 /** The user, password, TLS and database REDIS_URL gives, for the nodes of a cluster or a Sentinel-named master. */
