@@ -39,6 +39,14 @@ t.test('the matrix: every app and checkpoint, grouped by team, the decision colu
   t.match(await billing.innerText(), /FAIL/, 'a cell says its verdict in a word')
   t.match(await billing.getAttribute('aria-label'), /^Billing\.Service, decision 15:30: FAIL, error rate/)
   t.match(await page.locator('tr[data-app="O\'Brien\'s API"] button[data-col="5"]').innerText(), /NO DATA/)
+  // A cell's short reason wraps to two lines rather than losing its end ("traffic x…", "on …"); a longer one
+  // is cut after two, and its whole text is the cell's title.
+  const whys = await page.locator('table.matrix .cell .why').evaluateAll(els => els.map(e => ({
+    text: e.textContent ?? '', title: e.parentElement?.title, cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1
+  })))
+  t.ok(whys.some(w => w.text.length > 22 && w.text.length <= 40), 'some reasons are longer than one line')
+  t.same(whys.filter(w => w.text.length <= 40 && w.cut).map(w => w.text), [], 'every short reason of two lines or less is shown whole')
+  t.same(whys.filter(w => w.title !== w.text).map(w => w.text), [], 'the whole reason on hover')
 
   const facts = (await page.locator('dl.facts').innerText()).replace(/\s+/g, ' ')
   t.match(facts, /Recommendation ✕ NO GO/i)
