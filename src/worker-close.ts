@@ -15,6 +15,8 @@ import { CLOSE_GRACE_MS, closeWithin, FORCE_MS } from './deadline.ts'
 export async function closeWorker (
   worker: Worker<any, any, any>, onForced: (why: string) => void, graceMs = CLOSE_GRACE_MS
 ): Promise<void> {
-  await closeWithin(async () => await worker.pause(), graceMs, () => {}, onForced)
+  // pause() reconnects the blocking connection once the jobs are done: on a Redis that is gone that
+  // fails, which is not a job left behind, so only the deadline counts as forced.
+  await closeWithin(async () => await worker.pause().catch(() => {}), graceMs, () => {}, onForced)
   await closeWithin(async () => await worker.close(true), FORCE_MS, () => {})
 }
