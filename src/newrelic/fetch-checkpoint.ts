@@ -69,7 +69,10 @@ export interface FetchOptions {
  * NerdGraph fails, with a TypeError/RangeError for a malformed request, and with
  * NrqlTemplateError for a name that cannot be written into NRQL, before any request.
  */
-export async function fetchCheckpointData (client: NerdGraphClient, req: FetchRequest, opts: FetchOptions = {}): Promise<CheckpointData> {
+export async function fetchCheckpointData (
+  client: NerdGraphClient, request: FetchRequest, opts: FetchOptions = {}
+): Promise<CheckpointData> {
+  const req = onWholeSeconds(request)
   const { apps, preFrom, given } = normalise(req)
   const { accountId, from, until, canaryHosts, baselineHosts } = req
   const log = opts.logger
@@ -180,6 +183,19 @@ export function gridMinutesFor (req: FetchRequest): number {
 }
 
 /** Checks the request and derives the app list, pre-window start and given thresholds. */
+/**
+ * The request with its times on whole seconds. New Relic works in whole seconds (SINCE, UNTIL and
+ * the TIMESERIES buckets it anchors on UNTIL): a window with milliseconds (a startAt taken from
+ * `new Date()`) laid a bucket grid that no returned bucket matched, and every series point read
+ * as zero: no per-bucket latency test, empty charts.
+ */
+export function onWholeSeconds<T extends FetchRequest> (req: T): T {
+  // Checked as given first: rounding must not turn a bad request (preFrom after from) into a good one.
+  normalise(req)
+  const s = (ms: number): number => Number.isSafeInteger(ms) ? Math.floor(ms / 1000) * 1000 : ms
+  return { ...req, from: s(req.from), until: s(req.until), ...(req.preFrom === undefined ? {} : { preFrom: s(req.preFrom) }) }
+}
+
 export function normalise (req: FetchRequest): { apps: string[], preFrom: number, given: Map<string, number> } {
   if (!Array.isArray(req.apps) || req.apps.some(a => typeof a !== 'string')) throw new TypeError('apps must be a list of app names')
   if (!Array.isArray(req.canaryHosts) || req.canaryHosts.some(h => typeof h !== 'string')) {

@@ -28,7 +28,7 @@ import { countSpecs, hostLatencySpecs, intervalSpecs, seriesSpecs, sideSpecs, sl
 import { addHostP95, readErrorClasses, readHostStats, readSeries, readSides, readSlow, scaleErrorClasses } from './checkpoint-read.ts'
 import type { NerdGraphClient } from './client.ts'
 import {
-  gridMinutesFor, normalise, positive, rowsOf, sideLatency, sortErrors, sortHosts, sortSeries, withSlow,
+  gridMinutesFor, normalise, onWholeSeconds, positive, rowsOf, sideLatency, sortErrors, sortHosts, sortSeries, withSlow,
   type FetchOptions, type FetchRequest
 } from './fetch-checkpoint.ts'
 import { bucketCountFor } from './limits.ts'
@@ -57,8 +57,9 @@ export interface IncrementalData {
 }
 
 export async function fetchIncremental (
-  client: NerdGraphClient, req: IncrementalRequest, opts: FetchOptions = {}
+  client: NerdGraphClient, request: IncrementalRequest, opts: FetchOptions = {}
 ): Promise<IncrementalData> {
+  const req = onWholeSeconds(request)
   const { apps, preFrom, given } = normalise(req)
   const { accountId, from, until, canaryHosts, baselineHosts } = req
   const log = opts.logger

@@ -8,6 +8,7 @@ import t from 'tap'
 import { runAnalysis } from '../../src/analysis/run.ts'
 import { seriesSince } from '../../src/newrelic/checkpoint-plan.ts'
 import { fetchCheckpointData } from '../../src/newrelic/fetch-checkpoint.ts'
+import { fetchIncremental } from '../../src/newrelic/fetch-incremental.ts'
 import { ACCOUNT_ID, FROM, HOUR, app, clientFor, direct, scenario, startSim } from './sim-helpers.ts'
 
 // 04:00:30 to 05:30:45: 90 minutes and 15 seconds; the canary joins at 04:00:30 sharp.
@@ -54,4 +55,27 @@ t.test('an analysis window not on whole minutes: full buckets inside the window 
     t.equal(a.metrics.find(m => m.metric === 'coverage')?.status, 'PASS')
   }
   t.equal(out.series.RESTAPI.start[0], until - 90 * 60_000, 'the board\'s series start inside the window too')
+})
+
+t.test('a window with milliseconds (a startAt taken from new Date()) still reads its series', async t => {
+  const sim = await startSim(t, scenario([app('RESTAPI', { throughputRpm: 600, hosts })]))
+  const client = clientFor(t, sim)
+  // A rollout created at 04:00:30.446 judges [04:00:30.446, 05:30:45.446) at its first checkpoint.
+  const req = {
+    accountId: ACCOUNT_ID, apps: ['RESTAPI'], canaryHosts: ['PRDIIS09'], baselineHosts: null, from: from + 446, until: until + 446
+  }
+  const full = await fetchCheckpointData(client, req)
+  const first = await fetchIncremental(client, req)
+  // The second checkpoint continues the first's carried state, as a rollout's next look does.
+  const next = await fetchIncremental(client, { ...req, until: until + 446 + 30 * 60_000, carry: first.carry })
+  t.ok(next.continued, 'the next look continues the first')
+  for (const [name, data] of [['full read', full], ['incremental read', first.data], ['continued read', next.data]] as const) {
+    const points = data.apps[0].window.series
+    const canary = points.filter(p => p.host === 'PRDIIS09')
+    const served = data.apps[0].window.hosts.find(h => h.host === 'PRDIIS09')?.count ?? 0
+    t.ok(served > 0, `${name}: the canary served ${served}`)
+    // Within a few %: whole buckets only, and host counts come from per-minute metric data.
+    const inBuckets = canary.reduce((s, p) => s + p.count, 0)
+    t.ok(Math.abs(inBuckets - served) < 0.03 * served, `${name}: its buckets hold that traffic (${inBuckets}), not zeros`)
+  }
 })
