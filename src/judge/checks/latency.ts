@@ -118,8 +118,11 @@ export interface LatencyCompared {
   note: 'under-margin' | 'not-significant' | 'second-opinion' | null
   nTests: number
   adjustedPValue: number
-  /** INCONCLUSIVE on the slow share: how many canary transactions would settle it. */
-  inconclusive: { need: number | null, canaryN: number } | null
+  /**
+   * INCONCLUSIVE on the slow share: how many canary transactions would settle it. `served` is the
+   * canary's traffic when its agents sampled (the slow share counts kept events, well under it).
+   */
+  inconclusive: { need: number | null, canaryN: number, served: number | null } | null
   /** Each canary host's mean duration, slowest first, when several share the side. */
   byHost: Array<{ host: string, meanS: number | null }>
   /** Existing hosts left out of the latency baseline, with this look's slow shares. */
@@ -181,7 +184,9 @@ export function judgeLatency (
       const wouldExclude = (x: RateCounts): boolean =>
         excludesLatencyRegression(compareRates(x, CI_LEVEL), confidenceSequence([x], DEFAULT_GRID, DEFAULT_WEIGHTS, ctx.alpha), margin)
       const need = neededCanaryN(slow.cmp.baselineRate, share, wouldExclude, c.canaryN)
-      inconclusive = { need, canaryN: c.canaryN }
+      // Kept events under 90% of the traffic the host stats saw: the agents sampled.
+      const served = ctx.sides.canary.count
+      inconclusive = { need, canaryN: c.canaryN, served: c.canaryN < 0.9 * served ? served : null }
     }
   } else {
     status = mwWarn ? 'WARN' : 'INCONCLUSIVE'

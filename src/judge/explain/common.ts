@@ -40,4 +40,9 @@ export function perBucket (bucketMinutes: number): string {
 export const NOT_ENOUGH_EVIDENCE = 'not enough evidence either way yet'
 export const TOO_LITTLE_TRAFFIC = 'too little traffic to tell'
 export const SHORT_TOO_LITTLE = 'too little traffic'
+/** The short form of NOT_ENOUGH_EVIDENCE: there is traffic enough, the numbers just do not decide yet. */
+export const SHORT_NOT_SETTLED = 'not enough evidence yet'
+/** Sampled agents: the events the latency test counts are too few, however busy the host. */
+export const TOO_FEW_EVENTS = 'too few kept transaction events to tell'
+export const SHORT_TOO_FEW_EVENTS = 'too few sampled events'
 export const SHORT_NO_BASELINE = 'no baseline to compare with'

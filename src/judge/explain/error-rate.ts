@@ -5,7 +5,8 @@
 import type { ErrorRateCompared, ErrorRateFacts } from '../checks/error-rate.ts'
 import type { Numbers } from '../checks/types.ts'
 import {
-  notSignificant, ratioLabel, ratioWithBounds, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC, NOT_ENOUGH_EVIDENCE
+  notSignificant, ratioLabel, ratioWithBounds, SHORT_NO_BASELINE, SHORT_NOT_SETTLED, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC,
+  NOT_ENOUGH_EVIDENCE
 } from './common.ts'
 import { formatCount, formatHosts, formatP, formatPercent, formatPoints, formatRatio, plural, roughCount } from './format.ts'
 
@@ -26,7 +27,8 @@ export function explainErrorRate (result: Numbers, facts: ErrorRateFacts): { det
     detail += `; ${o.host} left out of the baseline: its error rate ${formatPercent(o.rate)} ` +
       `is an outlier among the existing hosts (others ${formatPercent(o.restRate)})`
   }
-  return { detail, short: result.status === 'INCONCLUSIVE' ? SHORT_TOO_LITTLE : `error rate ${ratioLabel(facts.cmp)}` }
+  if (result.status !== 'INCONCLUSIVE') return { detail, short: `error rate ${ratioLabel(facts.cmp)}` }
+  return { detail, short: facts.need !== null && facts.need <= facts.counts.canaryN ? SHORT_NOT_SETTLED : SHORT_TOO_LITTLE }
 }
 
 function compared (result: Numbers, f: ErrorRateCompared): string {

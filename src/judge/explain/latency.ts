@@ -5,7 +5,8 @@
 import type { LatencyCompared, LatencyFacts } from '../checks/latency.ts'
 import type { Numbers } from '../checks/types.ts'
 import {
-  notSignificant, perBucket, ratioLabel, ratioWithBounds, NOT_ENOUGH_EVIDENCE, SHORT_NO_BASELINE, SHORT_TOO_LITTLE, TOO_LITTLE_TRAFFIC
+  notSignificant, perBucket, ratioLabel, ratioWithBounds, NOT_ENOUGH_EVIDENCE, SHORT_NO_BASELINE, SHORT_NOT_SETTLED, SHORT_TOO_FEW_EVENTS,
+  SHORT_TOO_LITTLE, TOO_FEW_EVENTS, TOO_LITTLE_TRAFFIC
 } from './common.ts'
 import { formatCount, formatP, formatPercent, formatPoints, formatRatio, formatSeconds, roughCount } from './format.ts'
 
@@ -44,10 +45,12 @@ function sentences (result: Numbers, f: LatencyCompared): string[] {
   }
   const open = f.inconclusive
   if (open !== null) {
-    parts.unshift(open.need !== null && open.need <= open.canaryN
+    const would = open.need !== null ? `, would need ${roughCount(open.need)}` : ''
+    parts.unshift(settledByCount(open)
       ? NOT_ENOUGH_EVIDENCE
-      : `${TOO_LITTLE_TRAFFIC}: ${formatCount(open.canaryN)} canary transactions` +
-        (open.need !== null ? `, would need ${roughCount(open.need)}` : ''))
+      : open.served !== null
+        ? `${TOO_FEW_EVENTS}: ${formatCount(open.canaryN)} kept of ${roughCount(open.served)} canary transactions (agent sampling)${would}`
+        : `${TOO_LITTLE_TRAFFIC}: ${formatCount(open.canaryN)} canary transactions${would}`)
   }
   return parts
 }
@@ -76,8 +79,17 @@ function byHost (f: LatencyCompared): string {
   return `; mean duration by new host: ${f.byHost.map(h => `${h.host} ${formatSeconds(h.meanS)}`).join(', ')}`
 }
 
+/** The canary has the transactions the test needs: what is missing is evidence, not traffic. */
+function settledByCount (open: NonNullable<LatencyCompared['inconclusive']>): boolean {
+  return open.need !== null && open.need <= open.canaryN
+}
+
 function short (result: Numbers, f: LatencyCompared): string {
-  if (result.status === 'INCONCLUSIVE') return SHORT_TOO_LITTLE
+  if (result.status === 'INCONCLUSIVE') {
+    const open = f.inconclusive
+    if (open === null) return SHORT_TOO_LITTLE
+    return settledByCount(open) ? SHORT_NOT_SETTLED : open.served !== null ? SHORT_TOO_FEW_EVENTS : SHORT_TOO_LITTLE
+  }
   const slowLabel = f.slow === null ? null : ratioLabel(f.slow.cmp)
   const p95Ratio = result.effect
   return p95Ratio !== null && (slowLabel === null || p95Ratio >= f.margin)
