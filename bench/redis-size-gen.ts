@@ -39,11 +39,15 @@ const KEY = 'bench-key'
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 export async function generate (
-  nApps: number, nCheckpoints: number, rpm: number, file: string | undefined, log: (s: string) => void
+  nApps: number, nCheckpoints: number, rpm: number, file: string | undefined, log: (s: string) => void, nNew = 1
 ): Promise<GeneratedRollout> {
   const startAt = Math.floor(Date.now() / HOUR) * HOUR - (nCheckpoints + 1) * HOUR
   const decisionAt = startAt + nCheckpoints * HOUR
-  const hosts = [{ name: 'PRDIIS01' }, { name: 'PRDIIS02' }, { name: 'PRDIIS03' }, { name: 'PRDIIS09', joins: iso(startAt) }]
+  // PRDIIS09, then PRDIIS10, ...: with several, each app's series keeps every new host's own lines too.
+  const canaryHosts = Array.from({ length: nNew }, (_, i) => `PRDIIS${String(9 + i).padStart(2, '0')}`)
+  const hosts = [
+    { name: 'PRDIIS01' }, { name: 'PRDIIS02' }, { name: 'PRDIIS03' }, ...canaryHosts.map(name => ({ name, joins: iso(startAt) }))
+  ]
   const apps: ScenarioApp[] = Array.from({ length: nApps }, (_, i) => ({
     name: `Bench.App${String(i + 1).padStart(3, '0')}`,
     throughputRpm: rpm * (60 + 10 * (i % 10)),
@@ -58,7 +62,7 @@ export async function generate (
   }
   const sim = await startSimulator({ scenario, port: 0, apiKey: KEY })
   const client = new NerdGraphClient({ url: sim.url, apiKey: KEY, timeoutMs: 600_000, maxQueriesPerRequest: 5 })
-  const target: Target = { accountId: ACCOUNT, apps: apps.map(a => ({ name: a.name })), canaryHosts: ['PRDIIS09'], baselineHosts: null }
+  const target: Target = { accountId: ACCOUNT, apps: apps.map(a => ({ name: a.name })), canaryHosts, baselineHosts: null }
   const out: GeneratedRollout = {
     apps: nApps,
     rpm,

@@ -4,12 +4,13 @@
  * plain JSON, one app-checkpoint field per checkpoint and app), read back through the same
  * readers to show both give the same answers. Target: at most 2 MB (issue 14).
  *
- *   npx tsx bench/redis-size.ts [--apps 200] [--checkpoints 24] [--rpm 1] [--data FILE]
+ *   npx tsx bench/redis-size.ts [--apps 200] [--checkpoints 24] [--rpm 1] [--new-hosts 1] [--data FILE]
  *
  * The data are real (bench/redis-size-gen.ts): the 24 hourly checkpoints judged one after the
  * other with incremental reads, as a worker does by default, so each record holds its own
  * result and the evidence holds the carried state the next checkpoint reads. `--rpm` scales
- * every app's traffic (0.1: nearly every app INCONCLUSIVE all rollout long, the most reasons).
+ * every app's traffic (0.1: nearly every app INCONCLUSIVE all rollout long, the most reasons);
+ * `--new-hosts 3` has three new hosts join instead of one (each app's series then keeps each one's lines).
  * `--data` keeps the judged data in FILE and reuses it when it is there (judging takes minutes).
  */
 import { existsSync } from 'node:fs'
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     apps: { type: 'string', default: '200' },
     checkpoints: { type: 'string', default: '24' },
     rpm: { type: 'string', default: '1' },
+    'new-hosts': { type: 'string', default: '1' },
     data: { type: 'string' }
   }
 })
@@ -42,7 +44,8 @@ const mb = (n: number): string => `${(n / 1048576).toFixed(2)} MB`
 
 const data: GeneratedRollout = values.data !== undefined && existsSync(values.data)
   ? JSON.parse(await readFile(values.data, 'utf8')) as GeneratedRollout
-  : await generate(Number(values.apps), Number(values.checkpoints), Number(values.rpm), values.data, s => process.stderr.write(s))
+  : await generate(Number(values.apps), Number(values.checkpoints), Number(values.rpm), values.data, s => process.stderr.write(s),
+    Number(values['new-hosts']))
 const { startAt, decisionAt, target, results } = data
 const last = results[results.length - 1]
 const judgedS = data.judgeMs.reduce((a, b) => a + b, 0) / 1000

@@ -7,10 +7,12 @@
  * host's, so the chart and the verdict tell the same story whatever the pool's size. An existing
  * host the verdict left out of the error-rate or latency baseline (a sick one, `left`) is left out
  * of the baseline's error-rate or p95 line too, or the chart would show the mix the verdict refused.
+ * With several new hosts each also gets a series of its own (`newHosts`), since the judge judges each on
+ * its own and a chart of the pool would dilute the one bad host the verdict names.
  */
 import type { CheckpointData } from '../judge/input.ts'
 import { hostKey } from '../judge/hosts.ts'
-import type { AppSeries } from '../schemas/board.ts'
+import { MAX_NEW_HOST_SERIES, type AppSeries } from '../schemas/board.ts'
 
 /** Per app, the existing hosts left out of the error-rate and of the latency baseline (AppResult.excludedBaselineHosts). */
 export type LeftOut = Map<string, { errorRate: Set<string>, latency: Set<string> }>
@@ -32,6 +34,12 @@ export function leftOutOf (apps: Array<{ app: string, excludedBaselineHosts?: Ar
 
 export function seriesOf (data: CheckpointData, left: LeftOut = new Map()): Record<string, AppSeries> {
   const canaries = new Set((data.canaryHosts ?? []).map(hostKey))
+  // Each new host's place in an app's `hosts` below, in the rollout's own order and spelling (a host that reports
+  // under another case keeps the spelling it reports).
+  const canaryKeys = [...canaries]
+  const canarySpelling = canaryKeys.map(key => (data.canaryHosts ?? []).find(h => hostKey(h) === key) ?? key)
+  const perNewHost = canaryKeys.length >= 2
+  const canaryAt = new Map<string, number>()
   const baseline = data.baselineHosts === null || data.baselineHosts === undefined ? null : new Set(data.baselineHosts.map(hostKey))
   const bucketMs = Math.max(1, data.bucketMinutes) * 60_000
   // A host's side once per host, not once per point: a 200-app checkpoint has ~360,000 points.
@@ -41,6 +49,7 @@ export function seriesOf (data: CheckpointData, left: LeftOut = new Map()): Reco
     if (s === undefined) {
       const key = hostKey(host)
       sideOf.set(host, s = canaries.has(key) ? 1 : (baseline === null || baseline.has(key)) ? 2 : 0)
+      if (s === 1) canaryAt.set(host, canaryKeys.indexOf(key))
     }
     return s
   }
@@ -58,39 +67,85 @@ export function seriesOf (data: CheckpointData, left: LeftOut = new Map()): Reco
     const canaryHosts = new Uint32Array(starts.length)
     const baselineCounts: number[][] = []
     const gone = left.get(app.app)
+    const hosts = perNewHost ? canaryKeys.map(() => newAcc(starts.length)) : null
+    const names = canarySpelling.slice()
     for (const p of points) {
       const s = side(p.host)
       const i = at.get(p.startMs)
       if (s === 0 || i === undefined || !(p.count > 0)) continue
       const acc = s === 1 ? c : b
       acc.count[i] += p.count
-      if (s === 1) canaryHosts[i]++
-      else (baselineCounts[i] ??= []).push(p.count)
+      const p95 = p.p95S !== null && Number.isFinite(p.p95S)
+      if (s === 1) {
+        canaryHosts[i]++
+        if (hosts !== null) {
+          const k = canaryAt.get(p.host) ?? 0
+          const one = hosts[k]
+          if (one.count[i] === 0) names[k] = p.host
+          one.count[i] += p.count
+          one.errors[i] += p.errors
+          one.rateN[i] += p.count
+          if (p95) {
+            one.p95w[i] += (p.p95S as number) * p.count
+            one.p95n[i] += p.count
+          }
+        }
+      } else (baselineCounts[i] ??= []).push(p.count)
       const key = gone === undefined || s === 1 ? '' : hostKey(p.host)
       if (gone === undefined || s === 1 || !gone.errorRate.has(key)) {
         acc.errors[i] += p.errors
         acc.rateN[i] += p.count
       }
-      if (p.p95S !== null && Number.isFinite(p.p95S) && (gone === undefined || s === 1 || !gone.latency.has(key))) {
-        acc.p95w[i] += p.p95S * p.count
+      if (p95 && (gone === undefined || s === 1 || !gone.latency.has(key))) {
+        acc.p95w[i] += (p.p95S as number) * p.count
         acc.p95n[i] += p.count
       }
     }
     for (let i = 0; i < starts.length; i++) {
       c.perHost[i] = canaryHosts[i] > 0 ? c.count[i] / canaryHosts[i] : null
       b.perHost[i] = median(baselineCounts[i])
+      if (hosts !== null) for (const one of hosts) one.perHost[i] = one.count[i] > 0 ? one.count[i] : null
     }
-    out[app.app] = thin({ bucketMinutes: Math.round(bucketMs / 60_000), start: starts, canary: c, baseline: b })
+    const newHosts = hosts === null ? undefined : worst(hosts.map((acc, k) => ({ host: names[k], acc })))
+    out[app.app] = thin({ bucketMinutes: Math.round(bucketMs / 60_000), start: starts, canary: c, baseline: b, newHosts })
   }
   return out
+}
+
+interface HostAcc { host: string, acc: Acc }
+
+/** The new hosts a chart draws: at most MAX_NEW_HOST_SERIES, the highest error rates over the window, by name. */
+function worst (hosts: HostAcc[]): HostAcc[] {
+  const byName = (x: HostAcc, y: HostAcc): number => {
+    const [a, b] = [hostKey(x.host), hostKey(y.host)]
+    return a < b ? -1 : a > b ? 1 : 0
+  }
+  if (hosts.length <= MAX_NEW_HOST_SERIES) return hosts.sort(byName)
+  const rate = new Map<HostAcc, number>()
+  for (const h of hosts) {
+    let errors = 0
+    let n = 0
+    for (let i = 0; i < h.acc.count.length; i++) {
+      errors += h.acc.errors[i]
+      n += h.acc.rateN[i]
+    }
+    // A host that sent nothing has no rate to rank: last.
+    rate.set(h, n > 0 ? errors / n : -1)
+  }
+  return hosts.sort((x, y) => (rate.get(y) ?? -1) - (rate.get(x) ?? -1) || byName(x, y)).slice(0, MAX_NEW_HOST_SERIES).sort(byName)
 }
 
 /** A chart needs no more points than this; longer series merge neighbouring buckets. */
 const MAX_POINTS = 120
 
-function thin (s: { bucketMinutes: number, start: number[], canary: Acc, baseline: Acc }): AppSeries {
+function thin (s: { bucketMinutes: number, start: number[], canary: Acc, baseline: Acc, newHosts: HostAcc[] | undefined }): AppSeries {
   const factor = Math.max(1, Math.ceil(s.start.length / MAX_POINTS))
-  if (factor === 1) return { bucketMinutes: s.bucketMinutes, start: s.start, canary: finish(s.canary), baseline: finish(s.baseline) }
+  const hostsOf = (merge: (a: Acc) => Acc): Pick<AppSeries, 'newHosts'> => s.newHosts === undefined
+    ? {}
+    : { newHosts: s.newHosts.map(h => ({ host: h.host, ...finishHost(merge(h.acc)) })) }
+  if (factor === 1) {
+    return { bucketMinutes: s.bucketMinutes, start: s.start, canary: finish(s.canary), baseline: finish(s.baseline), ...hostsOf(a => a) }
+  }
   const n = Math.ceil(s.start.length / factor)
   // Sums in bucket order from 0, as before, so the numbers are the same to the bit.
   const merge = (a: Acc): Acc => {
@@ -116,7 +171,9 @@ function thin (s: { bucketMinutes: number, start: number[], canary: Acc, baselin
     return out
   }
   const start = s.start.filter((_, i) => i % factor === 0)
-  return { bucketMinutes: s.bucketMinutes * factor, start, canary: finish(merge(s.canary)), baseline: finish(merge(s.baseline)) }
+  return {
+    bucketMinutes: s.bucketMinutes * factor, start, canary: finish(merge(s.canary)), baseline: finish(merge(s.baseline)), ...hostsOf(merge)
+  }
 }
 
 interface Acc {
@@ -159,6 +216,12 @@ function finish (a: Acc): AppSeries['canary'] {
     out.p95.push(a.p95n[i] > 0 ? round(a.p95w[i] / a.p95n[i]) : null)
   }
   return out
+}
+
+/** One new host: its own transactions are its perHost (the sum is the same numbers again). */
+function finishHost (a: Acc): Omit<NonNullable<AppSeries['newHosts']>[number], 'host'> {
+  const { perHost, errorRate, p95 } = finish(a)
+  return { perHost: perHost ?? [], errorRate, p95 }
 }
 
 /** Six significant digits: plenty for a chart, a third of the bytes. */

@@ -1,7 +1,8 @@
 // An app's series as charts, new hosts against existing hosts: traffic, error rate and p95. uPlot (MIT, one
 // 50 KB file, no build step, no dependencies) is served by the service from node_modules and loaded only when a
 // panel first opens. The two sides differ by colour (Okabe-Ito vermillion and blue) and by line (solid, dashed),
-// and each chart has a sentence for screen readers.
+// and each chart has a sentence for screen readers. With several new hosts (`series.newHosts`) each new host has a
+// solid line of its own, since the judge judges each on its own and their mean would hide the one a verdict names.
 import { clock, h, percent, rpm, seconds } from './dom.js'
 
 let loading = null
@@ -23,6 +24,10 @@ function loadUPlot () {
 
 const CANARY = { stroke: '#D55E00', width: 2 }
 const BASELINE = { stroke: '#0072B2', width: 2, dash: [6, 4] }
+// The rest of Okabe-Ito (colour-blind safe; its blue is the existing hosts'), the most unlike each other first, so
+// two or three hosts never get the close pairs (vermillion/orange, sky blue/blue); yellow, faint on white, late;
+// grey for an eighth host, as the palette's usual extension.
+const HOST_COLOURS = ['#D55E00', '#CC79A7', '#009E73', '#E69F00', '#000000', '#56B4E9', '#F0E442', '#999999']
 
 function count (v) {
   return v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US')
@@ -56,6 +61,41 @@ function traffic (series) {
   }
 }
 
+/** A chart as its lines: the new hosts (one line, or one a host), then the existing hosts, dashed. */
+function sidesSpec (s) {
+  const [cl, bl] = s.labels ?? ['new hosts', 'existing hosts']
+  return { ...s, lines: [{ label: cl, data: s.c, ...CANARY }, { label: bl, data: s.b, ...BASELINE }] }
+}
+
+function hostsSpec (series) {
+  const { newHosts, baseline, bucketMinutes } = series
+  const lines = (pick, b, bl) => [
+    ...newHosts.map((n, i) => ({ label: n.host, data: pick(n), stroke: HOST_COLOURS[i % HOST_COLOURS.length], width: 2 })),
+    { label: bl, data: b, ...BASELINE }
+  ]
+  const perMinute = xs => xs.map(v => v === null ? null : v / bucketMinutes)
+  return [
+    {
+      title: 'Traffic per host (rpm): each new host vs a typical (median) existing host',
+      fmt: v => v === null || v === undefined ? '–' : `${rpm(v)} rpm`,
+      tick: rpm,
+      lines: lines(n => perMinute(n.perHost), perMinute(baseline.perHost), 'typical existing host')
+    },
+    { title: 'Error rate', fmt: percent, lines: lines(n => n.errorRate, baseline.errorRate, 'existing hosts') },
+    { title: 'p95 latency', fmt: seconds, lines: lines(n => n.p95, baseline.p95, 'existing hosts') }
+  ]
+}
+
+function specsOf (series) {
+  // Series from before the sides' perHost was kept have no newHosts either: only a series with both draws per host.
+  if (series.newHosts !== undefined && series.newHosts.length > 0 && series.baseline.perHost !== undefined) return hostsSpec(series)
+  return [
+    traffic(series),
+    { title: 'Error rate', c: series.canary.errorRate, b: series.baseline.errorRate, fmt: percent },
+    { title: 'p95 latency', c: series.canary.p95, b: series.baseline.p95, fmt: seconds }
+  ].map(sidesSpec)
+}
+
 /**
  * Draws the charts into `el`; resolves a function that removes them. `el` must be in the page (its width
  * sizes the charts, and they follow it when it changes).
@@ -63,16 +103,12 @@ function traffic (series) {
 export async function drawCharts (el, series, timezone) {
   const UPlot = await loadUPlot()
   const x = series.start.map(ms => ms / 1000)
-  const specs = [
-    traffic(series),
-    { title: 'Error rate', c: series.canary.errorRate, b: series.baseline.errorRate, fmt: percent },
-    { title: 'p95 latency', c: series.canary.p95, b: series.baseline.p95, fmt: seconds }
-  ]
   const plots = []
-  for (const s of specs) {
+  for (const s of specsOf(series)) {
     const box = h('div', { class: 'chart', 'aria-hidden': 'true' })
-    const [cl, bl] = s.labels ?? ['new hosts', 'existing hosts']
-    const summary = `${s.title}: ${cl} average ${s.fmt(mean(s.c))}, ${bl} ${s.fmt(mean(s.b))}, over ${x.length} points.`
+    const news = s.lines.slice(0, -1).map(l => `${l.label} average ${s.fmt(mean(l.data))}`).join(', ')
+    const old = s.lines.at(-1)
+    const summary = `${s.title}: ${news}, ${old.label} ${s.fmt(mean(old.data))}, over ${x.length} points.`
     el.append(h('figure', { class: 'chart-figure' }, h('figcaption', null, s.title), h('p', { class: 'visually-hidden' }, summary), box))
     const opts = {
       width: Math.max(260, el.clientWidth - 8),
@@ -81,18 +117,14 @@ export async function drawCharts (el, series, timezone) {
       cursor: { drag: { x: false, y: false } },
       legend: { live: true },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
-      series: [
-        {},
-        { label: s.labels?.[0] ?? 'new hosts', ...CANARY, value: (_u, v) => s.fmt(v) },
-        { label: s.labels?.[1] ?? 'existing hosts', ...BASELINE, value: (_u, v) => s.fmt(v) }
-      ],
+      series: [{}, ...s.lines.map(({ data, ...line }) => ({ ...line, value: (_u, v) => s.fmt(v) }))],
       // Times on the axis as the rollout's people read them: 24-hour, in its timezone.
       axes: [
         { values: (_u, ticks) => ticks.map(t => clock(t * 1000, timezone)) },
         { size: 64, values: (_u, ticks) => ticks.map(t => (s.tick ?? s.fmt)(t)) }
       ]
     }
-    plots.push(new UPlot(opts, [x, s.c, s.b], box))
+    plots.push(new UPlot(opts, [x, ...s.lines.map(l => l.data)], box))
   }
   const resize = new ResizeObserver(() => {
     const width = Math.max(260, el.clientWidth - 8)

@@ -184,11 +184,34 @@ export const SideSeries = Type.Object({
   })
 }, { title: 'SideSeries', description: 'One side (new or existing hosts) bucket by bucket' })
 
+/** At most this many new hosts get a series of their own (NewHostSeries); the rest are only in the new hosts' side. */
+export const MAX_NEW_HOST_SERIES = 8
+
+const PerBucket = (description: string) => Type.Array(Type.Union([Type.Number(), Type.Null()]), { description })
+
+export const NewHostSeries = Type.Object({
+  host: Type.String({ description: 'The new host, as it reports itself', examples: ['WEBNEW2'] }),
+  perHost: PerBucket('Its transactions per bucket; null where it did not report'),
+  errorRate: PerBucket('Its errors per transaction per bucket (over a merged bucket, its errors over its transactions); ' +
+    'null where it did not report'),
+  p95: PerBucket('Its per-bucket p95 (s) (over a merged bucket, the traffic-weighted mean of its buckets\' p95s); ' +
+    'null where it reported no latency')
+}, { title: 'NewHostSeries', description: 'One new host on its own, on the same bucket grid as the sides' })
+
 export const AppSeries = Type.Object({
   bucketMinutes: Type.Integer(),
   start: Type.Array(Type.Integer(), { description: 'Bucket starts, epoch ms' }),
   canary: SideSeries,
-  baseline: SideSeries
+  baseline: SideSeries,
+  newHosts: Type.Optional(Type.Array(NewHostSeries, {
+    maxItems: MAX_NEW_HOST_SERIES,
+    description: 'Each new host on its own, as the judge judges it, so a chart can show the one host a verdict names ' +
+      '(its errors are diluted in `canary`, the new hosts together). Present when the checkpoint had 2 or more new hosts; ' +
+      'a new host that sent nothing for the app is there with nulls only. Absent with one new host (`canary` is that host) ' +
+      'and in series recorded before it was kept. ' +
+      `At most ${MAX_NEW_HOST_SERIES} hosts, those with the highest error rate over the window (ties by name), sorted by name; ` +
+      'the other new hosts are only in `canary`'
+  }))
 }, { title: 'AppSeries', description: 'The latest checkpoint\'s series of one app, for charts' })
 export type AppSeries = Static<typeof AppSeries>
 

@@ -12,7 +12,7 @@ import {
 import { AppRef, AppSpec, Policy, Thresholds } from './thresholds.ts'
 import {
   AppCheckpoint, AppSeries, AppView, AuditEntry, AuditList, CompactMetric, GateView, Matrix, MatrixPlanEntry, MatrixRow, Note, NoteRequest,
-  OverrideRequest, RolloutEvent, SideSeries, SignOff, Waiver, WaiverRequest
+  NewHostSeries, OverrideRequest, RolloutEvent, SideSeries, SignOff, Waiver, WaiverRequest
 } from './board.ts'
 import { Override } from './override.ts'
 
@@ -31,7 +31,7 @@ const NAMED: TSchema[] = [
   RecommendationView,
   Health, Readiness,
   SignOff, NoteRequest, Note, WaiverRequest, Waiver, OverrideRequest, Override, AuditEntry, AuditList, GateView, MatrixPlanEntry, MatrixRow,
-  Matrix, CompactMetric, AppCheckpoint, SideSeries, AppSeries, AppView, RolloutEvent, Finding, EventType
+  Matrix, CompactMetric, AppCheckpoint, SideSeries, NewHostSeries, AppSeries, AppView, RolloutEvent, Finding, EventType
 ]
 
 export const COMPONENTS: Record<string, TSchema> = Object.fromEntries(NAMED.map(schema => {

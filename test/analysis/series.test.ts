@@ -86,3 +86,65 @@ t.test('an existing host the verdict left out of a baseline is left out of that 
   const both = seriesOf(data(series), bothLeft).A
   t.same(both.baseline.p95, [0.2, 0.2], 'left out of latency too: the p95 line is the others\'')
 })
+
+const hostPoint = (host: string, k: number, count: number, errors: number, p95S: number | null): SeriesPoint =>
+  ({ host, startMs: at(k), count, errors, p95S })
+
+t.test('several new hosts: each one\'s own traffic, error rate and p95, null where it did not report', async t => {
+  const series = [0, 1, 2].flatMap(k => [
+    hostPoint('OLD1', k, 100, 1, 0.2), hostPoint('OLD2', k, 100, 1, 0.2),
+    hostPoint('WEBNEW1', k, 100, 1, 0.2),
+    hostPoint('WEBNEW2', k, 50, 5, 0.5),
+    ...(k === 1 ? [] : [hostPoint('webnew3', k, 80, 0, k === 2 ? null : 0.3)])
+  ])
+  const s = seriesOf(data(series, ['WEBNEW2', 'WEBNEW1', 'WEBNEW3', 'WEBNEW4'])).A
+  t.same(s.newHosts, [
+    { host: 'WEBNEW1', perHost: [100, 100, 100], errorRate: [0.01, 0.01, 0.01], p95: [0.2, 0.2, 0.2] },
+    { host: 'WEBNEW2', perHost: [50, 50, 50], errorRate: [0.1, 0.1, 0.1], p95: [0.5, 0.5, 0.5] },
+    { host: 'webnew3', perHost: [80, null, 80], errorRate: [0, null, 0], p95: [0.3, null, null] },
+    { host: 'WEBNEW4', perHost: [null, null, null], errorRate: [null, null, null], p95: [null, null, null] }
+  ], 'by name, as each reports itself; a host that sent nothing is there with nulls')
+  t.same(s.canary.errorRate, [Number((6 / 230).toPrecision(6)), Number((6 / 150).toPrecision(6)), Number((6 / 230).toPrecision(6))],
+    'the pooled line is still the new hosts together, where WEBNEW2\'s 10% is diluted')
+  t.same(s.canary.perHost, [Number((230 / 3).toPrecision(6)), 75, Number((230 / 3).toPrecision(6))])
+})
+
+t.test('one new host: no newHosts (its side is that host)', async t => {
+  const s = seriesOf(data([point('OLD1', 0, 100), point('NEW1', 0, 60)])).A
+  t.notOk('newHosts' in s)
+})
+
+t.test('merged spans: a host\'s error rate is its errors over its transactions, p95 weighted by traffic, traffic summed', async t => {
+  // Odd minutes: 100 transactions, 1 error, p95 0.2 s; even: 300, 30 errors, 0.6 s. A mean of rates would say 5.5% and 0.4 s.
+  const series = Array.from({ length: 240 }, (_, k) => [
+    point('OLD1', k, 50), point('NEW1', k, 40),
+    k % 2 === 0 ? hostPoint('NEW2', k, 300, 30, 0.6) : hostPoint('NEW2', k, 100, 1, 0.2)
+  ]).flat()
+  const s = seriesOf(data(series, ['NEW1', 'NEW2'])).A
+  t.equal(s.bucketMinutes, 2)
+  const two = s.newHosts?.find(h => h.host === 'NEW2')
+  t.same(new Set(two?.errorRate), new Set([Number((31 / 400).toPrecision(6))]))
+  t.same(new Set(two?.p95), new Set([0.5]), '(300 x 0.6 + 100 x 0.2) / 400')
+  t.same(new Set(two?.perHost), new Set([400]))
+  t.equal(two?.perHost.length, s.start.length, 'the same grid as the sides')
+
+  // 350 minutes merge in threes, the last span of two: scaled to three, as the sides' perHost is.
+  const short = Array.from({ length: 350 }, (_, k) => [point('OLD1', k, 50), point('NEW1', k, 12), point('NEW2', k, 20)]).flat()
+  const m = seriesOf(data(short, ['NEW1', 'NEW2'])).A
+  t.equal(m.bucketMinutes, 3)
+  t.same(new Set(m.newHosts?.[0].perHost), new Set([36]))
+  t.same(new Set(m.newHosts?.[1].perHost), new Set([60]))
+  t.equal(m.newHosts?.[0].perHost.length, 117)
+})
+
+t.test('a large fleet: the 8 new hosts with the highest error rate over the window, the rest only in the side', async t => {
+  // NEW01..NEW12 with 1..12 errors a minute out of 100, but NEW04 has 20 in the second minute: 12% over the window.
+  const names = Array.from({ length: 12 }, (_, i) => `NEW${String(i + 1).padStart(2, '0')}`)
+  const series = [0, 1].flatMap(k => [
+    point('OLD1', k, 100),
+    ...names.map((h, i) => hostPoint(h, k, 100, i === 3 && k === 1 ? 20 : i + 1, 0.2))
+  ])
+  const s = seriesOf(data(series, names.slice().reverse())).A
+  t.same(s.newHosts?.map(h => h.host), ['NEW04', 'NEW06', 'NEW07', 'NEW08', 'NEW09', 'NEW10', 'NEW11', 'NEW12'], 'by name')
+  t.same(s.canary.count, [1200, 1200], 'every new host is still in the side')
+})

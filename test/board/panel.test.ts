@@ -1,7 +1,8 @@
 /**
  * The app panel's numbers say what they count and whose they are: the traffic row in rpm of one host against a
  * typical existing host, coverage in transactions, the traffic chart per host as the verdict compares it, and, with
- * several new hosts, the one new host whose numbers a row shows when that host's own test decided the check.
+ * several new hosts, the one new host whose numbers a row shows when that host's own test decided the check, and a
+ * line of its own for each new host in the charts, so the bad one the verdict names stands out of the healthy ones.
  */
 import t from 'tap'
 import type { Scenario } from '../../src/sim/index.ts'
@@ -73,7 +74,8 @@ const SEVERAL = {
 
 t.test('several new hosts: a row whose numbers are one new host\'s names that host', async t => {
   const board = await startBoard(t, 'board-panel-hosts', { scenario: SEVERAL as unknown as Scenario })
-  const now = Date.now()
+  // On a whole minute: the series' grid starts at startAt and keeps only buckets on it (one off the minute draws nothing).
+  const now = Math.floor(Date.now() / 60_000) * 60_000
   const id = await decided(board, {
     name: 'three new web hosts',
     apps: ['Errors.OneBadHost'],
@@ -83,10 +85,34 @@ t.test('several new hosts: a row whose numbers are one new host\'s names that ho
     checkpointEvery: 'PT1H',
     timezone: 'UTC'
   })
-  const { errors, row } = await openApp(board, id, 'Errors.OneBadHost')
+  const { panel, errors, row } = await openApp(board, id, 'Errors.OneBadHost')
   // PRDWEB2025B's own test fails: the rate in "New hosts" is its own (x2 the others'), not the three new hosts' together.
   t.match(await row('Error rate'), /^Error rate ✕ FAIL [\d.]+% PRDWEB2025B [\d.]+% x[\d.]+/)
   // Throughput judges each new host: the row's numbers are the one furthest from a typical existing host.
   t.match(await row('Traffic'), /^Traffic \S+ \S+ [\d,.]+ rpm PRDWEB2025[ABC] [\d,.]+ rpm typical host/)
+
+  // Each chart: one solid line per new host, named in the legend, beside the existing hosts' one dashed line.
+  await panel.locator('.uplot canvas').nth(2).waitFor()
+  const figures = panel.locator('.chart-figure')
+  t.equal(await figures.count(), 3)
+  for (let i = 0; i < 3; i++) {
+    const labels = await figures.nth(i).locator('.u-legend .u-series .u-label').allInnerTexts()
+    t.same(labels.filter(l => l.startsWith('PRDWEB')), NEW, `chart ${i}: the three new hosts in the legend (${labels.join(', ')})`)
+    t.notOk(labels.includes('new hosts'), 'not their mean')
+    // uPlot's legend marker has its line's colour (not its dash).
+    const markers = await figures.nth(i).locator('.u-legend .u-series .u-marker')
+      .evaluateAll(els => els.map(e => e.getAttribute('style') ?? ''))
+    const line = markers.slice(-4)
+    t.equal(new Set(line).size, 4, `chart ${i}: a colour each (${line.join(' | ')})`)
+  }
+  // The error-rate chart's sentence (the averages of the very arrays drawn): PRDWEB2025B's line is the high one.
+  const sentence = await figures.nth(1).locator('.visually-hidden').innerText()
+  const rates = Object.fromEntries(NEW.map(host => {
+    const [, v] = new RegExp(`${host} average ([\\d.]+)%`).exec(sentence) ?? []
+    return [host, Number(v)]
+  }))
+  const [, old] = /existing hosts ([\d.]+)%/.exec(sentence) ?? []
+  t.ok(rates.PRDWEB2025B > 1.5 * rates.PRDWEB2025A && rates.PRDWEB2025B > 1.5 * rates.PRDWEB2025C, sentence)
+  t.ok(rates.PRDWEB2025B > 1.5 * Number(old), sentence)
   t.same(errors, [])
 })
