@@ -34,7 +34,10 @@ export function withFindings (
 ): { recommendation: Recommendation, reasons: string[] } {
   if (findings.length === 0) return rec
   const held = rec.recommendation === 'GO' && findings.some(f => f.holdsGo)
-  return { recommendation: held ? 'INCONCLUSIVE' : rec.recommendation, reasons: [...rec.reasons, ...findings.map(f => f.text)] }
+  if (!held) return { recommendation: rec.recommendation, reasons: [...rec.reasons, ...findings.map(f => f.text)] }
+  // What made it INCONCLUSIVE comes first: "all 6 apps PASS" read first says GO.
+  const holding = findings.filter(f => f.holdsGo).map(f => f.text)
+  return { recommendation: 'INCONCLUSIVE', reasons: [...holding, ...rec.reasons, ...findings.filter(f => !f.holdsGo).map(f => f.text)] }
 }
 
 /**

@@ -156,6 +156,13 @@ t.test('latency: missing percentiles and slow counts do not crash or PASS blindl
   t.equal(m.latency.status, 'INCONCLUSIVE')
   t.equal(m.latency.effect, null)
   t.match(m.latency.detail, /no slow-latency threshold yet/)
+  const untested = appData({
+    canary: { count: 2400, errors: 0, slow: null, p95S: null },
+    baseline: { count: 9600, errors: 0, slow: null, p95S: null },
+    slowThresholdS: null
+  })
+  const a = judge({ data: checkpoint([untested]), apps: [{ name: 'Billing.Service' }], asOf: 0 }).result.apps[0]
+  t.match(a.short, /no latency test yet/, 'not "too little traffic" for 2,400 transactions')
 })
 
 t.test('latency: equal latency at mid traffic PASSes', async t => {

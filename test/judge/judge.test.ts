@@ -173,6 +173,16 @@ t.test('hosts are named as the data spells them, the request spelling only for a
   t.match(out.result.reasons.join(' '), /prdiis77 \(new\) reported no app/, 'a host the data never reported keeps the request spelling')
 })
 
+t.test('a GO held back by a new host nobody saw says so first, not "all apps PASS"', async t => {
+  const a = appData({ app: 'A', canary: { count: 20000, errors: 200, slow: 1000 }, baseline: { count: 80000, errors: 800, slow: 4000 } })
+  const data = { ...checkpoint([a]), canaryHosts: ['PRDIIS09', 'PRDIIS21'] }
+  const out = judge({ data, apps: [{ name: 'A' }], asOf: ASOF })
+  t.equal(out.result.apps[0].verdict, 'PASS')
+  t.equal(out.result.recommendation, 'INCONCLUSIVE')
+  t.match(out.result.reasons[0], /^PRDIIS21 \(new\) reported no app in the window/, 'the reason for INCONCLUSIVE leads')
+  t.ok(out.result.reasons.slice(1).some(r => /PASS/.test(r)), 'what passed follows')
+})
+
 t.test('a host reported in two spellings is named by the one with the most traffic', async t => {
   const big = appData({ app: 'A', canary: { count: 5000, errors: 10 }, baseline: { count: 20000, errors: 40 } })
   const small = appData({ app: 'B', canary: { count: 0, errors: 0 }, baseline: { count: 20000, errors: 40 } })

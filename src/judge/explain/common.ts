@@ -45,4 +45,6 @@ export const SHORT_NOT_SETTLED = 'not enough evidence yet'
 /** Sampled agents: the events the latency test counts are too few, however busy the host. */
 export const TOO_FEW_EVENTS = 'too few kept transaction events to tell'
 export const SHORT_TOO_FEW_EVENTS = 'too few sampled events'
+/** No slow-share test this look (no threshold or no slow counts yet): not a matter of traffic. */
+export const SHORT_NO_LATENCY_TEST = 'no latency test yet'
 export const SHORT_NO_BASELINE = 'no baseline to compare with'

@@ -5,8 +5,8 @@
 import type { LatencyCompared, LatencyFacts } from '../checks/latency.ts'
 import type { Numbers } from '../checks/types.ts'
 import {
-  notSignificant, perBucket, ratioLabel, ratioWithBounds, NOT_ENOUGH_EVIDENCE, SHORT_NO_BASELINE, SHORT_NOT_SETTLED, SHORT_TOO_FEW_EVENTS,
-  SHORT_TOO_LITTLE, TOO_FEW_EVENTS, TOO_LITTLE_TRAFFIC
+  notSignificant, perBucket, ratioLabel, ratioWithBounds, NOT_ENOUGH_EVIDENCE, SHORT_NO_BASELINE, SHORT_NO_LATENCY_TEST,
+  SHORT_NOT_SETTLED, SHORT_TOO_FEW_EVENTS, SHORT_TOO_LITTLE, TOO_FEW_EVENTS, TOO_LITTLE_TRAFFIC
 } from './common.ts'
 import { formatCount, formatP, formatPercent, formatPoints, formatRatio, formatSeconds, roughCount } from './format.ts'
 
@@ -87,7 +87,7 @@ function settledByCount (open: NonNullable<LatencyCompared['inconclusive']>): bo
 function short (result: Numbers, f: LatencyCompared): string {
   if (result.status === 'INCONCLUSIVE') {
     const open = f.inconclusive
-    if (open === null) return SHORT_TOO_LITTLE
+    if (open === null) return SHORT_NO_LATENCY_TEST
     return settledByCount(open) ? SHORT_NOT_SETTLED : open.served !== null ? SHORT_TOO_FEW_EVENTS : SHORT_TOO_LITTLE
   }
   const slowLabel = f.slow === null ? null : ratioLabel(f.slow.cmp)
