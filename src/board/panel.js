@@ -259,8 +259,15 @@ function checkpointView (c, tz, planEntries) {
 /** The latency check tests the slow share (requests over the existing hosts' p95), not the p95 ratio beside it: say so. */
 function interval (m) {
   if (m.ci === null || m.ci === undefined) return '–'
-  const range = `${ratio(m.ci.low)}–${ratio(m.ci.high)}`
+  // Rounded outwards, as the reasons round their bounds: the interval shown never claims more than the data.
+  const range = `${bound(m.ci.low, Math.floor)}–${bound(m.ci.high, Math.ceil)}`
   return m.metric === 'latency' ? `slow share ${range}` : range
+}
+
+function bound (v, round) {
+  if (v === null || v === undefined) return '–'
+  const d = v >= 10 ? 0 : 2
+  return `x${(round(v * 10 ** d + (round === Math.ceil ? -1e-9 : 1e-9)) / 10 ** d).toFixed(d)}`
 }
 
 function findCell (was) {
