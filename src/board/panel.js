@@ -4,6 +4,7 @@
 // per opening, so a live update never loses what someone is typing.
 import { ApiError, getJson, getToken, send, seg } from './api.js'
 import { drawCharts } from './charts.js'
+import { comparedLine } from './compared.js'
 import { announce, clock, fill, h, localTime, metricCell, pValue, ratio, verdictBadge } from './dom.js'
 
 const CHECKS = { errorRate: 'Error rate', latency: 'Latency (p95)', throughput: 'Traffic', newErrors: 'New errors', coverage: 'Coverage' }
@@ -238,6 +239,7 @@ function checkpointView (c, tz, planEntries) {
   const name = c.kind === 'decision' ? 'Decision' : c.kind === 'manual' ? 'Manual checkpoint' : `Checkpoint ${c.index + 1}`
   return [
     h('h3', null, `${name} · ${localTime(entry?.at ?? c.at, tz)} `, verdictBadge(c.verdict)),
+    comparedLine(c),
     c.reasons.length === 0
       ? h('p', { class: 'muted' }, 'No reason given: every check passed.')
       : h('ul', { class: 'reasons' }, c.reasons.map(r => h('li', null, r))),

@@ -161,13 +161,35 @@ export const CompactMetric = Type.Object({
   }))
 }, { title: 'CompactMetric', description: 'One check\'s numbers at one checkpoint' })
 
+/** At most this many names of existing hosts (compared with, or left out) per app checkpoint; big fleets' lists are cut. */
+export const MAX_STORED_HOSTS = 50
+
 export const AppCheckpoint = Type.Object({
   index: Type.Integer(),
   kind: CheckpointKind,
   at: Time('Checkpoint time'),
   verdict: Status,
   reasons: Type.Array(Type.String()),
-  metrics: Type.Array(CompactMetric)
+  metrics: Type.Array(CompactMetric),
+  baselineHosts: Type.Optional(Type.Array(Type.String(), {
+    maxItems: MAX_STORED_HOSTS,
+    description: 'The existing hosts the app was compared with (AppResult.baselineHosts), at most the first ' +
+      `${MAX_STORED_HOSTS} names: \`baselineHostCount\` says how many there were. Absent in checkpoints recorded before it was kept`
+  })),
+  baselineHostCount: Type.Optional(Type.Integer({
+    minimum: 0, description: 'How many existing hosts the app was compared with, however many names `baselineHosts` holds'
+  })),
+  excludedBaselineHosts: Type.Optional(Type.Array(Type.Object({
+    host: Type.String(),
+    checks: Type.Array(Type.Union([Type.Literal('errorRate'), Type.Literal('latency')]), {
+      description: 'The checks whose baseline left it out; the other checks still count it'
+    })
+  }), {
+    maxItems: MAX_STORED_HOSTS,
+    description: 'Existing hosts that served the app but stood out from the others and were left out of the named checks\' ' +
+      `baseline (AppResult.excludedBaselineHosts), at most ${MAX_STORED_HOSTS}. Absent when none was left out, and in ` +
+      'checkpoints recorded before it was kept (those have no `baselineHosts` either)'
+  }))
 }, { title: 'AppCheckpoint', description: 'One app at one recorded checkpoint' })
 export type AppCheckpoint = Static<typeof AppCheckpoint>
 

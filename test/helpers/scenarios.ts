@@ -39,3 +39,43 @@ export function liveScenario (now = Date.now()): Scenario {
 export function healthyRollout (extra: Record<string, unknown>): Record<string, unknown> {
   return { name: 'PRDIIS09 joins (healthy)', apps: ['RESTAPI', 'Orders API', 'Search Service'], canaryHosts: ['PRDIIS09'], ...extra }
 }
+
+/** The existing hosts of sickOldHostScenario; PRDWEB03 is the sick one. */
+export const SICK_OLD = ['PRDWEB01', 'PRDWEB02', 'PRDWEB03', 'PRDWEB04']
+
+/**
+ * PRDWEB2025A joins four existing hosts three hours ago, nothing wrong with it; PRDWEB03 (existing) has four times the
+ * errors and is slow for `Clean.BehindSickOld`, so the judge leaves it out of that app's baselines. `Clean` has no sick host.
+ */
+export function sickOldHostScenario (): Scenario {
+  const app = (name: string, effects: unknown[]) => ({
+    name,
+    throughputRpm: 700,
+    latency: { medianMs: 200, sigma: 0.6 },
+    errorRate: 0.01,
+    errors: { 'System.TimeoutException': 1 },
+    hosts: [...SICK_OLD.map(name => ({ name })), { name: 'PRDWEB2025A', joins: 'now-3h' }],
+    effects
+  })
+  return {
+    name: 'one new host, one sick old one',
+    accountId: 3300001,
+    seed: 11,
+    from: 'now-9h',
+    until: 'now+1h',
+    apps: [app('Clean.BehindSickOld', [{ host: 'PRDWEB03', latencyMultiplier: 1.6, errorRateMultiplier: 4 }]), app('Clean', [])]
+  } as unknown as Scenario
+}
+
+/** A decided-by-catch-up rollout over sickOldHostScenario: a checkpoint and the decision an hour ago. */
+export function sickOldHostRollout (now = Math.floor(Date.now() / 60_000) * 60_000): Record<string, unknown> {
+  return {
+    name: 'PRDWEB2025A joins, PRDWEB03 sick',
+    apps: ['Clean.BehindSickOld', 'Clean'],
+    canaryHosts: ['PRDWEB2025A'],
+    startAt: new Date(now - 3 * 3_600_000).toISOString(),
+    decisionAt: new Date(now - 3_600_000).toISOString(),
+    checkpointEvery: 'PT1H',
+    timezone: 'UTC'
+  }
+}
