@@ -193,10 +193,12 @@ export function ratio (v) {
   return `x${v >= 10 ? v.toFixed(0) : v.toFixed(2)}`
 }
 
+/** As the reasons write it (judge/explain/format.ts formatP), so the table and the sentence agree: "p=0.083", "p=1". */
 export function pValue (p) {
   if (p === null || p === undefined) return '–'
   if (p < 0.001) return 'p<0.001'
-  return `p=${p.toFixed(3)}`
+  if (p >= 0.995) return 'p=1'
+  return `p=${Number(p.toPrecision(2))}`
 }
 
 /** Announces a change to screen readers (the page's live region). */
