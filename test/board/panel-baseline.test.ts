@@ -36,16 +36,18 @@ t.test('the panel line names the existing hosts compared with and the one left o
     'Compared with 4 existing hosts: PRDWEB01, PRDWEB02, PRDWEB03, PRDWEB04.')
 
   // The same module on made-up checkpoints: a big fleet, and one recorded before the hosts were kept.
-  const made = await page.evaluate(async (src) => {
-    const { comparedLine } = await import(src)
-    const hosts = Array.from({ length: 50 }, (_, i) => `IIS${String(i).padStart(3, '0')}`)
+  // A string, not a function: the test's TypeScript transform rewrites a function's import() into a
+  // helper call that does not exist in the page.
+  const made = await page.evaluate(`(async () => {
+    const { comparedLine } = await import(${JSON.stringify(`${board.base}/board/assets/compared.js`)})
+    const hosts = Array.from({ length: 50 }, (_, i) => 'IIS' + String(i).padStart(3, '0'))
     const big = comparedLine({
       baselineHosts: hosts,
       baselineHostCount: 180,
       excludedBaselineHosts: [{ host: 'IIS900', checks: ['latency'] }, { host: 'IIS901', checks: ['latency'] }]
     })
     return { big: big?.textContent ?? null, old: comparedLine({ reasons: [], metrics: [] }) }
-  }, `${board.base}/board/assets/compared.js`)
+  })()`) as { big: string | null, old: unknown }
   t.equal(made.big, 'Compared with 180 existing hosts: IIS000, IIS001, IIS002, IIS003, IIS004, IIS005 +174 more. IIS900, IIS901 ' +
     'left out of the latency baseline: they stood out from the other existing hosts (traffic, new errors and coverage still count them).')
   t.equal(made.old, null, 'no line for an old checkpoint')
