@@ -163,8 +163,9 @@ export async function fetchCheckpointData (
   })
 
   return {
-    from,
-    until,
+    // The window as asked (a checkpoint's own time): read on whole seconds, it differs by under one.
+    from: request.from,
+    until: request.until,
     preFrom,
     bucketMinutes,
     canaryHosts: [...canaryHosts],
@@ -187,7 +188,7 @@ export function gridMinutesFor (req: FetchRequest): number {
  * The request with its times on whole seconds. New Relic works in whole seconds (SINCE, UNTIL and
  * the TIMESERIES buckets it anchors on UNTIL): a window with milliseconds (a startAt taken from
  * `new Date()`) laid a bucket grid that no returned bucket matched, and every series point read
- * as zero: no per-bucket latency test, empty charts.
+ * as zero: no per-bucket latency test, empty charts. The data still names the window as asked.
  */
 export function onWholeSeconds<T extends FetchRequest> (req: T): T {
   // Checked as given first: rounding must not turn a bad request (preFrom after from) into a good one.

@@ -210,8 +210,9 @@ export async function fetchIncremental (
   }
   return {
     data: {
-      from,
-      until,
+      // The window as asked (a checkpoint's own time): read on whole seconds, it differs by under one.
+      from: request.from,
+      until: request.until,
       preFrom,
       bucketMinutes,
       canaryHosts: [...canaryHosts],
