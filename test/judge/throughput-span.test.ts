@@ -163,3 +163,23 @@ t.test('data that stops early on every host leaves the app INCONCLUSIVE, judged 
   })
   t.equal(fine.result.apps[0].metrics.find(m => m.metric === 'coverage')?.status, 'PASS')
 })
+
+t.test('a host that joined inside a bucket is not short of the part of it before it joined', async t => {
+  // It joined 100 s before the look: 20 s of its first minute (a third of the traffic), then a whole one.
+  const s = series([600, 600, 600, 600], 600, 58).map(p => p.host === CANARY && p.startMs === FROM + 58 * MIN ? { ...p, count: 200 } : p)
+  const canary = s.filter(p => p.host === CANARY).reduce((a, p) => a + p.count, 0)
+  const data = appData({ canary: { count: canary, errors: 0 }, baseline: { count: 4 * 600 * 60, errors: 0 }, series: s })
+  const m = judge({ data: checkpoint([data]), apps: [{ name: data.app }], asOf: FROM + 3600_000 }).result.apps[0]
+    .metrics.find(x => x.metric === 'throughput')
+  t.not(m?.status, 'FAIL', m?.detail ?? '')
+  t.not(m?.status, 'WARN', m?.detail ?? '')
+  t.ok(Math.abs((m?.effect ?? 0) - 1) < 0.05, `judged on its whole minute: x${m?.effect}`)
+
+  // Only the partial minute so far: nothing to judge its traffic on yet, and not called starved.
+  const just = series([600, 600, 600, 600], 200, 59)
+  const justData = appData({ canary: { count: 200, errors: 0 }, baseline: { count: 4 * 600 * 60, errors: 0 }, series: just })
+  const j = judge({ data: checkpoint([justData]), apps: [{ name: justData.app }], asOf: FROM + 3600_000 }).result.apps[0]
+    .metrics.find(x => x.metric === 'throughput')
+  t.equal(j?.status, 'INCONCLUSIVE', j?.detail ?? '')
+  t.notMatch(j?.detail, /no baseline/, `says why: ${j?.detail}`)
+})

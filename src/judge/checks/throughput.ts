@@ -51,10 +51,16 @@ export function hostTraffic (ctx: CheckContext): HostTraffic[] {
   }
   const out: HostTraffic[] = []
   for (const [host, span] of spans) {
+    // A host that joined late joined inside its first bucket: that bucket is partial, and against
+    // the existing hosts' whole one it read as a shortfall (x0.63 for a host 100 s in). Counted from
+    // its first whole bucket; a host whose only bucket is that one is not judged on traffic yet.
+    const late = span.first > windowStart
+    const from = late ? span.first + bucketMs : span.first
+    if (from > span.last) continue
     const perBaseline = new Map<string, number>()
     let canary = 0
     for (const p of series) {
-      if (p.startMs < span.first || p.startMs > span.last) continue
+      if (p.startMs < from || p.startMs > span.last) continue
       const c = clean(p.count)
       if (p.host === host) canary += c
       else if (sides.isBaseline(p.host)) perBaseline.set(p.host, (perBaseline.get(p.host) ?? 0) + c)
@@ -66,8 +72,8 @@ export function hostTraffic (ctx: CheckContext): HostTraffic[] {
       canary,
       baseline: counts.reduce((a, b) => a + b, 0),
       expected: median(counts) * weight,
-      sinceMs: span.first > windowStart ? span.first : null,
-      minutes: (span.last - span.first + bucketMs) / 60_000
+      sinceMs: late ? span.first : null,
+      minutes: (span.last - from + bucketMs) / 60_000
     })
   }
   if (out.length > 0 || series.some(p => sides.isBaseline(p.host) && clean(p.count) > 0)) return out.sort(byHost)
@@ -132,6 +138,8 @@ export type ThroughputFacts =
   | { kind: 'no-data', canaryLabel: string }
   | { kind: 'no-baseline', canaryLabel: string, app: string, canaryCount: number }
   | { kind: 'judged', hosts: HostJudgement[], worst: HostJudgement, canaryWeight: number, minShareRatio: number }
+  /** Every new host that reports joined inside the window's last bucket: no whole bucket of its traffic yet. */
+  | { kind: 'too-new', canaryLabel: string, bucketMinutes: number }
 
 export function checkThroughput (ctx: CheckContext): Finding<ThroughputFacts> {
   const { minShareRatio, canaryWeight } = ctx.thresholds.throughput
@@ -143,6 +151,14 @@ export function checkThroughput (ctx: CheckContext): Finding<ThroughputFacts> {
     }
   }
   const traffic = hostTraffic(ctx).filter(t => t.expected > 0)
+  const reporting = ctx.data.window.series.some(p => clean(p.count) > 0 && ctx.sides.isCanary(p.host))
+  const baselineReports = ctx.data.window.series.some(p => clean(p.count) > 0 && ctx.sides.isBaseline(p.host))
+  if (traffic.length === 0 && reporting && baselineReports) {
+    return {
+      result: { ...base, status: 'INCONCLUSIVE', canary: ctx.sides.canary.count, baseline: ctx.sides.baseline.count, effect: null },
+      facts: { kind: 'too-new', canaryLabel: ctx.canaryLabel, bucketMinutes: ctx.bucketMinutes }
+    }
+  }
   if (traffic.length === 0) {
     return {
       result: { ...base, status: 'INCONCLUSIVE', canary: ctx.sides.canary.count, baseline: ctx.sides.baseline.count, effect: null },

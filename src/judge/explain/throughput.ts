@@ -16,6 +16,13 @@ export function explainThroughput (result: Numbers, facts: ThroughputFacts): { d
       short: SHORT_NO_BASELINE
     }
   }
+  if (facts.kind === 'too-new') {
+    const bucket = facts.bucketMinutes <= 1 ? 'minute' : `${facts.bucketMinutes}-minute bucket`
+    return {
+      detail: `${facts.canaryLabel} joined within the last ${bucket}: its traffic is judged from its first whole ${bucket}, next look`,
+      short: 'joined just now'
+    }
+  }
   const { hosts, worst, canaryWeight, minShareRatio } = facts
   const weightNote = canaryWeight === 1 ? '' : ` at weight x${formatRatio(canaryWeight)}`
   let detail: string
