@@ -47,11 +47,11 @@ export async function createRollout (
   if (!replay) {
     warnings.push(...await discoverApps(ports, spec, config, now))
     // Tags and the names' check both look at New Relic: side by side, in the same time.
-    const [, checked] = await Promise.all([
+    const [tagged, checked] = await Promise.all([
       ownersFromTags(ports, spec),
       ports.preflight === undefined ? [] : ports.preflight(spec.target, { now, startAt: spec.startAt, decisionAt: spec.decisionAt })
     ])
-    warnings.push(...checked)
+    warnings.push(...checked, ...tagged)
   }
   const outcome = await ports.rollouts.create(spec, idem)
   let id = spec.id
@@ -102,14 +102,19 @@ async function discoverApps (ports: RolloutPorts, spec: RolloutSpec, config: Con
  * Team and owners from each app's APM entity tags where the request gave none, into the spec.
  * Best effort: New Relic unreadable leaves them empty (logged; the names' check warns of it).
  */
-async function ownersFromTags (ports: RolloutPorts, spec: RolloutSpec): Promise<void> {
+async function ownersFromTags (ports: RolloutPorts, spec: RolloutSpec): Promise<string[]> {
   const lookup = ports.apps?.ownersFromTags
   const { target } = spec
-  if (lookup === undefined || !target.apps.some(a => a.team === undefined || a.owners === undefined)) return
+  if (lookup === undefined || !target.apps.some(a => a.team === undefined || a.owners === undefined)) return []
   try {
     target.apps = await lookup(target.accountId, target.apps)
+    return []
   } catch (err) {
     ports.log.warn({ rolloutId: spec.id, err: (err as Error).message }, 'could not read team and owners from New Relic entity tags')
+    // Said in the answer too: else the board groups every app under "No team" without a word why.
+    // The cause is in the log: an abort at GONOGO_PREFLIGHT_MS reads as the client's own timeout.
+    return ['team and owners could not be read from the apps\' New Relic entity tags in time (see the service log): ' +
+      'the apps without a team in body.apps have none; give team and owners there']
   }
 }
 

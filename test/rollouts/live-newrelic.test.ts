@@ -132,3 +132,22 @@ t.test('apps may be omitted only with baselineHosts', async t => {
   t.equal(none.statusCode, 400)
   t.match(none.json().message, /NOSUCHHOST served no app/)
 })
+
+t.test('tags New Relic does not answer in time: the 201 says the apps have no team, not silence', async t => {
+  const slowPrefix = uniquePrefix('live-newrelic-slow')
+  const slow = await startSimulator({ scenario, port: 0, apiKey: SIM_KEY, faults: { latencyMs: 400 } })
+  const other = await buildTestApp({ prefix: slowPrefix, sim: slow, accountId: ACCOUNT, env: { GONOGO_PREFLIGHT_MS: '150' } })
+  t.teardown(async () => {
+    await other.close()
+    await slow.close()
+    await cleanPrefix(slowPrefix)
+  })
+  const res = await other.app.inject({
+    method: 'POST',
+    url: '/v1/rollouts',
+    payload: { name: 'tags too slow', apps: [{ name: 'Checkout API' }], canaryHosts: ['PRDIIS09'], startAt: iso(startAt), decisionAt: iso(decisionAt) }
+  })
+  t.equal(res.statusCode, 201, res.body)
+  t.notOk(res.json().apps[0].team, 'no team read')
+  t.match(res.json().warnings.join('\n'), /team and owners could not be read from the apps' New Relic entity tags/)
+})
