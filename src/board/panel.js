@@ -252,7 +252,8 @@ function checkpointView (c, tz, planEntries) {
         h('td', null, verdictBadge(m.status)),
         h('td', { class: 'num' }, metricCell(m, 'canary')),
         h('td', { class: 'num' }, metricCell(m, 'baseline')),
-        h('td', { class: 'num' }, ratio(m.effect)),
+        // Latency's effect is the p95 ratio, its interval the slow share's: both labelled, or they read as one claim.
+        h('td', { class: 'num' }, ratio(m.effect), m.metric === 'latency' && m.effect !== null ? h('span', { class: 'sub' }, 'p95') : null),
         h('td', { class: 'num' }, interval(m)),
         h('td', { class: 'num' }, pValue(m.pValue)))))))
   ]

@@ -82,7 +82,7 @@ t.test('a click on a FAIL cell opens the app: its reason, numbers and charts; Es
   const errorRow = (await panel.locator('table.metrics tr', { hasText: 'Error rate' }).innerText()).replace(/\s+/g, ' ')
   t.match(errorRow, /Error rate ✕ FAIL [\d.]+% [\d.]+% x[\d.]+ x[\d.]+–x[\d.]+ p<0\.001/, 'canary, baseline, effect, interval and p')
   const latencyRow = (await panel.locator('table.metrics tr', { hasText: 'Latency' }).innerText()).replace(/\s+/g, ' ')
-  t.match(latencyRow, /slow share x[\d.]+–x[\d.]+/, 'the latency interval says it bounds the slow share, not the p95 ratio beside it')
+  t.match(latencyRow, /x[\d.]+ p95 slow share x[\d.]+–x[\d.]+/, 'the effect says it is the p95 ratio, the interval that it bounds the slow share')
   t.match(latencyRow, / p(=1|=0\.\d{1,4}|<0\.001)$/, `p as the reasons write it ("p=1", not "p=1.000"): ${latencyRow}`)
   await panel.locator('.uplot canvas').nth(2).waitFor()
   t.equal(await panel.locator('.chart-figure figcaption').count(), 3, 'traffic, error rate and p95 charts')
