@@ -1,7 +1,7 @@
 /**
  * A gonogo process (API, checkpoint worker and notifier) for tests that kill it: a child the
  * test spawns with `spawnWorker` and SIGKILLs. Configured through the environment: REDIS_URL,
- * GONOGO_REDIS_PREFIX, SIM_URL (a NerdGraph simulator), GONOGO_ROLE. Prints its address.
+ * GONOGO_REDIS_PREFIX, SIM_URL (a NerdGraph simulator), GONOGO_ROLE and any other GONOGO_*. Prints its address.
  */
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
@@ -24,7 +24,10 @@ const app = await buildApp({
     LOG_LEVEL: 'silent',
     REDIS_URL: env.REDIS_URL ?? '',
     GONOGO_REDIS_PREFIX: env.GONOGO_REDIS_PREFIX ?? '',
-    GONOGO_ROLE: env.GONOGO_ROLE ?? 'all'
+    GONOGO_ROLE: env.GONOGO_ROLE ?? 'all',
+    // Any other GONOGO_* the test sets (GONOGO_OVERDUE_GRACE_SECONDS, say): without this a test's
+    // setting never reached the child, and outbox-crash's overdue guard did nothing.
+    ...Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[0].startsWith('GONOGO_') && e[1] !== undefined))
   }),
   logger: false,
   nerdgraph: { url: env.SIM_URL ?? '', apiKey: SIM_KEY }
