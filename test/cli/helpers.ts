@@ -101,7 +101,10 @@ export async function deadUrl (): Promise<string> {
 
 /** A window relative to now (minutes), as ISO strings: tests never depend on today's date. */
 export function window (startInMinutes: number, decisionInMinutes: number): { startAt: string, decisionAt: string } {
-  const at = (m: number): string => new Date(Date.now() + m * 60_000).toISOString()
+  // One clock reading: two made the window a millisecond longer than asked now and then (a loaded
+  // CI machine), and a 60-minute window then planned a checkpoint 1 ms before its decision.
+  const now = Date.now()
+  const at = (m: number): string => new Date(now + m * 60_000).toISOString()
   return { startAt: at(startInMinutes), decisionAt: at(decisionInMinutes) }
 }
 
